@@ -1,0 +1,142 @@
+/**
+ * Backend selection: one place decides which TensorFlow.js backend runs the maths.
+ *
+ * Preference order: tfjs-node-gpu (CUDA) > tfjs-node (native libtensorflow) > wasm (SIMD,
+ * single thread in Node) > cpu (pure JS). The native packages are not dependencies of this
+ * project (their install scripts download libtensorflow, which fails on machines without
+ * that network access); they are used when the user has installed them. `DIVE_BACKEND`
+ * forces one backend by name and fails loudly when it cannot be had.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** Accepted spellings for DIVE_BACKEND / --backend. */
+const ALIASES: Record<string, BackendName> = {
+  'tensorflow-gpu': 'tensorflow-gpu', 'tfjs-node-gpu': 'tensorflow-gpu', gpu: 'tensorflow-gpu',
+  tensorflow: 'tensorflow', 'tfjs-node': 'tensorflow', node: 'tensorflow',
+  wasm: 'wasm', cpu: 'cpu',
+};
+
+export interface BackendReport {
+  /** The active tfjs backend name (as tf.getBackend() reports it). */
+  active: BackendName;
+  /** Why each more-preferred backend was skipped. */
+  skipped: { name: BackendName; reason: string }[];
+  /** Where the choice came from. */
+  requestedBy: 'default' | 'DIVE_BACKEND' | 'argument';
+  /** Backend-specific facts (SIMD, threads). */
+  details: Record<string, unknown>;
+}
+
+let current: BackendReport | undefined;
+
+export function parseBackendName(name: string): BackendName {
+  const b = ALIASES[name.trim().toLowerCase()];
+  if (!b) {
+    throw new Error(
+      `unknown backend '${name}': use one of ${BACKEND_NAMES.join(', ')} (e.g. DIVE_BACKEND=wasm)`,
+    );
+  }
+  return b;
+}
+
+/** Try to make `name` the active backend; returns a reason string on failure. */
+async function tryBackend(name: BackendName): Promise<string | undefined> {
+  try {
+    if (name === 'tensorflow-gpu' || name === 'tensorflow') {
+      const pkg = name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+      let resolved: string;
+      try {
+        resolved = require.resolve(`${pkg}/package.json`);
+      } catch {
+        return `${pkg} is not installed (npm install ${pkg} where its libtensorflow download works)`;
+      }
+      // danfojs-node's install aliases @tensorflow/tfjs-node to plain @tensorflow/tfjs.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const meta = require(resolved) as { name?: string };
+      if (meta.name !== pkg) return `${pkg} resolves to ${meta.name ?? 'another package'} (an npm alias), not the native build`;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(pkg);
+      if (!tf.findBackend('tensorflow')) return `${pkg} loaded but registered no 'tensorflow' backend`;
+      const ok = await tf.setBackend('tensorflow');
+      return ok ? undefined : `${pkg} failed to initialise`;
+    }
+    if (name === 'wasm') {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('@tensorflow/tfjs-backend-wasm');
+      const ok = await tf.setBackend('wasm');
+      return ok ? undefined : 'the wasm backend failed to initialise';
+    }
+    const ok = await tf.setBackend('cpu');
+    return ok ? undefined : 'the cpu backend failed to initialise';
+  } catch (err) {
+    return (err as Error).message.split('\n')[0];
+  }
+}
+
+/**
+ * Select and initialise the backend. With no argument, honours DIVE_BACKEND, else walks the
+ * preference order. Idempotent: a second call with the same request returns the same report.
+ */
+export async function initBackend(requested?: string): Promise<BackendReport> {
+  const fromEnv = process.env.DIVE_BACKEND?.trim();
+  const wanted = requested ?? (fromEnv ? fromEnv : undefined);
+  const requestedBy: BackendReport['requestedBy'] = requested ? 'argument' : fromEnv ? 'DIVE_BACKEND' : 'default';
+  const forced = wanted ? parseBackendName(wanted) : undefined;
+  if (current && (forced === undefined || current.active === forced) && tf.getBackend() === backendKey(current.active)) {
+    return current;
+  }
+  const skipped: BackendReport['skipped'] = [];
+  const order: readonly BackendName[] = forced ? [forced] : BACKEND_NAMES;
+  for (const name of order) {
+    const reason = await tryBackend(name);
+    if (reason === undefined) {
+      await tf.ready();
+      current = { active: name, skipped, requestedBy, details: details(name) };
+      await afterInit(name);
+      return current;
+    }
+    skipped.push({ name, reason });
+  }
+  const why = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+  throw new Error(forced ? `backend '${forced}' is unavailable (${why}); unset DIVE_BACKEND or pick another` : `no backend could start (${why})`);
+}
+
+function backendKey(name: BackendName): string {
+  return name === 'tensorflow-gpu' ? 'tensorflow' : name;
+}
+
+function details(name: BackendName): Record<string, unknown> {
+  if (name === 'wasm') {
+    return {
+      simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+      threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'multi' : 1,
+    };
+  }
+  return {};
+}
+
+/** Hooks run once a backend is active (kernel overrides register here). */
+const initHooks: ((name: BackendName) => void | Promise<void>)[] = [];
+export function onBackendInit(hook: (name: BackendName) => void | Promise<void>): void {
+  initHooks.push(hook);
+}
+async function afterInit(name: BackendName): Promise<void> {
+  for (const h of initHooks) await h(name);
+}
+
+/** The last report, or undefined before initBackend ran. */
+export function backendReport(): BackendReport | undefined {
+  return current;
+}
+
+/** One line for humans: "wasm (simd, 1 thread); skipped tensorflow-gpu: …". */
+export function describeBackend(r: BackendReport): string {
+  const d = Object.entries(r.details).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  const s = r.skipped.map((x) => `${x.name}: ${x.reason}`).join('; ');
+  return `${r.active}${d ? ` (${d})` : ''}${r.requestedBy !== 'default' ? ` [from ${r.requestedBy}]` : ''}${s ? `; skipped ${s}` : ''}`;
+}
+
+export { tf };

@@ -1,0 +1,68 @@
+/**
+ * `dive` entry point: finds the command by its words, parses options, runs it, and maps
+ * errors to exit codes (2: bad input, with a one-line `dive: …` message; 1: internal failure).
+ */
+import { commandName, formatHelp, parseArgs, type CliIO, type Command } from './command';
+import { COMMANDS } from './registry';
+import { UserError } from '../util/errors';
+
+export function makeIO(): CliIO {
+  return {
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+    json: (v) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`),
+    interactive: Boolean(process.stderr.isTTY),
+  };
+}
+
+function findCommand(argv: readonly string[]): { cmd: Command; rest: string[] } | undefined {
+  let best: Command | undefined;
+  for (const c of COMMANDS) {
+    if (c.words.every((w, i) => argv[i] === w) && (!best || c.words.length > best.words.length)) best = c;
+  }
+  return best ? { cmd: best, rest: argv.slice(best.words.length) } : undefined;
+}
+
+export function globalHelp(): string {
+  const w = Math.max(...COMMANDS.map((c) => commandName(c).length + (c.args ? c.args.length + 1 : 0)));
+  return [
+    'usage: dive <command> [options]   (every command takes --help and --json)',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${`${commandName(c)}${c.args ? ` ${c.args}` : ''}`.padEnd(w)}  ${c.summary}`),
+    '',
+    'environment: DIVE_BACKEND (tensorflow-gpu|tensorflow|wasm|cpu), DIVE_DATA_DIR (download cache),',
+    '             DIVE_DATA_MIRROR (local mirror folder for `dive data fetch`)',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[], io: CliIO = makeIO()): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.out(globalHelp());
+    return 0;
+  }
+  const found = findCommand(argv);
+  try {
+    if (!found) {
+      const prefix = COMMANDS.filter((c) => c.words[0] === argv[0]);
+      if (prefix.length) {
+        throw new UserError(`unknown subcommand 'dive ${argv.slice(0, 2).join(' ')}' (try: ${prefix.map((c) => `dive ${commandName(c)}`).join(', ')})`);
+      }
+      throw new UserError(`unknown command '${argv[0]}' (run 'dive --help' for the list)`);
+    }
+    const parsed = parseArgs(found.cmd, found.rest);
+    if (parsed.help) {
+      io.out(formatHelp(found.cmd));
+      return 0;
+    }
+    return await found.cmd.run(parsed, io);
+  } catch (err) {
+    if (err instanceof UserError) {
+      io.err(`dive: ${err.message}`);
+      return 2;
+    }
+    const e = err as Error;
+    io.err(`dive: internal error: ${e?.stack ?? String(err)}`);
+    return 1;
+  }
+}

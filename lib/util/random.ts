@@ -1,0 +1,74 @@
+/**
+ * Seeded pseudo-random numbers (float64, pure JS). The same seed gives the same stream on
+ * every machine: sfc32 seeded through splitmix32, normals by Box–Muller.
+ */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  uniform(): number;
+  /** Standard normal N(0, 1). */
+  normal(): number;
+  /** Integer in [0, n). */
+  int(n: number): number;
+  /** A 32-bit integer, for seeding tfjs ops or child generators. */
+  nextSeed(): number;
+}
+
+function splitmix32(a: number): () => number {
+  return () => {
+    a |= 0;
+    a = (a + 0x9e3779b9) | 0;
+    let t = a ^ (a >>> 16);
+    t = Math.imul(t, 0x21f0aaad);
+    t = t ^ (t >>> 15);
+    t = Math.imul(t, 0x735a2d97);
+    return (t ^ (t >>> 15)) >>> 0;
+  };
+}
+
+export function makeRng(seed: number): Rng {
+  const sm = splitmix32(Math.floor(seed) >>> 0);
+  let a = sm(), b = sm(), c = sm(), d = sm();
+  const next = (): number => {
+    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    let t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    t = (t + d) | 0;
+    c = (c + t) | 0;
+    return t >>> 0;
+  };
+  for (let i = 0; i < 12; i++) next();
+  let spare: number | undefined;
+  const uniform = (): number => next() / 4294967296;
+  return {
+    uniform,
+    normal() {
+      if (spare !== undefined) {
+        const s = spare;
+        spare = undefined;
+        return s;
+      }
+      let u = 0;
+      while (u === 0) u = uniform();
+      const v = uniform();
+      const r = Math.sqrt(-2 * Math.log(u));
+      spare = r * Math.sin(2 * Math.PI * v);
+      return r * Math.cos(2 * Math.PI * v);
+    },
+    int: (n) => Math.floor(uniform() * n),
+    nextSeed: () => next() | 0,
+  };
+}
+
+/** Fisher–Yates shuffle of 0..n-1 with the given generator. */
+export function permutation(n: number, rng: Rng): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = p[i]; p[i] = p[j]; p[j] = t;
+  }
+  return p;
+}
