@@ -1,0 +1,16 @@
+/**
+ * Evaluation metrics, one module per family:
+ * - forecast: RRSE, CORR (LSTNet), MSE, MAE, in normalised and original units;
+ * - mig: Mutual Information Gap with the full MI matrix;
+ * - cluster: RBF membership accuracy (plain and Hungarian-matched) and NMI;
+ * - stats: mean ± std over seeds, Student-t intervals;
+ * - latent: PCA and exact t-SNE maps of latent codes for figures.
+ */
+export * from './arrays';
+export * from './information';
+export * from './hungarian';
+export * from './forecast';
+export * from './mig';
+export * from './cluster';
+export * from './stats';
+export * from './latent';
