@@ -1,0 +1,145 @@
+/** `dive data list | describe <name> | fetch <name>`: the data sets, their shape and protocol, and downloads. */
+import type { Command, CliIO } from '../command';
+import { optNumber, optString } from '../command';
+import { DATASETS, DATASET_NAMES, datasetInfo, manifestEntry, resolveDataPath } from '../../data/registry';
+import { prepareData, type Prepared } from '../../data/prepare';
+import { fetchDataset } from '../../data/fetch';
+import { cacheDir, mirrorDir } from '../../data/paths';
+import { SPLIT_NAMES } from '../../data/splits';
+import { terminalSink } from '../../util/progress';
+
+function datasetSummary(name: (typeof DATASET_NAMES)[number]) {
+  const info = DATASETS[name];
+  const m = manifestEntry(name);
+  let available: string | undefined;
+  if (info.kind === 'generated') available = 'generated';
+  else {
+    try {
+      available = resolveDataPath(name).path;
+    } catch {
+      available = undefined;
+    }
+  }
+  return {
+    name,
+    description: info.description,
+    kind: info.kind,
+    available: available ?? null,
+    licence: m?.licence ?? (info.kind === 'generated' ? 'MIT (generated)' : null),
+    citation: m?.citation ?? null,
+    url: m ? m.baseUrl : null,
+  };
+}
+
+export const dataListCommand: Command = {
+  words: ['data', 'list'],
+  summary: 'list the data sets, where each is found, licence and source',
+  maxArgs: 0,
+  options: [],
+  async run(args, io) {
+    const rows = DATASET_NAMES.map(datasetSummary);
+    if (args.json) {
+      io.json({ cache: cacheDir(), mirror: mirrorDir() ?? null, datasets: rows });
+      return 0;
+    }
+    const w = Math.max(...rows.map((r) => r.name.length));
+    for (const r of rows) {
+      io.out(`${r.name.padEnd(w)}  ${r.description}`);
+      io.out(`${''.padEnd(w)}  ${r.available ? `found: ${r.available}` : `not found (${r.name === 'electricity-lstnet' ? 'bring your own file: --file PATH' : `run 'dive data fetch ${r.name}'`})`}`);
+    }
+    return 0;
+  },
+};
+
+/** The describe report (also used by notebooks). */
+export function describePrepared(p: Prepared, where?: string) {
+  const d = p.dataset;
+  const rows = d.segments.reduce((s, g) => s + g.length, 0);
+  const ts = d.segments[0]?.timestamps;
+  const last = d.segments[d.segments.length - 1];
+  const span = ts
+    ? { start: new Date(ts[0]).toISOString(), end: new Date(last.timestamps![last.length - 1]).toISOString() }
+    : { durationSeconds: rows / d.sampleRateHz, perSegmentSeconds: d.segments.length ? d.segments[0].length / d.sampleRateHz : 0 };
+  return {
+    name: d.name,
+    source: d.source,
+    where: where ?? null,
+    rows,
+    channels: d.channelNames.length,
+    channelNames: d.channelNames,
+    segments: d.segments.length,
+    sampleRateHz: d.sampleRateHz,
+    timeSpan: span,
+    protocol: p.protocol,
+    window: p.spec,
+    splits: Object.fromEntries(SPLIT_NAMES.map((s) => [s, { windows: p[s].count, rows: p.splitRows[s] }])),
+    labels: p.train.labels.map((l, i) => ({
+      name: l.name,
+      classes: l.classes,
+      trainFrequencies: Array.from(p.classFrequencies[i], (f) => Number(f.toFixed(4))),
+    })),
+    factors: p.train.factorNames,
+    binEdges: p.binEdges,
+    scaler: p.scaler.toJSON(),
+    notes: p.notes,
+    meta: d.meta ?? {},
+  };
+}
+
+function printDescribe(r: ReturnType<typeof describePrepared>, io: CliIO): void {
+  io.out(`${r.name}: ${r.rows} rows x ${r.channels} channels in ${r.segments} segment(s), ${r.sampleRateHz < 0.01 ? `1 per ${Math.round(1 / r.sampleRateHz)} s` : `${r.sampleRateHz} Hz`}`);
+  io.out(`source: ${r.source}${r.where ? ` (${r.where})` : ''}`);
+  io.out(`channels: ${r.channelNames.length > 12 ? `${r.channelNames.slice(0, 12).join(', ')}, … (${r.channelNames.length})` : r.channelNames.join(', ')}`);
+  io.out(`time span: ${'start' in r.timeSpan ? `${r.timeSpan.start} … ${r.timeSpan.end}` : `${r.timeSpan.perSegmentSeconds} s per segment`}`);
+  io.out(`protocol: ${r.protocol}`);
+  for (const s of SPLIT_NAMES) io.out(`  ${s.padEnd(5)} ${String(r.splits[s].windows).padStart(7)} windows, ${r.splits[s].rows} rows`);
+  for (const l of r.labels) {
+    io.out(`label ${l.name} (${l.classes.length} classes; train frequencies):`);
+    io.out(`  ${l.classes.map((c, k) => `${c}: ${l.trainFrequencies[k]}`).join(', ')}`);
+  }
+  if (r.factors.length) io.out(`ground-truth factors: ${r.factors.join(', ')}`);
+  for (const n of r.notes) io.out(`note: ${n}`);
+}
+
+export const dataDescribeCommand: Command = {
+  words: ['data', 'describe'],
+  summary: 'rows, channels, segments, labels and split sizes of a data set under its default protocol',
+  args: '<name>',
+  minArgs: 1,
+  maxArgs: 1,
+  options: [
+    { name: 'file', type: 'string', value: 'PATH', description: 'read this file/folder instead of the cache/mirror' },
+    { name: 'seed', type: 'integer', value: 'N', description: 'seed of the by-subject split / synthetic generator', default: 0 },
+  ],
+  async run(args, io) {
+    const name = args.positionals[0];
+    const info = datasetInfo(name);
+    const file = optString(args, 'file');
+    const where = info.kind === 'generated' ? 'generated' : resolveDataPath(name, file).where;
+    const p = prepareData(name, { file, seed: optNumber(args, 'seed') });
+    const report = describePrepared(p, where);
+    if (args.json) io.json(report);
+    else printDescribe(report, io);
+    return 0;
+  },
+};
+
+export const dataFetchCommand: Command = {
+  words: ['data', 'fetch'],
+  summary: 'download a data set into the cache (DIVE_DATA_DIR), verified by sha256',
+  args: '<name>',
+  help: 'Copies from DIVE_DATA_MIRROR when set and holding the file, else downloads. Files are written under a temporary name and renamed only after the checksum matches.',
+  minArgs: 1,
+  maxArgs: 1,
+  options: [],
+  async run(args, io) {
+    const report = await fetchDataset(args.positionals[0], { progress: args.json ? undefined : terminalSink(io.interactive) });
+    if (args.json) {
+      io.json(report);
+      return 0;
+    }
+    const by = (s: string) => report.files.filter((f) => f.source === s).length;
+    io.out(`${report.name}: ${report.files.length} files in ${report.folder} (${by('cache')} already cached, ${by('mirror')} from mirror, ${by('download')} downloaded; all verified)`);
+    return 0;
+  },
+};

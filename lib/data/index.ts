@@ -1,0 +1,14 @@
+/** The data layer's public API: loaders, windows, splits, scalers, labels, preparation, fetch. */
+export type * from './types';
+export { prepareData, prepareDataset, type PrepareOptions, type Prepared } from './prepare';
+export { DATASETS, DATASET_NAMES, datasetInfo, loadDataset, resolveDataPath, type DatasetName, type DatasetInfo, type LoadOptions } from './registry';
+export { loadEtt } from './ett';
+export { loadLstnet, type LstnetOptions } from './lstnet';
+export { loadGaitndd, isGaitDataset, GAIT_GROUPS, type GaitDataset, type GaitSubject } from './gaitndd';
+export { generateSynthetic, isSyntheticDataset, REGIMES, SYNTHETIC_FACTORS, DEFAULT_SYNTHETIC, type SyntheticConfig, type SyntheticDataset } from './synthetic';
+export { SegmentWindowSet, enumerateWindows, windowSpan, checkWindowSpec, type WindowRange, type WindowPositions } from './windows';
+export { planSplit, assignSegments, LSTNET_SPLIT, ETT_SPLIT, BY_SEGMENT_SPLIT, type SplitProtocol, type SplitPlan, type SplitName } from './splits';
+export { fitScaler, AffineScaler, type ScalerKind } from './scalers';
+export { labelWindows, classFrequencies, fitQuantileEdges, binOf, type LabelOptions } from './labels';
+export { fetchDataset, type FetchReport } from './fetch';
+export { decode212, encode212, parseWfdbHeader, readWfdbRecord } from './wfdb';

@@ -1,0 +1,65 @@
+/**
+ * Where data files live. Loaders look for a data set's files in this order:
+ *
+ * 1. an explicit path (`--file PATH`, `options.file`);
+ * 2. the download cache `DIVE_DATA_DIR` (default `<repo>/.cache/data`, git-ignored), filled by
+ *    `dive data fetch`;
+ * 3. the local mirror `DIVE_DATA_MIRROR` (CI sets it to `../shared/data`);
+ * 4. `../shared/data` beside the repository, if that folder exists. This last step is a
+ *    developer convenience (every dev machine and CI has the shared folder); users get their
+ *    data through `dive data fetch`.
+ *
+ * Cache and mirror use the same layout: `<root>/<mirrorPath>` with the data set's relative path
+ * from `data/manifest.json` (e.g. `ett/ETTh1.csv`, `gaitndd/`).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+let cachedRoot: string | undefined;
+
+/** The repository root: the nearest ancestor of this module with divelab's package.json. */
+export function repoRoot(): string {
+  if (cachedRoot) return cachedRoot;
+  let dir = __dirname;
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'divelab') return (cachedRoot = dir);
+      } catch {
+        /* not ours; keep walking */
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`cannot find divelab's package.json above ${__dirname}`);
+    dir = up;
+  }
+}
+
+/** The download cache: `DIVE_DATA_DIR`, default `<repo>/.cache/data`. */
+export function cacheDir(): string {
+  const env = process.env.DIVE_DATA_DIR;
+  return env && env.trim() ? path.resolve(env) : path.join(repoRoot(), '.cache', 'data');
+}
+
+/** The local mirror folder `DIVE_DATA_MIRROR`, or undefined when unset. */
+export function mirrorDir(): string | undefined {
+  const env = process.env.DIVE_DATA_MIRROR;
+  return env && env.trim() ? path.resolve(env) : undefined;
+}
+
+/** `../shared/data` relative to the repository, when it exists (developer convenience). */
+export function sharedDataDir(): string | undefined {
+  const dir = path.resolve(repoRoot(), '..', 'shared', 'data');
+  return fs.existsSync(dir) ? dir : undefined;
+}
+
+/** Candidate locations of a data set's relative path, in lookup order (explicit path excluded). */
+export function candidatePaths(relative: string): { where: string; path: string }[] {
+  const out = [{ where: 'cache', path: path.join(cacheDir(), relative) }];
+  const mirror = mirrorDir();
+  if (mirror) out.push({ where: 'DIVE_DATA_MIRROR', path: path.join(mirror, relative) });
+  const shared = sharedDataDir();
+  if (shared) out.push({ where: '../shared/data', path: path.join(shared, relative) });
+  return out;
+}

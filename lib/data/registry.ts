@@ -1,0 +1,140 @@
+/**
+ * The data sets divelab knows, by name: description, loader, where its files live (relative to
+ * the cache/mirror roots, see paths.ts), licence, citation, download URLs (data/manifest.json)
+ * and default window/split/scaler protocol (used by prepare.ts).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { TimeSeriesDataset, WindowSpec } from './types';
+import type { SplitProtocol } from './splits';
+import type { ScalerKind } from './scalers';
+import { BY_SEGMENT_SPLIT, ETT_SPLIT, LSTNET_SPLIT } from './splits';
+import { loadEtt } from './ett';
+import { loadLstnet } from './lstnet';
+import { loadGaitndd } from './gaitndd';
+import { generateSynthetic, type SyntheticConfig } from './synthetic';
+import { readManifest, type ManifestEntry } from './manifest';
+import { candidatePaths } from './paths';
+import { UserError } from '../util/errors';
+
+export type DatasetName = 'ett-h1' | 'gaitndd' | 'electricity-lstnet' | 'synthetic';
+
+/** Options a loader understands (each ignores the ones that are not its own). */
+export interface LoadOptions {
+  /** gaitndd: integer block-averaging factor (default 3: 300 → 100 Hz). */
+  readonly downsample?: number;
+  /** synthetic: generator settings (seed defaults to the prepare seed). */
+  readonly synthetic?: Partial<SyntheticConfig>;
+}
+
+/** Per-data-set defaults of the preparation protocol. */
+export interface DatasetDefaults {
+  readonly window: WindowSpec;
+  readonly split: SplitProtocol;
+  readonly scaler: ScalerKind;
+}
+
+export interface DatasetInfo {
+  readonly name: DatasetName;
+  readonly description: string;
+  /** 'file' / 'folder': read from disk; 'generated': no files. */
+  readonly kind: 'file' | 'folder' | 'generated';
+  /** Candidate paths of the file/folder relative to a data root (cache, mirror), in order. */
+  readonly locations: readonly string[];
+  readonly defaults: DatasetDefaults;
+  /** Load from an explicit path (ignored for 'generated'). */
+  load(file: string | undefined, options: LoadOptions): TimeSeriesDataset;
+}
+
+export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
+  'ett-h1': {
+    name: 'ett-h1',
+    description: 'ETTh1: electricity transformer load and oil temperature, hourly, 7 channels, 17,420 rows (2016-07 … 2018-06)',
+    kind: 'file',
+    locations: ['ett/ETTh1.csv'],
+    // LSTNet-style geometry: 168 h input, one row 24 h ahead; ETT 12/4/4-month split; z-score.
+    defaults: { window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 }, split: ETT_SPLIT, scaler: 'zscore' },
+    load: (file) => loadEtt(file!, 'ett-h1'),
+  },
+  gaitndd: {
+    name: 'gaitndd',
+    description: 'PhysioNet gait in neurodegenerative disease: 64 subjects (control/ALS/Huntington/Parkinson), left/right foot force, 300 Hz → 100 Hz',
+    kind: 'folder',
+    locations: ['gaitndd'],
+    // At 100 Hz: 2 s input, forecast the next 1 s (100 rows), windows every 0.5 s; by-subject 8:1:1.
+    defaults: {
+      window: { inputLength: 200, horizon: 100, targetLength: 100, stride: 50 },
+      split: { ...BY_SEGMENT_SPLIT, stratifyBy: 'group' } as SplitProtocol,
+      scaler: 'zscore',
+    },
+    load: (file, o) => loadGaitndd(file!, { downsample: o.downsample }),
+  },
+  'electricity-lstnet': {
+    name: 'electricity-lstnet',
+    description: 'LSTNet electricity: 321 clients, hourly kWh, 26,304 rows from 2012-01-01 (bring your own file: electricity.txt[.gz])',
+    kind: 'file',
+    locations: ['electricity/electricity.txt.gz', 'electricity/electricity.txt'],
+    // LSTNet protocol: 168 h input, one row at horizon 24, chronological 0.6/0.2/0.2, max-abs per series.
+    defaults: { window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 }, split: LSTNET_SPLIT, scaler: 'maxabs' },
+    load: (file) => loadLstnet(file!),
+  },
+  synthetic: {
+    name: 'synthetic',
+    description: 'seeded synthetic waveforms with known factors (regime, frequency, amplitude, phase, trend, noise); 48 segments x 256 rows x 3 channels',
+    kind: 'generated',
+    locations: [],
+    // Small: 64-row input, forecast the next 16 rows, windows every 8 rows; by-segment 8:1:1 stratified by regime.
+    defaults: {
+      window: { inputLength: 64, horizon: 16, targetLength: 16, stride: 8 },
+      split: { ...BY_SEGMENT_SPLIT, stratifyBy: 'regime' } as SplitProtocol,
+      scaler: 'zscore',
+    },
+    load: (_file, o) => generateSynthetic(o.synthetic),
+  },
+};
+
+export const DATASET_NAMES = Object.keys(DATASETS) as DatasetName[];
+
+/** Look a data set up by name; an unknown name is a UserError listing the known ones. */
+export function datasetInfo(name: string): DatasetInfo {
+  const info = (DATASETS as Record<string, DatasetInfo | undefined>)[name];
+  if (!info) throw new UserError(`unknown data set '${name}' (known: ${DATASET_NAMES.join(', ')}); see 'dive data list'`);
+  return info;
+}
+
+/** The manifest entry of a data set, if it is downloadable. */
+export function manifestEntry(name: string): ManifestEntry | undefined {
+  return readManifest().datasets[name];
+}
+
+/**
+ * Where to read a data set from: the explicit path if given (must exist), else the first
+ * existing candidate (cache, DIVE_DATA_MIRROR, ../shared/data; see paths.ts). Not found is a
+ * UserError listing the places looked and the fix.
+ */
+export function resolveDataPath(name: string, explicit?: string): { path: string; where: string } {
+  const info = datasetInfo(name);
+  if (explicit !== undefined) {
+    const p = path.resolve(explicit);
+    if (!fs.existsSync(p)) throw new UserError(`file not found: ${p} (given with --file for '${name}'); check the path`);
+    return { path: p, where: 'explicit' };
+  }
+  const looked: string[] = [];
+  for (const loc of info.locations) {
+    for (const c of candidatePaths(loc)) {
+      looked.push(c.path);
+      if (fs.existsSync(c.path)) return c;
+    }
+  }
+  const fix = name === 'electricity-lstnet'
+    ? `download electricity.txt.gz (${manifestEntry(name)?.baseUrl ?? 'see the LSTNet data repository'}) and pass --file PATH`
+    : `run 'dive data fetch ${name}' or pass --file PATH`;
+  throw new UserError(`data set '${name}' not found (looked in ${looked.join(', ') || 'nowhere'}); ${fix}`);
+}
+
+/** Load a data set by name, finding its files as in resolveDataPath. */
+export function loadDataset(name: string, options: LoadOptions & { file?: string } = {}): TimeSeriesDataset {
+  const info = datasetInfo(name);
+  if (info.kind === 'generated') return info.load(undefined, options);
+  return info.load(resolveDataPath(name, options.file).path, options);
+}
