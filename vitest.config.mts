@@ -9,6 +9,6 @@ export default defineConfig({
     pool: 'forks',
     // Two cores on our machines: two workers.
     maxWorkers: 2,
-    reporters: ['default', './tests/summaryReporter.ts'],
+    reporters: ['default', './tests/summaryReporter.mts'],
   },
 });
