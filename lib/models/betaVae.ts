@@ -1,0 +1,126 @@
+/**
+ * β-VAE (Higgins et al. 2017) and β-TCVAE (Chen et al. 2018) with the same trunk, decoder and
+ * forecaster as DeepDIVE, and no labels (unsupervised latent z).
+ *
+ *   h = trunk(x);  z ~ q(z|x) = N(μ(h), σ²(h)) [B, Z];  x̂ = decoder(z);  ŷ = forecaster([z ‖ h], x)
+ *   β-VAE:    loss = MSE(y, ŷ) + MSE(x, x̂) + s·β·KL(q(z|x) ‖ N(0, I))
+ *   β-TCVAE:  loss = MSE(y, ŷ) + MSE(x, x̂) + s·(α·MI + β·TC + γ·dwKL)   (MWS estimate)
+ * s = klScale (null → 2/(L·C), the unit-variance Gaussian bound in MSE units; see design.md).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Dense, ParamStore, mixSeed, reparameterise } from './nn';
+import { DEFAULT_TRUNK, Trunk, type TrunkConfig } from './trunk';
+import { Decoder, Forecaster } from './heads';
+import { autoBeta } from './deepdive';
+import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, StepContext, TensorBatch, TermName } from './types';
+import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
+import { klStandardNormal } from '../objectives/kl';
+import { tcDecomposition } from '../objectives/totalCorrelation';
+
+export interface BetaVaeConfig {
+  /** Weight-initialisation seed. */
+  seed: number;
+  trunk: TrunkConfig;
+  /** Estimate the prior term as β-TCVAE (MI + β·TC + dwKL) instead of β·KL. */
+  totalCorrelation: boolean;
+  /** Z: latent dims; null = 16 + number of labels (DeepDIVE's |a| + |b|). */
+  zDim: number | null;
+  decoderHidden: number;
+  forecasterHidden: number;
+  /** Highway window, rows (0 = none). Default 24. */
+  highway: number;
+  /** β: KL weight (β-VAE, default 4) or TC weight (β-TCVAE, default 6). */
+  beta: number;
+  /** α: weight of the index-code MI (β-TCVAE). Default 1. */
+  alpha: number;
+  /** γ: weight of the dimension-wise KL (β-TCVAE). Default 1. */
+  gamma: number;
+  /** s: scale of the whole prior term; null = 2/(L·C). */
+  klScale: number | null;
+  logvarMin: number;
+  logvarMax: number;
+}
+
+export const DEFAULT_BETA_VAE: BetaVaeConfig = {
+  seed: 0,
+  trunk: DEFAULT_TRUNK,
+  totalCorrelation: false,
+  zDim: null,
+  decoderHidden: 128,
+  forecasterHidden: 128,
+  highway: 24,
+  beta: 4,
+  alpha: 1,
+  gamma: 1,
+  klScale: null,
+  logvarMin: -8,
+  logvarMax: 4,
+};
+
+export const DEFAULT_BETA_TCVAE: BetaVaeConfig = { ...DEFAULT_BETA_VAE, totalCorrelation: true, beta: 6 };
+
+export class BetaVae implements Model {
+  readonly params: ParamStore;
+  readonly objective: ObjectiveSpec;
+  readonly zDim: number;
+  private readonly trunk: Trunk;
+  private readonly mu: Dense;
+  private readonly logvar: Dense;
+  private readonly decoder: Decoder;
+  private readonly forecaster: Forecaster;
+
+  constructor(readonly name: string, readonly config: BetaVaeConfig, readonly dataInfo: DataInfo) {
+    const c = config;
+    this.zDim = c.zDim ?? 16 + dataInfo.labels.length;
+    this.params = new ParamStore(c.seed);
+    const p = this.params;
+    this.trunk = new Trunk(p, 'trunk', c.trunk, dataInfo.inputLength, dataInfo.channels);
+    const H = this.trunk.outDim;
+    this.mu = new Dense(p, 'encoder', 'mu', H, this.zDim);
+    this.logvar = new Dense(p, 'encoder', 'logvar', H, this.zDim);
+    this.decoder = new Decoder(p, 'decoder', this.zDim, c.decoderHidden, dataInfo.inputLength, dataInfo.channels);
+    this.forecaster = new Forecaster(p, 'forecaster', this.zDim + H, c.forecasterHidden, dataInfo.inputLength, dataInfo.targetLength, dataInfo.channels, c.highway);
+    const s = c.klScale ?? autoBeta(dataInfo);
+    const weights: Partial<Record<TermName, number>> = c.totalCorrelation
+      ? { forecast: 1, recon: 1, mi: s * c.alpha, tc: s * c.beta, dwkl: s * c.gamma }
+      : { forecast: 1, recon: 1, kl: s * c.beta };
+    this.objective = { weights, shared: 'trunk' };
+  }
+
+  private encode(x: tf.Tensor3D): { h: tf.Tensor2D; mu: tf.Tensor2D; lv: tf.Tensor2D } {
+    const h = this.trunk.apply(x);
+    return { h, mu: this.mu.apply(h), lv: tf.clipByValue(this.logvar.apply(h), this.config.logvarMin, this.config.logvarMax) };
+  }
+
+  losses(batch: TensorBatch, ctx: StepContext): LossTerms {
+    const { h, mu, lv } = this.encode(batch.x);
+    const z = reparameterise(mu, lv, mixSeed(ctx.noiseSeed, 2));
+    const terms: LossTerms = {
+      // E1: −E_q log p(x | z) and −E_q log p(y | z, x) as MSE.
+      recon: reconstructionLoss(batch.x, this.decoder.apply(z)),
+      forecast: forecastLoss(batch.y, this.forecaster.apply(tf.concat([z, h], 1), batch.x)),
+    };
+    if (this.config.totalCorrelation) {
+      // E1's prior KL decomposed as MI + TC + dimension-wise KL (β-TCVAE, MWS).
+      const { mi, tc, dwkl } = tcDecomposition(z, mu, lv, this.dataInfo.trainCount);
+      Object.assign(terms, { mi, tc, dwkl });
+    } else {
+      // E1: KL(q(z|x) ‖ N(0, I)).
+      terms.kl = klStandardNormal(mu, lv);
+    }
+    return terms;
+  }
+
+  predict(x: tf.Tensor3D): Prediction {
+    const { h, mu } = this.encode(x);
+    return {
+      forecast: this.forecaster.apply(tf.concat([mu, h], 1), x),
+      reconstruction: this.decoder.apply(mu),
+      latentA: mu,
+    };
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}

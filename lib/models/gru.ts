@@ -1,0 +1,38 @@
+/**
+ * GRU forecasting reference: the shared trunk (kind `gru` by default) followed by a linear map
+ * to the T·C targets. x [B, L, C] → ŷ [B, T, C].
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Dense, ParamStore } from './nn';
+import { Trunk, type TrunkConfig } from './trunk';
+import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, TensorBatch } from './types';
+import { forecastLoss } from '../objectives/likelihood';
+
+export interface GruConfig {
+  seed: number;
+  trunk: TrunkConfig;
+}
+export const DEFAULT_GRU: GruConfig = { seed: 0, trunk: { kind: 'gru', hidden: 64, layers: 1 } };
+
+export class GruForecaster implements Model {
+  readonly params: ParamStore;
+  readonly objective: ObjectiveSpec = { weights: { forecast: 1 }, shared: 'trunk' };
+  private readonly trunk: Trunk;
+  private readonly head: Dense;
+  constructor(readonly name: string, readonly config: GruConfig, readonly dataInfo: DataInfo) {
+    this.params = new ParamStore(config.seed);
+    this.trunk = new Trunk(this.params, 'trunk', config.trunk, dataInfo.inputLength, dataInfo.channels);
+    this.head = new Dense(this.params, 'forecaster', 'out', this.trunk.outDim, dataInfo.targetLength * dataInfo.channels);
+  }
+  losses(batch: TensorBatch): LossTerms {
+    return { forecast: forecastLoss(batch.y, this.predict(batch.x).forecast) };
+  }
+  predict(x: tf.Tensor3D): Prediction {
+    return tf.tidy(() => ({
+      forecast: tf.reshape(this.head.apply(this.trunk.apply(x)), [-1, this.dataInfo.targetLength, this.dataInfo.channels]) as tf.Tensor3D,
+    }));
+  }
+  dispose(): void {
+    this.params.dispose();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * DLinear-style linear forecaster (Zeng et al. 2023): decompose each channel's input window
+ * into trend (moving average, replicate padding) and remainder, and map each with a
+ * channel-shared linear layer over time: ŷ_c = W_tᵀ trend_c + W_sᵀ (x_c − trend_c) + b.
+ * x [B, L, C] → ŷ [B, T, C]. Parameters: W_t, W_s [L, T], b [T].
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ParamStore } from './nn';
+import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, TensorBatch } from './types';
+import { forecastLoss } from '../objectives/likelihood';
+
+export interface LinearConfig {
+  seed: number;
+  /** Moving-average kernel in rows (odd; DLinear: 25). */
+  kernel: number;
+}
+export const DEFAULT_LINEAR: LinearConfig = { seed: 0, kernel: 25 };
+
+/** Averaging matrix A [L, L]: trend = rows · A, window `kernel` with replicate padding. */
+export function movingAverageMatrix(L: number, kernel: number): Float32Array {
+  const k = Math.max(1, Math.min(kernel, 2 * L - 1));
+  const half = Math.floor((k - 1) / 2);
+  const a = new Float32Array(L * L);
+  for (let t = 0; t < L; t++) {
+    for (let o = -half; o <= k - 1 - half; o++) {
+      const j = Math.min(L - 1, Math.max(0, t + o));
+      a[j * L + t] += 1 / k;
+    }
+  }
+  return a;
+}
+
+export class Linear implements Model {
+  readonly params: ParamStore;
+  readonly objective: ObjectiveSpec = { weights: { forecast: 1 } };
+  private readonly avg: tf.Tensor2D;
+  private readonly wTrend: tf.Variable;
+  private readonly wSeasonal: tf.Variable;
+  private readonly bias: tf.Variable;
+  constructor(readonly name: string, readonly config: LinearConfig, readonly dataInfo: DataInfo) {
+    const { inputLength: L, targetLength: T } = dataInfo;
+    this.params = new ParamStore(config.seed);
+    this.avg = tf.keep(tf.tensor2d(movingAverageMatrix(L, config.kernel), [L, L]));
+    // DLinear initialises both maps to the window mean (1/L).
+    this.wTrend = this.params.constant('linear', 'trend/w', [L, T], 1 / L);
+    this.wSeasonal = this.params.constant('linear', 'seasonal/w', [L, T], 1 / L);
+    this.bias = this.params.constant('linear', 'b', [T], 0);
+  }
+  losses(batch: TensorBatch): LossTerms {
+    // E1 forecasting term only (no latent).
+    return { forecast: forecastLoss(batch.y, this.predict(batch.x).forecast) };
+  }
+  predict(x: tf.Tensor3D): Prediction {
+    return tf.tidy(() => {
+      const [B, L, C] = x.shape;
+      const rows = tf.reshape(tf.transpose(x, [0, 2, 1]), [B * C, L]);
+      const trend = tf.matMul(rows, this.avg);
+      const out = tf.add(tf.add(tf.matMul(trend, this.wTrend as tf.Tensor2D), tf.matMul(tf.sub(rows, trend), this.wSeasonal as tf.Tensor2D)), this.bias);
+      return { forecast: tf.transpose(tf.reshape(out, [B, C, this.dataInfo.targetLength]), [0, 2, 1]) as tf.Tensor3D };
+    });
+  }
+  dispose(): void {
+    this.avg.dispose();
+    this.params.dispose();
+  }
+}

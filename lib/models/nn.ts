@@ -1,0 +1,187 @@
+/**
+ * Minimal neural-network building blocks over raw `tf.variable`s, so that training phases can
+ * select variables by group name and checkpoints can address them by a stable name.
+ *
+ * - `ParamStore` owns every variable of one model. Each variable has a stable name
+ *   `group/layer/param` (used in checkpoints) and a group (used by the interleaving phases).
+ *   The tfjs engine name is prefixed by a per-store id so several models can coexist.
+ * - Initialisation is seeded from `lib/util/random.ts`: same seed → same weights, on any backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { makeRng, type Rng } from '../util/random';
+
+export interface Param {
+  readonly name: string;
+  readonly group: string;
+  readonly variable: tf.Variable;
+}
+
+let storeCounter = 0;
+
+export class ParamStore {
+  /** Prefix of the engine-level variable names (unique per process). */
+  readonly uid = `dive${storeCounter++}`;
+  private readonly params = new Map<string, Param>();
+  readonly rng: Rng;
+
+  constructor(seed: number) {
+    this.rng = makeRng(seed);
+  }
+
+  /** Register a variable `group/name` with the given initial values (row-major, float32). */
+  add(group: string, name: string, shape: number[], init: Float32Array): tf.Variable {
+    const key = `${group}/${name}`;
+    if (this.params.has(key)) throw new Error(`duplicate parameter ${key}`);
+    const t = tf.tensor(init, shape, 'float32');
+    const variable = tf.variable(t, true, `${this.uid}/${key}`);
+    t.dispose();
+    this.params.set(key, { name: key, group, variable });
+    return variable;
+  }
+
+  /** Glorot-uniform matrix [fanIn, fanOut]: U(−√(6/(in+out)), +√(6/(in+out))). */
+  glorot(group: string, name: string, fanIn: number, fanOut: number): tf.Variable {
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    const v = new Float32Array(fanIn * fanOut);
+    for (let i = 0; i < v.length; i++) v[i] = (2 * this.rng.uniform() - 1) * limit;
+    return this.add(group, name, [fanIn, fanOut], v);
+  }
+
+  /** A constant-filled variable (biases: 0; log-widths: a chosen log σ). */
+  constant(group: string, name: string, shape: number[], value: number): tf.Variable {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return this.add(group, name, shape, new Float32Array(n).fill(value));
+  }
+
+  /** Normal(0, std²) initialised variable (embeddings). */
+  normal(group: string, name: string, shape: number[], std: number): tf.Variable {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const v = new Float32Array(n);
+    for (let i = 0; i < n; i++) v[i] = this.rng.normal() * std;
+    return this.add(group, name, shape, v);
+  }
+
+  /** All parameters, in registration order. */
+  all(): Param[] {
+    return [...this.params.values()];
+  }
+
+  /** Variables of the listed groups, in registration order. */
+  variables(groups?: readonly string[]): tf.Variable[] {
+    return this.all()
+      .filter((p) => groups === undefined || groups.includes(p.group))
+      .map((p) => p.variable);
+  }
+
+  /** Group names in registration order. */
+  groups(): string[] {
+    return [...new Set(this.all().map((p) => p.group))];
+  }
+
+  /** Total number of scalar parameters. */
+  size(): number {
+    return this.all().reduce((s, p) => s + p.variable.size, 0);
+  }
+
+  dispose(): void {
+    for (const p of this.params.values()) p.variable.dispose();
+    this.params.clear();
+  }
+}
+
+export type Activation = 'relu' | 'tanh' | 'linear';
+
+export function activate(x: tf.Tensor2D, act: Activation): tf.Tensor2D {
+  if (act === 'relu') return tf.relu(x);
+  if (act === 'tanh') return tf.tanh(x);
+  return x;
+}
+
+/** Fully connected layer: [B, in] → [B, out], y = act(x W + b). W is Glorot-uniform or zero. */
+export class Dense {
+  readonly w: tf.Variable;
+  readonly b: tf.Variable;
+  constructor(
+    store: ParamStore,
+    group: string,
+    name: string,
+    readonly inDim: number,
+    readonly outDim: number,
+    readonly act: Activation = 'linear',
+    init: 'glorot' | 'zeros' = 'glorot',
+  ) {
+    this.w = init === 'zeros' ? store.constant(group, `${name}/w`, [inDim, outDim], 0) : store.glorot(group, `${name}/w`, inDim, outDim);
+    this.b = store.constant(group, `${name}/b`, [outDim], 0);
+  }
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    return activate(tf.add(tf.matMul(x, this.w as tf.Tensor2D), this.b), this.act);
+  }
+}
+
+/** A stack of Dense layers with the same activation on every layer (including the last). */
+export class Mlp {
+  readonly layers: Dense[] = [];
+  constructor(store: ParamStore, group: string, name: string, inDim: number, widths: readonly number[], act: Activation) {
+    let d = inDim;
+    widths.forEach((w, i) => {
+      this.layers.push(new Dense(store, group, `${name}${i}`, d, w, act));
+      d = w;
+    });
+  }
+  get outDim(): number {
+    return this.layers.length ? this.layers[this.layers.length - 1].outDim : 0;
+  }
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    return this.layers.reduce((h, l) => l.apply(h), x);
+  }
+}
+
+/**
+ * Gated recurrent unit (Cho et al. 2014) over a sequence [B, T, in] → last hidden state [B, H].
+ * Gates z (update), r (reset): h' = (1−z)·h + z·tanh(x W_h + (r·h) U_h + b_h).
+ */
+export class Gru {
+  readonly wx: tf.Variable; // [in, 3H]  (z | r | h)
+  readonly uzr: tf.Variable; // [H, 2H]
+  readonly uh: tf.Variable; // [H, H]
+  readonly b: tf.Variable; // [3H]
+  constructor(store: ParamStore, group: string, name: string, readonly inDim: number, readonly hidden: number) {
+    this.wx = store.glorot(group, `${name}/wx`, inDim, 3 * hidden);
+    this.uzr = store.glorot(group, `${name}/uzr`, hidden, 2 * hidden);
+    this.uh = store.glorot(group, `${name}/uh`, hidden, hidden);
+    this.b = store.constant(group, `${name}/b`, [3 * hidden], 0);
+  }
+  /** x: [B, T, in] → final hidden [B, H] (h₀ = 0). */
+  apply(x: tf.Tensor3D): tf.Tensor2D {
+    const [bsz, steps, inDim] = x.shape;
+    const H = this.hidden;
+    // Input projections for all steps at once: [B*T, 3H] → [B, T, 3H].
+    const xp = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [bsz * steps, inDim]), this.wx as tf.Tensor2D), this.b), [bsz, steps, 3 * H]);
+    let h: tf.Tensor2D = tf.zeros([bsz, H]);
+    for (let t = 0; t < steps; t++) {
+      const xt = tf.reshape(tf.slice(xp, [0, t, 0], [bsz, 1, 3 * H]), [bsz, 3 * H]);
+      const zr = tf.sigmoid(tf.add(tf.slice(xt, [0, 0], [bsz, 2 * H]), tf.matMul(h, this.uzr as tf.Tensor2D)));
+      const z = tf.slice(zr, [0, 0], [bsz, H]);
+      const r = tf.slice(zr, [0, H], [bsz, H]);
+      const cand = tf.tanh(tf.add(tf.slice(xt, [0, 2 * H], [bsz, H]), tf.matMul(tf.mul(r, h), this.uh as tf.Tensor2D)));
+      h = tf.add(tf.mul(tf.sub(1, z), h), tf.mul(z, cand));
+    }
+    return h;
+  }
+}
+
+/** Reparameterisation trick: z = μ + exp(½ log σ²) · ε, ε ~ N(0, I) drawn with `seed`. */
+export function reparameterise(mu: tf.Tensor2D, logvar: tf.Tensor2D, seed: number): tf.Tensor2D {
+  const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', seed);
+  return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logvar)), eps));
+}
+
+/** Deterministic 32-bit seed from several integers (step, phase, draw index, …). */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) {
+    h = Math.imul(h ^ (p | 0), 0x01000193);
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  }
+  return makeRng(h >>> 0).nextSeed() >>> 0;
+}

@@ -1,0 +1,5 @@
+/** Every term of the DeepDIVE bound (E1–E3 in docs/paper notes) as its own typed function. */
+export { forecastLoss, reconstructionLoss, meanSquaredError } from './likelihood';
+export { klStandardNormal, klStandardNormalPerDim, naiveBayesMarginalKl } from './kl';
+export { rbfCrossEntropy, sumRbfCrossEntropy } from './rbfCrossEntropy';
+export { tcDecomposition, gaussianLogDensity, type TcTerms } from './totalCorrelation';

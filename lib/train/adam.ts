@@ -1,0 +1,111 @@
+/**
+ * Adam (Kingma & Ba 2015) over named variables, with gradient clipping by global norm.
+ *
+ * Written out (rather than tf.train.adam) so that (1) each variable keeps its own step count —
+ * the interleaving phases update disjoint variable sets, and a shared counter would mis-correct
+ * the bias of variables updated only every other step — and (2) the state serialises by the
+ * variables' stable names for resumable checkpoints.
+ *   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface AdamConfig {
+  /** Learning rate. Default 1e-3. */
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+export const DEFAULT_ADAM: AdamConfig = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+
+interface Slot {
+  m: tf.Tensor;
+  v: tf.Tensor;
+  t: number;
+}
+
+/** Serialised state of one variable's moments. */
+export interface AdamSlotState {
+  readonly name: string;
+  readonly t: number;
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+}
+
+export interface NamedGradient {
+  readonly name: string;
+  readonly variable: tf.Variable;
+  readonly grad: tf.Tensor;
+}
+
+/** √(Σ_i ‖g_i‖²) of a gradient list (a number; syncs once). */
+export function globalNorm(grads: readonly tf.Tensor[]): number {
+  if (grads.length === 0) return 0;
+  return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]));
+}
+
+export class Adam {
+  private readonly slots = new Map<string, Slot>();
+  constructor(readonly config: AdamConfig = DEFAULT_ADAM) {}
+
+  /**
+   * One update of the listed variables. Gradients are scaled by min(1, clipNorm/‖g‖) first
+   * (clipNorm ≤ 0 disables clipping). Returns the pre-clipping global norm; when that norm is
+   * not finite (NaN/Inf gradients) nothing is updated. Does not dispose the given gradients.
+   */
+  step(grads: readonly NamedGradient[], clipNorm: number): number {
+    const norm = globalNorm(grads.map((g) => g.grad));
+    if (!Number.isFinite(norm)) return norm;
+    const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
+    const { lr, beta1, beta2, epsilon } = this.config;
+    for (const { name, variable, grad } of grads) {
+      let slot = this.slots.get(name);
+      if (!slot) {
+        slot = { m: tf.keep(tf.zerosLike(variable)), v: tf.keep(tf.zerosLike(variable)), t: 0 };
+        this.slots.set(name, slot);
+      }
+      const s = slot;
+      s.t += 1;
+      const [m, v] = tf.tidy(() => {
+        const g = scale === 1 ? grad : tf.mul(grad, scale);
+        const m2 = tf.add(tf.mul(beta1, s.m), tf.mul(1 - beta1, g));
+        const v2 = tf.add(tf.mul(beta2, s.v), tf.mul(1 - beta2, tf.square(g)));
+        const mHat = tf.div(m2, 1 - Math.pow(beta1, s.t));
+        const vHat = tf.div(v2, 1 - Math.pow(beta2, s.t));
+        variable.assign(tf.sub(variable, tf.mul(lr, tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon)))));
+        return [tf.keep(m2), tf.keep(v2)];
+      });
+      s.m.dispose();
+      s.v.dispose();
+      s.m = m;
+      s.v = v;
+    }
+    return norm;
+  }
+
+  getState(): AdamSlotState[] {
+    return [...this.slots.entries()].map(([name, s]) => ({
+      name,
+      t: s.t,
+      m: s.m.dataSync() as Float32Array,
+      v: s.v.dataSync() as Float32Array,
+    }));
+  }
+
+  setState(state: readonly AdamSlotState[], shapes: ReadonlyMap<string, number[]>): void {
+    this.dispose();
+    for (const s of state) {
+      const shape = shapes.get(s.name);
+      if (!shape) throw new Error(`optimizer state names unknown variable ${s.name}`);
+      this.slots.set(s.name, { t: s.t, m: tf.keep(tf.tensor(s.m, shape)), v: tf.keep(tf.tensor(s.v, shape)) });
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.slots.values()) {
+      s.m.dispose();
+      s.v.dispose();
+    }
+    this.slots.clear();
+  }
+}

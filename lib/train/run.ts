@@ -1,0 +1,190 @@
+/**
+ * One experiment run end to end — prepare data, build the model, train, evaluate on the test
+ * split — and its reverse, re-evaluating a checkpoint. `dive train`, `dive evaluate`, the
+ * benchmarks and `dive reproduce` all go through these two functions.
+ *
+ * Run config (a `--config FILE` JSON; every field optional, unknown fields are a UserError):
+ *   { "model": {…model config, see lib/models/*}, "train": {…TrainConfig}, "data": {…RunDataConfig} }
+ */
+import * as path from 'node:path';
+import { prepareData, type PrepareOptions } from '../data/prepare';
+import type { PreparedData } from '../data/types';
+import { createModel } from '../models/factory';
+import { overrideConfig } from '../models/override';
+import { UserError } from '../util/errors';
+import type { ProgressSink } from '../util/progress';
+import { dataInfoOf } from './batches';
+import { loadModel } from './checkpoint';
+import { evaluateModel, type TestMetrics } from './evaluate';
+import { DEFAULT_TRAIN, train, type TrainConfig, type EpochRecord, type TrainingHistory } from './trainer';
+
+/** Data preparation overrides a run config may set (null = the data set's default). */
+export interface RunDataConfig {
+  inputLength: number | null;
+  horizon: number | null;
+  targetLength: number | null;
+  stride: number | null;
+  /** Quantile bins of continuous labels. */
+  bins: number | null;
+  /** gaitndd downsampling factor. */
+  downsample: number | null;
+  /** Seed of the by-segment split / synthetic generator. Fixed at 0 across run seeds by default,
+   * so that seeds vary initialisation and batch order over the same test set. */
+  seed: number;
+}
+export const DEFAULT_RUN_DATA: RunDataConfig = { inputLength: null, horizon: null, targetLength: null, stride: null, bins: null, downsample: null, seed: 0 };
+
+export interface RunConfig {
+  model?: unknown;
+  train?: unknown;
+  data?: unknown;
+}
+
+export interface RunRequest {
+  readonly model: string;
+  readonly data: string;
+  readonly file?: string;
+  /** Overrides data.horizon. */
+  readonly horizon?: number;
+  /** Overrides train.epochs. */
+  readonly epochs?: number;
+  /** Sets model.seed and train.seed. Default 0. */
+  readonly seed?: number;
+  readonly config?: RunConfig;
+  /** Checkpoint folder. */
+  readonly out?: string;
+  readonly resume?: boolean;
+  readonly backend: string;
+  readonly onProgress?: ProgressSink;
+  readonly onEpoch?: (r: EpochRecord) => void;
+}
+
+export interface RunReport {
+  readonly model: string;
+  readonly data: string;
+  readonly seed: number;
+  readonly backend: string;
+  readonly parameters: number;
+  readonly epochs: number;
+  readonly bestEpoch: number;
+  readonly stoppedEarly: boolean;
+  readonly seconds: number;
+  readonly window: { inputLength: number; horizon: number; targetLength: number };
+  readonly test: TestMetrics;
+  readonly history: { valForecastMse: number[]; meanConflictCosine: Record<string, number> };
+  readonly checkpoint: string | null;
+}
+
+/** Parse and check the top level of a run config. */
+export function checkRunConfig(raw: unknown, where: string): RunConfig {
+  if (raw === undefined) return {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`${where} must hold a JSON object like {"model": {…}, "train": {…}, "data": {…}}`);
+  for (const k of Object.keys(raw)) {
+    if (!['model', 'train', 'data'].includes(k)) throw new UserError(`unknown config field '${k}' in ${where} (known: model, train, data)`);
+  }
+  return raw as RunConfig;
+}
+
+function prepareOptions(d: RunDataConfig, file: string | undefined): PrepareOptions {
+  const o: Record<string, unknown> = { seed: d.seed };
+  if (file) o.file = path.resolve(file);
+  for (const k of ['inputLength', 'horizon', 'targetLength', 'stride', 'bins', 'downsample'] as const) if (d[k] !== null) o[k] = d[k];
+  return o as PrepareOptions;
+}
+
+function summarise(h: TrainingHistory): RunReport['history'] {
+  const sums: Record<string, [number, number]> = {};
+  for (const c of h.conflicts) {
+    for (const [k, v] of Object.entries(c.cosines)) {
+      if (v === null) continue;
+      const s = (sums[k] ??= [0, 0]);
+      s[0] += v;
+      s[1] += 1;
+    }
+  }
+  return {
+    valForecastMse: h.epochs.map((e) => e.valForecastMse),
+    meanConflictCosine: Object.fromEntries(Object.entries(sums).map(([k, [s, n]]) => [k, s / n])),
+  };
+}
+
+/** Prepare, train, evaluate. The model is disposed before returning. */
+export async function runTraining(req: RunRequest): Promise<RunReport> {
+  const cfg = req.config ?? {};
+  const dataCfg = overrideConfig(DEFAULT_RUN_DATA, cfg.data, 'data');
+  if (req.horizon !== undefined) dataCfg.horizon = req.horizon;
+  const trainCfg: TrainConfig = overrideConfig(DEFAULT_TRAIN, cfg.train, 'train');
+  const seed = req.seed ?? 0;
+  trainCfg.seed = seed;
+  if (req.epochs !== undefined) trainCfg.epochs = req.epochs;
+  const prepOpts = prepareOptions(dataCfg, req.file);
+  const data: PreparedData = prepareData(req.data, prepOpts);
+  const modelCfg = { ...((cfg.model as Record<string, unknown> | undefined) ?? {}), seed };
+  if (cfg.model !== undefined && (typeof cfg.model !== 'object' || cfg.model === null || Array.isArray(cfg.model))) throw new UserError('config field model must be a JSON object');
+  const model = createModel(req.model, modelCfg, dataInfoOf(data));
+  try {
+    const result = await train(model, data, trainCfg, {
+      checkpointDir: req.out,
+      resume: req.resume,
+      run: { data: req.data, prepare: prepOpts, seed, backend: req.backend },
+      onProgress: req.onProgress,
+      onEpoch: req.onEpoch,
+    });
+    const test = evaluateModel(model, data.test, data.scaler, trainCfg.evalBatchSize);
+    const s = data.test.spec;
+    return {
+      model: req.model,
+      data: req.data,
+      seed,
+      backend: req.backend,
+      parameters: model.params.size(),
+      epochs: result.epochsRun,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      seconds: result.seconds,
+      window: { inputLength: s.inputLength, horizon: s.horizon, targetLength: s.targetLength },
+      test,
+      history: summarise(result.history),
+      checkpoint: req.out ? path.resolve(req.out) : null,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Reload a checkpoint's best weights, re-prepare its data and evaluate the test split. */
+export function evaluateCheckpoint(dir: string, backend: string): RunReport {
+  const { model, checkpoint } = loadModel(dir);
+  try {
+    const st = checkpoint.state;
+    const run = st.run as { data?: string; prepare?: PrepareOptions; seed?: number };
+    if (typeof run.data !== 'string') throw new UserError(`checkpoint ${dir} does not record its data set (run.data); re-train with dive train --out`);
+    const data = prepareData(run.data, run.prepare ?? {});
+    const info = dataInfoOf(data);
+    const want = st.dataInfo;
+    if (info.inputLength !== want.inputLength || info.targetLength !== want.targetLength || info.channels !== want.channels || info.horizon !== want.horizon) {
+      throw new UserError(`the data of checkpoint ${dir} (${run.data}) no longer have the geometry it was trained on; check the data file`);
+    }
+    const tc = st.train as TrainConfig;
+    const test = evaluateModel(model, data.test, data.scaler, tc.evalBatchSize ?? DEFAULT_TRAIN.evalBatchSize);
+    const h = st.history as TrainingHistory;
+    const s = data.test.spec;
+    return {
+      model: st.model,
+      data: run.data,
+      seed: run.seed ?? tc.seed,
+      backend,
+      parameters: model.params.size(),
+      epochs: st.epoch,
+      bestEpoch: st.bestEpoch,
+      stoppedEarly: st.stoppedEarly,
+      seconds: h.epochs.reduce((a, e) => a + e.seconds, 0),
+      window: { inputLength: s.inputLength, horizon: s.horizon, targetLength: s.targetLength },
+      test,
+      history: summarise(h),
+      checkpoint: path.resolve(dir),
+    };
+  } finally {
+    model.dispose();
+  }
+}

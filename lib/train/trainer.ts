@@ -1,0 +1,320 @@
+/**
+ * The training loop: interleaved (or joint) optimisation of a Model on the train split, early
+ * stopping on the validation forecast MSE, seeded determinism, progress, gradient-conflict
+ * diagnostics, atomic resumable checkpoints and NaN/Inf detection.
+ *
+ * Determinism: weights are initialised from the model config's seed; the batch order of epoch e
+ * is a permutation drawn from mixSeed(seed, e); the reparameterisation noise of optimiser step s
+ * is seeded by mixSeed(seed, s, phase). Same config + seed + backend → identical numbers, and a
+ * resumed run continues exactly as an uninterrupted one would.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { WindowSet } from '../data/types';
+import { mixSeed } from '../models/nn';
+import { weightedSum, type Model, type TensorBatch, type TermName } from '../models/types';
+import { UserError } from '../util/errors';
+import { Progress, type ProgressSink } from '../util/progress';
+import { makeRng, permutation } from '../util/random';
+import { Adam, DEFAULT_ADAM } from './adam';
+import { disposeBatch, range, toTensors } from './batches';
+import { loadCheckpoint, restoreWeights, saveCheckpoint, shapesOf, snapshotWeights, CHECKPOINT_FORMAT, type Weights } from './checkpoint';
+import { measureConflict, type ConflictRecord } from './gradConflict';
+import { DEFAULT_SCHEDULE, modelPhases, phasesForEpoch, type Phase, type PhaseName, type ScheduleConfig } from './interleave';
+
+export interface TrainConfig {
+  /** Maximum epochs. Default 20. */
+  epochs: number;
+  /** Windows per batch. Default 64. */
+  batchSize: number;
+  /** Adam learning rate. Default 1e-3. */
+  lr: number;
+  /** Clip gradients to this global L2 norm (≤ 0: no clipping). Default 5. */
+  clipNorm: number;
+  /** Stop after this many epochs (after warm-up) without a better validation forecast MSE. Default 5. */
+  patience: number;
+  /** Seed of batch order and reparameterisation noise. Default 0. */
+  seed: number;
+  schedule: ScheduleConfig;
+  /** Measure gradient conflicts every k batches (0 = never). Default 50. */
+  conflictEvery: number;
+  /** Cap on batches per epoch (0 = the whole train split). Default 0. */
+  maxBatchesPerEpoch: number;
+  /** Cap on validation windows per evaluation (0 = all). Default 0. */
+  maxValWindows: number;
+  /** Batch size of validation / prediction passes. Default 256. */
+  evalBatchSize: number;
+}
+
+export const DEFAULT_TRAIN: TrainConfig = {
+  epochs: 20,
+  batchSize: 64,
+  lr: DEFAULT_ADAM.lr,
+  clipNorm: 5,
+  patience: 5,
+  seed: 0,
+  schedule: DEFAULT_SCHEDULE,
+  conflictEvery: 50,
+  maxBatchesPerEpoch: 0,
+  maxValWindows: 0,
+  evalBatchSize: 256,
+};
+
+/** Reject values a JSON override can carry but the loop cannot use (one-line UserError). */
+export function checkTrainConfig(c: TrainConfig): void {
+  const int = (v: number, name: string, min: number): void => {
+    if (!Number.isInteger(v) || v < min) throw new UserError(`config field train.${name} must be a whole number ≥ ${min}, got ${v}`);
+  };
+  int(c.epochs, 'epochs', 0);
+  int(c.batchSize, 'batchSize', 1);
+  int(c.patience, 'patience', 1);
+  int(c.conflictEvery, 'conflictEvery', 0);
+  int(c.maxBatchesPerEpoch, 'maxBatchesPerEpoch', 0);
+  int(c.maxValWindows, 'maxValWindows', 0);
+  int(c.evalBatchSize, 'evalBatchSize', 1);
+  int(c.schedule.warmupEpochs, 'schedule.warmupEpochs', 0);
+  if (!(c.lr > 0)) throw new UserError(`config field train.lr must be > 0, got ${c.lr}`);
+  if (!['interleave', 'joint'].includes(c.schedule.mode)) throw new UserError(`config field train.schedule.mode must be interleave or joint, got '${c.schedule.mode}'`);
+  if (!['batch', 'epoch'].includes(c.schedule.alternation)) throw new UserError(`config field train.schedule.alternation must be batch or epoch, got '${c.schedule.alternation}'`);
+}
+
+/** One epoch's record in the training history. */
+export interface EpochRecord {
+  /** 1-based epoch number. */
+  readonly epoch: number;
+  readonly phases: readonly PhaseName[];
+  /** Mean of each unweighted term over the epoch's steps, per phase ("C.forecast", "M.ce"). */
+  readonly train: Record<string, number>;
+  /** Validation forecast MSE (scaled units), the early-stopping criterion. */
+  readonly valForecastMse: number;
+  readonly improved: boolean;
+  readonly seconds: number;
+  readonly steps: number;
+}
+
+export interface TrainingHistory {
+  readonly epochs: EpochRecord[];
+  readonly conflicts: ConflictRecord[];
+}
+
+export interface TrainResult {
+  readonly history: TrainingHistory;
+  /** Epochs completed in total (including resumed ones). */
+  readonly epochsRun: number;
+  /** 1-based epoch of the best validation score (0 for untrained models). */
+  readonly bestEpoch: number;
+  readonly bestValForecastMse: number | null;
+  readonly stoppedEarly: boolean;
+  readonly steps: number;
+  readonly seconds: number;
+}
+
+export interface TrainOptions {
+  /** Write a checkpoint folder here after every epoch. */
+  readonly checkpointDir?: string;
+  /** Continue from the checkpoint in `checkpointDir` when it exists. */
+  readonly resume?: boolean;
+  /** Run metadata stored in the checkpoint (data name, file, horizon, …). */
+  readonly run?: Record<string, unknown>;
+  /** Progress sink (terminal bar or a notebook display). */
+  readonly onProgress?: ProgressSink;
+  /** Called after every epoch (notebook loss curves). */
+  readonly onEpoch?: (record: EpochRecord) => void;
+}
+
+/** Training stopped because a loss or gradient became NaN/Inf. */
+export class TrainingDiverged extends UserError {}
+
+interface StepResult {
+  readonly loss: number;
+  readonly terms: Partial<Record<TermName, number>>;
+}
+
+/** One optimiser step of `phase` on `batch`. Throws TrainingDiverged before updating on NaN/Inf. */
+export function trainStep(model: Model, batch: TensorBatch, phase: Phase, noiseSeed: number, adam: Adam, clipNorm: number, where: string): StepResult {
+  const params = model.params.all().filter((p) => phase.groups.includes(p.group));
+  const kept: Partial<Record<TermName, tf.Scalar>> = {};
+  const { value, grads } = tf.variableGrads(() => {
+    const terms = model.losses(batch, { noiseSeed }, phase.terms);
+    for (const t of phase.terms) {
+      const v = terms[t];
+      if (v) kept[t] = tf.keep(v);
+    }
+    return weightedSum(terms, model.objective.weights, phase.terms);
+  }, params.map((p) => p.variable));
+  try {
+    const loss = value.dataSync()[0];
+    const terms: Partial<Record<TermName, number>> = {};
+    for (const [t, v] of Object.entries(kept) as [TermName, tf.Scalar][]) terms[t] = v.dataSync()[0];
+    const describe = (): string => Object.entries(terms).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+    if (!Number.isFinite(loss)) throw new TrainingDiverged(`training diverged at ${where} (phase ${phase.name}): loss is ${loss} (${describe()})`);
+    const named = params
+      .filter((p) => grads[p.variable.name] !== undefined)
+      .map((p) => ({ name: p.name, variable: p.variable, grad: grads[p.variable.name] }));
+    const norm = adam.step(named, clipNorm);
+    if (!Number.isFinite(norm)) throw new TrainingDiverged(`training diverged at ${where} (phase ${phase.name}): gradient norm is ${norm} (${describe()})`);
+    return { loss, terms };
+  } finally {
+    value.dispose();
+    Object.values(grads).forEach((g) => g.dispose());
+    Object.values(kept).forEach((k) => k?.dispose());
+  }
+}
+
+/** Mean squared forecast error over (at most `limit`) windows of a split, scaled units. */
+export function forecastMse(model: Model, set: WindowSet, batchSize: number, limit = 0): number {
+  const n = limit > 0 ? Math.min(limit, set.count) : set.count;
+  let sum = 0;
+  let count = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const tb = toTensors(set.batch(range(start, Math.min(n, start + batchSize))), set);
+    try {
+      sum += tf.tidy(() => tf.sum(tf.squaredDifference(model.predict(tb.x).forecast, tb.y)).dataSync()[0]);
+      count += tb.y.size;
+    } finally {
+      disposeBatch(tb);
+    }
+  }
+  return count > 0 ? sum / count : NaN;
+}
+
+/**
+ * Train `model` in place; on return the model holds its best-validation weights.
+ * Models without parameters (persistence, seasonal-naive) return at once with 0 epochs.
+ */
+export async function train(model: Model, data: { train: WindowSet; val: WindowSet }, config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  checkTrainConfig(config);
+  const started = Date.now();
+  const history: TrainingHistory = { epochs: [], conflicts: [] };
+  if (model.params.size() === 0 || config.epochs === 0) {
+    return { history, epochsRun: 0, bestEpoch: 0, bestValForecastMse: null, stoppedEarly: false, steps: 0, seconds: (Date.now() - started) / 1000 };
+  }
+  if (data.train.count === 0) throw new UserError('the train split has no windows; use more data or a shorter --horizon / input length');
+  if (data.val.count === 0) throw new UserError('the validation split has no windows (needed for early stopping); use more data or a shorter --horizon');
+  const phases = modelPhases(model);
+  const adam = new Adam({ ...DEFAULT_ADAM, lr: config.lr });
+  const shapes = shapesOf(model);
+  let epoch0 = 0;
+  let step = 0;
+  let best: Weights = snapshotWeights(model);
+  let bestValue: number | null = null;
+  let bestEpoch = 0;
+  let badEpochs = 0;
+  let finished = false;
+  let stoppedEarly = false;
+  const dir = options.checkpointDir;
+  if (options.resume && dir && fs.existsSync(path.join(dir, 'checkpoint.json'))) {
+    const ck = loadCheckpoint(dir);
+    if (ck.state.model !== model.name) throw new UserError(`checkpoint ${dir} holds model ${ck.state.model}, not ${model.name}; pick another --out folder`);
+    restoreWeights(model, ck.last, path.join(dir, 'last.bin'));
+    adam.setState(ck.adam, shapes);
+    epoch0 = ck.state.epoch;
+    step = ck.state.step;
+    best = ck.best;
+    bestValue = ck.state.bestValue;
+    bestEpoch = ck.state.bestEpoch;
+    badEpochs = ck.state.badEpochs;
+    // A run that stopped early stays stopped; one that ran out of epochs continues when the
+    // new config allows more.
+    stoppedEarly = ck.state.stoppedEarly;
+    finished = stoppedEarly;
+    const h = ck.state.history as TrainingHistory;
+    history.epochs.push(...h.epochs);
+    history.conflicts.push(...h.conflicts);
+  }
+  const batchSize = Math.max(1, Math.min(config.batchSize, data.train.count));
+  const full = Math.ceil(data.train.count / batchSize);
+  const perEpoch = config.maxBatchesPerEpoch > 0 ? Math.min(full, config.maxBatchesPerEpoch) : full;
+  const progress = new Progress(`train ${model.name}`, Math.max(0, config.epochs - epoch0) * perEpoch, options.onProgress);
+  const save = async (epoch: number, done: boolean): Promise<void> => {
+    if (!dir) return;
+    await saveCheckpoint(
+      dir,
+      {
+        format: CHECKPOINT_FORMAT, model: model.name, modelConfig: model.config, dataInfo: model.dataInfo, train: config,
+        run: options.run ?? {}, epoch, step, bestEpoch, bestValue, badEpochs, history, finished: done, stoppedEarly,
+      },
+      shapes, best, snapshotWeights(model), adam.getState(),
+    );
+  };
+  const termsToCompare = phases.joint.terms;
+  try {
+    for (let epoch = epoch0; epoch < config.epochs && !finished; epoch++) {
+      const t0 = Date.now();
+      const order = permutation(data.train.count, makeRng(mixSeed(config.seed, epoch, 0x5eed)));
+      const plan = phasesForEpoch(epoch, config.schedule, phases);
+      const sums: Record<string, number> = {};
+      const counts: Record<string, number> = {};
+      let steps = 0;
+      let lastLoss = NaN;
+      for (let bi = 0; bi < perEpoch; bi++) {
+        const idx = order.subarray(bi * batchSize, Math.min(data.train.count, (bi + 1) * batchSize));
+        const tb = toTensors(data.train.batch(idx), data.train);
+        try {
+          plan.forEach((phase, pi) => {
+            const where = `epoch ${epoch + 1}, batch ${bi + 1}, step ${step + 1}`;
+            const r = trainStep(model, tb, phase, mixSeed(config.seed, step, pi), adam, config.clipNorm, where);
+            step++;
+            steps++;
+            lastLoss = r.loss;
+            for (const [t, v] of Object.entries(r.terms)) {
+              const key = `${phase.name}.${t}`;
+              sums[key] = (sums[key] ?? 0) + (v as number);
+              counts[key] = (counts[key] ?? 0) + 1;
+            }
+          });
+          if (config.conflictEvery > 0 && bi % config.conflictEvery === 0) {
+            const rec = measureConflict(model, tb, { noiseSeed: mixSeed(config.seed, step, 7) }, termsToCompare, { step, epoch: epoch + 1, mode: config.schedule.mode });
+            if (rec) history.conflicts.push(rec);
+          }
+        } finally {
+          disposeBatch(tb);
+        }
+        progress.tick(1, `epoch ${epoch + 1}/${config.epochs} loss ${lastLoss.toPrecision(4)}`);
+        // Yield to the event loop so notebook displays and stderr redraw between batches.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const val = forecastMse(model, data.val, config.evalBatchSize, config.maxValWindows);
+      if (!Number.isFinite(val)) throw new TrainingDiverged(`training diverged at epoch ${epoch + 1}: validation forecast MSE is ${val}`);
+      const improved = bestValue === null || val < bestValue;
+      if (improved) {
+        best = snapshotWeights(model);
+        bestValue = val;
+        bestEpoch = epoch + 1;
+        badEpochs = 0;
+      } else if (epoch >= config.schedule.warmupEpochs || config.schedule.mode === 'joint') {
+        badEpochs++;
+      }
+      const train: Record<string, number> = {};
+      for (const k of Object.keys(sums)) train[k] = sums[k] / counts[k];
+      const record: EpochRecord = {
+        epoch: epoch + 1, phases: plan.map((p) => p.name), train, valForecastMse: val, improved,
+        seconds: (Date.now() - t0) / 1000, steps,
+      };
+      history.epochs.push(record);
+      options.onEpoch?.(record);
+      stoppedEarly = badEpochs >= config.patience;
+      finished = stoppedEarly || epoch + 1 >= config.epochs;
+      await save(epoch + 1, finished);
+    }
+  } catch (err) {
+    if (err instanceof TrainingDiverged) {
+      const kept = dir && fs.existsSync(path.join(dir, 'checkpoint.json')) ? `the last good checkpoint in ${dir} is kept` : 'no checkpoint was written';
+      throw new TrainingDiverged(`${err.message}; ${kept}; lower the learning rate or clip norm (--config {"train": {"lr": …, "clipNorm": …}}) or check the data for NaN`);
+    }
+    throw err;
+  } finally {
+    adam.dispose();
+  }
+  restoreWeights(model, best, 'best weights');
+  return {
+    history,
+    epochsRun: history.epochs.length,
+    bestEpoch,
+    bestValForecastMse: bestValue,
+    stoppedEarly,
+    steps: step,
+    seconds: (Date.now() - started) / 1000,
+  };
+}

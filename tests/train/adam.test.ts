@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../lib/backend/select';
+import { Adam, globalNorm } from '../../lib/train/adam';
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+describe('Adam with global-norm clipping', () => {
+  it('matches the update rule by hand, clips by the global norm, and round-trips its state', () => {
+    const before = tf.memory().numTensors;
+    const v = tf.tidy(() => tf.variable(tf.tensor1d([1, -2]), true, 'adamTestV'));
+    const w = tf.tidy(() => tf.variable(tf.tensor1d([0.5]), true, 'adamTestW'));
+    const g1 = tf.tensor1d([3, 0]);
+    const g2 = tf.tensor1d([4]);
+    expect(globalNorm([g1, g2])).toBeCloseTo(5, 6);
+    const adam = new Adam({ lr: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+    // clip to norm 1: g → g/5
+    const norm = adam.step([{ name: 'v', variable: v, grad: g1 }, { name: 'w', variable: w, grad: g2 }], 1);
+    expect(norm).toBeCloseTo(5, 6);
+    // first step: m̂ = g, v̂ = g² → update = lr·sign(g) (for g ≠ 0)
+    const vv = v.dataSync();
+    expect(vv[0]).toBeCloseTo(1 - 0.1, 5);
+    expect(vv[1]).toBeCloseTo(-2, 6);
+    expect(w.dataSync()[0]).toBeCloseTo(0.5 - 0.1, 5);
+    // second step on v only, no clipping: per-variable step counts (t_v = 2)
+    const g3 = tf.tensor1d([1, 1]);
+    adam.step([{ name: 'v', variable: v, grad: g3 }], 0);
+    // after step 1 (clipped g = [0.6, 0]): m = 0.1·g, v = 0.001·g²
+    const m = [0.9 * 0.06 + 0.1 * 1, 0.1 * 1];
+    const s = [0.999 * 0.00036 + 0.001, 0.001];
+    const exp = [0.9, -2].map((x, i) => x - (0.1 * (m[i] / (1 - 0.81))) / (Math.sqrt(s[i] / (1 - 0.999 ** 2)) + 1e-8));
+    expect(v.dataSync()[0]).toBeCloseTo(exp[0], 5);
+    expect(v.dataSync()[1]).toBeCloseTo(exp[1], 5);
+    const state = adam.getState();
+    expect(state.map((x) => [x.name, x.t])).toEqual([['v', 2], ['w', 1]]);
+    const copy = new Adam({ lr: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+    copy.setState(state, new Map([['v', [2]], ['w', [1]]]));
+    expect(copy.getState()).toEqual(state);
+    // a non-finite gradient updates nothing
+    const bad = tf.tensor1d([NaN, 0]);
+    const vBefore = Array.from(v.dataSync());
+    expect(Number.isNaN(adam.step([{ name: 'v', variable: v, grad: bad }], 1))).toBe(true);
+    expect(Array.from(v.dataSync())).toEqual(vBefore);
+    tf.dispose([v, w, g1, g2, g3, bad]);
+    adam.dispose();
+    copy.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

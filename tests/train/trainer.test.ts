@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../lib/backend/select';
+import { prepareData } from '../../lib/data/prepare';
+import type { PreparedData, WindowSet } from '../../lib/data/types';
+import { createModel } from '../../lib/models/factory';
+import type { Model } from '../../lib/models/types';
+import { Adam } from '../../lib/train/adam';
+import { dataInfoOf, disposeBatch, range, toTensors } from '../../lib/train/batches';
+import { loadModel } from '../../lib/train/checkpoint';
+import { modelPhases, phasesForEpoch, DEFAULT_SCHEDULE } from '../../lib/train/interleave';
+import { DEFAULT_TRAIN, train, trainStep, TrainingDiverged, type TrainConfig } from '../../lib/train/trainer';
+
+let data: PreparedData;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-train-'));
+const TINY = { trunk: { kind: 'mlp', hidden: 24, layers: 1 }, decoderHidden: 24, forecasterHidden: 24, highway: 8, tokenDim: 8, heads: 2, aTokens: 2, aDim: 4 };
+const CFG: TrainConfig = { ...DEFAULT_TRAIN, epochs: 3, batchSize: 16, maxBatchesPerEpoch: 3, conflictEvery: 2, patience: 10 };
+
+beforeAll(async () => {
+  await initBackend();
+  data = prepareData('synthetic', { synthetic: { segments: 12, length: 96 }, inputLength: 24, horizon: 8, targetLength: 8, stride: 4 });
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const make = (name = 'deepdive', seed = 0): Model => createModel(name, { ...TINY, seed }, dataInfoOf(data));
+const values = (m: Model, groups: string[]): Float32Array[] => m.params.all().filter((p) => groups.includes(p.group)).map((p) => Float32Array.from(p.variable.dataSync()));
+const predictions = (m: Model, set: WindowSet): number[] =>
+  tf.tidy(() => {
+    const b = toTensors(set.batch(range(0, 8)), set);
+    const out = Array.from(m.predict(b.x).forecast.dataSync());
+    disposeBatch(b);
+    return out;
+  });
+
+describe('interleaving schedule', () => {
+  it('warm-up M, then M and C on every batch (or alternating epochs); joint otherwise', () => {
+    const m = make();
+    const ph = modelPhases(m);
+    expect(ph.M!.groups).toEqual(['trunk', 'bEncoder', 'rbf']);
+    expect(ph.C!.groups).toEqual(['aEncoder', 'fusion', 'decoder', 'forecaster']);
+    expect(ph.C!.terms).toEqual(['forecast', 'recon', 'klA']);
+    const names = (e: number, s = DEFAULT_SCHEDULE): string[] => phasesForEpoch(e, s, ph).map((p) => p.name);
+    expect(names(0)).toEqual(['M']);
+    expect(names(1)).toEqual(['M', 'C']);
+    const perEpoch = { ...DEFAULT_SCHEDULE, alternation: 'epoch' as const };
+    expect([1, 2, 3].map((e) => names(e, perEpoch))).toEqual([['C'], ['M'], ['C']]);
+    expect(names(0, { ...DEFAULT_SCHEDULE, mode: 'joint' })).toEqual(['joint']);
+    const a = make('deepdive-a');
+    expect(phasesForEpoch(0, DEFAULT_SCHEDULE, modelPhases(a)).map((p) => p.name)).toEqual(['joint']);
+    m.dispose();
+    a.dispose();
+  });
+
+  it('a phase leaves the other phase’s variables bit-identical and moves its own', () => {
+    const m = make();
+    const ph = modelPhases(m);
+    const adam = new Adam();
+    const b = toTensors(data.train.batch(range(0, 16)), data.train);
+    for (const [phase, frozen] of [[ph.C!, ph.M!.groups], [ph.M!, ph.C!.groups]] as const) {
+      const frozenBefore = values(m, [...frozen]);
+      const ownBefore = values(m, [...phase.groups]);
+      trainStep(m, b, phase, 1, adam, 5, 'test');
+      expect(values(m, [...frozen])).toEqual(frozenBefore);
+      expect(values(m, [...phase.groups])).not.toEqual(ownBefore);
+    }
+    disposeBatch(b);
+    adam.dispose();
+    m.dispose();
+  });
+});
+
+describe('trainer', () => {
+  it('lowers the validation forecast error, records conflicts, leaks no tensors across epochs', async () => {
+    const m = make('deepdive');
+    const counts: number[] = [];
+    const before = tf.memory().numTensors;
+    const res = await train(m, data, { ...CFG, epochs: 5, maxBatchesPerEpoch: 4 }, { onEpoch: () => counts.push(tf.memory().numTensors) });
+    expect(tf.memory().numTensors).toBe(before);
+    // Adam's C-phase moments appear after the M-only warm-up epoch; from then on the count is flat.
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    const v = res.history.epochs.map((e) => e.valForecastMse);
+    expect(res.bestValForecastMse!).toBeLessThan(v[0]);
+    expect(res.history.epochs[0].phases).toEqual(['M']);
+    expect(Object.keys(res.history.epochs[1].train).sort()).toEqual(['C.forecast', 'C.klA', 'C.recon', 'M.ce']);
+    // conflicts every 2 batches on 4 batches/epoch → 2 per epoch
+    expect(res.history.conflicts).toHaveLength(10);
+    const c = res.history.conflicts[0];
+    expect(Object.keys(c.cosines)).toContain('forecast|ce');
+    for (const x of Object.values(c.cosines)) expect(x === null || (x >= -1 - 1e-6 && x <= 1 + 1e-6)).toBe(true);
+    m.dispose();
+  });
+
+  it('joint mode trains all groups on all terms and lowers the validation error', async () => {
+    const m = make('deepdive');
+    const res = await train(m, data, { ...CFG, epochs: 3, schedule: { ...DEFAULT_SCHEDULE, mode: 'joint' } });
+    expect(res.history.epochs.every((e) => e.phases.join() === 'joint')).toBe(true);
+    expect(res.history.epochs[2].valForecastMse).toBeLessThan(res.history.epochs[0].valForecastMse);
+    expect(res.history.conflicts[0].mode).toBe('joint');
+    m.dispose();
+  });
+
+  it('same config and seed → identical history; another seed differs', async () => {
+    const run = async (seed: number): Promise<unknown> => {
+      const m = make('deepdive', seed);
+      const r = await train(m, data, { ...CFG, seed });
+      m.dispose();
+      return r.history.epochs.map((e) => [e.train, e.valForecastMse]);
+    };
+    const a = await run(3);
+    expect(await run(3)).toEqual(a);
+    expect(await run(4)).not.toEqual(a);
+  });
+
+  it('checkpoint → load gives identical predictions; resuming equals an uninterrupted run', async () => {
+    const dir = path.join(tmp, 'ck');
+    const full = make('deepdive-concat');
+    const rFull = await train(full, data, { ...CFG, epochs: 4 });
+    const part = make('deepdive-concat');
+    await train(part, data, { ...CFG, epochs: 2 }, { checkpointDir: dir, run: { data: 'synthetic' } });
+    const partPred = predictions(part, data.test);
+    const { model: loaded, checkpoint } = loadModel(dir);
+    expect(checkpoint.state.epoch).toBe(2);
+    expect(checkpoint.state.run).toEqual({ data: 'synthetic' });
+    expect(predictions(loaded, data.test)).toEqual(partPred);
+    loaded.dispose();
+    part.dispose();
+    const resumed = make('deepdive-concat');
+    const rRes = await train(resumed, data, { ...CFG, epochs: 4 }, { checkpointDir: dir, resume: true });
+    expect(rRes.history.epochs.map((e) => [e.train, e.valForecastMse])).toEqual(rFull.history.epochs.map((e) => [e.train, e.valForecastMse]));
+    expect(predictions(resumed, data.test)).toEqual(predictions(full, data.test));
+    resumed.dispose();
+    full.dispose();
+  });
+
+  it('stops on a NaN loss with a clear message and keeps the last good checkpoint', async () => {
+    const dir = path.join(tmp, 'nan');
+    const m = make('deepdive-a');
+    await train(m, data, { ...CFG, epochs: 1 }, { checkpointDir: dir });
+    const files = ['checkpoint.json', 'best.bin', 'last.bin', 'adam.bin'];
+    const saved = files.map((f) => fs.readFileSync(path.join(dir, f)));
+    // A real corruption of the training data: one NaN in every batch.
+    const corrupted: WindowSet = Object.assign(Object.create(Object.getPrototypeOf(data.train) as object) as WindowSet, data.train, {
+      batch: (idx: ArrayLike<number>) => {
+        const b = data.train.batch(idx);
+        b.x[0] = NaN;
+        return b;
+      },
+    });
+    const err = await train(m, { train: corrupted, val: data.val }, { ...CFG, epochs: 3 }, { checkpointDir: dir, resume: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainingDiverged);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/training diverged at epoch 2, batch 1, step 4 \(phase joint\): loss is NaN/);
+    expect(msg).toMatch(/last good checkpoint in .* is kept/);
+    expect(msg).not.toMatch(/\n/);
+    expect(files.map((f) => fs.readFileSync(path.join(dir, f)))).toEqual(saved);
+    m.dispose();
+  });
+
+  it('parameter-free models train zero epochs', async () => {
+    const m = createModel('persistence', {}, dataInfoOf(data));
+    const r = await train(m, data, CFG);
+    expect(r.epochsRun).toBe(0);
+    m.dispose();
+  });
+});
