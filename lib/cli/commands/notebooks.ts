@@ -1,0 +1,73 @@
+/**
+ * `dive notebooks run` executes notebooks headlessly (Jupyter's nbclient, project-local tslab
+ * kernel) and `dive notebooks export` turns the executed copies into an offline static site.
+ */
+import * as path from 'node:path';
+import type { Command } from '../command';
+import { optBool, optNumber, optString } from '../command';
+import { exportSite } from '../../notebooks/export';
+import { DEFAULT_TIMEOUT_SEC, runNotebooks } from '../../notebooks/run';
+import { UserError } from '../../util/errors';
+
+/** A folder given on the command line, relative to the working directory; undefined = library default. */
+function resolved(dir: string | undefined): string | undefined {
+  return dir === undefined ? undefined : path.resolve(dir);
+}
+
+export const notebooksRunCommand: Command = {
+  words: ['notebooks', 'run'],
+  summary: 'execute notebooks headlessly; stop at the first failing cell',
+  args: '[names...]',
+  help:
+    'Runs each notebook (names may omit .ipynb and may be unique prefixes; default: all in --in) ' +
+    'in a fresh tslab kernel started in the notebook folder, with Jupyter\'s own executor under ' +
+    '/usr/bin/python3 (DIVE_PYTHON overrides). Executed copies with outputs go to --out; sources ' +
+    'are never modified. Compiles lib/ to dist/ first when dist/ is stale (notebooks import ../dist/lib). ' +
+    'DIVE_QUICK and other environment variables pass through to the kernel. A failing cell stops ' +
+    "the run with 'NAME.ipynb cell N: Error: message' (N counts all cells from 1) and exit 2.",
+  options: [
+    { name: 'in', type: 'string', value: 'DIR', description: 'folder of source notebooks (default: <project>/notebooks)' },
+    { name: 'out', type: 'string', value: 'DIR', description: 'folder for executed copies (default: <project>/out/notebooks)' },
+    { name: 'timeout', type: 'integer', value: 'SEC', description: 'time limit per cell in seconds', default: DEFAULT_TIMEOUT_SEC },
+    { name: 'no-build', type: 'boolean', description: 'do not compile lib/ first, even if dist/ is stale' },
+  ],
+  async run(args, io) {
+    const timeout = optNumber(args, 'timeout') ?? DEFAULT_TIMEOUT_SEC;
+    if (timeout <= 0) throw new UserError(`--timeout must be a positive number of seconds, got ${timeout}`);
+    const report = await runNotebooks({
+      names: args.positionals,
+      inDir: resolved(optString(args, 'in')),
+      outDir: resolved(optString(args, 'out')),
+      timeoutSec: timeout,
+      build: !optBool(args, 'no-build'),
+      onProgress: (l) => io.err(l),
+    });
+    if (args.json) io.json(report);
+    else io.out(`executed ${report.notebooks.length} notebook(s): ${report.notebooks.map((n) => n.output).join(', ')}`);
+    return 0;
+  },
+};
+
+export const notebooksExportCommand: Command = {
+  words: ['notebooks', 'export'],
+  summary: 'convert executed notebooks to an offline static HTML site',
+  help:
+    'Converts every executed notebook in --in to HTML with nbconvert and writes --out/index.html ' +
+    'listing them. Pages load nothing from the network: plotly.js is inlined by the notebooks, ' +
+    'MathJax is copied from Debian\'s libjs-mathjax. The --out folder is replaced atomically.',
+  options: [
+    { name: 'in', type: 'string', value: 'DIR', description: 'folder of executed notebooks (default: <project>/out/notebooks)' },
+    { name: 'out', type: 'string', value: 'DIR', description: 'site folder to (re)create (default: <project>/out/site)' },
+  ],
+  maxArgs: 0,
+  async run(args, io) {
+    const report = await exportSite({
+      inDir: resolved(optString(args, 'in')),
+      outDir: resolved(optString(args, 'out')),
+      onProgress: (l) => io.err(l),
+    });
+    if (args.json) io.json(report);
+    else io.out(`site: ${report.index} (${report.pages.length} page(s))`);
+    return 0;
+  },
+};

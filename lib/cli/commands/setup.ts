@@ -1,0 +1,110 @@
+/**
+ * `dive setup`: checks the tools the notebooks need (Node, the project's tslab, Jupyter's
+ * nbclient/nbconvert under /usr/bin/python3, MathJax, Chromium), installs missing Debian
+ * packages when run as root (otherwise prints the exact command), and writes the
+ * project-local tslab kernelspec (`.jupyter/kernels/tslab/kernel.json`).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CliIO, Command } from '../command';
+import { optBool } from '../command';
+import { kernelSpec, kernelSpecPath, writeKernelSpec } from '../../notebooks/kernel';
+import { repoRoot } from '../../notebooks/paths';
+import { APT_PACKAGES, checkJupyter, checkMathJax, INSTALL_COMMAND, type ToolStatus } from '../../notebooks/tools';
+import { checkChromium } from '../../plot/chromium';
+
+/** Oldest Node the project supports (package.json engines). */
+const MIN_NODE = [20, 19] as const;
+
+function checkNode(): ToolStatus {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  return { name: 'node', ok, detail: ok ? process.version : `${process.version} is older than ${MIN_NODE.join('.')}; install a newer Node` };
+}
+
+function checkTslab(root: string): ToolStatus {
+  const pkg = path.join(root, 'node_modules', 'tslab', 'package.json');
+  if (!fs.existsSync(pkg)) return { name: 'tslab', ok: false, detail: `missing; run 'npm install' in ${root}` };
+  return { name: 'tslab', ok: true, detail: (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version };
+}
+
+function checkKernelSpec(root: string): ToolStatus {
+  const file = kernelSpecPath(root);
+  const want = `${JSON.stringify(kernelSpec(root), null, 2)}\n`;
+  const ok = fs.existsSync(file) && fs.readFileSync(file, 'utf8') === want;
+  return { name: 'kernelspec', ok, detail: ok ? file : `${file} missing or out of date (dive setup writes it)` };
+}
+
+/** Everything `dive setup` reports, in order. */
+export function checkAll(root = repoRoot()): ToolStatus[] {
+  return [checkNode(), checkTslab(root), ...checkJupyter(), checkMathJax(), checkChromium(), checkKernelSpec(root)];
+}
+
+/** Statuses that apt can fix. */
+function aptFixable(s: ToolStatus): boolean {
+  return s.name.startsWith('python:') || s.name === 'mathjax' || s.name === 'chromium';
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+function runApt(io: CliIO): boolean {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', ...APT_PACKAGES]]) {
+    io.err(`running: apt-get ${args.join(' ')}`);
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+    if (r.error || r.status !== 0) {
+      io.err(`apt-get ${args[0]} failed (${r.error?.message ?? `exit ${r.status}`})`);
+      return false;
+    }
+  }
+  return true;
+}
+
+function describe(statuses: readonly ToolStatus[]): string {
+  const w = Math.max(...statuses.map((s) => s.name.length));
+  return statuses.map((s) => `  ${s.ok ? 'ok     ' : 'MISSING'}  ${s.name.padEnd(w)}  ${s.detail}`).join('\n');
+}
+
+export const setupCommand: Command = {
+  words: ['setup'],
+  summary: 'check and install the notebook toolchain (Jupyter, tslab kernel, Chromium)',
+  help:
+    'Reports Node, tslab, Jupyter (nbclient, nbconvert under /usr/bin/python3), MathJax and Chromium. ' +
+    `When something is missing: as root, runs 'apt-get update' and 'apt-get install -y ${APT_PACKAGES.join(' ')}'; ` +
+    'otherwise prints that command. Then writes the project-local tslab kernelspec under .jupyter/. ' +
+    'With --check nothing is installed or written, and the exit code is 1 when anything is missing.',
+  options: [{ name: 'check', type: 'boolean', description: 'only report; install and write nothing' }],
+  maxArgs: 0,
+  async run(args, io) {
+    const root = repoRoot();
+    const check = optBool(args, 'check');
+    let statuses = checkAll(root);
+    let installed = false;
+    let command: string | undefined;
+    if (!check && statuses.some((s) => !s.ok && aptFixable(s))) {
+      if (isRoot()) {
+        installed = runApt(io);
+        statuses = checkAll(root);
+      } else {
+        command = `sudo sh -c '${INSTALL_COMMAND}'`;
+      }
+    }
+    if (!check && statuses.find((s) => s.name === 'tslab')?.ok) {
+      writeKernelSpec(root);
+      statuses = checkAll(root);
+    }
+    const missing = statuses.filter((s) => !s.ok);
+    if (args.json) {
+      io.json({ ok: missing.length === 0, statuses, installed, installCommand: missing.some(aptFixable) ? INSTALL_COMMAND : null });
+    } else {
+      io.out(describe(statuses));
+      if (command) io.out(`\nmissing Debian packages; run as root:\n  ${command}`);
+      else if (missing.some(aptFixable)) io.out(`\nstill missing; install with:\n  ${INSTALL_COMMAND}`);
+      else if (missing.length === 0) io.out('\nnotebook toolchain ready: dive notebooks run && dive notebooks export');
+    }
+    return missing.length === 0 ? 0 : 1;
+  },
+};

@@ -1,0 +1,98 @@
+/**
+ * Notebooks import the compiled library (`../dist/lib/...`: tslab cannot import `.ts` files
+ * outside the notebook folder, but imports JS with `.d.ts`). `ensureBuilt` compiles lib/
+ * (`tsc -p tsconfig.build.json`, i.e. `npm run build`) when dist/ is missing or any
+ * `lib/**.ts` is newer than its compiled `.js`.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../util/errors';
+import { repoRoot } from './paths';
+
+/** Source files under lib/ whose compiled `.js` in dist/lib is missing or older. */
+export function staleSources(root = repoRoot()): string[] {
+  const stale: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
+        const rel = path.relative(root, full);
+        const js = path.join(root, 'dist', rel.replace(/\.ts$/, '.js'));
+        if (!fs.existsSync(js) || fs.statSync(js).mtimeMs < fs.statSync(full).mtimeMs) stale.push(rel);
+      }
+    }
+  };
+  walk(path.join(root, 'lib'));
+  return stale;
+}
+
+export interface BuildResult {
+  /** True when tsc ran. */
+  built: boolean;
+  /** Files that were out of date. */
+  stale: string[];
+  /** tsc's first diagnostic line when it reported errors (it still emits JS). */
+  warning?: string;
+}
+
+/**
+ * Compile lib/ if dist/ is out of date. tsc emits JavaScript even when some file has type
+ * errors; that is reported as `warning` rather than thrown, so one file being edited does
+ * not block every notebook. Throws only when tsc cannot run or emitted nothing.
+ */
+export function ensureBuilt(root = repoRoot()): BuildResult {
+  if (staleSources(root).length === 0) return { built: false, stale: [] };
+  // One build at a time: concurrent `dive notebooks run`s (or test files) would otherwise
+  // rewrite dist/ under each other's kernels.
+  const release = acquireLock(path.join(root, 'dist', '.build.lock'));
+  try {
+    const stale = staleSources(root);
+    if (stale.length === 0) return { built: false, stale };
+    return compile(root, stale);
+  } finally {
+    release();
+  }
+}
+
+/** How long a lock may be held before it is presumed left over by a killed process. */
+const LOCK_STALE_MS = 15 * 60_000;
+
+function acquireLock(file: string): () => void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      try {
+        if (Date.now() - fs.statSync(file).mtimeMs > LOCK_STALE_MS) fs.rmSync(file, { force: true });
+      } catch {
+        // removed meanwhile: retry
+      }
+      Atomics.wait(sleeper, 0, 0, 500); // synchronous 0.5 s pause
+    }
+  }
+}
+
+function compile(root: string, stale: string[]): BuildResult {
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  if (r.error) throw new UserError(`cannot run the TypeScript compiler (${r.error.message}); run 'npm run build' in ${root}`);
+  const stillStale = staleSources(root);
+  if (r.status !== 0 && stillStale.length > 0) {
+    throw new UserError(`'npm run build' failed and dist/ is out of date (${stillStale[0]}): ${firstLine(r.stdout || r.stderr)}`);
+  }
+  return { built: true, stale, warning: r.status !== 0 ? firstLine(r.stdout || r.stderr) : undefined };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim()) ?? '';
+}

@@ -1,0 +1,188 @@
+/**
+ * Static site from executed notebooks: each `.ipynb` becomes an HTML page through Jupyter's
+ * nbconvert (`python3 -m nbconvert --to html`, lab template), plus an `index.html` listing
+ * every page with its title and first Markdown heading. The site makes NO external requests:
+ *
+ * - plotly.js is already inlined in the notebooks' outputs (lib/plot/notebook.ts);
+ * - require.js (the template loads it for ipywidgets; nothing here uses AMD, and plotly.js
+ *   sets `window.Plotly` without it) is dropped;
+ * - MathJax 2 for LaTeX in Markdown comes from Debian's libjs-mathjax, copied into
+ *   `assets/mathjax/` (the parts the TeX-AMS_CHTML config loads, ~1.5 MB). Without that
+ *   package, pages keep raw LaTeX and a warning says how to install it;
+ * - every page is checked for remaining `src`/`href` references to other origins
+ *   (http:, https:, file:, //host), which are an error.
+ *
+ * The whole folder is written atomically (built in a temporary sibling, then renamed).
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeDirAtomic } from '../util/atomic';
+import { UserError } from '../util/errors';
+import { listNotebooks, notebookInfo, type NotebookInfo } from './catalog';
+import { jupyterEnv } from './kernel';
+import { executedDir, pythonPath, repoRoot, siteDir } from './paths';
+import { checkJupyter, checkMathJax, INSTALL_COMMAND, MATHJAX_DIR, requireTools } from './tools';
+
+export interface ExportOptions {
+  /** Executed notebooks. Default `<root>/out/notebooks`. */
+  inDir?: string;
+  /** Site folder (replaced as a whole). Default `<root>/out/site`. */
+  outDir?: string;
+  onProgress?: (line: string) => void;
+}
+
+export interface SitePage extends NotebookInfo {
+  /** Page file name inside the site, e.g. "00-tour.html". */
+  page: string;
+}
+
+export interface SiteReport {
+  outDir: string;
+  index: string;
+  pages: SitePage[];
+  /** False when libjs-mathjax is missing and LaTeX stays raw. */
+  mathjax: boolean;
+}
+
+/** Where MathJax lives inside the site, and the config nbconvert's template asks for. */
+const MATHJAX_SITE_DIR = 'assets/mathjax';
+const MATHJAX_CONFIG = 'TeX-AMS_CHTML-full,Safe';
+/** The parts of Debian's MathJax 2 tree that config TeX-AMS_CHTML-full loads. */
+const MATHJAX_PARTS = [
+  'MathJax.js',
+  ...MATHJAX_CONFIG.split(',').map((c) => `config/${c}.js`),
+  'config/local',
+  'extensions',
+  'jax/element',
+  'jax/input/TeX',
+  'jax/output/CommonHTML',
+  'localization/en',
+  'fonts/HTML-CSS/TeX/woff',
+];
+/** Placeholder URLs given to nbconvert for scripts that are removed from every page. */
+const NO_REQUIREJS = 'dive-no-requirejs.js';
+const NO_MATHJAX = 'dive-no-mathjax.js';
+
+export async function exportSite(opts: ExportOptions = {}): Promise<SiteReport> {
+  const root = repoRoot();
+  const inDir = path.resolve(opts.inDir ?? executedDir(root));
+  const outDir = path.resolve(opts.outDir ?? siteDir(root));
+  if (!fs.existsSync(inDir)) throw new UserError(`no executed notebooks: ${inDir} does not exist (run 'dive notebooks run' first)`);
+  const files = listNotebooks(inDir);
+  if (files.length === 0) throw new UserError(`no executed notebooks (*.ipynb) in ${inDir} (run 'dive notebooks run' first)`);
+  requireTools(checkJupyter(), 'exporting notebooks');
+  const mathjax = checkMathJax().ok;
+  if (!mathjax) opts.onProgress?.(`warning: ${MATHJAX_DIR} missing, LaTeX stays raw; install with: ${INSTALL_COMMAND}`);
+  const infos = files.map((f) => notebookInfo(path.join(inDir, f)));
+
+  const pages: SitePage[] = infos.map((i) => ({ ...i, page: `${i.stem}.html` }));
+  await writeDirAtomic(outDir, async (tmp) => {
+    opts.onProgress?.(`converting ${files.length} notebook(s) with nbconvert ...`);
+    await nbconvert(root, files.map((f) => path.join(inDir, f)), tmp, mathjax);
+    for (const p of pages) {
+      const file = path.join(tmp, p.page);
+      if (!fs.existsSync(file)) throw new UserError(`nbconvert did not write ${p.page} for ${p.file}`);
+      const html = postProcess(fs.readFileSync(file, 'utf8'));
+      const external = externalReferences(html);
+      if (external.length) {
+        throw new UserError(`${p.page} would load ${external[0]} from outside the site (${external.length} such reference(s)); remove it from ${p.file}`);
+      }
+      fs.writeFileSync(file, html);
+    }
+    if (mathjax) copyMathJax(path.join(tmp, MATHJAX_SITE_DIR));
+    fs.writeFileSync(path.join(tmp, 'index.html'), indexHtml(pages));
+  });
+  opts.onProgress?.(`wrote ${path.join(outDir, 'index.html')} and ${pages.length} page(s)`);
+  return { outDir, index: path.join(outDir, 'index.html'), pages, mathjax };
+}
+
+function nbconvert(root: string, inputs: string[], outDir: string, mathjax: boolean): Promise<void> {
+  const args = [
+    '-m', 'nbconvert', '--to', 'html', '--output-dir', outDir,
+    `--HTMLExporter.require_js_url=${NO_REQUIREJS}`,
+    `--HTMLExporter.mathjax_url=${mathjax ? `${MATHJAX_SITE_DIR}/MathJax.js?config=${MATHJAX_CONFIG}` : NO_MATHJAX}`,
+    ...inputs,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(pythonPath(), args, { env: jupyterEnv(root), stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (log += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (log += d));
+    child.on('error', (err) => reject(new UserError(`cannot start ${pythonPath()} (${err.message}); run 'dive setup'`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve();
+      else {
+        const last = log.trim().split('\n').filter(Boolean).pop() ?? 'no output';
+        reject(new UserError(`nbconvert failed (exit ${code}): ${last}`));
+      }
+    });
+  });
+}
+
+/** Remove the placeholder script tags (require.js; MathJax when it is not shipped). */
+export function postProcess(html: string): string {
+  const tag = (src: string): RegExp => new RegExp(`<script[^>]*src="${src.replace(/\./g, '\\.')}"[^>]*>\\s*</script>`, 'g');
+  return html.replace(tag(NO_REQUIREJS), '').replace(tag(NO_MATHJAX), '');
+}
+
+/**
+ * `src`/`href` values in HTML tags that a browser would fetch from another origin. Text
+ * inside `<script>` bodies is skipped (the inlined plotly bundle mentions URLs it only uses
+ * for map tiles); `<a href>` links are navigation, not requests, and are allowed.
+ */
+export function externalReferences(html: string): string[] {
+  const withoutScripts = html.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/gi, '$1$2');
+  const found: string[] = [];
+  const tag = /<(?!a\b)([a-z][a-z0-9]*)\b[^>]*?\s(src|href|data)\s*=\s*["']?([^"'\s>]+)/gi;
+  for (let m = tag.exec(withoutScripts); m; m = tag.exec(withoutScripts)) {
+    if (/^(https?:|file:|\/\/|ftp:)/i.test(m[3])) found.push(m[3]);
+  }
+  const cssUrl = /(?:url\(\s*["']?|@import\s+["'])((?:https?:|file:|\/\/)[^"')\s]+)/gi;
+  for (let m = cssUrl.exec(withoutScripts); m; m = cssUrl.exec(withoutScripts)) found.push(m[1]);
+  return found;
+}
+
+function copyMathJax(dest: string): void {
+  for (const part of MATHJAX_PARTS) {
+    const from = path.join(MATHJAX_DIR, part);
+    if (!fs.existsSync(from)) continue; // a trimmed MathJax install; the browser test would notice
+    fs.cpSync(from, path.join(dest, part), { recursive: true, dereference: true });
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+/** The site's front page: one entry per notebook (link, title, first heading). */
+export function indexHtml(pages: readonly SitePage[]): string {
+  const items = pages
+    .map((p) => {
+      const heading = p.heading ? `<div class="heading">${escapeHtml(p.heading)}</div>` : '';
+      return `<li><a href="${encodeURI(p.page)}">${escapeHtml(p.title)}</a> <span class="file">${escapeHtml(p.file)}</span>${heading}</li>`;
+    })
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>divelab notebooks</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+li { margin: 0.6rem 0; }
+a { font-size: 1.1rem; }
+.file { color: #888; font-size: 0.85rem; margin-left: 0.5rem; }
+.heading { color: #555; }
+</style>
+</head>
+<body>
+<h1>divelab notebooks</h1>
+<p>Executed notebooks of the DeepDIVE research environment (arXiv 2501.08710). Every page works offline.</p>
+<ul id="notebooks">
+${items}
+</ul>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,53 @@
+/**
+ * Where the notebook toolchain finds things: the project root (the folder holding divelab's
+ * package.json, found upward from this module, so it works from lib/ under vitest and from
+ * dist/lib/ in the compiled CLI), the notebook folders, and the Python interpreter.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+let cachedRoot: string | undefined;
+
+/** Absolute path of the divelab project root. */
+export function repoRoot(): string {
+  if (cachedRoot) return cachedRoot;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'divelab') return (cachedRoot = dir);
+      } catch {
+        // not ours; keep walking up
+      }
+    }
+    if (path.dirname(dir) === dir) throw new Error(`cannot find divelab's package.json above ${__dirname}`);
+  }
+}
+
+/** Source notebooks, checked in: `<root>/notebooks`. */
+export function notebooksDir(root = repoRoot()): string {
+  return path.join(root, 'notebooks');
+}
+
+/** Executed copies written by `dive notebooks run`: `<root>/out/notebooks`. */
+export function executedDir(root = repoRoot()): string {
+  return path.join(root, 'out', 'notebooks');
+}
+
+/** Static site written by `dive notebooks export`: `<root>/out/site`. */
+export function siteDir(root = repoRoot()): string {
+  return path.join(root, 'out', 'site');
+}
+
+/**
+ * The Python that runs Jupyter: Debian's `/usr/bin/python3` (where apt installs nbclient and
+ * nbconvert), not whatever `python3` is first on PATH. `DIVE_PYTHON` overrides it.
+ */
+export function pythonPath(): string {
+  return process.env.DIVE_PYTHON || '/usr/bin/python3';
+}
+
+/** The nbclient driver script, shipped as a source file beside this module's source. */
+export function executorScript(root = repoRoot()): string {
+  return path.join(root, 'lib', 'notebooks', 'execute.py');
+}

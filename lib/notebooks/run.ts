@@ -1,0 +1,132 @@
+/**
+ * Headless notebook execution with Jupyter's own executor: each notebook is run by
+ * `execute.py` (nbclient.NotebookClient) under Debian's Python, in a fresh project-local
+ * tslab kernel whose working folder is the notebook's source folder. The first failing cell
+ * stops everything with a one-line UserError `NAME.ipynb cell N: Ename: message`. Executed
+ * copies (outputs included) are written atomically to the output folder; sources are only read.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../util/errors';
+import { ensureBuilt, type BuildResult } from './build';
+import { resolveNotebooks, readNotebook } from './catalog';
+import { jupyterEnv, KERNEL_NAME, writeKernelSpec } from './kernel';
+import { executedDir, executorScript, notebooksDir, pythonPath, repoRoot } from './paths';
+import { checkJupyter, requireTools } from './tools';
+
+export interface RunOptions {
+  /** Notebook names (exact, without `.ipynb`, or unique prefixes). Default: all in `inDir`. */
+  names?: readonly string[];
+  /** Source folder. Default `<root>/notebooks`. */
+  inDir?: string;
+  /** Where executed copies go. Default `<root>/out/notebooks`. */
+  outDir?: string;
+  /** Per-cell time limit in seconds. Default 300. */
+  timeoutSec?: number;
+  /** Compile lib/ first when dist/ is stale. Default true. */
+  build?: boolean;
+  /** Progress lines (one per notebook), e.g. the CLI's stderr. */
+  onProgress?: (line: string) => void;
+}
+
+export interface NotebookRun {
+  /** File name, e.g. "00-tour.ipynb". */
+  name: string;
+  source: string;
+  /** The executed copy. */
+  output: string;
+  /** Number of cells (all kinds). */
+  cells: number;
+  /** Wall-clock seconds, kernel start included. */
+  seconds: number;
+}
+
+export interface RunReport {
+  notebooks: NotebookRun[];
+  build: BuildResult | null;
+}
+
+/** The JSON line execute.py prints. */
+interface ExecutorReply {
+  ok: boolean;
+  cells?: number;
+  seconds?: number;
+  cell?: number | null;
+  ename?: string;
+  evalue?: string;
+  fatal?: string;
+}
+
+export const DEFAULT_TIMEOUT_SEC = 300;
+
+/** Run notebooks in order; throws a UserError on the first failure (later ones are not run). */
+export async function runNotebooks(opts: RunOptions = {}): Promise<RunReport> {
+  const root = repoRoot();
+  const inDir = path.resolve(opts.inDir ?? notebooksDir(root));
+  const outDir = path.resolve(opts.outDir ?? executedDir(root));
+  if (inDir === outDir) throw new UserError(`--out ${outDir} is the source folder; executed copies must go elsewhere`);
+  const names = resolveNotebooks(inDir, opts.names ?? []);
+  requireTools(checkJupyter(), 'running notebooks');
+  const build = opts.build === false ? null : ensureBuilt(root);
+  if (build?.warning) opts.onProgress?.(`warning: npm run build reported errors (first: ${build.warning}); using what it emitted`);
+  writeKernelSpec(root);
+  fs.mkdirSync(outDir, { recursive: true });
+  const notebooks: NotebookRun[] = [];
+  for (const name of names) {
+    opts.onProgress?.(`running ${name} ...`);
+    const run = await runOne(root, path.join(inDir, name), path.join(outDir, name), opts.timeoutSec ?? DEFAULT_TIMEOUT_SEC);
+    opts.onProgress?.(`  ${name}: ${run.cells} cells in ${run.seconds.toFixed(1)} s -> ${path.relative(process.cwd(), run.output) || run.output}`);
+    notebooks.push(run);
+  }
+  return { notebooks, build };
+}
+
+async function runOne(root: string, source: string, output: string, timeoutSec: number): Promise<NotebookRun> {
+  const name = path.basename(source);
+  readNotebook(source); // a malformed file fails here with its name, before a kernel starts
+  const tmp = path.join(path.dirname(output), `.${name}.tmp-${process.pid}-${Date.now()}`);
+  const args = [executorScript(root), source, tmp, '--kernel', KERNEL_NAME, '--timeout', String(timeoutSec), '--cwd', path.dirname(source)];
+  try {
+    const { code, stdout, stderr } = await spawnCollect(pythonPath(), args, jupyterEnv(root));
+    const reply = lastJson(stdout);
+    if (!reply) {
+      throw new UserError(`${name}: the notebook executor exited ${code} without a result: ${lastLine(stderr) || 'no output'}`);
+    }
+    if (!reply.ok) {
+      if (reply.fatal) throw new UserError(`${name}${reply.cell ? ` cell ${reply.cell}` : ''}: ${reply.fatal}`);
+      const where = reply.cell ? `cell ${reply.cell}` : 'a cell';
+      throw new UserError(`${name} ${where}: ${reply.ename ?? 'Error'}: ${reply.evalue ?? ''}`.trimEnd());
+    }
+    fs.renameSync(tmp, output);
+    return { name, source, output, cells: reply.cells ?? 0, seconds: reply.seconds ?? 0 };
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+function spawnCollect(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (err) => reject(new UserError(`cannot start ${cmd} (${err.message}); run 'dive setup'`)));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function lastJson(stdout: string): ExecutorReply | undefined {
+  const lines = stdout.split('\n').filter((l) => l.trim().startsWith('{'));
+  if (lines.length === 0) return undefined;
+  try {
+    return JSON.parse(lines[lines.length - 1]) as ExecutorReply;
+  } catch {
+    return undefined;
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop()?.trim() ?? '';
+}

@@ -1,0 +1,136 @@
+/**
+ * The exported static site in a real browser: `dive notebooks run` executes the tour,
+ * `dive notebooks export` converts it, and headless Chromium opens every page. Asserts: no
+ * console errors, no requests leaving the site (nothing but file:/data: URLs) and none
+ * failing, every plotly figure drawn (`.js-plotly-plot` with a non-empty `.main-svg`), the
+ * slider working, and MathJax typesetting the LaTeX. Missing Jupyter or Chromium makes the
+ * tests FAIL with the install command.
+ *
+ * By default only the tour is executed (it has tables, line charts, a slider and LaTeX, and
+ * takes seconds); DIVE_BROWSER_NOTEBOOKS=all (or a comma-separated list of names) checks
+ * more, e.g. before a release.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIO } from '../../lib/cli/command';
+import { main } from '../../lib/cli/main';
+import { resolveNotebooks } from '../../lib/notebooks/catalog';
+import { notebooksDir } from '../../lib/notebooks/paths';
+import { checkJupyter, checkMathJax, requireTools } from '../../lib/notebooks/tools';
+import { launchChromium } from '../../lib/plot/chromium';
+import { openPage } from './page';
+
+// Page-side globals used inside page.evaluate callbacks (the project compiles without DOM typings).
+interface PageElement { id: string; querySelector(s: string): PageElement | null; querySelectorAll(s: string): ArrayLike<PageElement> }
+declare const document: { querySelectorAll(s: string): ArrayLike<PageElement>; getElementById(id: string): PageElement | null };
+
+function capture(): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
+}
+
+const SELECTION = (process.env.DIVE_BROWSER_NOTEBOOKS ?? '00-tour').trim();
+const NAMES = SELECTION === 'all' ? [] : SELECTION.split(',').map((n) => n.trim()).filter(Boolean);
+
+let tmp: string;
+let site: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  requireTools([...checkJupyter(), checkMathJax()], 'the browser tests');
+  browser = await launchChromium(); // throws with the install command when Chromium is missing
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-export-'));
+  const executed = path.join(tmp, 'executed');
+  site = path.join(tmp, 'site');
+  const io = capture();
+  const ran = await main(['notebooks', 'run', ...NAMES, '--out', executed], io);
+  if (ran !== 0) throw new Error(`dive notebooks run failed: ${io.stderr.join('\n')}`);
+  const exported = await main(['notebooks', 'export', '--in', executed, '--out', site], io);
+  if (exported !== 0) throw new Error(`dive notebooks export failed: ${io.stderr.join('\n')}`);
+}, 1_200_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('exported notebook site', () => {
+  it('has an index linking every notebook with its title and first heading', async () => {
+    const stems = resolveNotebooks(notebooksDir(), NAMES).map((f) => f.replace(/\.ipynb$/, ''));
+    expect(stems).toContain('00-tour');
+    const log = await openPage(browser, pathToFileURL(path.join(site, 'index.html')).href);
+    const items = await log.page.$$eval('#notebooks li', (lis) =>
+      lis.map((li) => ({ href: li.querySelector('a')?.getAttribute('href'), title: li.querySelector('a')?.textContent, heading: li.querySelector('.heading')?.textContent })));
+    expect(items.map((i) => i.href)).toEqual(stems.map((s) => `${s}.html`));
+    expect(items.find((i) => i.href === '00-tour.html')).toEqual({ href: '00-tour.html', title: 'A tour of divelab', heading: 'A tour of divelab' });
+    for (const i of items) expect(fs.existsSync(path.join(site, i.href!)), i.href!).toBe(true);
+    expect(log.errors).toEqual([]);
+    expect(log.external).toEqual([]);
+    await log.page.close();
+  });
+
+  it('renders every page offline: figures drawn, LaTeX typeset, no errors, no external or failed requests', async () => {
+    const pages = fs.readdirSync(site).filter((f) => f.endsWith('.html') && f !== 'index.html');
+    expect(pages.length).toBeGreaterThan(0);
+    for (const file of pages) {
+      const log = await openPage(browser, pathToFileURL(path.join(site, file)).href);
+      const expected = await log.page.$$eval('.dive-plot', (d) => d.length);
+      // Plotly draws synchronously after load for these sizes; wait for all to be safe.
+      await log.page.waitForFunction(
+        (n) => Array.from(document.querySelectorAll('.js-plotly-plot')).filter((g) => g.querySelector('.main-svg *')).length >= n,
+        expected,
+        { timeout: 60_000 },
+      );
+      const plots = await log.page.$$eval('.js-plotly-plot', (gs) => gs.map((g) => ({ svgs: g.querySelectorAll('.main-svg').length, traces: g.querySelectorAll('.trace').length })));
+      expect(plots.length, `${file}: figures drawn vs placeholders`).toBe(expected);
+      for (const p of plots) {
+        expect(p.svgs).toBeGreaterThan(0);
+        expect(p.traces).toBeGreaterThan(0);
+      }
+      if (file === '00-tour.html') {
+        expect(plots.length).toBeGreaterThanOrEqual(4);
+        // LaTeX in the first Markdown cell, typeset by the site's own MathJax copy.
+        await log.page.waitForSelector('.MathJax_CHTML', { timeout: 60_000 });
+      }
+      expect(log.errors, file).toEqual([]);
+      expect(log.external, file).toEqual([]);
+      expect(log.failed, file).toEqual([]);
+      await log.page.close();
+    }
+  }, 300_000);
+
+  it('the tour slider switches the visible month in the static page', async () => {
+    const log = await openPage(browser, pathToFileURL(path.join(site, '00-tour.html')).href);
+    const { page } = log;
+    const id = await page.evaluate(() => {
+      type Gd = { id: string; layout: { sliders?: unknown[] } };
+      const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find((g) => (g as unknown as Gd).layout?.sliders?.length) as unknown as Gd | undefined;
+      return gd?.id ?? null;
+    });
+    expect(id, 'a figure with layout.sliders').not.toBeNull();
+    const state = () => page.evaluate((gid) => {
+      const gd = document.getElementById(gid!) as unknown as { data: { visible: boolean }[]; layout: { sliders: { active: number; steps: unknown[] }[] } };
+      return { active: gd.layout.sliders[0].active, steps: gd.layout.sliders[0].steps.length, visible: gd.data.map((t) => t.visible) };
+    }, id);
+    const before = await state();
+    expect(before.active).toBe(0);
+    expect(before.visible.filter(Boolean)).toHaveLength(1);
+    expect(before.visible[0]).toBe(true);
+    await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+    const rail = await page.locator(`#${id} .slider-rail-rect`).boundingBox();
+    expect(rail).not.toBeNull();
+    await page.mouse.click(rail!.x + rail!.width - 1, rail!.y + rail!.height / 2); // drag target: the last month
+    await page.waitForFunction((gid) => (document.getElementById(gid!) as unknown as { layout: { sliders: { active: number }[] } }).layout.sliders[0].active !== 0, id);
+    const after = await state();
+    expect(after.active).toBe(before.steps - 1);
+    expect(after.visible.indexOf(true)).toBe(after.visible.length - 1);
+    expect(after.visible.filter(Boolean)).toHaveLength(1);
+    expect(log.errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
