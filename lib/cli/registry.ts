@@ -1,7 +1,22 @@
 /** Every `dive` command, in the order `dive --help` lists them. Add new commands here. */
 import type { Command } from './command';
 import { backendCommand } from './commands/backend';
+import { theoryCheckCommand } from './commands/theory';
+import { dataDescribeCommand, dataFetchCommand, dataListCommand } from './commands/data';
+import { notebooksExportCommand, notebooksRunCommand } from './commands/notebooks';
+import { setupCommand } from './commands/setup';
+import { trainCommand } from './commands/train';
+import { evaluateCommand } from './commands/evaluate';
 
 export const COMMANDS: readonly Command[] = [
   backendCommand,
+  dataListCommand,
+  dataDescribeCommand,
+  dataFetchCommand,
+  setupCommand,
+  trainCommand,
+  evaluateCommand,
+  notebooksRunCommand,
+  notebooksExportCommand,
+  theoryCheckCommand,
 ];
