@@ -8,6 +8,7 @@
  * forces one backend by name and fails loudly when it cannot be had.
  */
 import * as tf from '@tensorflow/tfjs';
+import { applyFastKernelPolicy } from './kernels/register';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -123,6 +124,8 @@ const initHooks: ((name: BackendName) => void | Promise<void>)[] = [];
 export function onBackendInit(hook: (name: BackendName) => void | Promise<void>): void {
   initHooks.push(hook);
 }
+// Faster wasm matMul kernels (lib/backend/kernels), unless DIVE_FAST_KERNELS=0.
+onBackendInit(applyFastKernelPolicy);
 async function afterInit(name: BackendName): Promise<void> {
   for (const h of initHooks) await h(name);
 }

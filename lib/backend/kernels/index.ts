@@ -1,0 +1,10 @@
+/** Faster replacements for tfjs wasm kernels, registered at backend level (see register.ts). */
+export {
+  registerFastWasmKernels,
+  restoreWasmKernels,
+  fastWasmKernelsActive,
+  fastKernelsWanted,
+  applyFastKernelPolicy,
+  REPLACED_KERNELS,
+} from './register';
+export { SPLIT_MIN_WORK } from './matMul';

@@ -1,0 +1,230 @@
+/**
+ * Replacement `BatchMatMul` and `_FusedMatMul` kernels for the tfjs wasm backend.
+ *
+ * Why: tfjs-backend-wasm 4.22 sends a product to XNNPACK's packed, SIMD `fully_connected`
+ * operator only when neither operand is transposed and both batch sizes are 1. Every other
+ * product — `transposeA` (weight gradients xᵀ·dy), `transposeB` (input gradients dy·Wᵀ) and
+ * every batched product — runs a naive blocked triple loop that is 10–50× slower. Training
+ * spends most of its time in exactly those products.
+ *
+ * What: the replacements rewrite each product into the fast form and call the ORIGINAL kernel
+ * functions, so the numbers come from the same XNNPACK code as an untransposed product:
+ *  1. transposed operands are materialised with the wasm Transpose kernel (last two axes);
+ *  2. when b has batch size 1 (a dense layer applied to a batch of sequences), a's batch axes
+ *     are folded into its rows: [..., M, K] → [1, (batch·M), K] — one call;
+ *  3. otherwise (both batched) each output matrix is one call on copied slices, with numpy
+ *     broadcasting of the batch axes; tiny products (M·K·N < `SPLIT_MIN_WORK`) stay on the
+ *     original path, where per-call overhead would dominate (unless their broadcast is one
+ *     the original computes wrongly: it sizes the output by max(batchA, batchB)).
+ * Temporaries are wasm-heap buffers released before the kernel returns.
+ *
+ * Shapes: a [...batchA, M, K] (or [..., K, M] with transposeA), b [...batchB, K, N] (or
+ * [..., N, K] with transposeB) → out [...broadcast(batchA, batchB), M, N]. float32 only (the
+ * original kernels reject other dtypes; those calls are passed through unchanged).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { asWasmBackend, f32, release, withShape, type WasmBackendLike } from './wasmInternals';
+
+/** Products with fewer multiply-adds per output matrix than this keep the original batched loop. */
+export const SPLIT_MIN_WORK = 16 * 16 * 16;
+
+/** The original wasm kernel functions the replacements delegate to. */
+export interface OriginalKernels {
+  batchMatMul: tf.KernelFunc;
+  fusedMatMul: tf.KernelFunc;
+  transpose: tf.KernelFunc;
+}
+
+interface MatMulAttrs {
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+/** Resolved geometry of one (possibly batched, possibly transposed) product. */
+interface Geometry {
+  m: number;
+  k: number;
+  n: number;
+  batchA: number[];
+  batchB: number[];
+  batchOut: number[];
+}
+
+const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
+
+function geometry(a: tf.TensorInfo, b: tf.TensorInfo, { transposeA, transposeB }: MatMulAttrs): Geometry {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  if (ra < 2 || rb < 2) throw new Error(`matMul needs rank ≥ 2 operands, got shapes [${a.shape}] and [${b.shape}]`);
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (k !== kb) {
+    throw new Error(
+      `Error in matMul: inner shapes (${k}) and (${kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+    );
+  }
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const batchOut = tf.broadcast_util.assertAndGetBroadcastShape(batchA, batchB);
+  return { m, k, n, batchA, batchB, batchOut };
+}
+
+/** Swap the last two axes into a new heap buffer (caller releases it). */
+function transposeLast2(orig: OriginalKernels, backend: WasmBackendLike, x: tf.TensorInfo): tf.TensorInfo {
+  const r = x.shape.length;
+  const perm = [...Array(r - 2).keys(), r - 1, r - 2];
+  return orig.transpose({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
+}
+
+/**
+ * Materialise the requested transposes. Returns operands in plain layout a [...,M,K],
+ * b [...,K,N] plus the temporaries to release.
+ */
+function untranspose(
+  orig: OriginalKernels,
+  backend: WasmBackendLike,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  { transposeA, transposeB }: MatMulAttrs,
+): { a: tf.TensorInfo; b: tf.TensorInfo; temps: tf.TensorInfo[] } {
+  const temps: tf.TensorInfo[] = [];
+  let a2 = a;
+  let b2 = b;
+  if (transposeA) temps.push((a2 = transposeLast2(orig, backend, a)));
+  if (transposeB) temps.push((b2 = transposeLast2(orig, backend, b)));
+  return { a: a2, b: b2, temps };
+}
+
+/** Row-major strides of `shape`, with 0 for axes of size 1 (numpy broadcasting). */
+function broadcastStrides(shape: readonly number[], rank: number): number[] {
+  const padded = [...Array(rank - shape.length).fill(1), ...shape] as number[];
+  const strides = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let i = rank - 1; i >= 0; i--) {
+    strides[i] = padded[i] === 1 ? 0 : s;
+    s *= padded[i];
+  }
+  return strides;
+}
+
+/** One untransposed product of two [1, M, K] × [1, K, N] buffers → [1, M, N] (caller releases). */
+type SingleProduct = (a: tf.TensorInfo, b: tf.TensorInfo) => tf.TensorInfo;
+
+/**
+ * Both operands batched: one XNNPACK product per output matrix on copied slices.
+ * a [...batchA, M, K], b [...batchB, K, N] in plain layout.
+ */
+function perMatrixProducts(backend: WasmBackendLike, a: tf.TensorInfo, b: tf.TensorInfo, g: Geometry, product: SingleProduct): tf.TensorInfo {
+  const { m, k, n, batchOut } = g;
+  const rank = batchOut.length;
+  const sa = broadcastStrides(g.batchA, rank);
+  const sb = broadcastStrides(g.batchB, rank);
+  const count = size(batchOut);
+  const out = backend.makeOutput([...batchOut, m, n], 'float32');
+  const idx = new Array<number>(rank).fill(0);
+  for (let i = 0; i < count; i++) {
+    let ia = 0;
+    let ib = 0;
+    for (let d = 0; d < rank; d++) {
+      ia += idx[d] * sa[d];
+      ib += idx[d] * sb[d];
+    }
+    // Fresh buffers for each slice: XNNPACK caches its packed weights by b's buffer id.
+    const ai = backend.makeOutput([1, m, k], 'float32');
+    const bi = backend.makeOutput([1, k, n], 'float32');
+    f32(backend, ai).set(f32(backend, a).subarray(ia * m * k, (ia + 1) * m * k));
+    f32(backend, bi).set(f32(backend, b).subarray(ib * k * n, (ib + 1) * k * n));
+    const oi = product(ai, bi);
+    f32(backend, out).set(f32(backend, withShape(oi, [m * n])), i * m * n);
+    release(backend, ai);
+    release(backend, bi);
+    release(backend, oi);
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++idx[d] < batchOut[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Build the replacement BatchMatMul kernel function around the original ones. */
+export function makeFastBatchMatMul(orig: OriginalKernels): tf.KernelFunc {
+  return (args) => {
+    const backend = asWasmBackend(args.backend);
+    const a = args.inputs.a as tf.TensorInfo;
+    const b = args.inputs.b as tf.TensorInfo;
+    const attrs = args.attrs as unknown as MatMulAttrs;
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return orig.batchMatMul(args);
+    const g = geometry(a, b, attrs);
+    const nbA = size(g.batchA);
+    const nbB = size(g.batchB);
+    const outShape = [...g.batchOut, g.m, g.n];
+    const plain = { transposeA: false, transposeB: false };
+    if (size(outShape) === 0 || g.k === 0) return orig.batchMatMul(args);
+    // Tiny batched products stay on the original loop, unless the batch broadcast is one the
+    // original gets wrong (it sizes the output by max(batchA, batchB)).
+    const originalBroadcastOk = size(g.batchOut) === Math.max(nbA, nbB);
+    if (nbB > 1 && g.m * g.k * g.n < SPLIT_MIN_WORK && originalBroadcastOk) return orig.batchMatMul(args);
+    if (nbB === 1 && !attrs.transposeA && !attrs.transposeB && nbA === 1) return orig.batchMatMul(args);
+    const u = untranspose(orig, backend, a, b, attrs);
+    try {
+      if (nbB === 1) {
+        // Fold a's batch axes into rows: one [batch·M, K] × [K, N] product.
+        const out = orig.batchMatMul({
+          inputs: { a: withShape(u.a, [1, nbA * g.m, g.k]), b: withShape(u.b, [1, g.k, g.n]) },
+          backend,
+          attrs: plain,
+        }) as tf.TensorInfo;
+        return withShape(out, outShape);
+      }
+      const product: SingleProduct = (ai, bi) => orig.batchMatMul({ inputs: { a: ai, b: bi }, backend, attrs: plain }) as tf.TensorInfo;
+      return withShape(perMatrixProducts(backend, u.a, u.b, g, product), outShape);
+    } finally {
+      for (const t of u.temps) release(backend, t);
+    }
+  };
+}
+
+/**
+ * Build the replacement _FusedMatMul kernel (matMul + bias + activation, used by tf.fused.matMul
+ * and tfjs-layers Dense). The core op passes rank-3 operands. Transposes are materialised; when
+ * b has batch 1, a's batch is folded into rows (one call), otherwise one call per output matrix;
+ * bias and activation are applied by the original kernel on XNNPACK's path.
+ *
+ * This also fixes a correctness bug of the original: its fallback loop (any transposed or
+ * batched product) adds bias[min(i·N + j, N − 1)] — i.e. bias[N−1] for every row after the first.
+ */
+export function makeFastFusedMatMul(orig: OriginalKernels): tf.KernelFunc {
+  return (args) => {
+    const backend = asWasmBackend(args.backend);
+    const { a, b, bias, preluActivationWeights: prelu } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const attrs = args.attrs as unknown as MatMulAttrs & Record<string, unknown>;
+    if (!a || !b || a.dtype !== 'float32' || b.dtype !== 'float32') return orig.fusedMatMul(args);
+    const g = geometry(a, b, attrs);
+    const nbA = size(g.batchA);
+    const nbB = size(g.batchB);
+    // XNNPACK reads a per-column bias of length N; PReLU weights must not depend on the batch
+    // when products are split. Other shapes keep the original path.
+    const biasOk = bias === undefined || size(bias.shape) === g.n;
+    const preluOk = prelu === undefined || nbB === 1 || size(prelu.shape) <= g.n;
+    if (!biasOk || !preluOk || g.k === 0 || g.m * g.n === 0) return orig.fusedMatMul(args);
+    if (nbA === 1 && nbB === 1 && !attrs.transposeA && !attrs.transposeB) return orig.fusedMatMul(args);
+    const fusedAttrs = { ...attrs, transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap;
+    const product: SingleProduct = (ai, bi) => {
+      const inputs: Record<string, tf.TensorInfo> = { a: ai, b: bi };
+      if (bias) inputs.bias = bias;
+      if (prelu) inputs.preluActivationWeights = prelu;
+      return orig.fusedMatMul({ inputs, backend, attrs: fusedAttrs }) as tf.TensorInfo;
+    };
+    const u = untranspose(orig, backend, a, b, attrs);
+    try {
+      const outShape = [...g.batchOut, g.m, g.n];
+      if (nbB === 1) return withShape(product(withShape(u.a, [1, nbA * g.m, g.k]), withShape(u.b, [1, g.k, g.n])), outShape);
+      return withShape(perMatrixProducts(backend, u.a, u.b, g, product), outShape);
+    } finally {
+      for (const t of u.temps) release(backend, t);
+    }
+  };
+}

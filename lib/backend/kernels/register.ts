@@ -1,0 +1,92 @@
+/**
+ * Registration of the fast wasm kernels at backend level: every model (raw ops, tfjs-layers,
+ * gradients) that runs on the 'wasm' backend uses them without code changes.
+ *
+ * `registerFastWasmKernels()` swaps the registry entries for 'wasm' (unregister original,
+ * register replacement that delegates to the original kernel functions); `restoreWasmKernels()`
+ * puts the originals back. Both are idempotent. `lib/backend/select.ts` calls
+ * `applyFastKernelPolicy` when a backend initialises: fast kernels on wasm unless
+ * `DIVE_FAST_KERNELS=0` (kept for before/after comparisons).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { makeFastBatchMatMul, makeFastFusedMatMul, type OriginalKernels } from './matMul';
+
+const BACKEND = 'wasm';
+
+/** Kernel names this module replaces on the wasm backend. */
+export const REPLACED_KERNELS = [tf.BatchMatMul, tf._FusedMatMul] as const;
+
+/** The original configs, captured the first time we replace them. */
+let originals: Map<string, tf.KernelConfig> | undefined;
+let active = false;
+
+function captureOriginals(): Map<string, tf.KernelConfig> {
+  if (originals) return originals;
+  const found = new Map<string, tf.KernelConfig>();
+  for (const name of [...REPLACED_KERNELS, tf.Transpose]) {
+    const k = tf.getKernel(name, BACKEND);
+    if (!k) {
+      throw new Error(
+        `fast wasm kernels: kernel '${name}' is not registered for 'wasm' (load @tensorflow/tfjs-backend-wasm first, e.g. via initBackend('wasm'))`,
+      );
+    }
+    found.set(name, k);
+  }
+  originals = found;
+  return found;
+}
+
+function swap(config: tf.KernelConfig): void {
+  if (tf.getKernel(config.kernelName, BACKEND)) tf.unregisterKernel(config.kernelName, BACKEND);
+  tf.registerKernel(config);
+}
+
+/**
+ * Replace BatchMatMul and _FusedMatMul on 'wasm' with the fast versions. Idempotent.
+ * Returns the replaced kernel names. Throws when the wasm backend's kernels are not loaded.
+ */
+export function registerFastWasmKernels(): string[] {
+  const orig = captureOriginals();
+  if (active) return [...REPLACED_KERNELS];
+  const kernels: OriginalKernels = {
+    batchMatMul: orig.get(tf.BatchMatMul)!.kernelFunc,
+    fusedMatMul: orig.get(tf._FusedMatMul)!.kernelFunc,
+    transpose: orig.get(tf.Transpose)!.kernelFunc,
+  };
+  const replacement: Record<(typeof REPLACED_KERNELS)[number], tf.KernelFunc> = {
+    [tf.BatchMatMul]: makeFastBatchMatMul(kernels),
+    [tf._FusedMatMul]: makeFastFusedMatMul(kernels),
+  };
+  for (const name of REPLACED_KERNELS) {
+    const o = orig.get(name)!;
+    // Keep the original setup/dispose: they initialise the C++ bindings our functions call.
+    swap({ kernelName: name, backendName: BACKEND, kernelFunc: replacement[name], setupFunc: o.setupFunc, disposeFunc: o.disposeFunc });
+  }
+  active = true;
+  return [...REPLACED_KERNELS];
+}
+
+/** Put the original wasm kernels back (no-op when the fast ones were never registered). */
+export function restoreWasmKernels(): void {
+  if (!active || !originals) return;
+  for (const name of REPLACED_KERNELS) swap(originals.get(name)!);
+  active = false;
+}
+
+/** True while the fast kernels are the registered ones. */
+export function fastWasmKernelsActive(): boolean {
+  return active;
+}
+
+/** False when the environment disables the fast kernels (`DIVE_FAST_KERNELS=0|false|off|no`). */
+export function fastKernelsWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.DIVE_FAST_KERNELS?.trim().toLowerCase();
+  return !(v === '0' || v === 'false' || v === 'off' || v === 'no');
+}
+
+/** Backend-init hook: fast kernels on wasm unless disabled by `DIVE_FAST_KERNELS`. */
+export function applyFastKernelPolicy(backendName: string): void {
+  if (backendName !== BACKEND) return;
+  if (fastKernelsWanted()) registerFastWasmKernels();
+  else restoreWasmKernels();
+}

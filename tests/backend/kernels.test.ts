@@ -1,0 +1,271 @@
+/**
+ * The fast wasm matMul kernels against the original wasm kernels and a float64 reference:
+ * plain, transposed (A, B, both), batched, broadcast batch axes, fused bias + activation, and
+ * gradients. No timing assertions (speed is `dive bench`'s job).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '../../lib/backend/select';
+import {
+  applyFastKernelPolicy,
+  fastWasmKernelsActive,
+  registerFastWasmKernels,
+  restoreWasmKernels,
+  SPLIT_MIN_WORK,
+} from '../../lib/backend/kernels';
+import { makeRng } from '../../lib/util/random';
+
+const rng = makeRng(20250108);
+function randn(shape: number[]): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = rng.normal();
+  return tf.tensor(v, shape, 'float32');
+}
+
+/** Run `f` with the original wasm kernels, then with the fast ones; return both results. */
+function bothWays(f: () => tf.Tensor | tf.Tensor[]): { ref: Float32Array[]; fast: Float32Array[]; shapes: number[][] } {
+  const run = (): { data: Float32Array[]; shapes: number[][] } =>
+    tf.tidy(() => {
+      const r = f();
+      const list = Array.isArray(r) ? r : [r];
+      return { data: list.map((t) => t.dataSync() as Float32Array), shapes: list.map((t) => t.shape) };
+    });
+  restoreWasmKernels();
+  const ref = run();
+  registerFastWasmKernels();
+  const fast = run();
+  expect(fast.shapes).toEqual(ref.shapes);
+  return { ref: ref.data, fast: fast.data, shapes: ref.shapes };
+}
+
+/** max |x − y| ≤ tol · max(1, max |y|): float32 tolerance relative to the magnitude. */
+function expectClose(x: ArrayLike<number>, y: ArrayLike<number>, tol = 2e-5): void {
+  expect(x.length).toBe(y.length);
+  let err = 0;
+  let mag = 1;
+  for (let i = 0; i < y.length; i++) {
+    err = Math.max(err, Math.abs(x[i] - y[i]));
+    mag = Math.max(mag, Math.abs(y[i]));
+  }
+  expect(Number.isFinite(err)).toBe(true);
+  expect(err).toBeLessThanOrEqual(tol * mag);
+}
+
+/** float64 reference product with numpy batch broadcasting (independent of any backend). */
+function referenceMatMul(a: tf.Tensor, b: tf.Tensor, tA: boolean, tB: boolean): { data: Float64Array; shape: number[] } {
+  const ad = a.dataSync();
+  const bd = b.dataSync();
+  const ra = a.rank;
+  const rb = b.rank;
+  const m = tA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const k = tA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const n = tB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const rank = Math.max(batchA.length, batchB.length);
+  const pa = [...Array(rank - batchA.length).fill(1), ...batchA] as number[];
+  const pb = [...Array(rank - batchB.length).fill(1), ...batchB] as number[];
+  const batchOut = pa.map((d, i) => Math.max(d, pb[i]));
+  const count = batchOut.reduce((p, d) => p * d, 1);
+  const out = new Float64Array(count * m * n);
+  for (let o = 0; o < count; o++) {
+    let rem = o;
+    let ia = 0;
+    let ib = 0;
+    let sa = 1;
+    let sb = 1;
+    for (let d = rank - 1; d >= 0; d--) {
+      const i = rem % batchOut[d];
+      rem = Math.floor(rem / batchOut[d]);
+      ia += (pa[d] === 1 ? 0 : i) * sa;
+      ib += (pb[d] === 1 ? 0 : i) * sb;
+      sa *= pa[d];
+      sb *= pb[d];
+    }
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let q = 0; q < k; q++) {
+          const av = ad[ia * m * k + (tA ? q * m + i : i * k + q)];
+          const bv = bd[ib * k * n + (tB ? j * k + q : q * n + j)];
+          s += av * bv;
+        }
+        out[o * m * n + i * n + j] = s;
+      }
+    }
+  }
+  return { data: out, shape: [...batchOut, m, n] };
+}
+
+/**
+ * [shapeA, shapeB, transposeA, transposeB, originalOk] — shapes as passed to tf.matMul;
+ * originalOk = false where tfjs-backend-wasm 4.22's own kernel returns a wrong result (it sizes
+ * the output by max(batchA, batchB), so rank-4 broadcasting loses half the matrices).
+ */
+type Case = [number[], number[], boolean, boolean, boolean];
+const CASES: Case[] = [
+  [[37, 53], [53, 29], false, false, true],
+  [[53, 37], [53, 29], true, false, true],
+  [[37, 53], [29, 53], false, true, true],
+  [[53, 37], [29, 53], true, true, true],
+  [[1, 64], [64, 40], false, false, true],
+  [[64, 1], [64, 40], true, false, true],
+  [[3, 33, 21], [3, 21, 19], false, false, true], // batched
+  [[3, 21, 33], [3, 19, 21], true, true, true],
+  [[4, 17, 25], [25, 30], false, false, true], // rank 3 × rank 2: fold a's batch into rows
+  [[4, 25, 17], [1, 30, 25], true, true, true],
+  [[1, 20, 24], [5, 24, 18], false, false, true], // broadcast a
+  [[18, 20], [5, 18, 24], true, false, true], // rank 2 × rank 3
+  [[2, 1, 20, 24], [3, 24, 18], false, false, false], // rank 4 broadcast both ways
+  [[2, 1, 24, 20], [3, 18, 24], true, true, false],
+  [[6, 4, 5], [6, 3, 5], false, true, true], // tiny batched: below SPLIT_MIN_WORK, original path
+  [[2, 1, 4, 5], [3, 5, 3], false, false, false], // tiny, but a broadcast the original gets wrong
+];
+
+/** Cases whose gradient tfjs-core supports (its BatchMatMul gradient does not reduce broadcast batch axes). */
+const GRAD_CASES = CASES.filter(([sa, sb]) => sa.length === sb.length && sa.slice(0, -2).every((d, i) => d === sb[i]));
+
+describe('fast wasm matMul kernels', () => {
+  beforeAll(async () => {
+    const report = await initBackend('wasm');
+    expect(report.active).toBe('wasm');
+  });
+  afterAll(() => {
+    registerFastWasmKernels();
+  });
+
+  it('are registered at backend level when the wasm backend starts', () => {
+    expect(fastWasmKernelsActive()).toBe(true);
+    const fast = tf.getKernel('BatchMatMul', 'wasm').kernelFunc;
+    restoreWasmKernels();
+    expect(fastWasmKernelsActive()).toBe(false);
+    const original = tf.getKernel('BatchMatMul', 'wasm').kernelFunc;
+    expect(original).not.toBe(fast);
+    restoreWasmKernels(); // idempotent
+    expect(tf.getKernel('BatchMatMul', 'wasm').kernelFunc).toBe(original);
+    registerFastWasmKernels();
+    registerFastWasmKernels(); // idempotent
+    expect(fastWasmKernelsActive()).toBe(true);
+    expect(tf.getKernel('BatchMatMul', 'wasm').kernelFunc).not.toBe(original);
+    expect(tf.getKernel('_FusedMatMul', 'wasm').kernelFunc).not.toBe(original);
+  });
+
+  it('honour DIVE_FAST_KERNELS=0', () => {
+    const saved = process.env.DIVE_FAST_KERNELS;
+    try {
+      process.env.DIVE_FAST_KERNELS = '0';
+      applyFastKernelPolicy('wasm');
+      expect(fastWasmKernelsActive()).toBe(false);
+      delete process.env.DIVE_FAST_KERNELS;
+      applyFastKernelPolicy('wasm');
+      expect(fastWasmKernelsActive()).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.DIVE_FAST_KERNELS;
+      else process.env.DIVE_FAST_KERNELS = saved;
+    }
+  });
+
+  it.each(CASES)('matMul %j × %j (tA=%s, tB=%s) matches a float64 reference and the original kernel', (sa, sb, tA, tB, originalOk) => {
+    const a = randn(sa);
+    const b = randn(sb);
+    const { ref, fast, shapes } = bothWays(() => tf.matMul(a, b, tA, tB));
+    const exact = referenceMatMul(a, b, tA, tB);
+    expect(shapes[0]).toEqual(exact.shape);
+    expectClose(fast[0], exact.data);
+    if (originalOk) expectClose(fast[0], ref[0]);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('covers both sides of the batched split threshold', () => {
+    expect(4 * 5 * 3 < SPLIT_MIN_WORK).toBe(true);
+    expect(33 * 21 * 19 >= SPLIT_MIN_WORK).toBe(true);
+  });
+
+  it.each(GRAD_CASES)('gradients of matMul %j × %j (tA=%s, tB=%s) match the original kernels', (sa, sb, tA, tB) => {
+    const a = randn(sa);
+    const b = randn(sb);
+    const outShape = referenceMatMul(a, b, tA, tB).shape;
+    const w = randn(outShape);
+    const g = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, tA, tB), w)));
+    const { ref, fast } = bothWays(() => g([a, b]));
+    expectClose(fast[0], ref[0]);
+    expectClose(fast[1], ref[1]);
+    tf.dispose([a, b, w]);
+  });
+
+  it.each([
+    [[1, 40, 30], [1, 30, 24], false, false, 'relu'],
+    [[1, 30, 40], [1, 30, 24], true, false, 'relu'],
+    [[1, 40, 30], [1, 24, 30], false, true, 'linear'],
+    [[4, 30, 40], [1, 24, 30], true, true, 'relu'],
+    [[5, 12, 30], [1, 30, 24], false, false, 'relu'],
+    [[3, 12, 30], [3, 30, 24], false, false, 'linear'], // batched weights: one product per matrix
+    [[3, 30, 12], [3, 24, 30], true, true, 'relu'],
+  ] as [number[], number[], boolean, boolean, 'relu' | 'linear'][])(
+    'fused matMul %j × %j (tA=%s, tB=%s, %s) with bias, and its gradients',
+    (sa, sb, tA, tB, activation) => {
+      // Reference: float64 product + bias + activation. (The original wasm _FusedMatMul is NOT a
+      // reference with transposes: its fallback loop adds bias[N−1] instead of bias[j] to every
+      // row but the first.)
+      const a = randn(sa);
+      const b = randn(sb);
+      const n = tB ? sb[sb.length - 2] : sb[sb.length - 1];
+      const bias = randn([n]);
+      registerFastWasmKernels();
+      const got = tf.tidy(() => tf.fused.matMul({ a, b, transposeA: tA, transposeB: tB, bias, activation }).dataSync());
+      const exact = referenceMatMul(a, b, tA, tB).data;
+      const biasData = bias.dataSync();
+      const want = exact.map((v, i) => {
+        const y = v + biasData[i % n];
+        return activation === 'relu' ? Math.max(0, y) : y;
+      });
+      expectClose(got, want);
+      // Gradients: fused op with fast kernels vs the unfused expression with the original kernels
+      // (only for equal batch shapes: tfjs-core's matMul gradient does not reduce broadcast axes).
+      if (sa[0] !== sb[0]) {
+        tf.dispose([a, b, bias]);
+        return;
+      }
+      const fused = tf.grads((x: tf.Tensor, y: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(tf.square(tf.fused.matMul({ a: x as tf.Tensor3D, b: y as tf.Tensor3D, transposeA: tA, transposeB: tB, bias: c, activation }))),
+      );
+      const unfused = tf.grads((x: tf.Tensor, y: tf.Tensor, c: tf.Tensor) => {
+        const z = tf.add(tf.matMul(x, y, tA, tB), c);
+        return tf.sum(tf.square(activation === 'relu' ? tf.relu(z) : z));
+      });
+      const fast = tf.tidy(() => fused([a, b, bias]).map((t) => t.dataSync()));
+      restoreWasmKernels();
+      const ref = tf.tidy(() => unfused([a, b, bias]).map((t) => t.dataSync()));
+      registerFastWasmKernels();
+      for (let i = 0; i < 3; i++) expectClose(fast[i], ref[i], 5e-5);
+      tf.dispose([a, b, bias]);
+    },
+  );
+
+  it('leaks no tensors and no wasm heap buffers', () => {
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const a = randn([3, 24, 20]);
+    const b = randn([3, 18, 24]);
+    const w = randn([48, 40]);
+    const bias = randn([40]);
+    const x = randn([2, 24, 48]);
+    const run = (): void =>
+      tf.tidy(() => {
+        tf.matMul(a, b, true, true).dataSync();
+        tf.matMul(x, w).dataSync();
+        tf.fused.matMul({ a: x, b: tf.reshape(w, [1, 48, 40]) as tf.Tensor3D, bias, activation: 'relu' }).dataSync();
+        tf.fused.matMul({ a: a as tf.Tensor3D, b: b as tf.Tensor3D, transposeA: true, transposeB: true, bias: tf.slice(bias, 0, 18), activation: 'relu' }).dataSync();
+        const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.matMul(p, q, true, true)));
+        g([a, b]).forEach((t) => t.dataSync());
+      });
+    run(); // warm-up: lazily created engine state
+    const tensors = tf.memory().numTensors;
+    const ids = backend.numDataIds();
+    run();
+    run();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backend.numDataIds()).toBe(ids);
+    tf.dispose([a, b, w, bias, x]);
+  });
+});
