@@ -7,6 +7,8 @@ import { notebooksExportCommand, notebooksRunCommand } from './commands/notebook
 import { setupCommand } from './commands/setup';
 import { trainCommand } from './commands/train';
 import { evaluateCommand } from './commands/evaluate';
+import { reproduceCommand } from './commands/reproduce';
+import { mergeCommand } from './commands/merge';
 
 export const COMMANDS: readonly Command[] = [
   backendCommand,
@@ -16,6 +18,8 @@ export const COMMANDS: readonly Command[] = [
   setupCommand,
   trainCommand,
   evaluateCommand,
+  reproduceCommand,
+  mergeCommand,
   notebooksRunCommand,
   notebooksExportCommand,
   theoryCheckCommand,

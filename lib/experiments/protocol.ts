@@ -1,0 +1,97 @@
+/**
+ * Reproduction protocols: how many seeds, epochs and windows `dive reproduce` spends.
+ *
+ * - FULL (default): the paper-style protocol — 3 seeds (the paper reports 30 runs; pass
+ *   --seeds 30 for that), up to 30 epochs with early stopping on the validation forecast MSE
+ *   (patience 5), every window of every split, default model sizes: 96 runs. The GRU reference
+ *   is limited to 20 batches per epoch and 512 validation windows, and left out of the horizons
+ *   table, because it unrolls 168 steps on one wasm thread (QUICK measured ~0.07 s per window
+ *   forward pass under load; a full GRU epoch would take hours).
+ *   Estimated time (extrapolated from the measured QUICK runs by windows × epochs × width, not
+ *   measured end to end): ~6–10 h on 2 unloaded CPU cores with the wasm backend, dominated by
+ *   the 36 gaitndd DeepDIVE-family runs (30,345 training windows); several times longer on a
+ *   loaded machine. Spread it with `--shard K/N` and `dive merge`.
+ * - QUICK (`--quick`): 1 seed, 4 epochs (1 warm-up of phase M, then M+C), at most 384 training /
+ *   128 validation / 256 test windows per run (seeded subsets), smaller networks, the GRU trained
+ *   on 2 batches per epoch and left out of the horizons table: 31 runs. Measured on this 2-core
+ *   machine while other jobs loaded it, for all 31 runs, 7 tables and 15 figures (HTML + SVG):
+ *   4 min 36 s at load average ~14, 2 min 39 s at ~8 (~1 min 20 s of CPU time); the single GRU
+ *   run takes 35–160 s of it.
+ * - TINY: only for tests (2 epochs — one warm-up of phase M, one of M+C —, a few dozen windows,
+ *   tiny networks).
+ *
+ * Data preparation always uses data seed 0 (the same split and synthetic series for every
+ * run); the run seed varies model initialisation, batch order and reparameterisation noise.
+ */
+import type { Protocol } from './types';
+
+/** Models that learn (the rest — persistence, seasonal-naive — have no parameters). */
+export const LATENT_MODELS = ['deepdive', 'deepdive-a', 'deepdive-b', 'deepdive-concat', 'beta-tcvae', 'beta-vae'] as const;
+
+function sized(trunkHidden: number, head: number, aDim: number): Protocol['modelConfig'] {
+  const trunk = { hidden: trunkHidden };
+  const dd = { trunk, decoderHidden: head, forecasterHidden: head, aDim };
+  const vae = { trunk, decoderHidden: head, forecasterHidden: head };
+  return {
+    deepdive: dd,
+    'deepdive-a': dd,
+    'deepdive-b': dd,
+    'deepdive-concat': dd,
+    'beta-tcvae': vae,
+    'beta-vae': vae,
+    gru: { trunk: { hidden: Math.min(64, trunkHidden) } },
+  };
+}
+
+export const FULL: Protocol = {
+  name: 'full',
+  seeds: 3,
+  epochs: 30,
+  maxWindows: { train: 0, val: 0, test: 0 },
+  horizons: [3, 6, 12, 24],
+  lambdas: [0.1, 1, 10],
+  betaAs: [null, 0.1, 1],
+  figurePoints: 400,
+  modelConfig: {},
+  trainConfig: { patience: 5, conflictEvery: 20 },
+  modelTrainConfig: { gru: { maxBatchesPerEpoch: 20, maxValWindows: 512 } },
+  horizonModels: ['deepdive', 'persistence', 'seasonal-naive', 'linear'],
+};
+
+export const QUICK: Protocol = {
+  name: 'quick',
+  seeds: 1,
+  epochs: 4,
+  maxWindows: { train: 384, val: 128, test: 256 },
+  horizons: [3, 6, 12, 24],
+  lambdas: [0.1, 1, 10],
+  betaAs: [null, 1],
+  figurePoints: 200,
+  modelConfig: sized(128, 128, 8),
+  trainConfig: { batchSize: 64, conflictEvery: 2 },
+  // The GRU unrolls 168 steps on one wasm thread (~10 s per batch): a few batches only.
+  modelTrainConfig: { gru: { maxBatchesPerEpoch: 2 } },
+  horizonModels: ['deepdive', 'persistence', 'seasonal-naive', 'linear'],
+};
+
+/** Seconds-scale protocol for the test suite: synthetic-sized data, 1 epoch, tiny nets. */
+export const TINY: Protocol = {
+  name: 'tiny',
+  seeds: 2,
+  epochs: 2,
+  maxWindows: { train: 48, val: 16, test: 32 },
+  horizons: [3, 6],
+  lambdas: [1, 10],
+  betaAs: [null, 1],
+  figurePoints: 24,
+  modelConfig: sized(16, 16, 4),
+  trainConfig: { batchSize: 16, conflictEvery: 1 },
+  modelTrainConfig: {},
+  horizonModels: ['deepdive', 'persistence'],
+};
+
+/** The protocol of a name, with the seed count overridden when given. */
+export function protocolFor(name: 'quick' | 'full' | 'tiny', seeds?: number): Protocol {
+  const base = name === 'quick' ? QUICK : name === 'tiny' ? TINY : FULL;
+  return seeds === undefined ? base : { ...base, seeds };
+}
