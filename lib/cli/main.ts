@@ -32,7 +32,8 @@ export function globalHelp(): string {
     ...COMMANDS.map((c) => `  ${`${commandName(c)}${c.args ? ` ${c.args}` : ''}`.padEnd(w)}  ${c.summary}`),
     '',
     'environment: DIVE_BACKEND (tensorflow-gpu|tensorflow|wasm|cpu), DIVE_DATA_DIR (download cache),',
-    '             DIVE_DATA_MIRROR (local mirror folder for `dive data fetch`)',
+    '             DIVE_DATA_MIRROR (local mirror folder for `dive data fetch`), DIVE_FAST_KERNELS=0',
+    '             (original wasm matMul kernels), DIVE_QUICK=1 (quick settings in notebooks)',
   ].join('\n');
 }
 
