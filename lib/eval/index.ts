@@ -4,7 +4,8 @@
  * - mig: Mutual Information Gap with the full MI matrix;
  * - cluster: RBF membership accuracy (plain and Hungarian-matched) and NMI;
  * - stats: mean ± std over seeds, Student-t intervals;
- * - latent: PCA and exact t-SNE maps of latent codes for figures.
+ * - latent: PCA and exact t-SNE maps of latent codes for figures;
+ * - totalCorrelation: TC of the aggregate posterior of diagonal-Gaussian encoders (MWS and Gaussian).
  */
 export * from './arrays';
 export * from './information';
@@ -14,3 +15,4 @@ export * from './mig';
 export * from './cluster';
 export * from './stats';
 export * from './latent';
+export * from './totalCorrelation';
