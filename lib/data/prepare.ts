@@ -9,8 +9,10 @@
  *   gaitndd             downsample 3 (100 Hz); input 200 (2 s), horizon 100, target 100 (the
  *                       next 1 s), stride 50; by subject 8:1:1 stratified by group; z-score;
  *                       labels group + strideBin (4 quantile bins)
- *   synthetic           48 segments x 256 rows x 3 channels; input 64, horizon 16, target 16,
- *                       stride 8; by segment 8:1:1 stratified by regime; z-score
+ *   synthetic           10,400 segments x 80 rows x 3 channels (synthetic.ts: one window per
+ *                       segment, ≈ 1,040 independent test windows — the MIG protocol); input 64,
+ *                       horizon 16, target 16, stride 8; by segment 8:1:1 stratified by regime;
+ *                       z-score
  * The loaded data set keeps ORIGINAL units; windows view a scaled copy of each segment.
  */
 import type { PreparedData, TimeSeriesDataset, WindowSpec } from './types';

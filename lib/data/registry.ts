@@ -80,7 +80,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
   },
   synthetic: {
     name: 'synthetic',
-    description: 'seeded synthetic waveforms with known factors (regime, frequency, amplitude, phase, trend, noise); 48 segments x 256 rows x 3 channels',
+    description: 'seeded synthetic waveforms with known factors (regime, frequency, amplitude, phase, trend, noise); 10,400 segments x 80 rows x 3 channels (one window each)',
     kind: 'generated',
     locations: [],
     // Small: 64-row input, forecast the next 16 rows, windows every 8 rows; by-segment 8:1:1 stratified by regime.

@@ -6,12 +6,15 @@
  *   β-VAE:    loss = MSE(y, ŷ) + MSE(x, x̂) + s·β·KL(q(z|x) ‖ N(0, I))
  *   β-TCVAE:  loss = MSE(y, ŷ) + MSE(x, x̂) + s·(α·MI + β·TC + γ·dwKL)   (MWS estimate)
  * s = klScale (null → 2/(L·C), the unit-variance Gaussian bound in MSE units; see design.md).
+ * Capacity: one trunk of the same config as DeepDIVE's conditional trunk, the same decoder and
+ * forecaster widths, |z| = |a| + |b|, and the same training-time dropout (docs/design.md).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Dense, ParamStore, mixSeed, reparameterise } from './nn';
+import { Dense, ParamStore, dropout, mixSeed, reparameterise } from './nn';
 import { DEFAULT_TRUNK, Trunk, type TrunkConfig } from './trunk';
 import { Decoder, Forecaster } from './heads';
 import { autoBeta } from './deepdive';
+import { UserError } from '../util/errors';
 import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, StepContext, TensorBatch, TermName } from './types';
 import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
@@ -27,6 +30,8 @@ export interface BetaVaeConfig {
   zDim: number | null;
   decoderHidden: number;
   forecasterHidden: number;
+  /** Dropout on the trunk features and the forecaster's hidden layer in training passes (as DeepDIVE). Default 0.2. */
+  dropout: number;
   /** Highway window, rows (0 = none). Default 24. */
   highway: number;
   /** β: KL weight (β-VAE, default 4) or TC weight (β-TCVAE, default 6). */
@@ -48,6 +53,7 @@ export const DEFAULT_BETA_VAE: BetaVaeConfig = {
   zDim: null,
   decoderHidden: 128,
   forecasterHidden: 128,
+  dropout: 0.2,
   highway: 24,
   beta: 4,
   alpha: 1,
@@ -72,6 +78,7 @@ export class BetaVae implements Model {
   constructor(readonly name: string, readonly config: BetaVaeConfig, readonly dataInfo: DataInfo) {
     const c = config;
     this.zDim = c.zDim ?? 16 + dataInfo.labels.length;
+    if (!(c.dropout >= 0 && c.dropout < 1)) throw new UserError(`config field model.dropout must be in [0, 1), got ${c.dropout}`);
     this.params = new ParamStore(c.seed);
     const p = this.params;
     this.trunk = new Trunk(p, 'trunk', c.trunk, dataInfo.inputLength, dataInfo.channels);
@@ -87,18 +94,21 @@ export class BetaVae implements Model {
     this.objective = { weights, shared: 'trunk' };
   }
 
-  private encode(x: tf.Tensor3D): { h: tf.Tensor2D; mu: tf.Tensor2D; lv: tf.Tensor2D } {
-    const h = this.trunk.apply(x);
+  /** Trunk features h (with training dropout when `dropSeed` is given), μ and clipped log σ² of z. */
+  private encode(x: tf.Tensor3D, dropSeed?: number): { h: tf.Tensor2D; mu: tf.Tensor2D; lv: tf.Tensor2D } {
+    let h = this.trunk.apply(x);
+    if (dropSeed !== undefined) h = dropout(h, this.config.dropout, dropSeed);
     return { h, mu: this.mu.apply(h), lv: tf.clipByValue(this.logvar.apply(h), this.config.logvarMin, this.config.logvarMax) };
   }
 
   losses(batch: TensorBatch, ctx: StepContext): LossTerms {
-    const { h, mu, lv } = this.encode(batch.x);
+    const { h, mu, lv } = this.encode(batch.x, mixSeed(ctx.noiseSeed, 4));
     const z = reparameterise(mu, lv, mixSeed(ctx.noiseSeed, 2));
+    const drop = { rate: this.config.dropout, seed: mixSeed(ctx.noiseSeed, 5) };
     const terms: LossTerms = {
       // E1: −E_q log p(x | z) and −E_q log p(y | z, x) as MSE.
       recon: reconstructionLoss(batch.x, this.decoder.apply(z)),
-      forecast: forecastLoss(batch.y, this.forecaster.apply(tf.concat([z, h], 1), batch.x)),
+      forecast: forecastLoss(batch.y, this.forecaster.apply(tf.concat([z, h], 1), batch.x, drop)),
     };
     if (this.config.totalCorrelation) {
       // E1's prior KL decomposed as MI + TC + dimension-wise KL (β-TCVAE, MWS).

@@ -3,7 +3,7 @@
  * p(y | code, x) with an LSTNet-style linear autoregressive highway.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Dense, type ParamStore } from './nn';
+import { Dense, dropout, type ParamStore } from './nn';
 
 /** code [B, D] → x̂ [B, L, C] through one hidden ReLU layer. */
 export class Decoder {
@@ -67,9 +67,15 @@ export class Forecaster {
     this.out = new Dense(store, group, 'fc/out', hidden, targetLength * channels, 'linear', highwayWindow > 0 ? 'zeros' : 'glorot');
     if (highwayWindow > 0) this.highway = new Highway(store, group, highwayWindow, inputLength, targetLength);
   }
-  apply(features: tf.Tensor2D, x: tf.Tensor3D): tf.Tensor3D {
+  /**
+   * features [B, D], x [B, L, C] → ŷ [B, T, C]. `drop` (training passes only) applies inverted
+   * dropout at `rate` to the hidden layer, mask seeded by `seed`.
+   */
+  apply(features: tf.Tensor2D, x: tf.Tensor3D, drop?: { readonly rate: number; readonly seed: number }): tf.Tensor3D {
     return tf.tidy(() => {
-      const mlp = tf.reshape(this.out.apply(this.hidden.apply(features)), [-1, this.targetLength, this.channels]) as tf.Tensor3D;
+      let hidden = this.hidden.apply(features);
+      if (drop) hidden = dropout(hidden, drop.rate, drop.seed);
+      const mlp = tf.reshape(this.out.apply(hidden), [-1, this.targetLength, this.channels]) as tf.Tensor3D;
       return this.highway ? tf.add(mlp, this.highway.apply(x)) : mlp;
     });
   }

@@ -176,6 +176,17 @@ export function reparameterise(mu: tf.Tensor2D, logvar: tf.Tensor2D, seed: numbe
   return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logvar)), eps));
 }
 
+/**
+ * Inverted dropout for training passes: each entry is zeroed with probability `rate` and the
+ * survivors are scaled by 1/(1 − rate), so the expectation equals the input and evaluation
+ * (`predict`) uses the layer unchanged. The mask is drawn with `seed` (same seed → same mask).
+ * rate ≤ 0 returns x itself. x: any shape.
+ */
+export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number): T {
+  if (!(rate > 0)) return x;
+  return tf.dropout(x, rate, undefined, seed) as T;
+}
+
 /** Deterministic 32-bit seed from several integers (step, phase, draw index, …). */
 export function mixSeed(...parts: number[]): number {
   let h = 0x811c9dc5;

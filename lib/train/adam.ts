@@ -5,7 +5,10 @@
  * the interleaving phases update disjoint variable sets, and a shared counter would mis-correct
  * the bias of variables updated only every other step — and (2) the state serialises by the
  * variables' stable names for resumable checkpoints.
- *   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)
+ *   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε) − lr·λ_wd·θ
+ * The last term is AdamW's decoupled weight decay (Loshchilov & Hutter 2019), applied to weight
+ * matrices only (variables of rank ≥ 2; biases, RBF centres/widths and other vectors are not
+ * decayed). λ_wd = 0 is plain Adam.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -15,8 +18,10 @@ export interface AdamConfig {
   beta1: number;
   beta2: number;
   epsilon: number;
+  /** λ_wd, decoupled weight decay of rank ≥ 2 variables (AdamW). Default (and when absent) 0. */
+  weightDecay?: number;
 }
-export const DEFAULT_ADAM: AdamConfig = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+export const DEFAULT_ADAM: AdamConfig = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 };
 
 interface Slot {
   m: tf.Tensor;
@@ -58,6 +63,7 @@ export class Adam {
     if (!Number.isFinite(norm)) return norm;
     const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
     const { lr, beta1, beta2, epsilon } = this.config;
+    const wd = this.config.weightDecay ?? 0;
     for (const { name, variable, grad } of grads) {
       let slot = this.slots.get(name);
       if (!slot) {
@@ -72,7 +78,9 @@ export class Adam {
         const v2 = tf.add(tf.mul(beta2, s.v), tf.mul(1 - beta2, tf.square(g)));
         const mHat = tf.div(m2, 1 - Math.pow(beta1, s.t));
         const vHat = tf.div(v2, 1 - Math.pow(beta2, s.t));
-        variable.assign(tf.sub(variable, tf.mul(lr, tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon)))));
+        let update = tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon));
+        if (wd > 0 && variable.rank >= 2) update = tf.add(update, tf.mul(wd, variable));
+        variable.assign(tf.sub(variable, tf.mul(lr, update)));
         return [tf.keep(m2), tf.keep(v2)];
       });
       s.m.dispose();

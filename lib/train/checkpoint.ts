@@ -181,9 +181,19 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
 }
 
 /** Rebuild the model of a checkpoint with its best weights. */
+/**
+ * Model config of an older checkpoint in today's terms: fields added since keep the behaviour
+ * the checkpoint was trained with (DeepDIVE checkpoints without `conditionalTrunk` predate the
+ * separate conditional trunk, i.e. 'shared').
+ */
+export function compatibleConfig(model: string, config: object): object {
+  if (model.startsWith('deepdive') && !('conditionalTrunk' in config)) return { ...config, conditionalTrunk: 'shared' };
+  return config;
+}
+
 export function loadModel(dir: string, which: 'best' | 'last' = 'best'): { model: Model; checkpoint: LoadedCheckpoint } {
   const checkpoint = loadCheckpoint(dir);
-  const model = createModel(checkpoint.state.model, checkpoint.state.modelConfig, checkpoint.state.dataInfo);
+  const model = createModel(checkpoint.state.model, compatibleConfig(checkpoint.state.model, checkpoint.state.modelConfig), checkpoint.state.dataInfo);
   try {
     restoreWeights(model, checkpoint[which], path.join(dir, `${which}.bin`));
   } catch (err) {

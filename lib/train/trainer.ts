@@ -30,6 +30,8 @@ export interface TrainConfig {
   batchSize: number;
   /** Adam learning rate. Default 1e-3. */
   lr: number;
+  /** AdamW decoupled weight decay λ_wd of weight matrices (adam.ts). Default 0 (docs/design.md). */
+  weightDecay: number;
   /** Clip gradients to this global L2 norm (≤ 0: no clipping). Default 5. */
   clipNorm: number;
   /** Stop after this many epochs (after warm-up) without a better validation forecast MSE. Default 5. */
@@ -51,6 +53,7 @@ export const DEFAULT_TRAIN: TrainConfig = {
   epochs: 20,
   batchSize: 64,
   lr: DEFAULT_ADAM.lr,
+  weightDecay: 0,
   clipNorm: 5,
   patience: 5,
   seed: 0,
@@ -74,6 +77,7 @@ export function checkTrainConfig(c: TrainConfig): void {
   int(c.maxValWindows, 'maxValWindows', 0);
   int(c.evalBatchSize, 'evalBatchSize', 1);
   int(c.schedule.warmupEpochs, 'schedule.warmupEpochs', 0);
+  if (!(c.weightDecay >= 0)) throw new UserError(`config field train.weightDecay must be ≥ 0, got ${c.weightDecay}`);
   if (!(c.lr > 0)) throw new UserError(`config field train.lr must be > 0, got ${c.lr}`);
   if (!['interleave', 'joint'].includes(c.schedule.mode)) throw new UserError(`config field train.schedule.mode must be interleave or joint, got '${c.schedule.mode}'`);
   if (!['batch', 'epoch'].includes(c.schedule.alternation)) throw new UserError(`config field train.schedule.alternation must be batch or epoch, got '${c.schedule.alternation}'`);
@@ -193,7 +197,7 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
   if (data.train.count === 0) throw new UserError('the train split has no windows; use more data or a shorter --horizon / input length');
   if (data.val.count === 0) throw new UserError('the validation split has no windows (needed for early stopping); use more data or a shorter --horizon');
   const phases = modelPhases(model);
-  const adam = new Adam({ ...DEFAULT_ADAM, lr: config.lr });
+  const adam = new Adam({ ...DEFAULT_ADAM, lr: config.lr, weightDecay: config.weightDecay });
   const shapes = shapesOf(model);
   let epoch0 = 0;
   let step = 0;

@@ -194,7 +194,8 @@ describe('prepareData', () => {
     expect(Array.from(ba.x)).toEqual(Array.from(bb.x));
     expect(Array.from(ba.factors!)).toEqual(Array.from(bb.factors!));
     expect(ba.factors![0]).toBe(ba.labels[0][0]); // regime factor = regime label
-    expect(a.train.count + a.val.count + a.test.count).toBe(48 * (Math.floor((256 - 80) / 8) + 1));
+    // default: 10,400 segments of 80 rows, one 80-row window (64 input + horizon 16) each
+    expect(a.train.count + a.val.count + a.test.count).toBe(10_400 * (Math.floor((80 - 80) / 8) + 1));
   });
   it('gaitndd: by-subject split, labels group + strideBin fitted on train', () => {
     const p = prepareData('gaitndd', { file: requireShared('gaitndd') });

@@ -30,7 +30,8 @@ describe('DeepDIVE', () => {
       // memberships are distributions
       for (const r of p.memberships!) for (const s of tf.sum(r, 1).arraySync() as number[]) expect(s).toBeCloseTo(1, 5);
     });
-    expect(m.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'aEncoder', 'fusion', 'decoder', 'forecaster']);
+    // default: a separate conditional trunk (docs/design.md, "Measured choices")
+    expect(m.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster']);
     expect(m.objective.marginal).toEqual({ groups: ['trunk', 'bEncoder', 'rbf'], terms: ['ce'] });
     expect(m.objective.weights.klA).toBeCloseTo(2 / (12 * 2), 10);
     m.dispose();
@@ -134,7 +135,7 @@ describe('RBF layer', () => {
   it("DeepDIVE's CE term equals −log of the membership of the true class (at the noise-free mean)", () => {
     // With log σ²_b clipped to its minimum the sampled b equals μ_b up to e^{−4}·ε; use the
     // deterministic path instead: predict() memberships vs a direct CE on the same logits.
-    const m = createModel('deepdive', { ...cfg, logvarMin: -30, logvarMax: -30 }, TINY_INFO);
+    const m = createModel('deepdive', { ...cfg, logvarMin: -30, logvarMax: -30, dropout: 0 }, TINY_INFO);
     const batch = sineBatch(5);
     tf.tidy(() => {
       const ce = m.losses(batch, { noiseSeed: 9 }, ['ce']).ce!.dataSync()[0];
@@ -167,5 +168,65 @@ describe('cross-attention fusion', () => {
       expect(Array.from(att.apply(q, ctx1).dataSync())).toEqual(Array.from(q.dataSync()));
     });
     store.dispose();
+  });
+});
+
+describe('conditional trunk and training dropout', () => {
+  const batch = sineBatch(6);
+  afterAll(() => disposeTensorBatch(batch));
+
+  it("'separate' gives the conditional path its own trunk (phase C); 'shared' reads the label trunk", () => {
+    const sep = createModel('deepdive', { ...cfg, conditionalTrunk: 'separate' }, TINY_INFO);
+    const shared = createModel('deepdive', { ...cfg, conditionalTrunk: 'shared' }, TINY_INFO);
+    expect(sep.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster']);
+    expect(shared.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'aEncoder', 'fusion', 'decoder', 'forecaster']);
+    // same trunk config → the conditional trunk has exactly the label trunk's size
+    const size = (m: typeof sep, g: string): number => m.params.all().filter((p) => p.group === g).reduce((s, p) => s + p.variable.size, 0);
+    expect(size(sep, 'conditionalTrunk')).toBe(size(sep, 'trunk'));
+    expect(sep.objective.marginal!.groups).toEqual(['trunk', 'bEncoder', 'rbf']);
+    // μ_a reads the conditional trunk: perturbing it moves μ_a and ŷ but not μ_b or the memberships
+    const before = tf.tidy(() => {
+      const p = sep.predict(batch.x);
+      return { a: Array.from(p.latentA!.dataSync()), b: Array.from(p.latentB!.dataSync()) };
+    });
+    for (const p of sep.params.all().filter((q) => q.group === 'conditionalTrunk')) p.variable.assign(tf.tidy(() => tf.add(p.variable, 0.1)));
+    tf.tidy(() => {
+      const p = sep.predict(batch.x);
+      expect(Array.from(p.latentB!.dataSync())).toEqual(before.b);
+      expect(Array.from(p.latentA!.dataSync())).not.toEqual(before.a);
+    });
+    // without b there is one trunk whatever the option says (deepdive-a, and β-VAEs, have one)
+    const a = createModel('deepdive-a', { ...cfg, conditionalTrunk: 'separate' }, TINY_INFO);
+    expect(a.params.groups()).not.toContain('conditionalTrunk');
+    expect(size(a, 'trunk')).toBe(size(sep, 'conditionalTrunk'));
+    const concat = createModel('deepdive-concat', { ...cfg, conditionalTrunk: 'separate' }, TINY_INFO);
+    expect(concat.params.groups()).toContain('conditionalTrunk');
+    expect(() => createModel('deepdive', { ...cfg, conditionalTrunk: 'both' }, TINY_INFO)).toThrow(/model.conditionalTrunk must be shared or separate/);
+    [sep, shared, a, concat].forEach((m) => m.dispose());
+  });
+
+  it('dropout changes training losses (seeded), never predict; rate 0 is the plain model', () => {
+    const before = tf.memory().numTensors;
+    for (const name of ['deepdive', 'beta-tcvae']) {
+      const extra = name === 'deepdive' ? cfg : SMALL;
+      const plain = createModel(name, { ...extra, dropout: 0 }, TINY_INFO);
+      const drop = createModel(name, { ...extra, dropout: 0.5 }, TINY_INFO);
+      tf.tidy(() => {
+        // forecast output layers start at zero; give them weights so dropout of the hidden layer shows
+        for (const m of [plain, drop]) for (const p of m.params.all().filter((q) => q.name.endsWith('fc/out/w'))) p.variable.assign(tf.onesLike(p.variable));
+        const r0 = plain.losses(batch, { noiseSeed: 3 }).recon!.dataSync()[0];
+        const f0 = plain.losses(batch, { noiseSeed: 3 }).forecast!.dataSync()[0];
+        const f1 = drop.losses(batch, { noiseSeed: 3 }).forecast!.dataSync()[0];
+        expect(f1).not.toBeCloseTo(f0, 6);
+        expect(drop.losses(batch, { noiseSeed: 3 }).forecast!.dataSync()[0]).toBe(f1); // same seed → same mask
+        expect(drop.losses(batch, { noiseSeed: 4 }).forecast!.dataSync()[0]).not.toBe(f1);
+        expect(Number.isFinite(r0)).toBe(true);
+        expect(Array.from(drop.predict(batch.x).forecast.dataSync())).toEqual(Array.from(plain.predict(batch.x).forecast.dataSync()));
+      });
+      expect(() => createModel(name, { ...extra, dropout: 1 }, TINY_INFO)).toThrow(/model.dropout must be in \[0, 1\)/);
+      plain.dispose();
+      drop.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -48,4 +48,22 @@ describe('Adam with global-norm clipping', () => {
     copy.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('AdamW: decoupled weight decay shrinks weight matrices by lr·λ·θ, never vectors', () => {
+    const before = tf.memory().numTensors;
+    const m = tf.tidy(() => tf.variable(tf.tensor2d([[2, -4]]), true, 'adamWdM'));
+    const b = tf.tidy(() => tf.variable(tf.tensor1d([2, -4]), true, 'adamWdB'));
+    const gm = tf.tensor2d([[1, 1]]);
+    const gb = tf.tensor1d([1, 1]);
+    const adam = new Adam({ lr: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.5 });
+    adam.step([{ name: 'm', variable: m, grad: gm }, { name: 'b', variable: b, grad: gb }], 0);
+    // first step: Adam moves each entry by lr·sign(g) = 0.1; decay adds lr·λ·θ = 0.05·θ on the matrix
+    const mv = m.dataSync();
+    expect(mv[0]).toBeCloseTo(2 - 0.1 - 0.05 * 2, 5);
+    expect(mv[1]).toBeCloseTo(-4 - 0.1 - 0.05 * -4, 5);
+    expect(Array.from(b.dataSync()).map((v) => Number(v.toFixed(5)))).toEqual([1.9, -4.1]);
+    tf.dispose([m, b, gm, gb]);
+    adam.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -40,7 +40,7 @@ describe('interleaving schedule', () => {
     const m = make();
     const ph = modelPhases(m);
     expect(ph.M!.groups).toEqual(['trunk', 'bEncoder', 'rbf']);
-    expect(ph.C!.groups).toEqual(['aEncoder', 'fusion', 'decoder', 'forecaster']);
+    expect(ph.C!.groups).toEqual(['conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster']);
     expect(ph.C!.terms).toEqual(['forecast', 'recon', 'klA']);
     const names = (e: number, s = DEFAULT_SCHEDULE): string[] => phasesForEpoch(e, s, ph).map((p) => p.name);
     expect(names(0)).toEqual(['M']);
@@ -54,8 +54,16 @@ describe('interleaving schedule', () => {
     a.dispose();
   });
 
-  it('a phase leaves the other phase’s variables bit-identical and moves its own', () => {
-    const m = make();
+  it('a separate conditional trunk belongs to phase C', () => {
+    const m = createModel('deepdive', { ...TINY, conditionalTrunk: 'separate' }, dataInfoOf(data));
+    const ph = modelPhases(m);
+    expect(ph.M!.groups).toEqual(['trunk', 'bEncoder', 'rbf']);
+    expect(ph.C!.groups).toEqual(['conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster']);
+    m.dispose();
+  });
+
+  it.each(['shared', 'separate'])('a phase leaves the other phase’s variables bit-identical and moves its own (%s trunk)', (conditionalTrunk) => {
+    const m = createModel('deepdive', { ...TINY, conditionalTrunk }, dataInfoOf(data));
     const ph = modelPhases(m);
     const adam = new Adam();
     const b = toTensors(data.train.batch(range(0, 16)), data.train);
@@ -164,5 +172,32 @@ describe('trainer', () => {
     const r = await train(m, data, CFG);
     expect(r.epochsRun).toBe(0);
     m.dispose();
+  });
+
+  it('loads a checkpoint written before conditionalTrunk existed as the shared-trunk model it was', async () => {
+    const dir = path.join(tmp, 'old');
+    const m = createModel('deepdive', { ...TINY, conditionalTrunk: 'shared' }, dataInfoOf(data));
+    await train(m, data, { ...CFG, epochs: 1 }, { checkpointDir: dir });
+    const file = path.join(dir, 'checkpoint.json');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { modelConfig: Record<string, unknown> };
+    delete json.modelConfig.conditionalTrunk;
+    fs.writeFileSync(file, JSON.stringify(json));
+    const { model: loaded } = loadModel(dir);
+    expect((loaded.config as { conditionalTrunk: string }).conditionalTrunk).toBe('shared');
+    expect(predictions(loaded, data.test)).toEqual(predictions(m, data.test));
+    loaded.dispose();
+    m.dispose();
+  });
+
+  it('weight decay is a checked train option and changes the trained weights', async () => {
+    const m = make('deepdive-a');
+    await expect(train(m, data, { ...CFG, weightDecay: -1 })).rejects.toThrow(/train.weightDecay must be ≥ 0/);
+    const plain = make('deepdive-a');
+    const decayed = make('deepdive-a');
+    await train(plain, data, { ...CFG, epochs: 1 });
+    await train(decayed, data, { ...CFG, epochs: 1, weightDecay: 0.5 });
+    const norm = (x: Model): number => x.params.all().filter((q) => q.variable.rank >= 2).reduce((s, q) => s + Array.from(q.variable.dataSync()).reduce((a: number, v: number) => a + v * v, 0), 0);
+    expect(norm(decayed)).toBeLessThan(norm(plain));
+    [m, plain, decayed].forEach((x) => x.dispose());
   });
 });
