@@ -2,6 +2,7 @@
 import type { Command } from './command';
 import { backendCommand } from './commands/backend';
 import { theoryCheckCommand } from './commands/theory';
+import { benchCommand } from './commands/bench';
 import { dataDescribeCommand, dataFetchCommand, dataListCommand } from './commands/data';
 import { notebooksExportCommand, notebooksRunCommand } from './commands/notebooks';
 import { setupCommand } from './commands/setup';
@@ -12,6 +13,7 @@ import { mergeCommand } from './commands/merge';
 
 export const COMMANDS: readonly Command[] = [
   backendCommand,
+  benchCommand,
   dataListCommand,
   dataDescribeCommand,
   dataFetchCommand,

@@ -1,0 +1,165 @@
+/**
+ * Timing of training steps: warm-up steps (kernel set-up, XNNPACK operator packing, JIT),
+ * then `steps` timed steps, each ending with a loss read-back so queued work is included.
+ *
+ * `runBenchInProcess` measures in this process; `runBenchIsolated` starts a fresh Node process
+ * per (workload, backend) so peak RSS and backend state belong to that run alone (needs the
+ * compiled dist/ build, where `child.js` lives).
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { BenchResult, Workload, WorkloadInstance } from './types';
+import { WORKLOADS, findWorkload, workloadNames } from './workloads';
+import { activateVariant, parseBenchBackend } from './variants';
+import { peakRssMiB, quantile } from './stats';
+import { defaultWorkerCount } from '../parallel/shards';
+
+export interface BenchSpec {
+  workload: string;
+  /** Backend variant (see variants.ts). */
+  backend: string;
+  /** Timed steps (≥ 1). */
+  steps: number;
+  /** Untimed warm-up steps (≥ 0). */
+  warmup: number;
+  /** Seed of the model initialisation and synthetic data. */
+  seed: number;
+  /** Worker threads of the wasm-parallel variant. Default `defaultWorkerCount()` (DIVE_WORKERS, else the cores). */
+  workers?: number;
+}
+
+/** Called after every step: phase, index within the phase, its ms and loss. */
+export type StepListener = (phase: 'warmup' | 'timed', index: number, ms: number, loss: number) => void;
+
+/** Summarise timed steps into a result. */
+export function summarise(
+  w: Workload,
+  inst: Pick<WorkloadInstance, 'flopsPerStep' | 'flopFormula' | 'note'>,
+  backend: string,
+  stepMs: number[],
+  cpuMs: number[],
+  losses: number[],
+  warmup: number,
+): BenchResult {
+  const median = quantile(stepMs, 0.5);
+  const medianCpu = quantile(cpuMs, 0.5);
+  return {
+    workload: w.name,
+    backend,
+    status: 'ok',
+    warmupSteps: warmup,
+    stepMs,
+    medianMs: median,
+    p10Ms: quantile(stepMs, 0.1),
+    p90Ms: quantile(stepMs, 0.9),
+    minMs: Math.min(...stepMs),
+    cpuMs,
+    medianCpuMs: medianCpu,
+    gflopsPerCpuSec: inst.flopsPerStep / (medianCpu * 1e6),
+    samplesPerSec: (w.samplesPerStep * 1000) / median,
+    gflops: inst.flopsPerStep / (median * 1e6),
+    flopsPerStep: inst.flopsPerStep,
+    flopFormula: inst.flopFormula,
+    ...(inst.note ? { note: inst.note } : {}),
+    firstLoss: losses[0],
+    lastLoss: losses[losses.length - 1],
+    peakRssMiB: peakRssMiB(),
+  };
+}
+
+/** Run one (workload, backend) measurement in this process. */
+export async function runBenchInProcess(spec: BenchSpec, onStep?: StepListener, workloads: readonly Workload[] = WORKLOADS): Promise<BenchResult> {
+  const w = findWorkload(spec.workload, workloads);
+  if (!w) throw new Error(`unknown workload '${spec.workload}' (known: ${workloadNames(workloads).join(', ')})`);
+  const backend = parseBenchBackend(spec.backend);
+  let details: Record<string, unknown>;
+  try {
+    details = await activateVariant(backend);
+  } catch (err) {
+    return { workload: w.name, backend, status: 'skipped', reason: (err as Error).message.split('\n')[0] };
+  }
+  let create = (): Promise<WorkloadInstance> => w.create(spec.seed);
+  if (backend === 'wasm-parallel') {
+    const makeParallel = w.createParallel;
+    if (!makeParallel) return { workload: w.name, backend, status: 'skipped', reason: `${w.name} has no data-parallel version yet` };
+    const workers = spec.workers ?? defaultWorkerCount();
+    details = { ...details, workers, fastKernels: true };
+    create = () => makeParallel.call(w, spec.seed, { workers, fastKernels: true });
+  }
+  const before = tf.memory().numTensors;
+  const inst = await create();
+  const stepMs: number[] = [];
+  const cpuMs: number[] = [];
+  const losses: number[] = [];
+  try {
+    for (let i = 0; i < spec.warmup; i++) {
+      const t0 = performance.now();
+      const loss = inst.step();
+      onStep?.('warmup', i, performance.now() - t0, loss);
+    }
+    inst.startTiming?.();
+    for (let i = 0; i < spec.steps; i++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const loss = inst.step();
+      const ms = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      stepMs.push(ms);
+      cpuMs.push((c.user + c.system) / 1000);
+      losses.push(loss);
+      onStep?.('timed', i, ms, loss);
+    }
+    details = { ...details, ...inst.report?.() };
+  } finally {
+    inst.dispose();
+  }
+  const leaked = tf.memory().numTensors - before;
+  if (leaked !== 0) throw new Error(`workload '${w.name}' leaked ${leaked} tensors on ${backend}`);
+  return { ...summarise(w, inst, backend, stepMs, cpuMs, losses, spec.warmup), details, isolated: false };
+}
+
+/** Path of the compiled child entry point, or undefined when running from TypeScript sources. */
+export function childEntry(): string | undefined {
+  const p = path.join(__dirname, 'child.js');
+  return fs.existsSync(p) ? p : undefined;
+}
+
+/**
+ * Run one measurement in a fresh Node process. Progress lines of the child are passed to
+ * `onLine`. Rejects when the child fails (its last stderr line is the message).
+ */
+export function runBenchIsolated(spec: BenchSpec, onLine?: (line: string) => void): Promise<BenchResult> {
+  const entry = childEntry();
+  if (!entry) return Promise.reject(new Error('isolated runs need the compiled build (npm run build); use --in-process'));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [entry, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let errTail = '';
+    let lastLine = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      const lines = (errTail + d).split('\n');
+      errTail = lines.pop() ?? '';
+      for (const l of lines) {
+        if (!l.trim()) continue;
+        lastLine = l;
+        onLine?.(l);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) {
+        const why = errTail.trim() || lastLine.trim();
+        reject(new Error(`bench child for ${spec.workload} on ${spec.backend} exited with ${code}${why ? `: ${why}` : ''}`));
+        return;
+      }
+      try {
+        resolve({ ...(JSON.parse(out) as BenchResult), isolated: true });
+      } catch {
+        reject(new Error(`bench child for ${spec.workload} on ${spec.backend} printed no result`));
+      }
+    });
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * `dive bench`: median training-step time per workload and backend variant, with p10/p90,
+ * samples/s, GFLOP/s (documented FLOP formula per workload) and peak RSS.
+ *
+ * The default backend list times the wasm backend with tfjs's own kernels (wasm-reference),
+ * with ours on one thread (wasm) and data-parallel over worker threads (wasm-parallel), plus
+ * the native backend when installed, so one run reports before/after on the same machine. Each pair runs in its own Node process unless
+ * --in-process is given.
+ */
+import * as os from 'node:os';
+import type { Command } from '../command';
+import { optBool, optList, optNumber } from '../command';
+import { UserError } from '../../util/errors';
+import { WORKLOADS, findWorkload, workloadNames } from '../../bench/workloads';
+import { parseBenchBackend } from '../../bench/variants';
+import { defaultWorkerCount } from '../../parallel/shards';
+import { childEntry, runBenchInProcess, runBenchIsolated, type BenchSpec } from '../../bench/run';
+import type { BenchResult } from '../../bench/types';
+
+const DEFAULT_BACKENDS = 'wasm-reference,wasm,wasm-parallel,tensorflow';
+
+function fmt(x: number | undefined, digits = 1): string {
+  return x === undefined ? '-' : x.toFixed(digits);
+}
+
+/** Backend column: the variant, with its worker count for data-parallel runs ("wasm-parallel×2"). */
+function backendLabel(r: BenchResult): string {
+  const w = r.details?.workers;
+  return typeof w === 'number' ? `${r.backend}×${w}` : r.backend;
+}
+
+/** The human-readable table, one row per result, then speed-ups over wasm-reference (and of wasm-parallel over wasm). */
+export function formatBenchTable(results: readonly BenchResult[]): string[] {
+  const head = ['workload', 'backend', 'median ms', 'p10–p90 ms', 'min ms', 'CPU ms', 'samples/s', 'GFLOP/s', 'GFLOP/CPU-s', 'peak RSS MiB'];
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  for (const r of results) {
+    if (r.status !== 'ok') {
+      notes.push(`${r.workload} on ${r.backend}: skipped (${r.reason ?? 'unavailable'})`);
+      continue;
+    }
+    rows.push([
+      r.workload,
+      backendLabel(r),
+      fmt(r.medianMs),
+      `${fmt(r.p10Ms)}–${fmt(r.p90Ms)}`,
+      fmt(r.minMs),
+      fmt(r.medianCpuMs),
+      fmt(r.samplesPerSec, 0),
+      fmt(r.gflops, 2),
+      fmt(r.gflopsPerCpuSec, 2),
+      fmt(r.peakRssMiB, 0),
+    ]);
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const out = rows.length ? [line(head), ...rows.map(line)] : [];
+  for (const r of results) {
+    if (r.status !== 'ok' || r.backend === 'wasm-reference') continue;
+    const ref = results.find((q) => q.workload === r.workload && q.backend === 'wasm-reference' && q.status === 'ok');
+    if (ref?.medianMs && r.medianMs) {
+      const cpu = ref.medianCpuMs && r.medianCpuMs ? ` (CPU time: ${(ref.medianCpuMs / r.medianCpuMs).toFixed(1)}×)` : '';
+      out.push(`${r.workload}: ${backendLabel(r)} is ${(ref.medianMs / r.medianMs).toFixed(1)}× wasm-reference${cpu}`);
+    }
+    const single = results.find((q) => q.workload === r.workload && q.backend === 'wasm' && q.status === 'ok');
+    if (r.backend === 'wasm-parallel' && single?.medianMs && r.medianMs) {
+      out.push(`${r.workload}: ${backendLabel(r)} is ${(single.medianMs / r.medianMs).toFixed(2)}× wasm (one thread)`);
+    }
+    const workers = r.details?.workers;
+    if (r.backend === 'wasm-parallel' && typeof workers === 'number' && workers > 1 && r.medianCpuMs && r.medianMs) {
+      // CPU time per wall time = cores the process actually got; well below W means other processes held them.
+      out.push(`${r.workload}: ${backendLabel(r)} ran on ≈ ${(r.medianCpuMs / r.medianMs).toFixed(1)} cores on average (CPU ms / median ms)`);
+    }
+  }
+  return [...out, ...notes];
+}
+
+export const benchCommand: Command = {
+  words: ['bench'],
+  summary: 'time training steps per workload and backend (ms/step, GFLOP/s, peak RSS)',
+  help:
+    `Runs --warmup untimed steps, then --steps timed steps (each ends with a loss read-back). Workloads: ${WORKLOADS.map((w) => `${w.name} (${w.description})`).join('; ')}. ` +
+    'Backends: wasm (fast kernels, one thread), wasm-reference (tfjs-backend-wasm kernels, as with DIVE_FAST_KERNELS=0), wasm-parallel (data-parallel over --workers worker threads, each a wasm backend with the fast kernels; gradients averaged in shared memory, Adam split across the workers), cpu, tensorflow, tensorflow-gpu; unavailable ones are reported as skipped. ' +
+    'CPU ms counts every thread of the measuring process (all workers for wasm-parallel); peak RSS is the whole process (all workers). ' +
+    'GFLOP/s = the workload\'s FLOPs per step (forward + backward ≈ 3 × forward matmul FLOPs) / median step time; GFLOP/CPU-s divides by the median CPU time of the process instead (robust on a shared machine).',
+  options: [
+    { name: 'workload', type: 'list', value: 'NAME[,NAME]', description: `workloads to time (${workloadNames().join(', ')})`, default: 'mlp-vae' },
+    { name: 'backend', type: 'list', value: 'NAME[,NAME]', description: 'backend variants: wasm|fast-wasm, wasm-reference, wasm-parallel, cpu, tensorflow, tensorflow-gpu', default: DEFAULT_BACKENDS },
+    { name: 'workers', type: 'integer', value: 'N', description: 'worker threads of wasm-parallel (default: DIVE_WORKERS, else one per core)' },
+    { name: 'steps', type: 'integer', value: 'N', description: 'timed steps per run', default: 10 },
+    { name: 'warmup', type: 'integer', value: 'N', description: 'untimed warm-up steps per run', default: 2 },
+    { name: 'seed', type: 'integer', value: 'N', description: 'seed of weights and synthetic data', default: 0 },
+    { name: 'in-process', type: 'boolean', description: 'measure in this process instead of one fresh process per run (peak RSS then covers all runs)' },
+  ],
+  maxArgs: 0,
+  async run(args, io) {
+    const workloads = optList(args, 'workload');
+    for (const w of workloads) {
+      if (!findWorkload(w)) throw new UserError(`unknown workload '${w}' for --workload (known: ${workloadNames().join(', ')})`);
+    }
+    const backends = [...new Set(optList(args, 'backend').map(parseBenchBackend))];
+    const steps = optNumber(args, 'steps') ?? 10;
+    const warmup = optNumber(args, 'warmup') ?? 2;
+    const seed = optNumber(args, 'seed') ?? 0;
+    if (steps < 1) throw new UserError(`--steps must be at least 1, got ${steps}`);
+    if (warmup < 0) throw new UserError(`--warmup must be 0 or more, got ${warmup}`);
+    const workers = optNumber(args, 'workers') ?? (backends.includes('wasm-parallel') ? defaultWorkerCount() : undefined);
+    if (workers !== undefined && (workers < 1 || workers > 256)) throw new UserError(`--workers must be from 1 to 256, got ${workers}`);
+    if (workloads.length === 0 || backends.length === 0) throw new UserError('give at least one --workload and one --backend');
+    const isolate = !optBool(args, 'in-process') && childEntry() !== undefined;
+    const results: BenchResult[] = [];
+    for (const workload of workloads) {
+      for (const backend of backends) {
+        const spec: BenchSpec = { workload, backend, steps, warmup, seed, ...(backend === 'wasm-parallel' && workers !== undefined ? { workers } : {}) };
+        io.err(`bench: ${workload} on ${backend} (${warmup} warm-up + ${steps} timed steps${isolate ? ', own process' : ''})`);
+        const result = isolate
+          ? await runBenchIsolated(spec, (l) => io.err(`  ${l}`))
+          : await runBenchInProcess(spec, (phase, i, ms, loss) => io.err(`  ${phase} step ${i + 1}: ${ms.toFixed(1)} ms, loss ${loss.toFixed(4)}`));
+        results.push(result);
+      }
+    }
+    const cpus = os.cpus();
+    const machine = { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, platform: `${process.platform}-${process.arch}`, load1: os.loadavg()[0] };
+    if (args.json) io.json({ machine, results });
+    else {
+      io.out(`machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.load1.toFixed(1)}`);
+      for (const l of formatBenchTable(results)) io.out(l);
+      const notes = new Map(results.filter((r) => r.note).map((r) => [r.workload, r.note]));
+      for (const [w, note] of notes) io.out(`${w}: ${note}`);
+    }
+    return 0;
+  },
+};

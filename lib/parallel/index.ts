@@ -1,0 +1,9 @@
+/** Data-parallel synchronous training over worker_threads (see ./trainer.ts). */
+export * from './types';
+export { DataParallelTrainer, NonFiniteLoss, type DataParallelConfig } from './trainer';
+export { shardRows, chunk, availableCores, defaultWorkerCount } from './shards';
+export { REPLICA_FACTORIES, createReplica } from './replicas';
+export { MlpVaeReplica } from './mlpVaeReplica';
+export { mlpVaeInputs } from '../bench/workloads/mlpVae';
+export { ModelReplica, modelInputs, type ModelReplicaConfig } from './modelReplica';
+export { workerEntry } from './spawn';
