@@ -14,27 +14,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { repoRoot } from '../util/repo';
 
-let cachedRoot: string | undefined;
-
-/** The repository root: the nearest ancestor of this module with divelab's package.json. */
-export function repoRoot(): string {
-  if (cachedRoot) return cachedRoot;
-  let dir = __dirname;
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'divelab') return (cachedRoot = dir);
-      } catch {
-        /* not ours; keep walking */
-      }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`cannot find divelab's package.json above ${__dirname}`);
-    dir = up;
-  }
-}
+export { repoRoot };
 
 /** The download cache: `DIVE_DATA_DIR`, default `<repo>/.cache/data`. */
 export function cacheDir(): string {

@@ -3,26 +3,10 @@
  * package.json, found upward from this module, so it works from lib/ under vitest and from
  * dist/lib/ in the compiled CLI), the notebook folders, and the Python interpreter.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { repoRoot } from '../util/repo';
 
-let cachedRoot: string | undefined;
-
-/** Absolute path of the divelab project root. */
-export function repoRoot(): string {
-  if (cachedRoot) return cachedRoot;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'divelab') return (cachedRoot = dir);
-      } catch {
-        // not ours; keep walking up
-      }
-    }
-    if (path.dirname(dir) === dir) throw new Error(`cannot find divelab's package.json above ${__dirname}`);
-  }
-}
+export { repoRoot };
 
 /** Source notebooks, checked in: `<root>/notebooks`. */
 export function notebooksDir(root = repoRoot()): string {
