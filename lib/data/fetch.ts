@@ -18,6 +18,7 @@ import { cacheDir, mirrorDir } from './paths';
 import { loadLstnet } from './lstnet';
 import { UserError } from '../util/errors';
 import { Progress, type ProgressSink } from '../util/progress';
+import { writeFileAtomic } from '../util/atomic';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -83,18 +84,6 @@ export async function downloadBytes(url: string, timeoutMs = 600_000): Promise<B
   }
 }
 
-function writeVerified(target: string, bytes: Buffer): void {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.part-${process.pid}-${Date.now()}`);
-  try {
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, target);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
 function checkShape(entry: ManifestEntry, name: string, file: string): string {
   if (!entry.shape) return 'unchecked';
   const d = loadLstnet(file, { name });
@@ -149,7 +138,7 @@ export async function fetchDataset(name: string, options: FetchOptions = {}): Pr
     }
     if (f.sha256 === null) {
       // No fixed checksum: write, then verify the shape by loading; remove on failure.
-      writeVerified(target, bytes);
+      writeFileAtomic(target, bytes);
       try {
         files.push({ name: f.name, path: target, source, check: checkShape(entry, name, target) });
       } catch (err) {
@@ -158,7 +147,7 @@ export async function fetchDataset(name: string, options: FetchOptions = {}): Pr
       }
     } else {
       const check = verified(bytes, from);
-      writeVerified(target, bytes);
+      writeFileAtomic(target, bytes);
       files.push({ name: f.name, path: target, source, check });
     }
     progress.tick(1, f.name);
