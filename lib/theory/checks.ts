@@ -128,6 +128,14 @@ function describeMixture(p: MixturePrior): string {
   return `K=${p.weights.length} ${fams}`;
 }
 
+/** A random E2 case: dims of a (1–3) and b (bMin–bMin+2), q(b|x) factorised or correlated, and its decomposition. */
+function randomE2Case(rng: Rng, bMin: number, factorised: boolean) {
+  const dA = 1 + rng.int(3);
+  const dB = bMin + rng.int(3);
+  const d = naiveBayesDecomposition(randomFactorisedPosterior(dA, dB, rng, factorised), randomFactorisedPrior(dA, dB, rng));
+  return { dA, dB, d };
+}
+
 export const CHECKS: readonly TheoryCheck[] = [
   {
     name: 'e1-identity-analytic',
@@ -193,9 +201,7 @@ export const CHECKS: readonly TheoryCheck[] = [
     tolerance: 1e-9,
     description: 'with a correlated q(b|x): KL(q‖p) − (Naive-Bayes sum) = TC(q(b|x)) = ½(Σ log Σ_ii − log det Σ) (relative error)',
     trial(rng) {
-      const dA = 1 + rng.int(3);
-      const dB = 2 + rng.int(3);
-      const d = naiveBayesDecomposition(randomFactorisedPosterior(dA, dB, rng, false), randomFactorisedPrior(dA, dB, rng));
+      const { dA, dB, d } = randomE2Case(rng, 2, false);
       return { value: d.relError, where: `dA=${dA} dB=${dB} TC=${fmt(d.totalCorrelation)}` };
     },
   },
@@ -206,9 +212,7 @@ export const CHECKS: readonly TheoryCheck[] = [
     tolerance: 1e-9,
     description: 'with a correlated q(b|x) the Naive-Bayes sum under-states the prior KL: smallest gap (nats) over trials must be > 0',
     trial(rng) {
-      const dA = 1 + rng.int(3);
-      const dB = 2 + rng.int(3);
-      const d = naiveBayesDecomposition(randomFactorisedPosterior(dA, dB, rng, false), randomFactorisedPrior(dA, dB, rng));
+      const { dA, dB, d } = randomE2Case(rng, 2, false);
       return { value: d.gap, where: `dA=${dA} dB=${dB} KL=${fmt(d.jointKl)}` };
     },
   },
