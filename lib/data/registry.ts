@@ -32,6 +32,13 @@ export interface DatasetDefaults {
   readonly window: WindowSpec;
   readonly split: SplitProtocol;
   readonly scaler: ScalerKind;
+  /**
+   * Length of the data's natural cycle in seconds (the seasonal-naive season): one day for
+   * hourly load data, one stride (≈ 1.1 s, the median stride time of gaitndd's training
+   * subjects) for gait, 24 samples for the synthetic generator (the geometric middle of its
+   * 12–48-row periods).
+   */
+  readonly seasonSeconds: number;
 }
 
 export interface DatasetInfo {
@@ -53,7 +60,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
     kind: 'file',
     locations: ['ett/ETTh1.csv'],
     // LSTNet-style geometry: 168 h input, one row 24 h ahead; ETT 12/4/4-month split; z-score.
-    defaults: { window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 }, split: ETT_SPLIT, scaler: 'zscore' },
+    defaults: { window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 }, split: ETT_SPLIT, scaler: 'zscore', seasonSeconds: 86_400 },
     load: (file) => loadEtt(file!, 'ett-h1'),
   },
   gaitndd: {
@@ -66,6 +73,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
       window: { inputLength: 200, horizon: 100, targetLength: 100, stride: 50 },
       split: { ...BY_SEGMENT_SPLIT, stratifyBy: 'group' } as SplitProtocol,
       scaler: 'zscore',
+      seasonSeconds: 1.1,
     },
     load: (file, o) => loadGaitndd(file!, { downsample: o.downsample }),
   },
@@ -75,7 +83,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
     kind: 'file',
     locations: ['electricity/electricity.txt.gz', 'electricity/electricity.txt'],
     // LSTNet protocol: 168 h input, one row at horizon 24, chronological 0.6/0.2/0.2, max-abs per series.
-    defaults: { window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 }, split: LSTNET_SPLIT, scaler: 'maxabs' },
+    defaults: { window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 }, split: LSTNET_SPLIT, scaler: 'maxabs', seasonSeconds: 86_400 },
     load: (file) => loadLstnet(file!),
   },
   synthetic: {
@@ -88,6 +96,7 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
       window: { inputLength: 64, horizon: 16, targetLength: 16, stride: 8 },
       split: { ...BY_SEGMENT_SPLIT, stratifyBy: 'regime' } as SplitProtocol,
       scaler: 'zscore',
+      seasonSeconds: 24,
     },
     load: (_file, o) => generateSynthetic(o.synthetic),
   },

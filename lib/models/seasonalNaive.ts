@@ -39,9 +39,9 @@ export class SeasonalNaive implements Model {
   constructor(readonly name: string, readonly config: SeasonalNaiveConfig, readonly dataInfo: DataInfo) {
     this.params = new ParamStore(config.seed);
     const hourly = dataInfo.sampleRateHz !== undefined && Math.abs(dataInfo.sampleRateHz * 3600 - 1) < 1e-6;
-    const season = config.season ?? (hourly ? 24 : undefined);
+    const season = config.season ?? dataInfo.season ?? (hourly ? 24 : undefined);
     if (season === undefined || !Number.isInteger(season) || season < 1) {
-      throw new UserError('seasonal-naive needs a season for non-hourly data: set {"model": {"season": ROWS}} in --config');
+      throw new UserError('seasonal-naive needs a season for data without a known cycle: set {"model": {"season": ROWS}} in --config');
     }
     this.season = season;
     this.rows = seasonalSourceRows(dataInfo, season);

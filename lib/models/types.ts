@@ -27,6 +27,8 @@ export interface DataInfo {
   readonly trainCount: number;
   /** Sampling rate in Hz (hourly: 1/3600), used for the seasonal-naive default season. */
   readonly sampleRateHz?: number;
+  /** Rows in one natural cycle of the data (seasonal-naive's default season), when known. */
+  readonly season?: number;
 }
 
 /** One training/evaluation batch as tensors. */

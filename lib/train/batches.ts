@@ -5,6 +5,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PreparedData, WindowBatch, WindowSet } from '../data/types';
 import type { DataInfo, TensorBatch } from '../models/types';
+import { DATASETS } from '../data/registry';
+
+/** The data set's natural cycle in rows (registry `seasonSeconds` × sampling rate), if known. */
+function seasonRows(data: PreparedData): number | undefined {
+  const info = (DATASETS as Record<string, (typeof DATASETS)[keyof typeof DATASETS] | undefined>)[data.dataset.name];
+  if (!info) return undefined;
+  const rows = Math.round(info.defaults.seasonSeconds * data.dataset.sampleRateHz);
+  return rows >= 1 ? rows : undefined;
+}
 
 /** Model geometry of prepared data (labels and π_k from the training split). */
 export function dataInfoOf(data: PreparedData): DataInfo {
@@ -18,6 +27,7 @@ export function dataInfoOf(data: PreparedData): DataInfo {
     classFrequencies: data.classFrequencies.map((f) => Array.from(f)),
     trainCount: data.train.count,
     sampleRateHz: data.dataset.sampleRateHz,
+    season: seasonRows(data),
   };
 }
 

@@ -134,3 +134,21 @@ describe('forecaster head', () => {
     p.dispose();
   });
 });
+
+describe('seasonal-naive season from the data set', () => {
+  it('takes one day for hourly data, one stride for gait, 24 rows for synthetic', async () => {
+    const { prepareData } = await import('../../lib/data/prepare');
+    const { dataInfoOf } = await import('../../lib/train/batches');
+    const synthetic = dataInfoOf(prepareData('synthetic'));
+    expect(synthetic.season).toBe(24);
+    const model = createModel('seasonal-naive', {}, synthetic);
+    expect((model as unknown as { season: number }).season).toBe(24);
+    model.dispose();
+    const ett = dataInfoOf(prepareData('ett-h1'));
+    expect(ett.season).toBe(24);
+    const gait = dataInfoOf(prepareData('gaitndd'));
+    expect(gait.season).toBe(110); // 1.1 s at 100 Hz
+    const noCycle = { ...synthetic, season: undefined, sampleRateHz: 1 };
+    expect(() => createModel('seasonal-naive', {}, noCycle)).toThrow(/needs a season/);
+  });
+});
