@@ -5,6 +5,8 @@ import { createModel, MODEL_NAMES } from '../../lib/models/factory';
 import { movingAverageMatrix } from '../../lib/models/linear';
 import { seasonalSourceRows } from '../../lib/models/seasonalNaive';
 import { SMALL, TINY_INFO, disposeTensorBatch, sineBatch } from './helpers';
+import { prepareData } from '../../lib/data/prepare';
+import { dataInfoOf } from '../../lib/train/batches';
 
 beforeAll(async () => {
   await initBackend();
@@ -136,9 +138,7 @@ describe('forecaster head', () => {
 });
 
 describe('seasonal-naive season from the data set', () => {
-  it('takes one day for hourly data, one stride for gait, 24 rows for synthetic', async () => {
-    const { prepareData } = await import('../../lib/data/prepare');
-    const { dataInfoOf } = await import('../../lib/train/batches');
+  it('takes one day for hourly data, one stride for gait, 24 rows for synthetic', () => {
     const synthetic = dataInfoOf(prepareData('synthetic'));
     expect(synthetic.season).toBe(24);
     const model = createModel('seasonal-naive', {}, synthetic);
