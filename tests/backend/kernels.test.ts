@@ -13,6 +13,7 @@ import {
   SPLIT_MIN_WORK,
 } from '../../lib/backend/kernels';
 import { makeRng } from '../../lib/util/random';
+import { relErr } from '../numeric';
 
 const rng = makeRng(20250108);
 function randn(shape: number[]): tf.Tensor {
@@ -40,15 +41,9 @@ function bothWays(f: () => tf.Tensor | tf.Tensor[]): { ref: Float32Array[]; fast
 
 /** max |x − y| ≤ tol · max(1, max |y|): float32 tolerance relative to the magnitude. */
 function expectClose(x: ArrayLike<number>, y: ArrayLike<number>, tol = 2e-5): void {
-  expect(x.length).toBe(y.length);
-  let err = 0;
-  let mag = 1;
-  for (let i = 0; i < y.length; i++) {
-    err = Math.max(err, Math.abs(x[i] - y[i]));
-    mag = Math.max(mag, Math.abs(y[i]));
-  }
+  const err = relErr(x, y);
   expect(Number.isFinite(err)).toBe(true);
-  expect(err).toBeLessThanOrEqual(tol * mag);
+  expect(err).toBeLessThanOrEqual(tol);
 }
 
 /** float64 reference product with numpy batch broadcasting (independent of any backend). */

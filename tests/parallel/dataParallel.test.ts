@@ -9,6 +9,7 @@ import { initBackend, tf } from '../../lib/backend/select';
 import { MlpVaeInstance, MlpVaeNet, ParallelMlpVaeInstance, mlpVaeFlops, mlpVaeNoiseSeed, mlpVaeWorkload, runBenchInProcess, type MlpVaeConfig } from '../../lib/bench';
 import { DataParallelTrainer, NonFiniteLoss, chunk, defaultWorkerCount, mlpVaeInputs, shardRows } from '../../lib/parallel';
 import { makeRng } from '../../lib/util/random';
+import { relErr } from '../numeric';
 
 const C: MlpVaeConfig = { batch: 9, input: 24, hidden: 16, latent: 3, lr: 1e-2, batches: 2 };
 const SEED = 7;
@@ -17,18 +18,6 @@ const SEED = 7;
 function batchData(rows: number, seed: number): Float32Array {
   const rng = makeRng(seed);
   return Float32Array.from({ length: rows * C.input }, () => rng.normal());
-}
-
-/** max |a − b| / max(1, max |b|). */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let d = 0;
-  let m = 1;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return d / m;
 }
 
 function bitEqual(a: Float32Array, b: Float32Array): boolean {
