@@ -3,14 +3,14 @@
  *
  * - FULL (default): the paper-style protocol — 3 seeds (the paper reports 30 runs; pass
  *   --seeds 30 for that), up to 30 epochs with early stopping on the validation forecast MSE
- *   (patience 5), every window of every split, default model sizes: 96 runs. The GRU reference
- *   is limited to 20 batches per epoch and 512 validation windows, and left out of the horizons
- *   table, because it unrolls 168 steps on one wasm thread (QUICK measured ~0.07 s per window
- *   forward pass under load; a full GRU epoch would take hours).
- *   Estimated time (extrapolated from the measured QUICK runs by windows × epochs × width, not
- *   measured end to end): ~6–10 h on 2 unloaded CPU cores with the wasm backend, dominated by
- *   the 36 gaitndd DeepDIVE-family runs (30,345 training windows); several times longer on a
- *   loaded machine. Spread it with `--shard K/N` and `dive merge`.
+ *   (patience 5), every window of every split, default model sizes: 96 runs. An epoch is at most
+ *   150 batches of 64 (a fresh random subset of the training windows each epoch): this leaves
+ *   ETTh1's 132-batch epochs whole and splits gaitndd's 474 batches (windows one sample apart)
+ *   into shorter epochs, so early stopping looks at the validation error three times as often.
+ *   The GRU reference is limited to 20 batches per epoch and 512 validation windows, and left
+ *   out of the horizons table, because it unrolls 168 steps (≈1.5 s per batch on one wasm
+ *   thread). Measured time: see docs/results.md (run in two shards, `--shard K/N`, then
+ *   `dive merge`).
  * - QUICK (`--quick`): 1 seed, 4 epochs (1 warm-up of phase M, then M+C), at most 384 training /
  *   128 validation / 256 test windows per run (seeded subsets), smaller networks, the GRU trained
  *   on 2 batches per epoch and left out of the horizons table: 31 runs. Measured on this 2-core
@@ -53,7 +53,7 @@ export const FULL: Protocol = {
   betaAs: [null, 0.1, 1],
   figurePoints: 400,
   modelConfig: {},
-  trainConfig: { patience: 5, conflictEvery: 20 },
+  trainConfig: { patience: 5, conflictEvery: 20, maxBatchesPerEpoch: 150 },
   modelTrainConfig: { gru: { maxBatchesPerEpoch: 20, maxValWindows: 512 } },
   horizonModels: ['deepdive', 'persistence', 'seasonal-naive', 'linear'],
 };

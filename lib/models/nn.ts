@@ -155,15 +155,16 @@ export class Gru {
   apply(x: tf.Tensor3D): tf.Tensor2D {
     const [bsz, steps, inDim] = x.shape;
     const H = this.hidden;
-    // Input projections for all steps at once: [B*T, 3H] → [B, T, 3H].
+    // Input projections for all steps at once: [B*T, 3H] → [B, T, 3H], then one [B, 3H] per step.
+    // unstack/split (not per-step slices): their gradients are one stack/concat, whereas each
+    // slice's gradient pads a zero tensor of the whole input ([B, T, 3H] per step).
     const xp = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [bsz * steps, inDim]), this.wx as tf.Tensor2D), this.b), [bsz, steps, 3 * H]);
+    const xs = tf.unstack(xp, 1) as tf.Tensor2D[];
     let h: tf.Tensor2D = tf.zeros([bsz, H]);
     for (let t = 0; t < steps; t++) {
-      const xt = tf.reshape(tf.slice(xp, [0, t, 0], [bsz, 1, 3 * H]), [bsz, 3 * H]);
-      const zr = tf.sigmoid(tf.add(tf.slice(xt, [0, 0], [bsz, 2 * H]), tf.matMul(h, this.uzr as tf.Tensor2D)));
-      const z = tf.slice(zr, [0, 0], [bsz, H]);
-      const r = tf.slice(zr, [0, H], [bsz, H]);
-      const cand = tf.tanh(tf.add(tf.slice(xt, [0, 2 * H], [bsz, H]), tf.matMul(tf.mul(r, h), this.uh as tf.Tensor2D)));
+      const [xzr, xh] = tf.split(xs[t], [2 * H, H], 1) as [tf.Tensor2D, tf.Tensor2D];
+      const [z, r] = tf.split(tf.sigmoid(tf.add(xzr, tf.matMul(h, this.uzr as tf.Tensor2D))), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+      const cand = tf.tanh(tf.add(xh, tf.matMul(tf.mul(r, h), this.uh as tf.Tensor2D)));
       h = tf.add(tf.mul(tf.sub(1, z), h), tf.mul(z, cand));
     }
     return h;
