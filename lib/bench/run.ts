@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BenchResult, Workload, WorkloadInstance } from './types';
 import { WORKLOADS, findWorkload, workloadNames } from './workloads';
-import { activateVariant, parseBenchBackend } from './variants';
+import { activateVariant, matMulKernelName, parseBenchBackend } from './variants';
 import { peakRssMiB, quantile } from './stats';
 import { defaultWorkerCount } from '../parallel/shards';
 
@@ -85,7 +85,7 @@ export async function runBenchInProcess(spec: BenchSpec, onStep?: StepListener, 
     const makeParallel = w.createParallel;
     if (!makeParallel) return { workload: w.name, backend, status: 'skipped', reason: `${w.name} has no data-parallel version yet` };
     const workers = spec.workers ?? defaultWorkerCount();
-    details = { ...details, workers, fastKernels: true };
+    details = { ...details, workers, fastKernels: true, matMul: matMulKernelName('wasm-parallel') };
     create = () => makeParallel.call(w, spec.seed, { workers, fastKernels: true });
   }
   const before = tf.memory().numTensors;

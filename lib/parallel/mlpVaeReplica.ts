@@ -1,11 +1,12 @@
 /**
- * The `mlp-vae` replica: the `dive bench` MLP VAE (lib/bench/workloads/mlpVae.ts) with Adam
- * (tf.train.adam). Input `x` [rows, input]. The noise ε is drawn for the whole batch from the
+ * The `mlp-vae` replica: the `dive bench` MLP VAE (lib/bench/workloads/mlpVae.ts) with
+ * lib/train's Adam, as the single-thread workload. Input `x` [rows, input]. The noise ε is drawn for the whole batch from the
  * step's seed and sliced per shard, so the averaged gradient equals the full-batch one.
  */
 import * as tf from '@tensorflow/tfjs';
 import { MlpVaeNet, mlpVaeNoiseSeed, type MlpVaeConfig } from '../bench/workloads/mlpVae';
 import { makeRng } from '../util/random';
+import { Adam, DEFAULT_ADAM } from '../train/adam';
 import type { Replica, ShardInfo } from './types';
 import type { SharedAdamConfig } from './sharedAdam';
 
@@ -13,15 +14,15 @@ import type { SharedAdamConfig } from './sharedAdam';
 export class MlpVaeReplica implements Replica {
   readonly phases = 1;
   private readonly net: MlpVaeNet;
-  private readonly optimizer: tf.AdamOptimizer;
-  /** tf.train.adam's update: β = (0.9, 0.999), ε = the backend epsilon (1e-7 in float32), no clipping. */
+  private readonly optimizer: Adam;
+  /** lib/train's Adam (β = (0.9, 0.999), ε = 1e-8), no clipping. */
   readonly adam: SharedAdamConfig;
 
   constructor(private readonly c: MlpVaeConfig, private readonly seed: number) {
     // The same stream as MlpVaeInstance: the weights are the first draws of makeRng(seed).
     this.net = new MlpVaeNet(c, makeRng(seed));
-    this.optimizer = tf.train.adam(c.lr);
-    this.adam = { lr: c.lr, beta1: 0.9, beta2: 0.999, epsilon: tf.backend().epsilon() };
+    this.optimizer = new Adam({ ...DEFAULT_ADAM, lr: c.lr });
+    this.adam = { lr: c.lr, beta1: DEFAULT_ADAM.beta1, beta2: DEFAULT_ADAM.beta2, epsilon: DEFAULT_ADAM.epsilon };
   }
 
   variables(): readonly tf.Variable[] {
@@ -34,7 +35,7 @@ export class MlpVaeReplica implements Replica {
 
   applyGradients(grads: readonly tf.Tensor[]): void {
     const vars = this.net.variables;
-    this.optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] })));
+    this.optimizer.step(vars.map((variable, i) => ({ name: variable.name, variable, grad: grads[i] })), 0);
   }
 
   dispose(): void {

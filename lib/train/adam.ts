@@ -11,6 +11,7 @@
  * decayed). λ_wd = 0 is plain Adam.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_KERNEL, type AdamAttrs } from '../backend/kernels/adam';
 
 export interface AdamConfig {
   /** Learning rate. Default 1e-3. */
@@ -49,6 +50,29 @@ export function globalNorm(grads: readonly tf.Tensor[]): number {
   return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]));
 }
 
+/**
+ * One Adam/AdamW update of one variable: returns new [θ, m, v] (the caller owns them). On the
+ * wasm backend with the fast kernels this is one fused kernel (lib/backend/kernels/adam.ts);
+ * elsewhere the same formula from tf ops. `attrs.weightDecay` applies as given (the caller
+ * decides which variables decay).
+ */
+export function adamUpdate(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: AdamAttrs): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  if (tf.getBackend() === 'wasm' && tf.getKernel(ADAM_KERNEL, 'wasm') && p.dtype === 'float32' && g.dtype === 'float32') {
+    return tf.engine().runKernel(ADAM_KERNEL, { p, g, m, v }, attrs as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+  }
+  const { scale, beta1, beta2, t, epsilon, lr, weightDecay } = attrs;
+  return tf.tidy(() => {
+    const gs = scale === 1 ? g : tf.mul(g, scale);
+    const m2 = tf.add(tf.mul(beta1, m), tf.mul(1 - beta1, gs));
+    const v2 = tf.add(tf.mul(beta2, v), tf.mul(1 - beta2, tf.square(gs)));
+    const mHat = tf.div(m2, 1 - Math.pow(beta1, t));
+    const vHat = tf.div(v2, 1 - Math.pow(beta2, t));
+    let update = tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon));
+    if (weightDecay > 0) update = tf.add(update, tf.mul(weightDecay, p));
+    return [tf.sub(p, tf.mul(lr, update)), m2, v2];
+  });
+}
+
 export class Adam {
   private readonly slots = new Map<string, Slot>();
   constructor(readonly config: AdamConfig = DEFAULT_ADAM) {}
@@ -72,21 +96,13 @@ export class Adam {
       }
       const s = slot;
       s.t += 1;
-      const [m, v] = tf.tidy(() => {
-        const g = scale === 1 ? grad : tf.mul(grad, scale);
-        const m2 = tf.add(tf.mul(beta1, s.m), tf.mul(1 - beta1, g));
-        const v2 = tf.add(tf.mul(beta2, s.v), tf.mul(1 - beta2, tf.square(g)));
-        const mHat = tf.div(m2, 1 - Math.pow(beta1, s.t));
-        const vHat = tf.div(v2, 1 - Math.pow(beta2, s.t));
-        let update = tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon));
-        if (wd > 0 && variable.rank >= 2) update = tf.add(update, tf.mul(wd, variable));
-        variable.assign(tf.sub(variable, tf.mul(lr, update)));
-        return [tf.keep(m2), tf.keep(v2)];
-      });
+      const [p, m, v] = adamUpdate(variable, grad, s.m, s.v, { scale, beta1, beta2, t: s.t, epsilon, lr, weightDecay: variable.rank >= 2 ? wd : 0 });
+      variable.assign(p);
+      p.dispose();
       s.m.dispose();
       s.v.dispose();
-      s.m = m;
-      s.v = v;
+      s.m = tf.keep(m);
+      s.v = tf.keep(v);
     }
     return norm;
   }

@@ -11,7 +11,10 @@ import {
   registerFastWasmKernels,
   restoreWasmKernels,
   SPLIT_MIN_WORK,
+  activeFastKernels,
+  type FastKernelKind,
 } from '../../lib/backend/kernels';
+import { loadGemmModule } from '../../lib/backend/gemm/gemm';
 import { makeRng } from '../../lib/util/random';
 import { relErr } from '../numeric';
 
@@ -24,7 +27,7 @@ function randn(shape: number[]): tf.Tensor {
 }
 
 /** Run `f` with the original wasm kernels, then with the fast ones; return both results. */
-function bothWays(f: () => tf.Tensor | tf.Tensor[]): { ref: Float32Array[]; fast: Float32Array[]; shapes: number[][] } {
+function bothWays(kind: FastKernelKind, f: () => tf.Tensor | tf.Tensor[]): { ref: Float32Array[]; fast: Float32Array[]; shapes: number[][] } {
   const run = (): { data: Float32Array[]; shapes: number[][] } =>
     tf.tidy(() => {
       const r = f();
@@ -33,7 +36,7 @@ function bothWays(f: () => tf.Tensor | tf.Tensor[]): { ref: Float32Array[]; fast
     });
   restoreWasmKernels();
   const ref = run();
-  registerFastWasmKernels();
+  registerFastWasmKernels(kind);
   const fast = run();
   expect(fast.shapes).toEqual(ref.shapes);
   return { ref: ref.data, fast: fast.data, shapes: ref.shapes };
@@ -115,12 +118,17 @@ const CASES: Case[] = [
   [[2, 1, 24, 20], [3, 18, 24], true, true, false],
   [[6, 4, 5], [6, 3, 5], false, true, true], // tiny batched: below SPLIT_MIN_WORK, original path
   [[2, 1, 4, 5], [3, 5, 3], false, false, false], // tiny, but a broadcast the original gets wrong
+  // Past every cache block of the GEMM (MC 64, KC 256, NC 256) with ragged edges in m, n and k.
+  [[70, 300], [300, 270], false, false, true],
+  [[300, 70], [270, 300], true, true, true],
+  [[2, 67, 261], [2, 261, 9], false, false, true],
 ];
+const KINDS: FastKernelKind[] = ['gemm', 'xnnpack'];
 
 /** Cases whose gradient tfjs-core supports (its BatchMatMul gradient does not reduce broadcast batch axes). */
 const GRAD_CASES = CASES.filter(([sa, sb]) => sa.length === sb.length && sa.slice(0, -2).every((d, i) => d === sb[i]));
 
-describe('fast wasm matMul kernels', () => {
+describe.each(KINDS)('fast wasm matMul kernels (%s)', (kind) => {
   beforeAll(async () => {
     const report = await initBackend('wasm');
     expect(report.active).toBe('wasm');
@@ -130,7 +138,9 @@ describe('fast wasm matMul kernels', () => {
   });
 
   it('are registered at backend level when the wasm backend starts', () => {
+    registerFastWasmKernels(kind);
     expect(fastWasmKernelsActive()).toBe(true);
+    expect(activeFastKernels()).toBe(kind);
     const fast = tf.getKernel('BatchMatMul', 'wasm').kernelFunc;
     restoreWasmKernels();
     expect(fastWasmKernelsActive()).toBe(false);
@@ -138,22 +148,27 @@ describe('fast wasm matMul kernels', () => {
     expect(original).not.toBe(fast);
     restoreWasmKernels(); // idempotent
     expect(tf.getKernel('BatchMatMul', 'wasm').kernelFunc).toBe(original);
-    registerFastWasmKernels();
-    registerFastWasmKernels(); // idempotent
+    registerFastWasmKernels(kind);
+    registerFastWasmKernels(kind); // idempotent
     expect(fastWasmKernelsActive()).toBe(true);
     expect(tf.getKernel('BatchMatMul', 'wasm').kernelFunc).not.toBe(original);
     expect(tf.getKernel('_FusedMatMul', 'wasm').kernelFunc).not.toBe(original);
   });
 
-  it('honour DIVE_FAST_KERNELS=0', () => {
+  it('honour DIVE_FAST_KERNELS (0, the kind, unset, and a typo)', () => {
     const saved = process.env.DIVE_FAST_KERNELS;
     try {
       process.env.DIVE_FAST_KERNELS = '0';
       applyFastKernelPolicy('wasm');
       expect(fastWasmKernelsActive()).toBe(false);
+      process.env.DIVE_FAST_KERNELS = kind;
+      applyFastKernelPolicy('wasm');
+      expect(activeFastKernels()).toBe(kind);
       delete process.env.DIVE_FAST_KERNELS;
       applyFastKernelPolicy('wasm');
-      expect(fastWasmKernelsActive()).toBe(true);
+      expect(activeFastKernels()).toBe('gemm');
+      process.env.DIVE_FAST_KERNELS = 'fast';
+      expect(() => applyFastKernelPolicy('wasm')).toThrow(/DIVE_FAST_KERNELS must be gemm \(default\), xnnpack or 0, got 'fast'/);
     } finally {
       if (saved === undefined) delete process.env.DIVE_FAST_KERNELS;
       else process.env.DIVE_FAST_KERNELS = saved;
@@ -163,7 +178,7 @@ describe('fast wasm matMul kernels', () => {
   it.each(CASES)('matMul %j × %j (tA=%s, tB=%s) matches a float64 reference and the original kernel', (sa, sb, tA, tB, originalOk) => {
     const a = randn(sa);
     const b = randn(sb);
-    const { ref, fast, shapes } = bothWays(() => tf.matMul(a, b, tA, tB));
+    const { ref, fast, shapes } = bothWays(kind, () => tf.matMul(a, b, tA, tB));
     const exact = referenceMatMul(a, b, tA, tB);
     expect(shapes[0]).toEqual(exact.shape);
     expectClose(fast[0], exact.data);
@@ -183,7 +198,7 @@ describe('fast wasm matMul kernels', () => {
     const outShape = referenceMatMul(a, b, tA, tB).shape;
     const w = randn(outShape);
     const g = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, tA, tB), w)));
-    const { ref, fast } = bothWays(() => g([a, b]));
+    const { ref, fast } = bothWays(kind, () => g([a, b]));
     expectClose(fast[0], ref[0]);
     expectClose(fast[1], ref[1]);
     tf.dispose([a, b, w]);
@@ -207,7 +222,7 @@ describe('fast wasm matMul kernels', () => {
       const b = randn(sb);
       const n = tB ? sb[sb.length - 2] : sb[sb.length - 1];
       const bias = randn([n]);
-      registerFastWasmKernels();
+      registerFastWasmKernels(kind);
       const got = tf.tidy(() => tf.fused.matMul({ a, b, transposeA: tA, transposeB: tB, bias, activation }).dataSync());
       const exact = referenceMatMul(a, b, tA, tB).data;
       const biasData = bias.dataSync();
@@ -232,7 +247,7 @@ describe('fast wasm matMul kernels', () => {
       const fast = tf.tidy(() => fused([a, b, bias]).map((t) => t.dataSync()));
       restoreWasmKernels();
       const ref = tf.tidy(() => unfused([a, b, bias]).map((t) => t.dataSync()));
-      registerFastWasmKernels();
+      registerFastWasmKernels(kind);
       for (let i = 0; i < 3; i++) expectClose(fast[i], ref[i], 5e-5);
       tf.dispose([a, b, bias]);
     },
@@ -262,5 +277,11 @@ describe('fast wasm matMul kernels', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect(backend.numDataIds()).toBe(ids);
     tf.dispose([a, b, w, bias, x]);
+  });
+});
+
+describe('the GEMM binary', () => {
+  it('uses fused multiply-add on this engine (relaxed SIMD, enabled by loadGemmModule)', () => {
+    expect(loadGemmModule()?.fma).toBe(true);
   });
 });

@@ -1,7 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/select';
-import { Adam, globalNorm } from '../../lib/train/adam';
+import { Adam, adamUpdate, globalNorm } from '../../lib/train/adam';
+import { ADAM_KERNEL } from '../../lib/backend/kernels/adam';
+import { registerFastWasmKernels } from '../../lib/backend/kernels/register';
+import { makeRng } from '../../lib/util/random';
+import { relErr } from '../numeric';
 
 beforeAll(async () => {
   await initBackend();
@@ -65,5 +69,39 @@ describe('Adam with global-norm clipping', () => {
     tf.dispose([m, b, gm, gb]);
     adam.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('adamUpdate: the fused wasm kernel and the tf-op formula agree', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    registerFastWasmKernels('gemm');
+  });
+  it.each([
+    [1, 1, 0],
+    [7, 0.5, 0],
+    [4 * 33 + 3, 1, 0.01],
+  ])('%i values, gradient scale %f, weight decay %f, 3 steps', (count, scale, weightDecay) => {
+    expect(tf.getKernel(ADAM_KERNEL, 'wasm')).toBeDefined();
+    const rng = makeRng(count);
+    const draw = (): tf.Tensor => tf.tensor1d(Float32Array.from({ length: count }, () => rng.normal()));
+    let fused = [draw(), tf.zeros([count]), tf.zeros([count])];
+    let composite = fused.map((t) => t.clone());
+    const before = tf.memory().numTensors;
+    for (let t = 1; t <= 3; t++) {
+      const g = draw();
+      const attrs = { scale, beta1: 0.9, beta2: 0.999, t, epsilon: 1e-8, lr: 0.01, weightDecay };
+      const f = adamUpdate(fused[0], g, fused[1], fused[2], attrs);
+      registerFastWasmKernels('xnnpack'); // no fused kernel: the tf-op path
+      expect(tf.getKernel(ADAM_KERNEL, 'wasm')).toBeUndefined();
+      const c = adamUpdate(composite[0], g, composite[1], composite[2], attrs);
+      registerFastWasmKernels('gemm');
+      tf.dispose([...fused, ...composite, g]);
+      fused = f;
+      composite = c;
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    for (let i = 0; i < 3; i++) expect(relErr(fused[i].dataSync(), composite[i].dataSync())).toBeLessThan(1e-5);
+    tf.dispose([...fused, ...composite]);
   });
 });

@@ -4,6 +4,8 @@ export {
   restoreWasmKernels,
   fastWasmKernelsActive,
   fastKernelsWanted,
+  activeFastKernels,
+  type FastKernelKind,
   applyFastKernelPolicy,
   REPLACED_KERNELS,
 } from './register';

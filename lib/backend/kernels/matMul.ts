@@ -23,7 +23,8 @@
  * original kernels reject other dtypes; those calls are passed through unchanged).
  */
 import * as tf from '@tensorflow/tfjs';
-import { asWasmBackend, f32, release, withShape, type WasmBackendLike } from './wasmInternals';
+import { gemmFor, SCRATCH_BYTES, type LoadedGemm, type Operand } from '../gemm/gemm';
+import { asWasmBackend, f32, heapMemory, heapOffset, release, withShape, type WasmBackendLike } from './wasmInternals';
 
 /** Products with fewer multiply-adds per output matrix than this keep the original batched loop. */
 export const SPLIT_MIN_WORK = 16 * 16 * 16;
@@ -149,8 +150,72 @@ function perMatrixProducts(backend: WasmBackendLike, a: tf.TensorInfo, b: tf.Ten
   return out;
 }
 
+/**
+ * The GEMM path (lib/backend/gemm): every output matrix is one call of our relaxed-SIMD GEMM,
+ * reading the operands in place on the heap with strides (transposes cost nothing) and
+ * broadcasting batch axes by stride 0. Bias (length n, added to every row) and ReLU are fused.
+ */
+function gemmProducts(
+  backend: WasmBackendLike,
+  gemm: LoadedGemm,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  g: Geometry,
+  { transposeA, transposeB }: MatMulAttrs,
+  epilogue: { bias?: tf.TensorInfo; relu?: boolean } = {},
+): tf.TensorInfo {
+  const { m, k, n, batchOut } = g;
+  const rank = batchOut.length;
+  const sa = broadcastStrides(g.batchA, rank);
+  const sb = broadcastStrides(g.batchB, rank);
+  const out = backend.makeOutput([...batchOut, m, n], 'float32');
+  const scratch = backend.makeOutput([Math.ceil(SCRATCH_BYTES / 4)], 'float32');
+  try {
+    const pa = heapOffset(backend, a);
+    const pb = heapOffset(backend, b);
+    const pc = heapOffset(backend, out);
+    const bias = epilogue.bias ? heapOffset(backend, epilogue.bias) : undefined;
+    const opA = (base: number): Operand => (transposeA ? { ptr: base, rs: 1, cs: m } : { ptr: base, rs: k, cs: 1 });
+    const opB = (base: number): Operand => (transposeB ? { ptr: base, rs: 1, cs: k } : { ptr: base, rs: n, cs: 1 });
+    const idx = new Array<number>(rank).fill(0);
+    const count = size(batchOut);
+    for (let i = 0; i < count; i++) {
+      let ia = 0;
+      let ib = 0;
+      for (let d = 0; d < rank; d++) {
+        ia += idx[d] * sa[d];
+        ib += idx[d] * sb[d];
+      }
+      gemm.gemm({
+        m,
+        n,
+        k,
+        a: opA(pa + 4 * ia * m * k),
+        b: opB(pb + 4 * ib * k * n),
+        c: pc + 4 * i * m * n,
+        ldc: n,
+        bias,
+        relu: epilogue.relu,
+        scratch: heapOffset(backend, scratch),
+      });
+      for (let d = rank - 1; d >= 0; d--) {
+        if (++idx[d] < batchOut[d]) break;
+        idx[d] = 0;
+      }
+    }
+  } finally {
+    release(backend, scratch);
+  }
+  return out;
+}
+
+/** Our GEMM for this backend's heap when wanted and the engine supports wasm SIMD, else null. */
+function gemmOf(backend: WasmBackendLike, useGemm: boolean): LoadedGemm | null {
+  return useGemm ? gemmFor(heapMemory(backend)) : null;
+}
+
 /** Build the replacement BatchMatMul kernel function around the original ones. */
-export function makeFastBatchMatMul(orig: OriginalKernels): tf.KernelFunc {
+export function makeFastBatchMatMul(orig: OriginalKernels, useGemm = true): tf.KernelFunc {
   return (args) => {
     const backend = asWasmBackend(args.backend);
     const a = args.inputs.a as tf.TensorInfo;
@@ -163,6 +228,8 @@ export function makeFastBatchMatMul(orig: OriginalKernels): tf.KernelFunc {
     const outShape = [...g.batchOut, g.m, g.n];
     const plain = { transposeA: false, transposeB: false };
     if (size(outShape) === 0 || g.k === 0) return orig.batchMatMul(args);
+    const gemm = gemmOf(backend, useGemm);
+    if (gemm) return gemmProducts(backend, gemm, a, b, g, attrs);
     // Tiny batched products stay on the original loop, unless the batch broadcast is one the
     // original gets wrong (it sizes the output by max(batchA, batchB)).
     const originalBroadcastOk = size(g.batchOut) === Math.max(nbA, nbB);
@@ -196,7 +263,7 @@ export function makeFastBatchMatMul(orig: OriginalKernels): tf.KernelFunc {
  * This also fixes a correctness bug of the original: its fallback loop (any transposed or
  * batched product) adds bias[min(i·N + j, N − 1)] — i.e. bias[N−1] for every row after the first.
  */
-export function makeFastFusedMatMul(orig: OriginalKernels): tf.KernelFunc {
+export function makeFastFusedMatMul(orig: OriginalKernels, useGemm = true): tf.KernelFunc {
   return (args) => {
     const backend = asWasmBackend(args.backend);
     const { a, b, bias, preluActivationWeights: prelu } = args.inputs as Record<string, tf.TensorInfo | undefined>;
@@ -210,6 +277,11 @@ export function makeFastFusedMatMul(orig: OriginalKernels): tf.KernelFunc {
     const biasOk = bias === undefined || size(bias.shape) === g.n;
     const preluOk = prelu === undefined || nbB === 1 || size(prelu.shape) <= g.n;
     if (!biasOk || !preluOk || g.k === 0 || g.m * g.n === 0) return orig.fusedMatMul(args);
+    const activation = (attrs.activation as string | undefined) ?? 'linear';
+    const gemm = bias?.dtype === 'int32' ? null : gemmOf(backend, useGemm);
+    if (gemm && !prelu && (activation === 'linear' || activation === 'relu')) {
+      return withShape(gemmProducts(backend, gemm, a, b, g, attrs, { bias, relu: activation === 'relu' }), [...g.batchOut, g.m, g.n]);
+    }
     if (nbA === 1 && nbB === 1 && !attrs.transposeA && !attrs.transposeB) return orig.fusedMatMul(args);
     const fusedAttrs = { ...attrs, transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap;
     const product: SingleProduct = (ai, bi) => {

@@ -9,6 +9,9 @@
  * `DIVE_FAST_KERNELS=0` (kept for before/after comparisons).
  */
 import * as tf from '@tensorflow/tfjs';
+import { UserError } from '../../util/errors';
+import { loadGemmModule } from '../gemm/gemm';
+import { ADAM_KERNEL, makeWasmAdamKernel } from './adam';
 import { makeFastBatchMatMul, makeFastFusedMatMul, type OriginalKernels } from './matMul';
 
 const BACKEND = 'wasm';
@@ -18,7 +21,15 @@ export const REPLACED_KERNELS = [tf.BatchMatMul, tf._FusedMatMul] as const;
 
 /** The original configs, captured the first time we replace them. */
 let originals: Map<string, tf.KernelConfig> | undefined;
-let active = false;
+let active: FastKernelKind | null = null;
+
+/**
+ * Which replacement: `gemm` (default) — our relaxed-SIMD GEMM (lib/backend/gemm) for every
+ * float32 product, with XNNPACK behind explicit transposes only for fused activations other
+ * than ReLU; `xnnpack` — the earlier rewrite that routes every product to XNNPACK's
+ * untransposed path (kept for comparisons, `DIVE_FAST_KERNELS=xnnpack`).
+ */
+export type FastKernelKind = 'gemm' | 'xnnpack';
 
 function captureOriginals(): Map<string, tf.KernelConfig> {
   if (originals) return originals;
@@ -42,27 +53,30 @@ function swap(config: tf.KernelConfig): void {
 }
 
 /**
- * Replace BatchMatMul and _FusedMatMul on 'wasm' with the fast versions. Idempotent.
+ * Replace BatchMatMul and _FusedMatMul on 'wasm' with the fast versions (with `gemm`, also
+ * register the fused Adam kernel, ./adam.ts). Idempotent.
  * Returns the replaced kernel names. Throws when the wasm backend's kernels are not loaded.
  */
-export function registerFastWasmKernels(): string[] {
+export function registerFastWasmKernels(kind: FastKernelKind = 'gemm'): string[] {
   const orig = captureOriginals();
-  if (active) return [...REPLACED_KERNELS];
+  if (active === kind) return [...REPLACED_KERNELS];
   const kernels: OriginalKernels = {
     batchMatMul: orig.get(tf.BatchMatMul)!.kernelFunc,
     fusedMatMul: orig.get(tf._FusedMatMul)!.kernelFunc,
     transpose: orig.get(tf.Transpose)!.kernelFunc,
   };
   const replacement: Record<(typeof REPLACED_KERNELS)[number], tf.KernelFunc> = {
-    [tf.BatchMatMul]: makeFastBatchMatMul(kernels),
-    [tf._FusedMatMul]: makeFastFusedMatMul(kernels),
+    [tf.BatchMatMul]: makeFastBatchMatMul(kernels, kind === 'gemm'),
+    [tf._FusedMatMul]: makeFastFusedMatMul(kernels, kind === 'gemm'),
   };
+  if (tf.getKernel(ADAM_KERNEL, BACKEND)) tf.unregisterKernel(ADAM_KERNEL, BACKEND);
+  if (kind === 'gemm' && loadGemmModule()) tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: BACKEND, kernelFunc: makeWasmAdamKernel() });
   for (const name of REPLACED_KERNELS) {
     const o = orig.get(name)!;
     // Keep the original setup/dispose: they initialise the C++ bindings our functions call.
     swap({ kernelName: name, backendName: BACKEND, kernelFunc: replacement[name], setupFunc: o.setupFunc, disposeFunc: o.disposeFunc });
   }
-  active = true;
+  active = kind;
   return [...REPLACED_KERNELS];
 }
 
@@ -70,23 +84,36 @@ export function registerFastWasmKernels(): string[] {
 export function restoreWasmKernels(): void {
   if (!active || !originals) return;
   for (const name of REPLACED_KERNELS) swap(originals.get(name)!);
-  active = false;
+  if (tf.getKernel(ADAM_KERNEL, BACKEND)) tf.unregisterKernel(ADAM_KERNEL, BACKEND);
+  active = null;
 }
 
 /** True while the fast kernels are the registered ones. */
 export function fastWasmKernelsActive(): boolean {
+  return active !== null;
+}
+
+/** The registered replacement, or null while tfjs's own kernels are registered. */
+export function activeFastKernels(): FastKernelKind | null {
   return active;
 }
 
-/** False when the environment disables the fast kernels (`DIVE_FAST_KERNELS=0|false|off|no`). */
-export function fastKernelsWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+/**
+ * The kernels `DIVE_FAST_KERNELS` asks for: null for `0|false|off|no` (tfjs's own), `xnnpack`,
+ * or `gemm` (unset or anything else is rejected with a one-line error).
+ */
+export function fastKernelsWanted(env: NodeJS.ProcessEnv = process.env): FastKernelKind | null {
   const v = env.DIVE_FAST_KERNELS?.trim().toLowerCase();
-  return !(v === '0' || v === 'false' || v === 'off' || v === 'no');
+  if (v === undefined || v === '' || v === '1' || v === 'true' || v === 'on' || v === 'yes' || v === 'gemm') return 'gemm';
+  if (v === '0' || v === 'false' || v === 'off' || v === 'no') return null;
+  if (v === 'xnnpack') return 'xnnpack';
+  throw new UserError(`DIVE_FAST_KERNELS must be gemm (default), xnnpack or 0, got '${env.DIVE_FAST_KERNELS}'`);
 }
 
 /** Backend-init hook: fast kernels on wasm unless disabled by `DIVE_FAST_KERNELS`. */
 export function applyFastKernelPolicy(backendName: string): void {
   if (backendName !== BACKEND) return;
-  if (fastKernelsWanted()) registerFastWasmKernels();
+  const kind = fastKernelsWanted();
+  if (kind) registerFastWasmKernels(kind);
   else restoreWasmKernels();
 }

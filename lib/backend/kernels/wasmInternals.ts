@@ -8,6 +8,7 @@
  * `tf.memory().numTensors` would not notice, but `numBytes` and the heap would grow).
  */
 import * as tf from '@tensorflow/tfjs';
+import type { WasmMemory } from '../gemm/gemm';
 
 /** One entry of the backend's data map (a buffer on the wasm heap). */
 interface WasmTensorData {
@@ -27,6 +28,8 @@ export interface WasmBackendLike {
   disposeData(dataId: tf.TensorInfo['dataId'], force?: boolean): boolean;
   /** A Float32Array/Int32Array view of the buffer (valid until the next heap allocation). */
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  /** The Emscripten module; `asm.memory` is its WebAssembly.Memory (the heap). */
+  wasm: { asm: { memory: WasmMemory } };
 }
 
 /** Narrow the engine-provided backend object, checking the members we rely on exist. */
@@ -59,4 +62,18 @@ export function f32(backend: WasmBackendLike, info: tf.TensorInfo): Float32Array
   const v = backend.typedArrayFromHeap(info);
   if (!(v instanceof Float32Array)) throw new Error(`fast wasm kernels: expected float32 data, got ${info.dtype}`);
   return v;
+}
+
+/** The backend's heap (the WebAssembly.Memory every tensor buffer lives in). */
+export function heapMemory(backend: WasmBackendLike): WasmMemory {
+  const memory = backend.wasm?.asm?.memory;
+  if (!memory || !(memory.buffer instanceof ArrayBuffer)) throw new Error('fast wasm kernels: the wasm backend does not expose its memory (wasm.asm.memory)');
+  return memory;
+}
+
+/** Byte address of a tensor's buffer on the heap. */
+export function heapOffset(backend: WasmBackendLike, info: tf.TensorInfo): number {
+  const d = backend.dataIdMap.get(info.dataId);
+  if (!d) throw new Error('fast wasm kernels: tensor data is not on the wasm heap');
+  return d.memoryOffset;
 }

@@ -23,6 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import { makeRng, type Rng } from '../../util/random';
 import type { Workload, WorkloadInstance } from '../types';
 import { DataParallelTrainer } from '../../parallel/trainer';
+import { Adam, DEFAULT_ADAM } from '../../train/adam';
 import type { InputSpec } from '../../parallel/types';
 
 export interface MlpVaeConfig {
@@ -173,7 +174,7 @@ export class MlpVaeInstance implements WorkloadInstance {
   readonly flopFormula: string;
   readonly net: MlpVaeNet;
   private readonly data: tf.Tensor2D[];
-  private readonly optimizer: tf.AdamOptimizer;
+  private readonly optimizer: Adam;
   private steps = 0;
 
   constructor(private readonly c: MlpVaeConfig, private readonly seed: number) {
@@ -183,7 +184,7 @@ export class MlpVaeInstance implements WorkloadInstance {
     const rng = makeRng(seed);
     this.net = new MlpVaeNet(c, rng);
     this.data = mlpVaeBatches(c, rng).map((x) => tf.tensor2d(x, [c.batch, c.input]));
-    this.optimizer = tf.train.adam(c.lr);
+    this.optimizer = new Adam({ ...DEFAULT_ADAM, lr: c.lr });
   }
 
   /** The loss on batch x (exposed for FLOP-count checks). */
@@ -200,10 +201,13 @@ export class MlpVaeInstance implements WorkloadInstance {
     const x = this.data[this.steps % this.data.length];
     const noiseSeed = mlpVaeNoiseSeed(this.seed, this.steps);
     this.steps++;
-    const loss = this.optimizer.minimize(() => this.net.loss(x, noiseSeed), true);
-    if (!loss) throw new Error('mlp-vae: optimizer returned no loss');
-    const v = loss.dataSync()[0];
-    loss.dispose();
+    const { value, grads } = tf.variableGrads(() => this.net.loss(x, noiseSeed), this.net.variables);
+    this.optimizer.step(
+      this.net.variables.map((variable) => ({ name: variable.name, variable, grad: grads[variable.name] })),
+      0,
+    );
+    const v = value.dataSync()[0];
+    tf.dispose([value, ...Object.values(grads)]);
     return v;
   }
 

@@ -3,7 +3,7 @@
  * samples/s, GFLOP/s (documented FLOP formula per workload) and peak RSS.
  *
  * The default backend list times the wasm backend with tfjs's own kernels (wasm-reference),
- * with ours on one thread (wasm) and data-parallel over worker threads (wasm-parallel), plus
+ * the earlier XNNPACK rewrite (wasm-xnnpack), ours on one thread (wasm) and data-parallel over worker threads (wasm-parallel), plus
  * the native backend when installed, so one run reports before/after on the same machine. Each pair runs in its own Node process unless
  * --in-process is given.
  */
@@ -17,7 +17,7 @@ import { defaultWorkerCount } from '../../parallel/shards';
 import { childEntry, runBenchInProcess, runBenchIsolated, type BenchSpec } from '../../bench/run';
 import type { BenchResult } from '../../bench/types';
 
-const DEFAULT_BACKENDS = 'wasm-reference,wasm,wasm-parallel,tensorflow';
+const DEFAULT_BACKENDS = 'wasm-reference,wasm-xnnpack,wasm,wasm-parallel,tensorflow';
 
 function fmt(x: number | undefined, digits = 1): string {
   return x === undefined ? '-' : x.toFixed(digits);
@@ -80,12 +80,12 @@ export const benchCommand: Command = {
   summary: 'time training steps per workload and backend (ms/step, GFLOP/s, peak RSS)',
   help:
     `Runs --warmup untimed steps, then --steps timed steps (each ends with a loss read-back). Workloads: ${WORKLOADS.map((w) => `${w.name} (${w.description})`).join('; ')}. ` +
-    'Backends: wasm (fast kernels, one thread), wasm-reference (tfjs-backend-wasm kernels, as with DIVE_FAST_KERNELS=0), wasm-parallel (data-parallel over --workers worker threads, each a wasm backend with the fast kernels; gradients averaged in shared memory, Adam split across the workers), cpu, tensorflow, tensorflow-gpu; unavailable ones are reported as skipped. ' +
+    'Backends: wasm (fast kernels: our relaxed-SIMD GEMM, one thread), wasm-xnnpack (the earlier fast kernels: XNNPACK behind explicit transposes, as with DIVE_FAST_KERNELS=xnnpack), wasm-reference (tfjs-backend-wasm kernels, as with DIVE_FAST_KERNELS=0), wasm-parallel (data-parallel over --workers worker threads, each a wasm backend with the fast kernels; gradients averaged in shared memory, Adam split across the workers), cpu, tensorflow, tensorflow-gpu; unavailable ones are reported as skipped. ' +
     'CPU ms counts every thread of the measuring process (all workers for wasm-parallel); peak RSS is the whole process (all workers). ' +
     'GFLOP/s = the workload\'s FLOPs per step (forward + backward ≈ 3 × forward matmul FLOPs) / median step time; GFLOP/CPU-s divides by the median CPU time of the process instead (robust on a shared machine).',
   options: [
     { name: 'workload', type: 'list', value: 'NAME[,NAME]', description: `workloads to time (${workloadNames().join(', ')})`, default: 'mlp-vae' },
-    { name: 'backend', type: 'list', value: 'NAME[,NAME]', description: 'backend variants: wasm|fast-wasm, wasm-reference, wasm-parallel, cpu, tensorflow, tensorflow-gpu', default: DEFAULT_BACKENDS },
+    { name: 'backend', type: 'list', value: 'NAME[,NAME]', description: 'backend variants: wasm|fast-wasm, wasm-xnnpack, wasm-reference, wasm-parallel, cpu, tensorflow, tensorflow-gpu', default: DEFAULT_BACKENDS },
     { name: 'workers', type: 'integer', value: 'N', description: 'worker threads of wasm-parallel (default: DIVE_WORKERS, else one per core)' },
     { name: 'steps', type: 'integer', value: 'N', description: 'timed steps per run', default: 10 },
     { name: 'warmup', type: 'integer', value: 'N', description: 'untimed warm-up steps per run', default: 2 },

@@ -1,0 +1,272 @@
+/**
+ * The WebAssembly text of divelab's single-precision GEMM: C (+)= op(A)·op(B), row-major, any
+ * strides, in the style of BLIS/GotoBLAS — operands are packed into panels that stream through
+ * a 4×8 register-blocked micro-kernel.
+ *
+ * Why our own: XNNPACK in tfjs-backend-wasm 4.22 is compiled for plain wasm SIMD, which has no
+ * fused multiply-add, so each 4-lane multiply-add costs two instructions. The relaxed-SIMD
+ * `f32x4.relaxed_madd` compiles to one `vfmadd` on x86-64 with FMA3 (and `fmla` on arm64),
+ * doubling the arithmetic per instruction. When the engine lacks relaxed SIMD the same text is
+ * generated with `f32x4.add(f32x4.mul(…))` (see `gemmWat({ fma: false })`).
+ *
+ * Memory is imported (`env.memory`): the module runs directly on the tfjs wasm heap, so no
+ * operand is copied. All pointers are byte addresses, all strides and sizes are in elements.
+ *
+ * Exports:
+ * - `pack_a(src, rs, cs, mc, kc, dst)`: A[0:mc, 0:kc] (element (i,p) at src + 4·(i·rs + p·cs))
+ *   into ⌈mc/4⌉ panels, panel-major, each [kc][4] (rows past mc are zero).
+ * - `pack_b(src, rs, cs, kc, nc, dst)`: B[0:kc, 0:nc] into ⌈nc/8⌉ panels, each [kc][8].
+ * - `macro(mc, nc, kc, ap, bp, c, ldc, accumulate, tile)`: C[0:mc, 0:nc] (+)= Ap·Bp over the
+ *   packed blocks; partial tiles at the edges go through the 32-float scratch `tile`.
+ * - `fill_rows(c, ldc, m, n, v)`: C[i, j] = v[j] (a bias broadcast over rows).
+ * - `relu(p, count)`: in-place max(0, x).
+ * - `adam(p, g, m, v, pOut, mOut, vOut, count, scale, b1, b2, c1, c2, eps, lr, lrWd)`: one
+ *   fused Adam/AdamW update (lib/train/adam.ts has the formula), 4 lanes at a time.
+ */
+
+/** Rows (MR) and columns (NR) of the register tile. */
+export const MR = 4;
+export const NR = 8;
+
+export interface GemmWatOptions {
+  /** Use `f32x4.relaxed_madd` (needs relaxed SIMD); otherwise a multiply then an add. */
+  fma: boolean;
+  /** Rows of the register tile (default MR). */
+  mr?: number;
+}
+
+const acc = (r: number, h: number): string => `$c${r}${h}`;
+
+function madd(fma: boolean, a: string, b: string, c: string): string {
+  return fma ? `(f32x4.relaxed_madd ${a} ${b} ${c})` : `(f32x4.add (f32x4.mul ${a} ${b}) ${c})`;
+}
+
+/** The 4×8 micro-kernel: C[4×8] (+)= Σ_p Ap[p][0:4] ⊗ Bp[p][0:8]; ldc in bytes. */
+function kernel(fma: boolean, MR: number): string {
+  const locals: string[] = [];
+  for (let r = 0; r < MR; r++) for (let h = 0; h < 2; h++) locals.push(`(local ${acc(r, h)} v128)`);
+  const load: string[] = [];
+  const store: string[] = [];
+  for (let r = 0; r < MR; r++) {
+    const row = `(i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const ${r})))`;
+    for (let h = 0; h < 2; h++) {
+      load.push(`(local.set ${acc(r, h)} (v128.load offset=${16 * h} ${row}))`);
+      store.push(`(v128.store offset=${16 * h} ${row} (local.get ${acc(r, h)}))`);
+    }
+  }
+  const step: string[] = [];
+  step.push('(local.set $b0 (v128.load (local.get $bp)))', '(local.set $b1 (v128.load offset=16 (local.get $bp)))');
+  for (let r = 0; r < MR; r++) {
+    step.push(`(local.set $a (v128.load32_splat offset=${4 * r} (local.get $ap)))`);
+    for (let h = 0; h < 2; h++) step.push(`(local.set ${acc(r, h)} ${madd(fma, '(local.get $a)', `(local.get $b${h})`, `(local.get ${acc(r, h)})`)})`);
+  }
+  return `
+  (func $kernel (param $kc i32) (param $ap i32) (param $bp i32) (param $c i32) (param $ldc i32) (param $accumulate i32)
+    ${locals.join(' ')} (local $a v128) (local $b0 v128) (local $b1 v128) (local $end i32)
+    (if (local.get $accumulate) (then ${load.join('\n      ')}))
+    (local.set $end (i32.add (local.get $ap) (i32.mul (local.get $kc) (i32.const ${4 * MR}))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $kc)))
+      (loop $k
+        ${step.join('\n        ')}
+        (local.set $ap (i32.add (local.get $ap) (i32.const ${4 * MR})))
+        (local.set $bp (i32.add (local.get $bp) (i32.const ${4 * NR})))
+        (br_if $k (i32.lt_u (local.get $ap) (local.get $end)))))
+    ${store.join('\n    ')})`;
+}
+
+/** pack_a / pack_b share one shape: panels of `w` along the first (a) or second (b) index. */
+const pack = (MR: number): string => `
+  ;; A[0:mc, 0:kc] → panels of 4 rows, each [kc][4]; zero rows past mc.
+  (func $pack_a (export "pack_a") (param $src i32) (param $rs i32) (param $cs i32) (param $mc i32) (param $kc i32) (param $dst i32)
+    (local $i0 i32) (local $p i32) (local $r i32) (local $i i32)
+    (block $done_i (loop $li
+      (br_if $done_i (i32.ge_s (local.get $i0) (local.get $mc)))
+      (local.set $p (i32.const 0))
+      (block $done_p (loop $lp
+        (br_if $done_p (i32.ge_s (local.get $p) (local.get $kc)))
+        (local.set $r (i32.const 0))
+        (block $done_r (loop $lr
+          (br_if $done_r (i32.ge_s (local.get $r) (i32.const ${MR})))
+          (local.set $i (i32.add (local.get $i0) (local.get $r)))
+          (f32.store (local.get $dst)
+            (if (result f32) (i32.lt_s (local.get $i) (local.get $mc))
+              (then (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $rs)) (i32.mul (local.get $p) (local.get $cs))) (i32.const 2)))))
+              (else (f32.const 0))))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br $lr)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $lp)))
+      (local.set $i0 (i32.add (local.get $i0) (i32.const ${MR})))
+      (br $li))))
+
+  ;; B[0:kc, 0:nc] → panels of 8 columns, each [kc][8]; zero columns past nc.
+  (func $pack_b (export "pack_b") (param $src i32) (param $rs i32) (param $cs i32) (param $kc i32) (param $nc i32) (param $dst i32)
+    (local $j0 i32) (local $p i32) (local $r i32) (local $j i32)
+    (block $done_j (loop $lj
+      (br_if $done_j (i32.ge_s (local.get $j0) (local.get $nc)))
+      (local.set $p (i32.const 0))
+      (block $done_p (loop $lp
+        (br_if $done_p (i32.ge_s (local.get $p) (local.get $kc)))
+        (local.set $r (i32.const 0))
+        (block $done_r (loop $lr
+          (br_if $done_r (i32.ge_s (local.get $r) (i32.const ${NR})))
+          (local.set $j (i32.add (local.get $j0) (local.get $r)))
+          (f32.store (local.get $dst)
+            (if (result f32) (i32.lt_s (local.get $j) (local.get $nc))
+              (then (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $rs)) (i32.mul (local.get $j) (local.get $cs))) (i32.const 2)))))
+              (else (f32.const 0))))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br $lr)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $lp)))
+      (local.set $j0 (i32.add (local.get $j0) (i32.const ${NR})))
+      (br $lj))))`;
+
+/** Copy an mr×nr block between C (ldc bytes) and the tile (32 bytes per row); dir 0: C→tile. */
+const TILE_COPY = `
+  (func $tile_copy (param $c i32) (param $ldc i32) (param $tile i32) (param $mr i32) (param $nr i32) (param $toC i32)
+    (local $r i32) (local $j i32) (local $pc i32) (local $pt i32)
+    (block $done_r (loop $lr
+      (br_if $done_r (i32.ge_s (local.get $r) (local.get $mr)))
+      (local.set $j (i32.const 0))
+      (block $done_j (loop $lj
+        (br_if $done_j (i32.ge_s (local.get $j) (local.get $nr)))
+        (local.set $pc (i32.add (i32.add (local.get $c) (i32.mul (local.get $r) (local.get $ldc))) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $pt (i32.add (local.get $tile) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $j)) (i32.const 2))))
+        (if (local.get $toC)
+          (then (f32.store (local.get $pc) (f32.load (local.get $pt))))
+          (else (f32.store (local.get $pt) (f32.load (local.get $pc)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $lj)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $lr))))`;
+
+/** Tile loops over one packed block; full tiles in place, edge tiles via the scratch tile. */
+const macro = (MR: number): string => `
+  (func $macro (export "macro") (param $mc i32) (param $nc i32) (param $kc i32) (param $ap i32) (param $bp i32)
+      (param $c i32) (param $ldc i32) (param $accumulate i32) (param $tile i32)
+    (local $jr i32) (local $ir i32) (local $mr i32) (local $nr i32) (local $ldcb i32) (local $ct i32) (local $apanel i32) (local $bpanel i32)
+    (local.set $ldcb (i32.shl (local.get $ldc) (i32.const 2)))
+    (block $done_j (loop $lj
+      (br_if $done_j (i32.ge_s (local.get $jr) (local.get $nc)))
+      (local.set $nr (i32.sub (local.get $nc) (local.get $jr)))
+      (if (i32.gt_s (local.get $nr) (i32.const ${NR})) (then (local.set $nr (i32.const ${NR}))))
+      (local.set $bpanel (i32.add (local.get $bp) (i32.mul (i32.shl (local.get $jr) (i32.const 2)) (local.get $kc))))
+      (local.set $ir (i32.const 0))
+      (block $done_i (loop $li
+        (br_if $done_i (i32.ge_s (local.get $ir) (local.get $mc)))
+        (local.set $mr (i32.sub (local.get $mc) (local.get $ir)))
+        (if (i32.gt_s (local.get $mr) (i32.const ${MR})) (then (local.set $mr (i32.const ${MR}))))
+        (local.set $apanel (i32.add (local.get $ap) (i32.mul (i32.shl (local.get $ir) (i32.const 2)) (local.get $kc))))
+        (local.set $ct (i32.add (local.get $c) (i32.add (i32.mul (local.get $ir) (local.get $ldcb)) (i32.shl (local.get $jr) (i32.const 2)))))
+        (if (i32.and (i32.eq (local.get $mr) (i32.const ${MR})) (i32.eq (local.get $nr) (i32.const ${NR})))
+          (then (call $kernel (local.get $kc) (local.get $apanel) (local.get $bpanel) (local.get $ct) (local.get $ldcb) (local.get $accumulate)))
+          (else
+            (if (local.get $accumulate) (then (call $tile_copy (local.get $ct) (local.get $ldcb) (local.get $tile) (local.get $mr) (local.get $nr) (i32.const 0))))
+            (call $kernel (local.get $kc) (local.get $apanel) (local.get $bpanel) (local.get $tile) (i32.const ${4 * NR}) (local.get $accumulate))
+            (call $tile_copy (local.get $ct) (local.get $ldcb) (local.get $tile) (local.get $mr) (local.get $nr) (i32.const 1))))
+        (local.set $ir (i32.add (local.get $ir) (i32.const ${MR})))
+        (br $li)))
+      (local.set $jr (i32.add (local.get $jr) (i32.const ${NR})))
+      (br $lj))))`;
+
+const EPILOGUE = `
+  ;; C[i, j] = v[j] for i < m, j < n (ldc in elements).
+  (func $fill_rows (export "fill_rows") (param $c i32) (param $ldc i32) (param $m i32) (param $n i32) (param $v i32)
+    (local $i i32) (local $j i32) (local $row i32)
+    (block $done_i (loop $li
+      (br_if $done_i (i32.ge_s (local.get $i) (local.get $m)))
+      (local.set $row (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $ldc)) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      (block $done_j (loop $lj
+        (br_if $done_j (i32.ge_s (local.get $j) (local.get $n)))
+        (f32.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))) (f32.load (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $lj)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $li))))
+
+  ;; p[0:count] = max(0, p[0:count]) (NaN stays NaN, as in tf.relu).
+  (func $relu (export "relu") (param $p i32) (param $count i32)
+    (local $end i32) (local $x f32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $x (f32.load (local.get $p)))
+      (if (f32.lt (local.get $x) (f32.const 0)) (then (f32.store (local.get $p) (f32.const 0))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $l))))`;
+
+/**
+ * Fused Adam: g ← scale·g; m ← b1·m + (1−b1)·g; v ← b2·v + (1−b2)·g²;
+ * p ← p − lr·(m·c1)/(√(v·c2) + eps) − lrWd·p, with c1 = 1/(1−b1ᵗ), c2 = 1/(1−b2ᵗ).
+ * Plain multiply and add (no FMA), so both binaries give the same numbers.
+ */
+const ADAM = `
+  (func $adam (export "adam") (param $p i32) (param $g i32) (param $m i32) (param $v i32)
+      (param $po i32) (param $mo i32) (param $vo i32) (param $count i32)
+      (param $scale f32) (param $b1 f32) (param $b2 f32) (param $c1 f32) (param $c2 f32) (param $eps f32) (param $lr f32) (param $lrWd f32)
+    (local $i i32) (local $end4 i32) (local $off i32)
+    (local $gs v128) (local $m2 v128) (local $v2 v128) (local $pv v128)
+    (local $vscale v128) (local $vb1 v128) (local $v1b1 v128) (local $vb2 v128) (local $v1b2 v128)
+    (local $vc1 v128) (local $vc2 v128) (local $veps v128) (local $vlr v128) (local $vlrWd v128)
+    (local.set $vscale (f32x4.splat (local.get $scale)))
+    (local.set $vb1 (f32x4.splat (local.get $b1)))
+    (local.set $v1b1 (f32x4.splat (f32.sub (f32.const 1) (local.get $b1))))
+    (local.set $vb2 (f32x4.splat (local.get $b2)))
+    (local.set $v1b2 (f32x4.splat (f32.sub (f32.const 1) (local.get $b2))))
+    (local.set $vc1 (f32x4.splat (local.get $c1)))
+    (local.set $vc2 (f32x4.splat (local.get $c2)))
+    (local.set $veps (f32x4.splat (local.get $eps)))
+    (local.set $vlr (f32x4.splat (local.get $lr)))
+    (local.set $vlrWd (f32x4.splat (local.get $lrWd)))
+    (local.set $end4 (i32.and (local.get $count) (i32.const -4)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $end4)))
+      (local.set $off (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $gs (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $off))) (local.get $vscale)))
+      (local.set $m2 (f32x4.add (f32x4.mul (local.get $vb1) (v128.load (i32.add (local.get $m) (local.get $off)))) (f32x4.mul (local.get $v1b1) (local.get $gs))))
+      (local.set $v2 (f32x4.add (f32x4.mul (local.get $vb2) (v128.load (i32.add (local.get $v) (local.get $off)))) (f32x4.mul (local.get $v1b2) (f32x4.mul (local.get $gs) (local.get $gs)))))
+      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $off))))
+      (v128.store (i32.add (local.get $mo) (local.get $off)) (local.get $m2))
+      (v128.store (i32.add (local.get $vo) (local.get $off)) (local.get $v2))
+      (v128.store (i32.add (local.get $po) (local.get $off))
+        (f32x4.sub
+          (f32x4.sub (local.get $pv)
+            (f32x4.mul (local.get $vlr) (f32x4.div (f32x4.mul (local.get $m2) (local.get $vc1)) (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $v2) (local.get $vc2))) (local.get $veps)))))
+          (f32x4.mul (local.get $vlrWd) (local.get $pv))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (block $done1 (loop $l1
+      (br_if $done1 (i32.ge_s (local.get $i) (local.get $count)))
+      (local.set $off (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $gs (f32x4.splat (f32.load (i32.add (local.get $g) (local.get $off)))))
+      (local.set $gs (f32x4.mul (local.get $gs) (local.get $vscale)))
+      (local.set $m2 (f32x4.add (f32x4.mul (local.get $vb1) (f32x4.splat (f32.load (i32.add (local.get $m) (local.get $off))))) (f32x4.mul (local.get $v1b1) (local.get $gs))))
+      (local.set $v2 (f32x4.add (f32x4.mul (local.get $vb2) (f32x4.splat (f32.load (i32.add (local.get $v) (local.get $off))))) (f32x4.mul (local.get $v1b2) (f32x4.mul (local.get $gs) (local.get $gs)))))
+      (local.set $pv (f32x4.splat (f32.load (i32.add (local.get $p) (local.get $off)))))
+      (f32.store (i32.add (local.get $mo) (local.get $off)) (f32x4.extract_lane 0 (local.get $m2)))
+      (f32.store (i32.add (local.get $vo) (local.get $off)) (f32x4.extract_lane 0 (local.get $v2)))
+      (f32.store (i32.add (local.get $po) (local.get $off)) (f32x4.extract_lane 0
+        (f32x4.sub
+          (f32x4.sub (local.get $pv)
+            (f32x4.mul (local.get $vlr) (f32x4.div (f32x4.mul (local.get $m2) (local.get $vc1)) (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $v2) (local.get $vc2))) (local.get $veps)))))
+          (f32x4.mul (local.get $vlrWd) (local.get $pv)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l1))))`;
+
+/** The module text. */
+export function gemmWat(options: GemmWatOptions): string {
+  const mr = options.mr ?? MR;
+  return `(module
+  (import "env" "memory" (memory 1))
+  ${kernel(options.fma, mr)}
+  ${pack(mr)}
+  ${TILE_COPY}
+  ${macro(mr)}
+  ${EPILOGUE}
+  ${ADAM})`;
+}
