@@ -11,8 +11,10 @@
  */
 import { createHash } from 'node:crypto';
 import { DATASETS } from '../data/registry';
-import { defaultConfig, isModelName } from '../models/factory';
+import { dataModelConfig, defaultConfig, isModelName } from '../models/factory';
 import { UserError } from '../util/errors';
+import { deepMerge, isPlainObject } from '../util/merge';
+export { deepMerge } from '../util/merge';
 import { EXPERIMENT_NAMES, experiments, type ExperimentName } from './definitions';
 import type { DataChoice, DataFamily, Experiment, Protocol, RunSpec, TableSpec, Variant } from './types';
 
@@ -56,16 +58,6 @@ export function runId(spec: RunSpec): string {
   return `${slug}_${hash}`;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** Deep merge of JSON objects (b wins; nested objects merge). */
-export function deepMerge(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
-  return out;
-}
 
 /**
  * Drop the fields of a config patch that equal the model's defaults (recursively), so that e.g.
@@ -97,7 +89,7 @@ export function resolveRun(variant: Variant, seed: number, p: Protocol, choices:
     mode: variant.mode ?? 'interleave',
     epochs: p.epochs,
     config: isModelName(variant.model)
-      ? pruneDefaults(deepMerge(p.modelConfig[variant.model] ?? {}, variant.config ?? {}), defaultConfig(variant.model))
+      ? pruneDefaults(deepMerge(deepMerge(dataModelConfig(variant.model, data), p.modelConfig[variant.model] ?? {}), variant.config ?? {}), defaultConfig(variant.model))
       : deepMerge(p.modelConfig[variant.model] ?? {}, variant.config ?? {}),
     trainConfig: deepMerge(p.trainConfig, p.modelTrainConfig[variant.model] ?? {}),
     maxWindows: p.maxWindows,

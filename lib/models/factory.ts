@@ -52,6 +52,18 @@ export function defaultConfig(name: ModelName): Record<string, unknown> {
   }
 }
 
+/**
+ * Model config a data set needs beyond the defaults (a partial override, {} for most): the
+ * LSTNet electricity shape (321 series × 168 rows) gives models with an MLP trunk the
+ * channel-shared trunk, whose size does not grow with the series count (the flattened
+ * window would need a 53,928 × 128 first layer; docs/design.md). Applied by `dive train`,
+ * `dive reproduce` and the `deepdive-electricity` benchmark, before any user override.
+ */
+export function dataModelConfig(model: string, data: string): Record<string, unknown> {
+  const mlpTrunk = model in DEEPDIVE_VARIANTS || model === 'beta-tcvae' || model === 'beta-vae';
+  return data === 'electricity-lstnet' && mlpTrunk ? { trunk: { kind: 'channel-mlp' } } : {};
+}
+
 /** Build a model; `config` is a partial override of `defaultConfig(name)`. */
 export function createModel(name: string, config: unknown, dataInfo: DataInfo): Model {
   if (!isModelName(name)) throw new UserError(`unknown model '${name}' (known: ${MODEL_NAMES.join(', ')})`);

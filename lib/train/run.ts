@@ -8,8 +8,10 @@
  */
 import * as path from 'node:path';
 import { prepareData, type PrepareOptions } from '../data/prepare';
+import { datasetInfo } from '../data/registry';
 import type { PreparedData } from '../data/types';
-import { createModel } from '../models/factory';
+import { createModel, dataModelConfig } from '../models/factory';
+import { deepMerge } from '../util/merge';
 import { overrideConfig } from '../models/override';
 import { UserError } from '../util/errors';
 import type { ProgressSink } from '../util/progress';
@@ -119,8 +121,8 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
   if (req.epochs !== undefined) trainCfg.epochs = req.epochs;
   const prepOpts = prepareOptions(dataCfg, req.file);
   const data: PreparedData = prepareData(req.data, prepOpts);
-  const modelCfg = { ...((cfg.model as Record<string, unknown> | undefined) ?? {}), seed };
   if (cfg.model !== undefined && (typeof cfg.model !== 'object' || cfg.model === null || Array.isArray(cfg.model))) throw new UserError('config field model must be a JSON object');
+  const modelCfg = { ...deepMerge(dataModelConfig(req.model, datasetInfo(req.data).name), (cfg.model as Record<string, unknown> | undefined) ?? {}), seed };
   const model = createModel(req.model, modelCfg, dataInfoOf(data));
   try {
     const result = await train(model, data, trainCfg, {

@@ -150,3 +150,17 @@ describe('variants', () => {
     ]);
   });
 });
+
+describe('data-specific model config', () => {
+  it('gives models with an MLP trunk the channel-mlp trunk on the LSTNet electricity data only', () => {
+    const lstnet = chooseAll((name) => name === 'electricity-lstnet');
+    expect(lstnet.electricity.data).toBe('electricity-lstnet');
+    const cfg = (model: string, choices = lstnet): Record<string, unknown> => resolveRun({ model, family: 'electricity', horizon: 24 }, 0, FULL, choices).config;
+    expect(cfg('deepdive')).toMatchObject({ trunk: { kind: 'channel-mlp' } });
+    expect(cfg('beta-tcvae')).toMatchObject({ trunk: { kind: 'channel-mlp' } });
+    expect(cfg('gru')).not.toHaveProperty('trunk.kind');
+    expect(cfg('linear')).toEqual({});
+    const ett = chooseAll((name) => name === 'ett-h1');
+    expect(cfg('deepdive', ett)).toEqual({});
+  });
+});

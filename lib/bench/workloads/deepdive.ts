@@ -1,10 +1,14 @@
 /**
  * Workloads `deepdive-electricity` and `deepdive-gait`: one interleaved DeepDIVE training step
- * (phase M then phase C on the same batch, as after the warm-up epochs of lib/train) on real
- * windows of the data set the experiment tables use for that family (lib/experiments/
- * dataChoice.ts: electricity → LSTNet electricity, else ETTh1, else synthetic; gait → gaitndd,
- * else synthetic), with the default model (lib/models) and training config (lib/train:
- * batch 64, Adam 1e-3, clip-norm 5).
+ * (phase M then phase C on the same batch, as after the warm-up epochs of lib/train) with the
+ * default training config (lib/train: batch 64, Adam 1e-3, clip-norm 5):
+ * - `deepdive-electricity`: the LSTNet electricity shape — 321 series, 168-row windows, horizon
+ *   24, max-abs scaling, LSTNet split — on generated data of that shape (26,304 rows,
+ *   lib/data/lstnetGenerated.ts; the same on every machine), with DeepDIVE as configured for it
+ *   (`dataModelConfig`: the channel-shared `channel-mlp` trunk; the decoder reconstructs all
+ *   168 × 321 inputs). Peak RSS is reported by `dive bench` (target < 2 GB).
+ * - `deepdive-gait`: real gaitndd windows (the gait table's data; synthetic when absent), the
+ *   default model.
  *
  * FLOPs per step = 3 × the matmul FLOPs of the two phases' forward passes (loss terms each
  * phase needs), counted from the kernels actually run (./flops.ts) at set-up; elementwise,
@@ -17,9 +21,11 @@
  * distribution, not number for number.
  */
 import * as tf from '@tensorflow/tfjs';
-import { prepareData } from '../../data/prepare';
+import { prepareData, prepareDataset, type Prepared } from '../../data/prepare';
+import { generateLstnetShaped, LSTNET_ELECTRICITY_SHAPE } from '../../data/lstnetGenerated';
 import { chooseData } from '../../experiments/dataChoice';
 import { createModel, mixSeed, type Model, type TensorBatch } from '../../models';
+import { dataModelConfig } from '../../models/factory';
 import { Adam, DEFAULT_ADAM } from '../../train/adam';
 import { DEFAULT_TRAIN, trainStep } from '../../train/trainer';
 import { modelPhases, type Phase } from '../../train/interleave';
@@ -111,37 +117,51 @@ class ParallelDeepDiveInstance implements WorkloadInstance {
   }
 }
 
+/** The prepared data, a note on it, and the model config of a family's workload. */
+function workloadData(family: 'electricity' | 'gait', seed: number): { data: Prepared; note: string; modelConfig: Record<string, unknown> } {
+  if (family === 'electricity') {
+    const data = prepareDataset(generateLstnetShaped({ seed: 0 }), { seed }, 'electricity-lstnet');
+    const note = `electricity-lstnet shape, generated: ${LSTNET_ELECTRICITY_SHAPE.rows} rows × ${LSTNET_ELECTRICITY_SHAPE.series} series (lib/data/lstnetGenerated.ts)`;
+    return { data, note, modelConfig: dataModelConfig('deepdive', 'electricity-lstnet') };
+  }
+  const choice = chooseData(family);
+  return { data: prepareData(choice.data, { seed }), note: `${choice.data}: ${choice.note}`, modelConfig: dataModelConfig('deepdive', choice.data) };
+}
+
+/** BATCHES distinct training batches of a seeded permutation (views into the windows). */
+function benchBatches(data: Prepared, seed: number, batchSize: number): WindowBatch[] {
+  const order = permutation(data.train.count, makeRng(mixSeed(seed, 0x5eed)));
+  const n = Math.min(BATCHES, Math.floor(data.train.count / batchSize));
+  if (n < 1) throw new Error(`the workload's data have ${data.train.count} training windows, fewer than one batch of ${batchSize}`);
+  return Array.from({ length: n }, (_, i) => data.train.batch(order.subarray(i * batchSize, (i + 1) * batchSize)));
+}
+
 /** The DeepDIVE workload of one data family. */
 export function deepdiveWorkload(family: 'electricity' | 'gait'): Workload {
   const batchSize = DEFAULT_TRAIN.batchSize;
   return {
     name: `deepdive-${family}`,
-    description: `DeepDIVE (default config), interleaved M + C step, batch ${batchSize}, on the ${family} family's data (LSTNet electricity / ETTh1 / gaitndd as available)`,
+    description:
+      family === 'electricity'
+        ? `DeepDIVE for the LSTNet shape (channel-mlp trunk), interleaved M + C step, batch ${batchSize}, on generated 26,304 × 321 hourly data, window 168, horizon 24`
+        : `DeepDIVE (default config), interleaved M + C step, batch ${batchSize}, on gaitndd windows (synthetic when absent)`,
     samplesPerStep: batchSize,
     async create(seed) {
-      const choice = chooseData(family);
-      const data = prepareData(choice.data, { seed });
-      const model = createModel('deepdive', { seed }, dataInfoOf(data));
+      const { data, note, modelConfig } = workloadData(family, seed);
+      const model = createModel('deepdive', { ...modelConfig, seed }, dataInfoOf(data));
       const ph = modelPhases(model);
       const phases = ph.M && ph.C ? [ph.M, ph.C] : [ph.joint];
-      const order = permutation(data.train.count, makeRng(mixSeed(seed, 0x5eed)));
-      const n = Math.min(BATCHES, Math.floor(data.train.count / batchSize));
-      if (n < 1) throw new Error(`${choice.data} has ${data.train.count} training windows, fewer than one batch of ${batchSize}`);
-      const batches = Array.from({ length: n }, (_, i) => toTensors(data.train.batch(order.subarray(i * batchSize, (i + 1) * batchSize)), data.train));
-      const inst = new DeepDiveInstance(model, batches, phases, seed, `${choice.data}: ${choice.note}`);
+      const batches = benchBatches(data, seed, batchSize).map((b) => toTensors(b, data.train));
+      const inst = new DeepDiveInstance(model, batches, phases, seed, note);
       await inst.countFlops();
       return inst;
     },
     async createParallel(seed, options) {
-      const choice = chooseData(family);
-      const data = prepareData(choice.data, { seed });
+      const { data, note, modelConfig } = workloadData(family, seed);
       const info = dataInfoOf(data);
-      const order = permutation(data.train.count, makeRng(mixSeed(seed, 0x5eed)));
-      const n = Math.min(BATCHES, Math.floor(data.train.count / batchSize));
-      if (n < 1) throw new Error(`${choice.data} has ${data.train.count} training windows, fewer than one batch of ${batchSize}`);
-      const batches = Array.from({ length: n }, (_, i) => data.train.batch(order.subarray(i * batchSize, (i + 1) * batchSize)));
+      const batches = benchBatches(data, seed, batchSize);
       // The FLOP count needs the model once on this thread's backend.
-      const model = createModel('deepdive', { seed }, info);
+      const model = createModel('deepdive', { ...modelConfig, seed }, info);
       const ph = modelPhases(model);
       const phases = ph.M && ph.C ? [ph.M, ph.C] : [ph.joint];
       const tb = toTensors(batches[0], data.train);
@@ -154,7 +174,7 @@ export function deepdiveWorkload(family: 'electricity' | 'gait'): Workload {
       }
       const config: ModelReplicaConfig = {
         model: 'deepdive',
-        modelConfig: {},
+        modelConfig,
         dataInfo: info,
         phases: phases.map((p) => p.name),
         adam: { ...DEFAULT_ADAM, lr: DEFAULT_TRAIN.lr },
@@ -167,7 +187,7 @@ export function deepdiveWorkload(family: 'electricity' | 'gait'): Workload {
         workers: options.workers,
         ...(options.fastKernels === undefined ? {} : { fastKernels: options.fastKernels }),
       });
-      return new ParallelDeepDiveInstance(trainer, batches, phases.length, flops, `${choice.data}: ${choice.note}`);
+      return new ParallelDeepDiveInstance(trainer, batches, phases.length, flops, note);
     },
   };
 }
