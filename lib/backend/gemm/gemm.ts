@@ -42,27 +42,16 @@ declare const WebAssembly: {
 };
 
 interface GemmExports {
-  pack_a(src: number, rs: number, cs: number, mc: number, kc: number, dst: number): void;
-  pack_b(src: number, rs: number, cs: number, kc: number, nc: number, dst: number): void;
+  pack(src: number, sl: number, sk: number, len: number, kc: number, w: number, dst: number): void;
   macro(mc: number, nc: number, kc: number, ap: number, bp: number, c: number, ldc: number, accumulate: number, tile: number): void;
   fill_rows(c: number, ldc: number, m: number, n: number, v: number): void;
   relu(p: number, count: number): void;
   adam(p: number, g: number, m: number, v: number, po: number, mo: number, vo: number, count: number, scale: number, b1: number, b2: number, c1: number, c2: number, eps: number, lr: number, lrWd: number): void;
 }
 
-/**
- * One fused Adam/AdamW update of `count` floats (byte addresses; outputs may not alias inputs):
- * g ← scale·g; m ← b1·m + (1−b1)·g; v ← b2·v + (1−b2)·g²; p ← p − lr·(m/(1−b1ᵗ))/(√(v/(1−b2ᵗ)) + eps) − lr·wd·p.
- */
-export interface AdamCall {
-  p: number;
-  g: number;
-  m: number;
-  v: number;
-  pOut: number;
-  mOut: number;
-  vOut: number;
-  count: number;
+/** Hyper-parameters of one Adam/AdamW update (the attrs of the DiveAdamUpdate kernel). */
+export interface AdamHyper {
+  /** Gradient scale (global-norm clipping), 1 for none. */
   scale: number;
   beta1: number;
   beta2: number;
@@ -72,6 +61,21 @@ export interface AdamCall {
   lr: number;
   /** Decoupled weight decay λ_wd (0 = plain Adam). */
   weightDecay: number;
+}
+
+/**
+ * One fused Adam/AdamW update of `count` floats (byte addresses; outputs may not alias inputs):
+ * g ← scale·g; m ← b1·m + (1−b1)·g; v ← b2·v + (1−b2)·g²; p ← p − lr·(m/(1−b1ᵗ))/(√(v/(1−b2ᵗ)) + eps) − lr·wd·p.
+ */
+export interface AdamCall extends AdamHyper {
+  p: number;
+  g: number;
+  m: number;
+  v: number;
+  pOut: number;
+  mOut: number;
+  vOut: number;
+  count: number;
 }
 
 /** One operand: byte address of element (0, 0) and element strides of rows and columns. */
@@ -170,10 +174,10 @@ function runGemm(e: GemmExports, memory: WasmMemory, call: GemmCall): void {
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      e.pack_b(b.ptr + 4 * (pc * b.rs + jc * b.cs), b.rs, b.cs, kc, nc, bp);
+      e.pack(b.ptr + 4 * (pc * b.rs + jc * b.cs), b.cs, b.rs, nc, kc, NR, bp);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
-        e.pack_a(a.ptr + 4 * (ic * a.rs + pc * a.cs), a.rs, a.cs, mc, kc, ap);
+        e.pack(a.ptr + 4 * (ic * a.rs + pc * a.cs), a.rs, a.cs, mc, kc, MR, ap);
         e.macro(mc, nc, kc, ap, bp, c + 4 * (ic * ldc + jc), ldc, pc > 0 || base ? 1 : 0, tile);
       }
     }

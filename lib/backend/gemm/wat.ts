@@ -13,9 +13,8 @@
  * operand is copied. All pointers are byte addresses, all strides and sizes are in elements.
  *
  * Exports:
- * - `pack_a(src, rs, cs, mc, kc, dst)`: A[0:mc, 0:kc] (element (i,p) at src + 4·(i·rs + p·cs))
- *   into ⌈mc/4⌉ panels, panel-major, each [kc][4] (rows past mc are zero).
- * - `pack_b(src, rs, cs, kc, nc, dst)`: B[0:kc, 0:nc] into ⌈nc/8⌉ panels, each [kc][8].
+ * - `pack(src, sl, sk, len, kc, w, dst)`: A[0:mc, 0:kc] into ⌈mc/MR⌉ panels of MR rows, or
+ *   B[0:kc, 0:nc] into ⌈nc/NR⌉ panels of NR columns, each [kc][w], zero-padded (see PACK).
  * - `macro(mc, nc, kc, ap, bp, c, ldc, accumulate, tile)`: C[0:mc, 0:nc] (+)= Ap·Bp over the
  *   packed blocks; partial tiles at the edges go through the 32-float scratch `tile`.
  * - `fill_rows(c, ldc, m, n, v)`: C[i, j] = v[j] (a bias broadcast over rows).
@@ -75,55 +74,34 @@ function kernel(fma: boolean, MR: number): string {
     ${store.join('\n    ')})`;
 }
 
-/** pack_a / pack_b share one shape: panels of `w` along the first (a) or second (b) index. */
-const pack = (MR: number): string => `
-  ;; A[0:mc, 0:kc] → panels of 4 rows, each [kc][4]; zero rows past mc.
-  (func $pack_a (export "pack_a") (param $src i32) (param $rs i32) (param $cs i32) (param $mc i32) (param $kc i32) (param $dst i32)
-    (local $i0 i32) (local $p i32) (local $r i32) (local $i i32)
-    (block $done_i (loop $li
-      (br_if $done_i (i32.ge_s (local.get $i0) (local.get $mc)))
+/**
+ * Panel packing for both operands: `len` rows of op(A) (panel width MR) or columns of op(B)
+ * (width NR), each element (l, p) read at src + 4·(l·sl + p·sk), into ⌈len/w⌉ panels, each
+ * [kc][w], zero past len. A: (sl, sk) = (rsA, csA); B: (sl, sk) = (csB, rsB).
+ */
+const PACK = `
+  (func $pack (export "pack") (param $src i32) (param $sl i32) (param $sk i32) (param $len i32) (param $kc i32) (param $w i32) (param $dst i32)
+    (local $l0 i32) (local $p i32) (local $r i32) (local $l i32)
+    (block $done_l (loop $ll
+      (br_if $done_l (i32.ge_s (local.get $l0) (local.get $len)))
       (local.set $p (i32.const 0))
       (block $done_p (loop $lp
         (br_if $done_p (i32.ge_s (local.get $p) (local.get $kc)))
         (local.set $r (i32.const 0))
         (block $done_r (loop $lr
-          (br_if $done_r (i32.ge_s (local.get $r) (i32.const ${MR})))
-          (local.set $i (i32.add (local.get $i0) (local.get $r)))
+          (br_if $done_r (i32.ge_s (local.get $r) (local.get $w)))
+          (local.set $l (i32.add (local.get $l0) (local.get $r)))
           (f32.store (local.get $dst)
-            (if (result f32) (i32.lt_s (local.get $i) (local.get $mc))
-              (then (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $rs)) (i32.mul (local.get $p) (local.get $cs))) (i32.const 2)))))
+            (if (result f32) (i32.lt_s (local.get $l) (local.get $len))
+              (then (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $l) (local.get $sl)) (i32.mul (local.get $p) (local.get $sk))) (i32.const 2)))))
               (else (f32.const 0))))
           (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
           (local.set $r (i32.add (local.get $r) (i32.const 1)))
           (br $lr)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $lp)))
-      (local.set $i0 (i32.add (local.get $i0) (i32.const ${MR})))
-      (br $li))))
-
-  ;; B[0:kc, 0:nc] → panels of 8 columns, each [kc][8]; zero columns past nc.
-  (func $pack_b (export "pack_b") (param $src i32) (param $rs i32) (param $cs i32) (param $kc i32) (param $nc i32) (param $dst i32)
-    (local $j0 i32) (local $p i32) (local $r i32) (local $j i32)
-    (block $done_j (loop $lj
-      (br_if $done_j (i32.ge_s (local.get $j0) (local.get $nc)))
-      (local.set $p (i32.const 0))
-      (block $done_p (loop $lp
-        (br_if $done_p (i32.ge_s (local.get $p) (local.get $kc)))
-        (local.set $r (i32.const 0))
-        (block $done_r (loop $lr
-          (br_if $done_r (i32.ge_s (local.get $r) (i32.const ${NR})))
-          (local.set $j (i32.add (local.get $j0) (local.get $r)))
-          (f32.store (local.get $dst)
-            (if (result f32) (i32.lt_s (local.get $j) (local.get $nc))
-              (then (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $rs)) (i32.mul (local.get $j) (local.get $cs))) (i32.const 2)))))
-              (else (f32.const 0))))
-          (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
-          (local.set $r (i32.add (local.get $r) (i32.const 1)))
-          (br $lr)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $lp)))
-      (local.set $j0 (i32.add (local.get $j0) (i32.const ${NR})))
-      (br $lj))))`;
+      (local.set $l0 (i32.add (local.get $l0) (local.get $w)))
+      (br $ll))))`;
 
 /** Copy an mr×nr block between C (ldc bytes) and the tile (32 bytes per row); dir 0: C→tile. */
 const TILE_COPY = `
@@ -264,7 +242,7 @@ export function gemmWat(options: GemmWatOptions): string {
   return `(module
   (import "env" "memory" (memory 1))
   ${kernel(options.fma, mr)}
-  ${pack(mr)}
+  ${PACK}
   ${TILE_COPY}
   ${macro(mr)}
   ${EPILOGUE}

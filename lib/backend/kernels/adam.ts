@@ -10,22 +10,15 @@
  * tf ops, which every backend has.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gemmFor } from '../gemm/gemm';
+import { gemmFor, type AdamHyper } from '../gemm/gemm';
 import { asWasmBackend, heapMemory, heapOffset } from './wasmInternals';
 
 export const ADAM_KERNEL = 'DiveAdamUpdate';
 
-export interface AdamAttrs {
-  scale: number;
-  beta1: number;
-  beta2: number;
-  t: number;
-  epsilon: number;
-  lr: number;
-  weightDecay: number;
-}
+/** The kernel's attrs. */
+export type AdamAttrs = AdamHyper;
 
-/** The wasm kernel function, or null when the GEMM module cannot load (no wasm SIMD). */
+/** The wasm kernel function (register it only when `loadGemmModule()` is not null). */
 export function makeWasmAdamKernel(): tf.KernelFunc {
   return (args) => {
     const backend = asWasmBackend(args.backend);

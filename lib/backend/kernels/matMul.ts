@@ -7,8 +7,14 @@
  * every batched product — runs a naive blocked triple loop that is 10–50× slower. Training
  * spends most of its time in exactly those products.
  *
- * What: the replacements rewrite each product into the fast form and call the ORIGINAL kernel
- * functions, so the numbers come from the same XNNPACK code as an untransposed product:
+ * What (default, `gemm`): every float32 product with k > 0 goes to divelab's own GEMM
+ * (lib/backend/gemm: relaxed-SIMD fused multiply-add, ~2× XNNPACK's plain-SIMD speed here),
+ * which reads both operands in place with strides — a transposed operand is just other
+ * strides — and broadcasts batch axes by index (`forEachMatrixPair`). `_FusedMatMul` with a
+ * length-N bias and a linear or ReLU activation is fused into the same call.
+ *
+ * Fallback (`xnnpack`, and fused activations other than ReLU): rewrite each product into the
+ * form XNNPACK runs fast and call the ORIGINAL kernel functions:
  *  1. transposed operands are materialised with the wasm Transpose kernel (last two axes);
  *  2. when b has batch size 1 (a dense layer applied to a batch of sequences), a's batch axes
  *     are folded into its rows: [..., M, K] → [1, (batch·M), K] — one call;
@@ -110,6 +116,31 @@ function broadcastStrides(shape: readonly number[], rank: number): number[] {
   return strides;
 }
 
+/**
+ * The (a, b) matrix index pairs of a broadcast batched product, in output order: calls
+ * `visit(i, ia, ib)` for output matrix i with a's matrix ia and b's matrix ib.
+ */
+function forEachMatrixPair(g: Geometry, visit: (i: number, ia: number, ib: number) => void): void {
+  const rank = g.batchOut.length;
+  const sa = broadcastStrides(g.batchA, rank);
+  const sb = broadcastStrides(g.batchB, rank);
+  const idx = new Array<number>(rank).fill(0);
+  const count = size(g.batchOut);
+  for (let i = 0; i < count; i++) {
+    let ia = 0;
+    let ib = 0;
+    for (let d = 0; d < rank; d++) {
+      ia += idx[d] * sa[d];
+      ib += idx[d] * sb[d];
+    }
+    visit(i, ia, ib);
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++idx[d] < g.batchOut[d]) break;
+      idx[d] = 0;
+    }
+  }
+}
+
 /** One untransposed product of two [1, M, K] × [1, K, N] buffers → [1, M, N] (caller releases). */
 type SingleProduct = (a: tf.TensorInfo, b: tf.TensorInfo) => tf.TensorInfo;
 
@@ -118,20 +149,9 @@ type SingleProduct = (a: tf.TensorInfo, b: tf.TensorInfo) => tf.TensorInfo;
  * a [...batchA, M, K], b [...batchB, K, N] in plain layout.
  */
 function perMatrixProducts(backend: WasmBackendLike, a: tf.TensorInfo, b: tf.TensorInfo, g: Geometry, product: SingleProduct): tf.TensorInfo {
-  const { m, k, n, batchOut } = g;
-  const rank = batchOut.length;
-  const sa = broadcastStrides(g.batchA, rank);
-  const sb = broadcastStrides(g.batchB, rank);
-  const count = size(batchOut);
-  const out = backend.makeOutput([...batchOut, m, n], 'float32');
-  const idx = new Array<number>(rank).fill(0);
-  for (let i = 0; i < count; i++) {
-    let ia = 0;
-    let ib = 0;
-    for (let d = 0; d < rank; d++) {
-      ia += idx[d] * sa[d];
-      ib += idx[d] * sb[d];
-    }
+  const { m, k, n } = g;
+  const out = backend.makeOutput([...g.batchOut, m, n], 'float32');
+  forEachMatrixPair(g, (i, ia, ib) => {
     // Fresh buffers for each slice: XNNPACK caches its packed weights by b's buffer id.
     const ai = backend.makeOutput([1, m, k], 'float32');
     const bi = backend.makeOutput([1, k, n], 'float32');
@@ -142,11 +162,7 @@ function perMatrixProducts(backend: WasmBackendLike, a: tf.TensorInfo, b: tf.Ten
     release(backend, ai);
     release(backend, bi);
     release(backend, oi);
-    for (let d = rank - 1; d >= 0; d--) {
-      if (++idx[d] < batchOut[d]) break;
-      idx[d] = 0;
-    }
-  }
+  });
   return out;
 }
 
@@ -164,45 +180,20 @@ function gemmProducts(
   { transposeA, transposeB }: MatMulAttrs,
   epilogue: { bias?: tf.TensorInfo; relu?: boolean } = {},
 ): tf.TensorInfo {
-  const { m, k, n, batchOut } = g;
-  const rank = batchOut.length;
-  const sa = broadcastStrides(g.batchA, rank);
-  const sb = broadcastStrides(g.batchB, rank);
-  const out = backend.makeOutput([...batchOut, m, n], 'float32');
+  const { m, k, n } = g;
+  const out = backend.makeOutput([...g.batchOut, m, n], 'float32');
   const scratch = backend.makeOutput([Math.ceil(SCRATCH_BYTES / 4)], 'float32');
   try {
     const pa = heapOffset(backend, a);
     const pb = heapOffset(backend, b);
     const pc = heapOffset(backend, out);
+    const ps = heapOffset(backend, scratch);
     const bias = epilogue.bias ? heapOffset(backend, epilogue.bias) : undefined;
     const opA = (base: number): Operand => (transposeA ? { ptr: base, rs: 1, cs: m } : { ptr: base, rs: k, cs: 1 });
     const opB = (base: number): Operand => (transposeB ? { ptr: base, rs: 1, cs: k } : { ptr: base, rs: n, cs: 1 });
-    const idx = new Array<number>(rank).fill(0);
-    const count = size(batchOut);
-    for (let i = 0; i < count; i++) {
-      let ia = 0;
-      let ib = 0;
-      for (let d = 0; d < rank; d++) {
-        ia += idx[d] * sa[d];
-        ib += idx[d] * sb[d];
-      }
-      gemm.gemm({
-        m,
-        n,
-        k,
-        a: opA(pa + 4 * ia * m * k),
-        b: opB(pb + 4 * ib * k * n),
-        c: pc + 4 * i * m * n,
-        ldc: n,
-        bias,
-        relu: epilogue.relu,
-        scratch: heapOffset(backend, scratch),
-      });
-      for (let d = rank - 1; d >= 0; d--) {
-        if (++idx[d] < batchOut[d]) break;
-        idx[d] = 0;
-      }
-    }
+    forEachMatrixPair(g, (i, ia, ib) =>
+      gemm.gemm({ m, n, k, a: opA(pa + 4 * ia * m * k), b: opB(pb + 4 * ib * k * n), c: pc + 4 * i * m * n, ldc: n, bias, relu: epilogue.relu, scratch: ps }),
+    );
   } finally {
     release(backend, scratch);
   }
