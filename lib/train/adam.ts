@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_KERNEL, type AdamAttrs } from '../backend/kernels/adam';
+import { sumSquares } from '../backend/kernels/reduce';
 
 export interface AdamConfig {
   /** Learning rate. Default 1e-3. */
@@ -47,7 +48,7 @@ export interface NamedGradient {
 /** √(Σ_i ‖g_i‖²) of a gradient list (a number; syncs once). */
 export function globalNorm(grads: readonly tf.Tensor[]): number {
   if (grads.length === 0) return 0;
-  return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]));
+  return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => sumSquares(g))).dataSync()[0]));
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type FastKernelKind,
 } from '../../lib/backend/kernels';
 import { loadGemmModule } from '../../lib/backend/gemm/gemm';
+import { sumSquares } from '../../lib/backend/kernels/reduce';
 import { makeRng } from '../../lib/util/random';
 import { relErr } from '../numeric';
 
@@ -283,5 +284,62 @@ describe.each(KINDS)('fast wasm matMul kernels (%s)', (kind) => {
 describe('the GEMM binary', () => {
   it('uses fused multiply-add on this engine (relaxed SIMD, enabled by loadGemmModule)', () => {
     expect(loadGemmModule()?.fma).toBe(true);
+  });
+});
+
+describe('fast wasm reductions', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    registerFastWasmKernels('gemm');
+  });
+  it.each([
+    [[256, 37], 0, false],
+    [[3, 4, 5], [0, 1], false],
+    [[3, 4, 5], [1, 0], true],
+    [[6, 7], -2, true],
+    [[5, 3], 1, false], // not leading: original kernel
+    [[4, 6], [0, 1], false], // full reduction: original kernel
+    [[1, 9], 0, false], // m = 1
+  ] as [number[], number | number[], boolean][])('Sum of %j over %j (keepDims %s) matches a float64 reference', (shape, axis, keepDims) => {
+    const x = randn(shape);
+    const got = tf.sum(x, axis, keepDims);
+    const rank = shape.length;
+    const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
+    restoreWasmKernels();
+    const ref = tf.sum(x, axis, keepDims);
+    registerFastWasmKernels('gemm');
+    expect(got.shape).toEqual(ref.shape);
+    // float64 reference
+    const xd = x.dataSync();
+    const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, d) => p * d, 1));
+    const outShape = shape.filter((_, i) => !axes.includes(i));
+    const exact = new Float64Array(outShape.reduce((p, d) => p * d, 1));
+    for (let flat = 0; flat < xd.length; flat++) {
+      let o = 0;
+      for (let i = 0, ko = 0; i < rank; i++) {
+        if (axes.includes(i)) continue;
+        const coord = Math.floor(flat / strides[i]) % shape[i];
+        o = o * outShape[ko] + coord;
+        ko++;
+      }
+      exact[o] += xd[flat];
+    }
+    expectClose(got.dataSync(), exact);
+    expectClose(got.dataSync(), ref.dataSync());
+    tf.dispose([x, got, ref]);
+  });
+
+  it('sumSquares (one pass) equals Σ x² from Square + Sum, and is used by globalNorm', () => {
+    for (const n of [0, 1, 15, 16, 1000 + 3]) {
+      const x = randn([n]);
+      const fast = sumSquares(x);
+      const slow = tf.tidy(() => tf.sum(tf.square(x)));
+      expect(fast.shape).toEqual([]);
+      expectClose(fast.dataSync(), slow.dataSync(), 1e-6);
+      tf.dispose([x, fast, slow]);
+    }
+    const nan = tf.tensor1d([1, NaN, 2]);
+    expect(Number.isNaN(sumSquares(nan).dataSync()[0])).toBe(true);
+    nan.dispose();
   });
 });

@@ -15,7 +15,7 @@ export async function gemmBinaries(): Promise<GemmBinaries> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wabt = await (require('wabt') as () => Promise<WabtModule>)();
   const compile = (fma: boolean): Uint8Array => {
-    const mod = wabt.parseWat(fma ? 'gemm-fma.wat' : 'gemm.wat', gemmWat({ fma }), { simd: true, relaxed_simd: true });
+    const mod = wabt.parseWat(fma ? 'gemm-fma.wat' : 'gemm.wat', gemmWat({ fma }), { simd: true, relaxed_simd: true, bulk_memory: true });
     try {
       mod.validate();
       return Uint8Array.from(mod.toBinary({}).buffer);

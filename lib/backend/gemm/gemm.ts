@@ -47,6 +47,8 @@ interface GemmExports {
   fill_rows(c: number, ldc: number, m: number, n: number, v: number): void;
   relu(p: number, count: number): void;
   adam(p: number, g: number, m: number, v: number, po: number, mo: number, vo: number, count: number, scale: number, b1: number, b2: number, c1: number, c2: number, eps: number, lr: number, lrWd: number): void;
+  colsum(x: number, m: number, n: number, out: number): void;
+  sumsq(p: number, count: number): number;
 }
 
 /** Hyper-parameters of one Adam/AdamW update (the attrs of the DiveAdamUpdate kernel). */
@@ -108,6 +110,10 @@ export interface LoadedGemm {
   gemm(call: GemmCall): void;
   /** Run one fused Adam update (see AdamCall). */
   adam(call: AdamCall): void;
+  /** out[j] = Σ_i x[i, j] for a row-major [m ≥ 1, n] at byte address x (rows added in order). */
+  colsum(x: number, m: number, n: number, out: number): void;
+  /** Σ x² over `count` floats at byte address p (float32 partial sums). */
+  sumsq(p: number, count: number): number;
 }
 
 let compiled: { module: WasmModule; fma: boolean } | null | undefined;
@@ -140,6 +146,8 @@ export function instantiateGemm(module: WasmModule, fma: boolean, memory: WasmMe
     gemm: (call) => runGemm(e, memory, call),
     adam: (c) =>
       e.adam(c.p, c.g, c.m, c.v, c.pOut, c.mOut, c.vOut, c.count, c.scale, c.beta1, c.beta2, 1 / (1 - Math.pow(c.beta1, c.t)), 1 / (1 - Math.pow(c.beta2, c.t)), c.epsilon, c.lr, c.lr * c.weightDecay),
+    colsum: (x, m, n, out) => e.colsum(x, m, n, out),
+    sumsq: (p, count) => e.sumsq(p, count),
   };
 }
 

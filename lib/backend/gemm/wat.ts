@@ -21,6 +21,8 @@
  * - `relu(p, count)`: in-place max(0, x).
  * - `adam(p, g, m, v, pOut, mOut, vOut, count, scale, b1, b2, c1, c2, eps, lr, lrWd)`: one
  *   fused Adam/AdamW update (lib/train/adam.ts has the formula), 4 lanes at a time.
+ * - `colsum(x, m, n, out)`: out[j] = Σ_i x[i, j] over a row-major [m, n] (bias gradients).
+ * - `sumsq(p, count) → f32`: Σ p² (gradient norms), four 4-lane partial sums.
  */
 
 /** Rows (MR) and columns (NR) of the register tile. */
@@ -236,6 +238,62 @@ const ADAM = `
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $l1))))`;
 
+/** Reductions: column sums (4 lanes at a time, rows in order) and the sum of squares. */
+const REDUCE = `
+  (func $colsum (export "colsum") (param $x i32) (param $m i32) (param $n i32) (param $out i32)
+    (local $i i32) (local $j i32) (local $n4 i32) (local $row i32) (local $o i32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    ;; out = row 0, then add rows 1..m−1 in order
+    (memory.copy (local.get $out) (local.get $x) (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (i32.const 1))
+    (block $done_i (loop $li
+      (br_if $done_i (i32.ge_s (local.get $i) (local.get $m)))
+      (local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      (block $done_j (loop $lj
+        (br_if $done_j (i32.ge_s (local.get $j) (local.get $n4)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (v128.store (i32.add (local.get $out) (local.get $o))
+          (f32x4.add (v128.load (i32.add (local.get $out) (local.get $o))) (v128.load (i32.add (local.get $row) (local.get $o)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $lj)))
+      (block $done_t (loop $lt
+        (br_if $done_t (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (f32.store (i32.add (local.get $out) (local.get $o))
+          (f32.add (f32.load (i32.add (local.get $out) (local.get $o))) (f32.load (i32.add (local.get $row) (local.get $o)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $lt)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $li))))
+
+  (func $sumsq (export "sumsq") (param $p i32) (param $count i32) (result f32)
+    (local $end16 i32) (local $end i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $x v128) (local $s f32) (local $y f32)
+    (local.set $end16 (i32.add (local.get $p) (i32.shl (i32.and (local.get $count) (i32.const -16)) (i32.const 2))))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end16)))
+      (local.set $x (v128.load (local.get $p)))
+      (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $x) (local.get $x))))
+      (local.set $x (v128.load offset=16 (local.get $p)))
+      (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $x) (local.get $x))))
+      (local.set $x (v128.load offset=32 (local.get $p)))
+      (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $x) (local.get $x))))
+      (local.set $x (v128.load offset=48 (local.get $p)))
+      (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $x) (local.get $x))))
+      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+      (br $l)))
+    (local.set $x (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
+    (local.set $s (f32.add (f32.add (f32x4.extract_lane 0 (local.get $x)) (f32x4.extract_lane 1 (local.get $x)))
+                           (f32.add (f32x4.extract_lane 2 (local.get $x)) (f32x4.extract_lane 3 (local.get $x)))))
+    (block $done1 (loop $l1
+      (br_if $done1 (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $y (f32.load (local.get $p)))
+      (local.set $s (f32.add (local.get $s) (f32.mul (local.get $y) (local.get $y))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $l1)))
+    (local.get $s))`;
+
 /** The module text. */
 export function gemmWat(options: GemmWatOptions): string {
   const mr = options.mr ?? MR;
@@ -246,5 +304,6 @@ export function gemmWat(options: GemmWatOptions): string {
   ${TILE_COPY}
   ${macro(mr)}
   ${EPILOGUE}
-  ${ADAM})`;
+  ${ADAM}
+  ${REDUCE})`;
 }

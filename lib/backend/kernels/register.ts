@@ -12,12 +12,13 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../util/errors';
 import { loadGemmModule } from '../gemm/gemm';
 import { ADAM_KERNEL, makeWasmAdamKernel } from './adam';
+import { makeFastSum, makeSumSquaresKernel, SUM_SQUARES_KERNEL } from './reduce';
 import { makeFastBatchMatMul, makeFastFusedMatMul, type OriginalKernels } from './matMul';
 
 const BACKEND = 'wasm';
 
 /** Kernel names this module replaces on the wasm backend. */
-export const REPLACED_KERNELS = [tf.BatchMatMul, tf._FusedMatMul] as const;
+export const REPLACED_KERNELS = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum] as const;
 
 /** The original configs, captured the first time we replace them. */
 let originals: Map<string, tf.KernelConfig> | undefined;
@@ -47,15 +48,20 @@ function captureOriginals(): Map<string, tf.KernelConfig> {
   return found;
 }
 
+/** Kernels divelab adds (not replacements): the fused Adam update and the sum of squares. */
+function unregisterOwnKernels(): void {
+  for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
+}
+
 function swap(config: tf.KernelConfig): void {
   if (tf.getKernel(config.kernelName, BACKEND)) tf.unregisterKernel(config.kernelName, BACKEND);
   tf.registerKernel(config);
 }
 
 /**
- * Replace BatchMatMul and _FusedMatMul on 'wasm' with the fast versions (with `gemm`, also
- * register the fused Adam kernel, ./adam.ts). Idempotent.
- * Returns the replaced kernel names. Throws when the wasm backend's kernels are not loaded.
+ * Replace BatchMatMul, _FusedMatMul and Sum on 'wasm' with the fast versions; with `gemm`
+ * also register divelab's own kernels (fused Adam, ./adam.ts; sum of squares, ./reduce.ts).
+ * Idempotent. Returns the replaced kernel names. Throws when the wasm backend's kernels are not loaded.
  */
 export function registerFastWasmKernels(kind: FastKernelKind = 'gemm'): string[] {
   const orig = captureOriginals();
@@ -68,9 +74,13 @@ export function registerFastWasmKernels(kind: FastKernelKind = 'gemm'): string[]
   const replacement: Record<(typeof REPLACED_KERNELS)[number], tf.KernelFunc> = {
     [tf.BatchMatMul]: makeFastBatchMatMul(kernels, kind === 'gemm'),
     [tf._FusedMatMul]: makeFastFusedMatMul(kernels, kind === 'gemm'),
+    [tf.Sum]: kind === 'gemm' ? makeFastSum(orig.get(tf.Sum)!.kernelFunc) : orig.get(tf.Sum)!.kernelFunc,
   };
-  if (tf.getKernel(ADAM_KERNEL, BACKEND)) tf.unregisterKernel(ADAM_KERNEL, BACKEND);
-  if (kind === 'gemm' && loadGemmModule()) tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: BACKEND, kernelFunc: makeWasmAdamKernel() });
+  unregisterOwnKernels();
+  if (kind === 'gemm' && loadGemmModule()) {
+    tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: BACKEND, kernelFunc: makeWasmAdamKernel() });
+    tf.registerKernel({ kernelName: SUM_SQUARES_KERNEL, backendName: BACKEND, kernelFunc: makeSumSquaresKernel() });
+  }
   for (const name of REPLACED_KERNELS) {
     const o = orig.get(name)!;
     // Keep the original setup/dispose: they initialise the C++ bindings our functions call.
@@ -84,7 +94,7 @@ export function registerFastWasmKernels(kind: FastKernelKind = 'gemm'): string[]
 export function restoreWasmKernels(): void {
   if (!active || !originals) return;
   for (const name of REPLACED_KERNELS) swap(originals.get(name)!);
-  if (tf.getKernel(ADAM_KERNEL, BACKEND)) tf.unregisterKernel(ADAM_KERNEL, BACKEND);
+  unregisterOwnKernels();
   active = null;
 }
 

@@ -1,0 +1,60 @@
+/**
+ * Reductions on the wasm backend through the GEMM module's SIMD loops:
+ * - a replacement `Sum` for sums over leading axes (x [M, …rest] → [rest]), the shape of every
+ *   bias gradient (Σ over the batch of dy): tfjs-backend-wasm transposes the reduced axes to
+ *   the end first, which costs more than the sum. Other sums go to the original kernel.
+ * - `DiveSumSquares` (x → scalar Σ x²), one pass for gradient norms instead of Square + Sum.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { gemmFor } from '../gemm/gemm';
+import { asWasmBackend, f32, heapMemory, heapOffset } from './wasmInternals';
+
+export const SUM_SQUARES_KERNEL = 'DiveSumSquares';
+
+const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
+
+/** The leading-axis count j when `axis` is exactly [0, j) of a rank-`rank` tensor, else 0. */
+export function leadingAxes(axis: number | number[], rank: number): number {
+  const list = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
+  const sorted = [...new Set(list)].sort((a, b) => a - b);
+  return sorted.every((a, i) => a === i) && sorted.length < rank ? sorted.length : 0;
+}
+
+/** Replacement Sum: leading-axis float32 sums by column sums; the rest by the original kernel. */
+export function makeFastSum(originalSum: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const backend = asWasmBackend(args.backend);
+    const x = args.inputs.x as tf.TensorInfo;
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const j = x.dtype === 'float32' ? leadingAxes(axis, x.shape.length) : 0;
+    const m = size(x.shape.slice(0, j));
+    const n = size(x.shape.slice(j));
+    const gemm = j > 0 && m > 1 && n > 0 ? gemmFor(heapMemory(backend)) : null;
+    if (!gemm) return originalSum(args);
+    const outShape = keepDims ? [...x.shape.slice(0, j).map(() => 1), ...x.shape.slice(j)] : x.shape.slice(j);
+    const out = backend.makeOutput(outShape, 'float32');
+    gemm.colsum(heapOffset(backend, x), m, n, heapOffset(backend, out));
+    return out;
+  };
+}
+
+/** The DiveSumSquares kernel: float32 x of any shape → scalar Σ x². */
+export function makeSumSquaresKernel(): tf.KernelFunc {
+  return (args) => {
+    const backend = asWasmBackend(args.backend);
+    const x = args.inputs.x as tf.TensorInfo;
+    const gemm = gemmFor(heapMemory(backend));
+    if (!gemm || x.dtype !== 'float32') throw new Error(`${SUM_SQUARES_KERNEL}: needs float32 input and the wasm GEMM module`);
+    const out = backend.makeOutput([], 'float32');
+    f32(backend, out)[0] = size(x.shape) === 0 ? 0 : gemm.sumsq(heapOffset(backend, x), size(x.shape));
+    return out;
+  };
+}
+
+/** Σ x² as a scalar tensor: one fused pass on wasm with the fast kernels, else Square + Sum. */
+export function sumSquares(x: tf.Tensor): tf.Scalar {
+  if (tf.getBackend() === 'wasm' && x.dtype === 'float32' && tf.getKernel(SUM_SQUARES_KERNEL, 'wasm')) {
+    return tf.engine().runKernel(SUM_SQUARES_KERNEL, { x }, {}) as tf.Scalar;
+  }
+  return tf.tidy(() => tf.sum(tf.square(x)));
+}
