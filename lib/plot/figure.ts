@@ -131,7 +131,7 @@ export function heatmapFigure(z: readonly (readonly number[])[], labels: FigureL
  */
 export function sliderFigure(
   frames: readonly { label: string; traces: readonly Trace[] }[],
-  labels: FigureLabels & { prefix?: string; active?: number } = {},
+  labels: FigureLabels & { prefix?: string; active?: number; columns?: number } = {},
 ): Figure {
   if (frames.length === 0) throw new Error('sliderFigure: needs at least one frame');
   const active = labels.active ?? 0;
@@ -150,5 +150,17 @@ export function sliderFigure(
     args: [{ visible: owner.map((o) => o === k) }],
   }));
   const slider: Slider = { active, steps, currentvalue: { prefix: labels.prefix ?? '' }, pad: { t: 40 } };
-  return { data, layout: { ...baseLayout(labels), sliders: [slider] } };
+  const layout: Layout = { ...baseLayout(labels), sliders: [slider] };
+  if (labels.columns !== undefined && labels.columns > 1) layout.grid = { rows: 1, columns: labels.columns, pattern: 'independent' };
+  return { data, layout };
+}
+
+/**
+ * The axis pair of side-by-side panel `panel` (0-based) in a `columns` grid: `{xaxis: 'x',
+ * yaxis: 'y'}` for the first, `'x2'`/`'y2'` for the second, …; the legend shows for panel 0
+ * only, so traces repeated per panel are listed once.
+ */
+export function panelAxes(panel: number): { xaxis: string; yaxis: string; showlegend: boolean } {
+  const k = panel === 0 ? '' : String(panel + 1);
+  return { xaxis: `x${k}`, yaxis: `y${k}`, showlegend: panel === 0 };
 }

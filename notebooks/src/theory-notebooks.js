@@ -413,7 +413,7 @@ import { makeRng } from '../dist/lib/util/random';
 import { COMPONENT_FAMILIES, LOG_CONCAVE, locationMixture, mixture, mixtureLogPdf, componentLogPdf, crossEntropy, mixtureKlDecomposition, mcKlToMixture, decisionRegions, boundAlongMean, minSecondDifference } from '../dist/lib/theory/mixtureKl';
 import { densityCurves, objectiveCurves, minimisers, gapVsSeparation, linspace } from '../dist/lib/theory/explore';
 import { CHECKS, runCheck } from '../dist/lib/theory/checks';
-import { lineFigure, sliderFigure, show } from '../dist/lib/plot';
+import { lineFigure, panelAxes, sliderFigure, show } from '../dist/lib/plot';
 
 const QUICK = process.env.DIVE_QUICK === '1';
 const weights = [0.3, 0.45, 0.25];
@@ -489,15 +489,12 @@ const respFrames = seps.map((d) => {
   const traces: any[] = [];
   ['gaussian', 'cauchy'].forEach((fam, panel) => {
     const c = densityCurves(mix(fam, d), bGrid);
-    c.responsibilities.forEach((r, k) => traces.push({ type: 'scatter', mode: 'lines', x: bGrid, y: r, name: 'r_' + k + ' (class ' + k + ')', line: { color: colors[k] }, xaxis: panel ? 'x2' : 'x', yaxis: panel ? 'y2' : 'y', showlegend: panel === 0 }));
-    traces.push({ type: 'scatter', mode: 'lines', x: bGrid, y: c.mixture, name: 'p(b)', line: { color: 'black', dash: 'dash' }, xaxis: panel ? 'x2' : 'x', yaxis: panel ? 'y2' : 'y', showlegend: panel === 0 });
+    c.responsibilities.forEach((r, k) => traces.push({ type: 'scatter', mode: 'lines', x: bGrid, y: r, name: 'r_' + k + ' (class ' + k + ')', line: { color: colors[k] }, ...panelAxes(panel) }));
+    traces.push({ type: 'scatter', mode: 'lines', x: bGrid, y: c.mixture, name: 'p(b)', line: { color: 'black', dash: 'dash' }, ...panelAxes(panel) });
   });
   return { label: 'd=' + d, traces };
 });
-const respFig = sliderFigure(respFrames, { title: 'RBF softmax r_k(b): Gaussian (left) vs Cauchy control (right)', prefix: 'separation ', active: QUICK ? 1 : 5 });
-respFig.layout.grid = { rows: 1, columns: 2, pattern: 'independent' };
-respFig.layout.height = 420;
-show(respFig);
+show(sliderFigure(respFrames, { title: 'RBF softmax r_k(b): Gaussian (left) vs Cauchy control (right)', prefix: 'separation ', active: QUICK ? 1 : 5, columns: 2, height: 420 }));
 `),
   md(String.raw`
 ## Step 4 — (b) the bound is convex in $q$'s mean, minimised at the mode
@@ -584,17 +581,14 @@ const objFrames = (QUICK ? [2] : [0.5, 1, 2, 3, 5]).map((d) => {
   const traces: any[] = [];
   ['gaussian', 'cauchy'].forEach((fam, panel) => {
     const c = objectiveCurves(mix(fam, d), y, 0.3, mObj);
-    const ax = { xaxis: panel ? 'x2' : 'x', yaxis: panel ? 'y2' : 'y', showlegend: panel === 0 };
+    const ax = panelAxes(panel);
     traces.push({ type: 'scatter', mode: 'lines', x: mObj, y: c.bound, name: 'bound U_y', line: { color: '#1f77b4' }, ...ax });
     traces.push({ type: 'scatter', mode: 'lines', x: mObj, y: c.kl, name: 'KL(q||p)', line: { color: '#2ca02c' }, ...ax });
     traces.push({ type: 'scatter', mode: 'lines', x: mObj, y: c.expectedCe, name: 'E_q[CE]', line: { color: '#d62728' }, ...ax });
   });
   return { label: 'd=' + d, traces };
 });
-const objFig = sliderFigure(objFrames, { title: 'Objectives vs mean of q: Gaussian RBFs (left), Cauchy control (right)', prefix: 'separation ', active: QUICK ? 0 : 2 });
-objFig.layout.grid = { rows: 1, columns: 2, pattern: 'independent' };
-objFig.layout.height = 420;
-show(objFig);
+show(sliderFigure(objFrames, { title: 'Objectives vs mean of q: Gaussian RBFs (left), Cauchy control (right)', prefix: 'separation ', active: QUICK ? 0 : 2, columns: 2, height: 420 }));
 `),
   md(String.raw`
 ## Summary — what "a log-concave mixture KL is bounded by a cross-entropy" can honestly mean

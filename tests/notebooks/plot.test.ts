@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { heatmapFigure, lineFigure, scatterFigure, sliderFigure } from '../../lib/plot/figure';
+import { heatmapFigure, lineFigure, panelAxes, scatterFigure, sliderFigure } from '../../lib/plot/figure';
 import { plotHtml, plotlyBundle, scriptJson, standaloneHtml, writeFigure } from '../../lib/plot/html';
 import { tableHtml } from '../../lib/plot/table';
 import { decodeDataUrl, formatOf } from '../../lib/plot/static';
@@ -39,6 +39,15 @@ describe('figure builders', () => {
     ]);
     expect(() => sliderFigure([])).toThrow(/at least one frame/);
     expect(() => sliderFigure([{ label: 'A', traces: [] }], { active: 3 })).toThrow(/active=3/);
+    expect(f.layout.grid).toBeUndefined();
+  });
+
+  it('sliderFigure lays side-by-side panels out in a grid addressed by panelAxes', () => {
+    const traces = [0, 1].map((panel) => ({ type: 'scatter' as const, name: 'p', x: [0], y: [panel], ...panelAxes(panel) }));
+    const f = sliderFigure([{ label: 'A', traces }], { columns: 2, height: 420 });
+    expect(f.layout.grid).toEqual({ rows: 1, columns: 2, pattern: 'independent' });
+    expect(f.layout.height).toBe(420);
+    expect(f.data.map((d) => [d.xaxis, d.yaxis, d.showlegend])).toEqual([['x', 'y', true], ['x2', 'y2', false]]);
   });
 });
 
