@@ -71,6 +71,12 @@ export interface DeepDiveConfig {
   highway: number;
   /** RBF centres start evenly spaced on [−span, span]. Default 3. */
   rbfSpan: number;
+  /**
+   * One learnable width per label, shared by its K RBFs, instead of one per class. Default
+   * false. With equal widths every class's decision region is one interval (E3; the
+   * `e3-one-cluster-fails-unequal-widths` check shows per-class widths can break that).
+   */
+  rbfSharedWidth: boolean;
   /** β_a, weight of KL_a; null = 2/(L·C), the weight that makes it the unit-variance bound. */
   betaA: number | null;
   /** λ, weight of Σ_i CE_i. Default 1. */
@@ -96,6 +102,7 @@ export const DEFAULT_DEEPDIVE: DeepDiveConfig = {
   forecasterHidden: 128,
   highway: 24,
   rbfSpan: 3,
+  rbfSharedWidth: false,
   betaA: null,
   lambda: 1,
   logvarMin: -8,
@@ -148,7 +155,7 @@ export class DeepDive implements Model {
       dataInfo.labels.forEach((l, i) => {
         const freq = dataInfo.classFrequencies[i] ?? new Array<number>(l.classes).fill(1);
         if (freq.length !== l.classes) throw new Error(`label ${l.name}: ${freq.length} class frequencies for ${l.classes} classes`);
-        this.rbf.push(new RbfLayer(p, 'rbf', `rbf${i}`, freq, c.rbfSpan));
+        this.rbf.push(new RbfLayer(p, 'rbf', `rbf${i}`, freq, c.rbfSpan, c.rbfSharedWidth));
       });
     }
     if (c.useB && c.conditionalTrunk === 'separate') this.cTrunk = new Trunk(p, 'conditionalTrunk', c.trunk, dataInfo.inputLength, dataInfo.channels);

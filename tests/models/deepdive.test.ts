@@ -132,6 +132,32 @@ describe('RBF layer', () => {
     store.dispose();
   });
 
+  it('a shared width gives every class one decision interval; per-class widths can split one', () => {
+    // Random centres, priors and (per-class) log-widths; argmax class along a dense grid of b.
+    const runsPerClass = (shared: boolean, seed: number): number => {
+      const store = new ParamStore(seed);
+      const K = 4;
+      const rbf = new RbfLayer(store, 'rbf', 'r', [1, 2, 3, 4], 3, shared);
+      expect(rbf.logWidths.shape).toEqual([shared ? 1 : K]);
+      let u = seed * 7919 + 1;
+      const rand = (): number => ((u = (u * 16807) % 2147483647) / 2147483647);
+      rbf.centres.assign(tf.tensor1d(Array.from({ length: K }, () => 6 * rand() - 3)));
+      rbf.logWidths.assign(tf.tensor1d(Array.from({ length: shared ? 1 : K }, () => Math.log(0.2 + 2 * rand()))));
+      const grid = Array.from({ length: 4001 }, (_, i) => -40 + (80 * i) / 4000);
+      const arg = tf.tidy(() => rbf.logits(tf.tensor1d(grid)).argMax(1).arraySync() as number[]);
+      const runs = new Map<number, number>();
+      arg.forEach((k, i) => {
+        if (i === 0 || arg[i - 1] !== k) runs.set(k, (runs.get(k) ?? 0) + 1);
+      });
+      rbf.dispose();
+      store.dispose();
+      return Math.max(...runs.values());
+    };
+    for (let seed = 1; seed <= 20; seed++) expect(runsPerClass(true, seed)).toBe(1);
+    // Unequal widths: the widest RBF wins again far out on both sides, splitting its class.
+    expect(Math.max(...Array.from({ length: 20 }, (_, i) => runsPerClass(false, i + 1)))).toBeGreaterThan(1);
+  });
+
   it("DeepDIVE's CE term equals −log of the membership of the true class (at the noise-free mean)", () => {
     // With log σ²_b clipped to its minimum the sampled b equals μ_b up to e^{−4}·ε; use the
     // deterministic path instead: predict() memberships vs a direct CE on the same logits.
