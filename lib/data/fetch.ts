@@ -7,7 +7,8 @@
  * from `<baseUrl><file>` with Node's fetch. Content is written to a temporary name and renamed
  * only after its sha256 matches; a mismatch or a failed download is a one-line UserError.
  * Files with `lineEndings: "any"` (text headers) also match with LF↔CRLF converted; files
- * without a fixed sum (LSTNet electricity) are checked by loading and comparing the shape.
+ * without a fixed sum (LSTNet electricity) are checked by loading and comparing the shape. An
+ * entry without files (GaitMotion, bring your own export) is a UserError quoting its note.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -100,6 +101,7 @@ export async function fetchDataset(name: string, options: FetchOptions = {}): Pr
   if (info.kind === 'generated') throw new UserError(`data set '${name}' is generated on the fly; there is nothing to fetch`);
   const entry = manifestEntry(name);
   if (!entry) throw new UserError(`data set '${name}' has no entry in data/manifest.json; add one`);
+  if (entry.files.length === 0) throw new UserError(`data set '${name}' cannot be fetched by divelab: ${entry.note ?? 'no files are listed in data/manifest.json'}`);
   const cache = path.resolve(options.cache ?? cacheDir());
   const mirror = options.mirror ?? mirrorDir();
   const download = options.download ?? ((url: string) => downloadBytes(url));

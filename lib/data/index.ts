@@ -5,6 +5,7 @@ export { DATASETS, DATASET_NAMES, datasetInfo, loadDataset, resolveDataPath, typ
 export { loadEtt } from './ett';
 export { loadLstnet, type LstnetOptions } from './lstnet';
 export { loadGaitndd, isGaitDataset, GAIT_GROUPS, type GaitDataset, type GaitSubject } from './gaitndd';
+export { loadGaitMotion, isGaitMotionDataset, GAITMOTION_TYPES, type GaitMotionDataset, type GaitMotionTrial } from './gaitmotion';
 export { generateSynthetic, isSyntheticDataset, REGIMES, SYNTHETIC_FACTORS, DEFAULT_SYNTHETIC, type SyntheticConfig, type SyntheticDataset } from './synthetic';
 export { SegmentWindowSet, enumerateWindows, windowSpan, checkWindowSpec, type WindowRange, type WindowPositions } from './windows';
 export { planSplit, assignSegments, LSTNET_SPLIT, ETT_SPLIT, BY_SEGMENT_SPLIT, type SplitProtocol, type SplitPlan, type SplitName } from './splits';

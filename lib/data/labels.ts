@@ -11,6 +11,12 @@
  *     nearest to its middle;
  *   `speedBin`: the subject's gait speed; a MISSING speed is imputed with the median speed of the
  *     training subjects of the same group (overall training median if none).
+ * - gaitmotion: `gaitType` (normal/parkinson/stroke, per trial) and `strideBin`: the GaitRite
+ *   stride length (cm) of the sample at the window's LAST TARGET row (gaitmotion.ts keeps it per
+ *   row); a window whose last target row lies outside any stride (an empty cell: before the first
+ *   stride, between strides, after the last) takes the stride length of the nearest row of the
+ *   same segment that has one (the earlier row on a tie). 14 bins by default (the paper's
+ *   "stride length binned 0–13"); `bins` overrides, `gaitMeasure` does not apply.
  * - synthetic: `regime` (4 waveform classes) and `freqBin` (binned frequency); factors per
  *   window are SYNTHETIC_FACTORS (synthetic.ts).
  * Bins are quantile bins fitted on the TRAINING windows' values (k bins → k−1 cut points at the
@@ -21,6 +27,7 @@ import type { LabelSpec, TimeSeriesDataset, WindowSet, WindowSpec } from './type
 import type { WindowPositions } from './windows';
 import type { SplitName } from './splits';
 import { GAIT_GROUPS, isGaitDataset, type GaitDataset } from './gaitndd';
+import { GAITMOTION_STRIDE_BINS, GAITMOTION_TYPES, isGaitMotionDataset, type GaitMotionDataset } from './gaitmotion';
 import { REGIMES, SYNTHETIC_FACTORS, isSyntheticDataset, windowFactors } from './synthetic';
 import { UserError } from '../util/errors';
 
@@ -29,7 +36,7 @@ export const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export interface LabelOptions {
-  /** Number of quantile bins for continuous measures. Default 4. */
+  /** Number of quantile bins for continuous measures. Default 4 (gaitmotion: 14). */
   readonly bins?: number;
   /** Which binned gait measure to use. Default 'stride'. */
   readonly gaitMeasure?: 'stride' | 'speed';
@@ -172,6 +179,42 @@ function gaitLabels(d: GaitDataset, pos: Positions, spec: WindowSpec, o: Require
   };
 }
 
+/**
+ * The value of a per-row series at `row`, or when that is NaN, at the nearest row that is not
+ * (the earlier one on a tie); NaN when the whole series is.
+ */
+export function nearestLabelled(series: ArrayLike<number>, row: number): number {
+  if (!Number.isNaN(series[row])) return series[row];
+  for (let k = 1; row - k >= 0 || row + k < series.length; k++) {
+    if (row - k >= 0 && !Number.isNaN(series[row - k])) return series[row - k];
+    if (row + k < series.length && !Number.isNaN(series[row + k])) return series[row + k];
+  }
+  return NaN;
+}
+
+function gaitMotionLabels(d: GaitMotionDataset, pos: Positions, spec: WindowSpec, bins: number): WindowLabels {
+  const gaitType = perSplit((s) => Int32Array.from(pos[s].segment, (seg) => d.trials[seg].gaitTypeIndex));
+  const lastTarget = spec.inputLength + spec.horizon - 1; // offset of the last target row from start
+  let filled = 0;
+  let total = 0;
+  const raw = perSplit((s) =>
+    Float64Array.from(pos[s].start, (start, k) => {
+      const series = d.trials[pos[s].segment[k]].strideLengthCm;
+      total++;
+      if (Number.isNaN(series[start + lastTarget])) filled++;
+      return nearestLabelled(series, start + lastTarget);
+    }),
+  );
+  const b = binned('strideBin', raw, bins, ' cm');
+  return {
+    specs: [{ name: 'gaitType', classes: [...GAITMOTION_TYPES] }, b.spec],
+    values: perSplit((s) => [gaitType[s], b.values[s]]),
+    factorNames: [],
+    binEdges: { strideBin: b.edges },
+    notes: filled > 0 ? [`${filled} of ${total} windows end outside a stride (no stride length at their last target row); they take the nearest labelled row's stride length`] : [],
+  };
+}
+
 function syntheticLabels(d: Parameters<typeof windowFactors>[0], pos: Positions, o: Required<LabelOptions>): WindowLabels {
   const F = SYNTHETIC_FACTORS.length;
   const factors = perSplit((s) => {
@@ -224,6 +267,7 @@ function calendarLabels(d: TimeSeriesDataset, pos: Positions, spec: WindowSpec):
 
 /** Labels (and factors) of every split's windows, by the data set's kind (see module doc). */
 export function labelWindows(d: TimeSeriesDataset, pos: Positions, spec: WindowSpec, options: LabelOptions = {}): WindowLabels {
+  if (isGaitMotionDataset(d)) return gaitMotionLabels(d, pos, spec, options.bins ?? GAITMOTION_STRIDE_BINS);
   const o: Required<LabelOptions> = { bins: options.bins ?? 4, gaitMeasure: options.gaitMeasure ?? 'stride' };
   if (isGaitDataset(d)) return gaitLabels(d, pos, spec, o);
   if (isSyntheticDataset(d)) return syntheticLabels(d, pos, o);

@@ -9,6 +9,9 @@
  *   gaitndd             downsample 3 (100 Hz); input 200 (2 s), horizon 100, target 100 (the
  *                       next 1 s), stride 50; by subject 8:1:1 stratified by group; z-score;
  *                       labels group + strideBin (4 quantile bins)
+ *   gaitmotion          1000 Hz, 6 IMU channels; input 1000, horizon 800, target 800 (the
+ *                       paper's), stride 50; by subject 8:1:1 (segments grouped by subject,
+ *                       not stratified); z-score; labels gaitType + strideBin (14 quantile bins)
  *   synthetic           10,400 segments x 80 rows x 3 channels (synthetic.ts: one window per
  *                       segment, ≈ 1,040 independent test windows — the MIG protocol); input 64,
  *                       horizon 16, target 16, stride 8; by segment 8:1:1 stratified by regime;
@@ -37,7 +40,7 @@ export interface PrepareOptions {
   readonly scaler?: ScalerKind;
   /** Seed of the by-segment split and of the synthetic generator. Default 0. */
   readonly seed?: number;
-  /** Quantile bins of continuous labels (gait stride/speed, synthetic frequency). Default 4. */
+  /** Quantile bins of continuous labels (gait stride/speed, synthetic frequency). Default 4 (gaitmotion 14). */
   readonly bins?: number;
   /** gaitndd binned label: 'stride' (default) or 'speed'. */
   readonly gaitMeasure?: LabelOptions['gaitMeasure'];

@@ -12,12 +12,13 @@ import { BY_SEGMENT_SPLIT, ETT_SPLIT, LSTNET_SPLIT } from './splits';
 import { loadEtt } from './ett';
 import { loadLstnet } from './lstnet';
 import { loadGaitndd } from './gaitndd';
+import { GAITMOTION_WINDOW, loadGaitMotion } from './gaitmotion';
 import { generateSynthetic, type SyntheticConfig } from './synthetic';
 import { readManifest, type ManifestEntry } from './manifest';
 import { candidatePaths } from './paths';
 import { UserError } from '../util/errors';
 
-export type DatasetName = 'ett-h1' | 'gaitndd' | 'electricity-lstnet' | 'synthetic';
+export type DatasetName = 'ett-h1' | 'gaitndd' | 'gaitmotion' | 'electricity-lstnet' | 'synthetic';
 
 /** Options a loader understands (each ignores the ones that are not its own). */
 export interface LoadOptions {
@@ -35,8 +36,9 @@ export interface DatasetDefaults {
   /**
    * Length of the data's natural cycle in seconds (the seasonal-naive season): one day for
    * hourly load data, one stride (≈ 1.1 s, the median stride time of gaitndd's training
-   * subjects) for gait, 24 samples for the synthetic generator (the geometric middle of its
-   * 12–48-row periods).
+   * subjects; GaitMotion uses the same) for gait, 24 samples for the synthetic generator (the
+   * geometric middle of its 12–48-row periods). GaitMotion's 1.1 s (1,100 rows) exceeds its
+   * 1,000-row input, so seasonal-naive there needs {"model": {"season": ROWS ≤ 1000}}.
    */
   readonly seasonSeconds: number;
 }
@@ -76,6 +78,23 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
       seasonSeconds: 1.1,
     },
     load: (file, o) => loadGaitndd(file!, { downsample: o.downsample }),
+  },
+  gaitmotion: {
+    name: 'gaitmotion',
+    description: "GaitMotion (Zhang et al. 2024): foot IMU, 6 channels (acc, gyro) at 1000 Hz, normal / Parkinson's / stroke gait with GaitRite stride lengths (bring your own: CSV export of the pickles by scripts/gaitmotion-export.py)",
+    kind: 'folder',
+    locations: ['gaitmotion', 'GaitMotion'],
+    // The paper's protocol: 1000 samples in (1 s), forecast the next 800; windows every 50
+    // samples (stride 1 would give ~20x as many near-duplicate windows); 8:1:1 by subject —
+    // grouped by the `subject` label, since every subject walked all three gait types (one
+    // segment per trial and gait type), so not stratified; z-score; season one stride (1.1 s).
+    defaults: {
+      window: GAITMOTION_WINDOW,
+      split: { ...BY_SEGMENT_SPLIT, groupBy: 'subject' } as SplitProtocol,
+      scaler: 'zscore',
+      seasonSeconds: 1.1,
+    },
+    load: (file) => loadGaitMotion(file!),
   },
   'electricity-lstnet': {
     name: 'electricity-lstnet',
@@ -137,7 +156,9 @@ export function resolveDataPath(name: string, explicit?: string): { path: string
   }
   const fix = name === 'electricity-lstnet'
     ? `download electricity.txt.gz (${manifestEntry(name)?.baseUrl ?? 'see the LSTNet data repository'}) and pass --file PATH`
-    : `run 'dive data fetch ${name}' or pass --file PATH`;
+    : name === 'gaitmotion'
+      ? `download GaitMotion from ${manifestEntry(name)?.baseUrl ?? 'https://doi.org/10.5683/SP3/V6C59O'}, run 'python3 scripts/gaitmotion-export.py IN OUT' and pass --file OUT`
+      : `run 'dive data fetch ${name}' or pass --file PATH`;
   throw new UserError(`data set '${name}' not found (looked in ${looked.join(', ') || 'nowhere'}); ${fix}`);
 }
 

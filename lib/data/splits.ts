@@ -15,7 +15,11 @@
  * - `by-segment` (gait subjects, synthetic segments): whole segments are assigned to one split
  *   (no subject in two splits), seeded, stratified by a segment label when given: per class of
  *   n segments, round(val·n) go to val and round(test·n) to test (at least one each when
- *   n ≥ 3), the rest to train. Default 0.8/0.1 (8:1:1).
+ *   n ≥ 3), the rest to train. Default 0.8/0.1 (8:1:1). With `groupBy` (a segment label, e.g.
+ *   GaitMotion's `subject`, whose trials of all three gait types are separate segments) the
+ *   units assigned are the groups of segments sharing that label's value, not single segments:
+ *   the same rule over n groups, so every segment of a subject lands in the same split;
+ *   `stratifyBy` then needs the same class on all segments of a group.
  */
 import type { TimeSeriesDataset, WindowSpec } from './types';
 import type { WindowRange } from './windows';
@@ -25,7 +29,7 @@ import { makeRng, permutation } from '../util/random';
 export type SplitProtocol =
   | { readonly kind: 'fractions'; readonly train: number; readonly val: number }
   | { readonly kind: 'ett'; readonly trainMonths: number; readonly valMonths: number; readonly testMonths: number }
-  | { readonly kind: 'by-segment'; readonly train: number; readonly val: number; readonly seed: number; readonly stratifyBy?: string };
+  | { readonly kind: 'by-segment'; readonly train: number; readonly val: number; readonly seed: number; readonly stratifyBy?: string; readonly groupBy?: string };
 
 export const LSTNET_SPLIT: SplitProtocol = { kind: 'fractions', train: 0.6, val: 0.2 };
 export const ETT_SPLIT: SplitProtocol = { kind: 'ett', trainMonths: 12, valMonths: 4, testMonths: 4 };
@@ -121,30 +125,58 @@ export function planSplit(dataset: TimeSeriesDataset, protocol: SplitProtocol, s
       });
       const t = Math.round((1 - protocol.train - protocol.val) * 100) / 100;
       const by = protocol.stratifyBy ? `, stratified by ${protocol.stratifyBy}` : '';
-      return {
-        ranges,
-        rows,
-        description: `by segment ${protocol.train}/${protocol.val}/${t} (seed ${protocol.seed}${by}; ${rows.train.length}/${rows.val.length}/${rows.test.length} segments)`,
-      };
+      const counts = `${rows.train.length}/${rows.val.length}/${rows.test.length} segments`;
+      const g = protocol.groupBy;
+      if (g !== undefined) {
+        const groups = (split: SplitName) => new Set(rows[split].map((r) => segs[r.segment].segmentLabels![g])).size;
+        return {
+          ranges,
+          rows,
+          description: `by ${g} ${protocol.train}/${protocol.val}/${t} (seed ${protocol.seed}${by}; ${groups('train')}/${groups('val')}/${groups('test')} ${g}s, ${counts})`,
+        };
+      }
+      return { ranges, rows, description: `by segment ${protocol.train}/${protocol.val}/${t} (seed ${protocol.seed}${by}; ${counts})` };
     }
   }
 }
 
-/** Seeded, stratified assignment of whole segments to splits (see module doc). */
+/** Seeded, stratified assignment of whole segments (or groups of them) to splits (see module doc). */
 export function assignSegments(dataset: TimeSeriesDataset, protocol: Extract<SplitProtocol, { kind: 'by-segment' }>): SplitName[] {
   const segs = dataset.segments;
-  if (segs.length < 3) throw new UserError(`a by-segment split needs at least 3 segments; data set '${dataset.name}' has ${segs.length}; use a fractions split`);
+  const labelOf = (i: number, key: string): number => {
+    const v = segs[i].segmentLabels?.[key];
+    if (v === undefined) throw new UserError(`segment '${segs[i].id}' of '${dataset.name}' has no '${key}' label to ${key === protocol.groupBy ? 'group' : 'stratify'} by`);
+    return v;
+  };
+  // Units: single segments, or the groups of segments sharing the groupBy label (by label value).
+  let units: number[][];
+  if (protocol.groupBy === undefined) units = segs.map((_, i) => [i]);
+  else {
+    const byValue = new Map<number, number[]>();
+    segs.forEach((_, i) => {
+      const v = labelOf(i, protocol.groupBy!);
+      const list = byValue.get(v) ?? [];
+      list.push(i);
+      byValue.set(v, list);
+    });
+    units = [...byValue.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  }
+  const what = protocol.groupBy === undefined ? 'segments' : `'${protocol.groupBy}' values`;
+  if (units.length < 3) throw new UserError(`a by-segment split needs at least 3 ${what}; data set '${dataset.name}' has ${units.length}; use a fractions split`);
   const key = protocol.stratifyBy;
   const classes = new Map<number, number[]>();
-  segs.forEach((s, i) => {
+  units.forEach((members, u) => {
     let c = 0;
     if (key !== undefined) {
-      const v = s.segmentLabels?.[key];
-      if (v === undefined) throw new UserError(`segment '${s.id}' of '${dataset.name}' has no '${key}' label to stratify by`);
-      c = v;
+      c = labelOf(members[0], key);
+      for (const i of members) {
+        if (labelOf(i, key) !== c) {
+          throw new UserError(`segments '${segs[members[0]].id}' and '${segs[i].id}' of '${dataset.name}' share ${protocol.groupBy} ${labelOf(i, protocol.groupBy!)} but differ in '${key}'; drop stratifyBy or groupBy`);
+        }
+      }
     }
     const list = classes.get(c) ?? [];
-    list.push(i);
+    list.push(u);
     classes.set(c, list);
   });
   const out: SplitName[] = new Array<SplitName>(segs.length).fill('train');
@@ -165,8 +197,8 @@ export function assignSegments(dataset: TimeSeriesDataset, protocol: Extract<Spl
     }
     const perm = permutation(n, rng);
     for (let k = 0; k < n; k++) {
-      const seg = members[perm[k]];
-      out[seg] = k < nVal ? 'val' : k < nVal + nTest ? 'test' : 'train';
+      const split: SplitName = k < nVal ? 'val' : k < nVal + nTest ? 'test' : 'train';
+      for (const seg of units[members[perm[k]]]) out[seg] = split;
     }
   }
   return out;

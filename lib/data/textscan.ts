@@ -1,11 +1,13 @@
 /**
  * A small, strict, fast reader for delimited numeric text tables (CSV, TSV), scanning the raw
  * bytes in two passes (count rows, then parse into one preallocated Float32Array) without
- * building per-row arrays of strings. Used by the ETT, LSTNet and gait stride-series loaders.
+ * building per-row arrays of strings. Used by the ETT, LSTNet, gait stride-series and
+ * GaitMotion loaders.
  *
  * Rules: every data line has the same number of fields; a field is a decimal number
  * (`-1.5`, `2e-3`, surrounding spaces allowed); empty fields, `NaN`, `NA` or any other text
- * are errors naming file, line and column; blank lines are allowed only at the end of the file;
+ * are errors naming file, line and column — except empty fields of the columns listed in
+ * `emptyAsNaN`, which read as NaN; blank lines are allowed only at the end of the file;
  * `\r\n` line endings are accepted.
  */
 import * as fs from 'node:fs';
@@ -118,6 +120,11 @@ export interface TableScanOptions {
   readonly columnNames?: readonly string[];
   /** Expected number of fields per line (all columns, including a key column), when known. */
   readonly expectedFields?: number;
+  /**
+   * Numeric column indices (as in `columnNames`) whose EMPTY fields are read as NaN (e.g.
+   * GaitMotion's stride length, empty between strides). Other text there is still an error.
+   */
+  readonly emptyAsNaN?: readonly number[];
 }
 
 export interface TableScan {
@@ -130,6 +137,12 @@ export interface TableScan {
   readonly key?: Float64Array;
   /** The header line's fields, when headerLines = 1. */
   readonly header?: string[];
+}
+
+/** Are bytes [start, end) only spaces, tabs or a carriage return? */
+function isBlank(b: Uint8Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (!isSpace(b[k])) return false;
+  return true;
 }
 
 /** Index just past the end of the line starting at `i` (not including the newline). */
@@ -182,6 +195,8 @@ export function scanTable(b: Uint8Array, o: TableScanOptions): TableScan {
   if (cols < 1) throw new UserError(`${o.file}:${firstDataLine}: no numeric columns; check the delimiter`);
   const values = new Float32Array(rows * cols);
   const key = keyed ? new Float64Array(rows) : undefined;
+  const emptyOk = new Uint8Array(cols);
+  for (const c of o.emptyAsNaN ?? []) if (c >= 0 && c < cols) emptyOk[c] = 1;
 
   // Pass 2: parse.
   let r = 0;
@@ -196,9 +211,10 @@ export function scanTable(b: Uint8Array, o: TableScanOptions): TableScan {
         if (keyed && f === 0) {
           key![r] = o.keyColumn!(latin1.decode(b.subarray(fieldStart, k)).trim(), ln);
         } else {
+          const col = f - (keyed ? 1 : 0);
           const v = parseDecimal(b, fieldStart, k);
-          if (!Number.isFinite(v)) badValue(o, b, fieldStart, k, ln, f - (keyed ? 1 : 0), f);
-          values[base + f - (keyed ? 1 : 0)] = v;
+          if (!Number.isFinite(v) && !(emptyOk[col] === 1 && isBlank(b, fieldStart, k))) badValue(o, b, fieldStart, k, ln, col, f);
+          values[base + col] = v;
         }
         f++;
         fieldStart = k + 1;

@@ -27,7 +27,7 @@ export interface Segment {
 
 /** A loaded data set: one or more segments with the same channel layout. */
 export interface TimeSeriesDataset {
-  /** Registry name ("ett-h1", "gaitndd", "electricity-lstnet", "synthetic") or "file". */
+  /** Registry name ("ett-h1", "gaitndd", "gaitmotion", "electricity-lstnet", "synthetic") or "file". */
   readonly name: string;
   /** Where the data came from (absolute path, "generated(seed=…)", …). */
   readonly source: string;

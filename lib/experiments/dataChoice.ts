@@ -1,7 +1,7 @@
 /**
  * Which data set each table runs on, given what is on this machine.
  *
- *   gait        GaitMotion (the paper's data; no loader exists here, so never) → gaitndd → synthetic
+ *   gait        gaitmotion (the paper's data, user-supplied CSV export) → gaitndd → synthetic
  *   electricity electricity-lstnet (the paper's data, user-supplied) → ett-h1 → synthetic
  *
  * "Available" means `resolveDataPath` finds the files (explicit cache, DIVE_DATA_MIRROR,
@@ -26,8 +26,9 @@ export const filesPresent: Availability = (name) => {
 /** Resolve one family to a data set, with the note explaining the choice. */
 export function chooseData(family: DataFamily, available: Availability = filesPresent): DataChoice {
   if (family === 'gait') {
-    if (available('gaitndd')) return { family, data: 'gaitndd', note: 'GaitMotion not available (no loader); gaitndd used (PhysioNet gait in neurodegenerative disease, foot force at 100 Hz)' };
-    return { family, data: 'synthetic', note: 'GaitMotion not available (no loader) and gaitndd not found; synthetic used (run `dive data fetch gaitndd` for the real fallback)' };
+    if (available('gaitmotion')) return { family, data: 'gaitmotion', note: 'GaitMotion used (the paper\'s data: 6 IMU channels at 1000 Hz)' };
+    if (available('gaitndd')) return { family, data: 'gaitndd', note: 'GaitMotion not found (bring its CSV export, see `dive data describe gaitmotion`); gaitndd used (PhysioNet gait in neurodegenerative disease, foot force at 100 Hz)' };
+    return { family, data: 'synthetic', note: 'GaitMotion and gaitndd not found; synthetic used (run `dive data fetch gaitndd` for the real fallback)' };
   }
   if (available('electricity-lstnet')) return { family, data: 'electricity-lstnet', note: 'LSTNet electricity used (the paper\'s data)' };
   if (available('ett-h1')) return { family, data: 'ett-h1', note: 'LSTNet electricity not found (bring electricity.txt.gz, see `dive data describe electricity-lstnet`); ETTh1 used (7 channels, not 321 clients)' };

@@ -124,7 +124,7 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
         rows: gaitRows,
         notes: [
           dataSentence(gait),
-          'Paper protocol: GaitMotion, 6 IMU channels, input 1000 / forecast 800 samples, split 8:1:1, labels gait type + stride length binned 0–13. Ours: the data set above with its default windows (gaitndd: 2 s in, 1 s out at 100 Hz, by-subject 8:1:1, labels group + stride-time bin).',
+          'Paper protocol: GaitMotion, 6 IMU channels, input 1000 / forecast 800 samples, split 8:1:1, labels gait type + stride length binned 0–13. Ours: the data set above with its default windows (gaitmotion: the paper\'s 1000 in / 800 out at 1000 Hz, windows every 50 samples, by-subject 8:1:1, labels gait type + 14 stride-length bins; gaitndd: 2 s in, 1 s out at 100 Hz, by-subject 8:1:1, labels group + stride-time bin).',
           'The paper\'s gait RRSE values exceed 1, which implies a scaling it does not state (RRSE 1 = predicting the mean); compare rankings, not levels.',
           'MIG: latent means (a ‖ b) vs the window labels (synthetic: vs the true generative factors).',
           common,

@@ -14,7 +14,7 @@ import type { DatasetName } from '../data/registry';
 
 /**
  * Which real data set family a table is about. Each family resolves to the best available data
- * set (dataChoice.ts): gait → GaitMotion (no loader) → gaitndd → synthetic; electricity →
+ * set (dataChoice.ts): gait → gaitmotion (user-supplied) → gaitndd → synthetic; electricity →
  * electricity-lstnet → ett-h1 → synthetic.
  */
 export type DataFamily = 'gait' | 'electricity';
@@ -144,7 +144,7 @@ export interface RunSpec {
 export interface DataChoice {
   readonly family: DataFamily;
   readonly data: DatasetName;
-  /** Human-readable reason, e.g. "GaitMotion not available; gaitndd used". */
+  /** Human-readable reason, e.g. "GaitMotion not found (…); gaitndd used (…)". */
   readonly note: string;
 }
 

@@ -121,7 +121,7 @@ describe('data choice', () => {
   it('falls back to synthetic with a note when no real data set is present', () => {
     const c = chooseAll(none);
     expect(c.gait.data).toBe('synthetic');
-    expect(c.gait.note).toMatch(/GaitMotion not available.*gaitndd not found; synthetic used/);
+    expect(c.gait.note).toMatch(/GaitMotion and gaitndd not found; synthetic used/);
     expect(c.electricity.data).toBe('synthetic');
     expect(c.electricity.note).toMatch(/ETTh1 not found; synthetic used/);
     const gait = experiments(QUICK, c).find((e) => e.name === 'gait')!.table!;
@@ -130,7 +130,7 @@ describe('data choice', () => {
   });
 
   it('prefers gaitndd and ETTh1, and the paper data when present', () => {
-    expect(chooseData('gait', real)).toMatchObject({ data: 'gaitndd', note: expect.stringMatching(/GaitMotion not available.*gaitndd used/) });
+    expect(chooseData('gait', real)).toMatchObject({ data: 'gaitndd', note: expect.stringMatching(/GaitMotion not found.*gaitndd used/) });
     expect(chooseData('electricity', real)).toMatchObject({ data: 'ett-h1', note: expect.stringMatching(/ETTh1 used/) });
     expect(chooseData('electricity', () => true).data).toBe('electricity-lstnet');
   });
@@ -162,5 +162,25 @@ describe('data-specific model config', () => {
     expect(cfg('linear')).toEqual({});
     const ett = chooseAll((name) => name === 'ett-h1');
     expect(cfg('deepdive', ett)).toEqual({});
+  });
+});
+
+describe('data choice: GaitMotion', () => {
+  const onlyGaitMotion = (name: string): boolean => name === 'gaitmotion';
+
+  it('picks gaitmotion for the gait tables when its files are present', () => {
+    expect(chooseData('gait', onlyGaitMotion)).toEqual({ family: 'gait', data: 'gaitmotion', note: expect.stringMatching(/^GaitMotion used \(the paper's data/) });
+    expect(chooseData('gait', () => true).data).toBe('gaitmotion');
+    expect(chooseData('electricity', onlyGaitMotion).data).toBe('synthetic');
+    const gaitRuns = expandPlan(inputs(QUICK, ['gait'], onlyGaitMotion)).runs;
+    expect(gaitRuns.length).toBeGreaterThan(0);
+    for (const r of gaitRuns) expect(r.spec).toMatchObject({ data: 'gaitmotion', horizon: 800 });
+  });
+
+  it('chooseAll with nothing available still falls back to synthetic, saying GaitMotion was not found', () => {
+    const c = chooseAll(none);
+    expect(c.gait).toEqual({ family: 'gait', data: 'synthetic', note: expect.stringMatching(/^GaitMotion and gaitndd not found; synthetic used/) });
+    expect(c.gait.note).not.toMatch(/no loader/);
+    expect(chooseData('gait', real).note).toMatch(/^GaitMotion not found \(bring its CSV export, see `dive data describe gaitmotion`\); gaitndd used/);
   });
 });

@@ -50,7 +50,7 @@ describe('dive reproduce (tiny, synthetic)', () => {
     const md = fs.readFileSync(path.join(dir, 'tables', 'gait.md'), 'utf8');
     expect(md).toMatch(/\| DeepDIVE \| \d+\.\d{4} ± \d+\.\d{4} \| 11\.1600 \| \d+\.\d{4} ± \d+\.\d{4} \| 16\.0600 \|/);
     expect(md).toContain('β-TCVAE');
-    expect(md).toContain('GaitMotion not available (no loader) and gaitndd not found; synthetic used');
+    expect(md).toContain('GaitMotion and gaitndd not found; synthetic used');
     expect(md).toContain('reported (secondary source)');
     expect(md).toMatch(/mean ± sample std over 2 seed\(s\)/);
     const csv = fs.readFileSync(path.join(dir, 'tables', 'gait.csv'), 'utf8').trim().split('\n');

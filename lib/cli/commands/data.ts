@@ -45,7 +45,11 @@ export const dataListCommand: Command = {
     const w = Math.max(...rows.map((r) => r.name.length));
     for (const r of rows) {
       io.out(`${r.name.padEnd(w)}  ${r.description}`);
-      io.out(`${''.padEnd(w)}  ${r.available ? `found: ${r.available}` : `not found (${r.name === 'electricity-lstnet' ? 'bring your own file: --file PATH' : `run 'dive data fetch ${r.name}'`})`}`);
+      const how =
+        r.name === 'electricity-lstnet' ? 'bring your own file: --file PATH'
+        : r.name === 'gaitmotion' ? "bring your own: 'python3 scripts/gaitmotion-export.py IN OUT', then --file OUT"
+        : `run 'dive data fetch ${r.name}'`;
+      io.out(`${''.padEnd(w)}  ${r.available ? `found: ${r.available}` : `not found (${how})`}`);
     }
     return 0;
   },

@@ -69,7 +69,7 @@ export const trainCommand: Command = {
     'With --out DIR a checkpoint is written after every epoch (dive evaluate --checkpoint DIR reproduces the metrics).',
   options: [
     { name: 'model', type: 'string', value: 'NAME', description: 'model to train', choices: MODEL_NAMES },
-    { name: 'data', type: 'string', value: 'NAME', description: 'data set (ett-h1, gaitndd, electricity-lstnet, synthetic)' },
+    { name: 'data', type: 'string', value: 'NAME', description: 'data set (ett-h1, gaitndd, gaitmotion, electricity-lstnet, synthetic)' },
     { name: 'file', type: 'string', value: 'PATH', description: 'load the data from this file or folder' },
     { name: 'horizon', type: 'integer', value: 'H', description: 'forecast horizon in rows (default: the data set protocol)' },
     { name: 'epochs', type: 'integer', value: 'N', description: 'maximum epochs (default 20)' },
@@ -83,7 +83,7 @@ export const trainCommand: Command = {
     const model = optString(args, 'model');
     const data = optString(args, 'data');
     if (!model) throw new UserError(`dive train needs --model NAME (one of ${MODEL_NAMES.join(', ')})`);
-    if (!data) throw new UserError('dive train needs --data NAME (ett-h1, gaitndd, electricity-lstnet, synthetic)');
+    if (!data) throw new UserError('dive train needs --data NAME (ett-h1, gaitndd, gaitmotion, electricity-lstnet, synthetic)');
     const out = optString(args, 'out');
     if (optBool(args, 'resume') && !out) throw new UserError('--resume needs --out DIR (the checkpoint folder to continue)');
     const config = readConfigFile(optString(args, 'config'));
