@@ -1,8 +1,10 @@
 /**
- * `dive reproduce` on the paper's electricity data when its file is present: a generated
- * LSTNet-format file (gzipped, 1,200 rows × 6 series — the loader does not care about the
- * real 26,304 × 321 size) in the download cache makes the electricity table use
- * electricity-lstnet, say so, and give the MLP-trunk models the channel-mlp trunk.
+ * `dive reproduce` on the paper's data when its files are present in the download cache:
+ * - a generated LSTNet-format file (gzipped, 1,200 rows × 6 series — the loader does not care
+ *   about the real 26,304 × 321 size) makes the electricity table use electricity-lstnet, say
+ *   so, and give the MLP-trunk models the channel-mlp trunk;
+ * - a generated GaitMotion export (3 groups × 10 subjects, ≈ 6,000 rows at 1000 Hz) makes the
+ *   gait table use gaitmotion with the paper's windows (1000 in, 800 out) and say so.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,6 +15,7 @@ import { generateLstnetShaped } from '../../lib/data/lstnetGenerated';
 import { TINY } from '../../lib/experiments/protocol';
 import { reproduce } from '../../lib/experiments/reproduce';
 import { readRecords } from '../../lib/experiments/store';
+import { standardTrials, writeExport } from '../data/gaitmotionFixture';
 
 let dir: string;
 const saved = process.env.DIVE_DATA_DIR;
@@ -26,9 +29,12 @@ beforeAll(async () => {
   for (let t = 0; t < rows; t++) lines.push(Array.from(v.subarray(t * series, (t + 1) * series), (x) => x.toFixed(3)).join(','));
   fs.mkdirSync(path.join(dir, 'data', 'electricity'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'data', 'electricity', 'electricity.txt.gz'), zlib.gzipSync(`${lines.join('\n')}\n`));
+  fs.mkdirSync(path.join(dir, 'data', 'gaitmotion'));
+  writeExport(standardTrials(), path.join(dir, 'data', 'gaitmotion'));
   process.env.DIVE_DATA_DIR = path.join(dir, 'data');
-  await reproduce({ out: path.join(dir, 'out'), protocol: { ...TINY, seeds: 1 }, only: ['electricity'], available: (n) => n === 'electricity-lstnet', images: false });
-}, 300_000);
+  const paperData = (n: string): boolean => n === 'electricity-lstnet' || n === 'gaitmotion';
+  await reproduce({ out: path.join(dir, 'out'), protocol: { ...TINY, seeds: 1 }, only: ['gait', 'electricity'], available: paperData, images: false });
+}, 600_000);
 
 afterAll(() => {
   if (saved === undefined) delete process.env.DIVE_DATA_DIR;
@@ -36,9 +42,9 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('dive reproduce with the LSTNet electricity file present', () => {
-  it('runs on electricity-lstnet with the channel-mlp trunk for MLP-trunk models and says so', () => {
-    const records = [...readRecords(path.join(dir, 'out')).values()];
+describe('dive reproduce with the paper\'s data present', () => {
+  it('runs the electricity table on electricity-lstnet with the channel-mlp trunk for MLP-trunk models and says so', () => {
+    const records = [...readRecords(path.join(dir, 'out')).values()].filter((r) => r.spec.data !== 'gaitmotion');
     expect(records.length).toBeGreaterThan(0);
     for (const r of records) {
       expect(r.spec.data).toBe('electricity-lstnet');
@@ -49,5 +55,16 @@ describe('dive reproduce with the LSTNet electricity file present', () => {
     const table = fs.readFileSync(path.join(dir, 'out', 'tables', 'electricity.md'), 'utf8');
     expect(table).toMatch(/LSTNet/);
     expect(table).not.toMatch(/ETTh1 used/);
+  });
+
+  it('runs the gait table on gaitmotion with the paper\'s windows and says so', () => {
+    const records = [...readRecords(path.join(dir, 'out')).values()].filter((r) => r.spec.data === 'gaitmotion');
+    expect(records.map((r) => r.spec.model).sort()).toEqual(['beta-tcvae', 'deepdive', 'deepdive-a', 'deepdive-b']);
+    for (const r of records) {
+      expect(r.spec.horizon).toBe(800);
+      expect(Number.isFinite(r.metrics.forecastRrse)).toBe(true);
+    }
+    const table = fs.readFileSync(path.join(dir, 'out', 'tables', 'gait.md'), 'utf8');
+    expect(table).toMatch(/GaitMotion used/);
   });
 });
