@@ -168,7 +168,7 @@ function runGemm(e: GemmExports, memory: WasmMemory, call: GemmCall): void {
   const { m, n, k, a, b, c, ldc } = call;
   if (m <= 0 || n <= 0) return;
   const { MC, KC, NC } = BLOCKING;
-  const scratch = (call.scratch + 63) & ~63;
+  const scratch = Math.ceil(call.scratch / 64) * 64; // arithmetic, not bit ops: heap addresses may pass 2^31
   const ap = scratch;
   const bp = ap + 4 * MC * KC;
   const tile = bp + 4 * KC * (NC + NR);
