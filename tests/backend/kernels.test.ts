@@ -343,3 +343,31 @@ describe('fast wasm reductions', () => {
     nan.dispose();
   });
 });
+
+describe('shared Identity (tensors saved for the backward pass are not copied)', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    registerFastWasmKernels('gemm');
+  });
+  it('clones share the buffer, outlive each other, and gradients stay correct', () => {
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const x = randn([5, 7]);
+    const values = Float32Array.from(x.dataSync());
+    const ids = backend.numDataIds();
+    const y = tf.clone(x);
+    expect(backend.numDataIds()).toBe(ids); // no new buffer
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual(Array.from(values)); // y outlives x
+    const z = tf.clone(y);
+    y.dispose();
+    expect(z.shape).toEqual([5, 7]);
+    const w = randn([7, 3]);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.relu(tf.matMul(a, b))));
+    const fast = tf.tidy(() => g([z, w]).map((t) => t.dataSync()));
+    registerFastWasmKernels('xnnpack'); // copying Identity
+    const ref = tf.tidy(() => g([z, w]).map((t) => t.dataSync()));
+    registerFastWasmKernels('gemm');
+    for (let i = 0; i < 2; i++) expectClose(fast[i], ref[i]);
+    tf.dispose([z, w]);
+  });
+});

@@ -13,12 +13,13 @@ import { UserError } from '../../util/errors';
 import { loadGemmModule } from '../gemm/gemm';
 import { ADAM_KERNEL, makeWasmAdamKernel } from './adam';
 import { makeFastSum, makeSumSquaresKernel, SUM_SQUARES_KERNEL } from './reduce';
+import { makeSharedIdentity } from './identity';
 import { makeFastBatchMatMul, makeFastFusedMatMul, type OriginalKernels } from './matMul';
 
 const BACKEND = 'wasm';
 
 /** Kernel names this module replaces on the wasm backend. */
-export const REPLACED_KERNELS = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum] as const;
+export const REPLACED_KERNELS = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Identity] as const;
 
 /** The original configs, captured the first time we replace them. */
 let originals: Map<string, tf.KernelConfig> | undefined;
@@ -59,7 +60,7 @@ function swap(config: tf.KernelConfig): void {
 }
 
 /**
- * Replace BatchMatMul, _FusedMatMul and Sum on 'wasm' with the fast versions; with `gemm`
+ * Replace BatchMatMul, _FusedMatMul, Sum and Identity on 'wasm' with the fast versions; with `gemm`
  * also register divelab's own kernels (fused Adam, ./adam.ts; sum of squares, ./reduce.ts).
  * Idempotent. Returns the replaced kernel names. Throws when the wasm backend's kernels are not loaded.
  */
@@ -75,6 +76,7 @@ export function registerFastWasmKernels(kind: FastKernelKind = 'gemm'): string[]
     [tf.BatchMatMul]: makeFastBatchMatMul(kernels, kind === 'gemm'),
     [tf._FusedMatMul]: makeFastFusedMatMul(kernels, kind === 'gemm'),
     [tf.Sum]: kind === 'gemm' ? makeFastSum(orig.get(tf.Sum)!.kernelFunc) : orig.get(tf.Sum)!.kernelFunc,
+    [tf.Identity]: kind === 'gemm' ? makeSharedIdentity(orig.get(tf.Identity)!.kernelFunc) : orig.get(tf.Identity)!.kernelFunc,
   };
   unregisterOwnKernels();
   if (kind === 'gemm' && loadGemmModule()) {

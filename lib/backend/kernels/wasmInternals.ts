@@ -24,6 +24,8 @@ export interface WasmBackendLike {
   dataIdMap: { get(dataId: tf.TensorInfo['dataId']): WasmTensorData | undefined };
   /** Allocate an uninitialised output buffer of `shape` on the wasm heap (refCount 1). */
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** Increment the refCount (another tensor shares the buffer, as Reshape does). */
+  incRef(dataId: tf.TensorInfo['dataId']): void;
   /** Decrement the refCount; frees the buffer (and the C++ side's cached operators) at 0. */
   disposeData(dataId: tf.TensorInfo['dataId'], force?: boolean): boolean;
   /** A Float32Array/Int32Array view of the buffer (valid until the next heap allocation). */
@@ -39,6 +41,7 @@ export function asWasmBackend(backend: unknown): WasmBackendLike {
     !b ||
     typeof b.makeOutput !== 'function' ||
     typeof b.disposeData !== 'function' ||
+    typeof b.incRef !== 'function' ||
     typeof b.typedArrayFromHeap !== 'function' ||
     !b.dataIdMap
   ) {
