@@ -53,7 +53,8 @@ function dataSentence(choice: DataChoice): string {
 
 const SEEDS_NOTE = (p: Protocol): string => {
   const perModel = Object.entries(p.modelTrainConfig).map(([m, c]) => `${m}: ${JSON.stringify(c)}`);
-  return `Cells: mean ± sample std over ${p.seeds} seed(s) (0..${p.seeds - 1}); protocol '${p.name}': up to ${p.epochs} epoch(s)${p.maxWindows.train ? `, at most ${p.maxWindows.train}/${p.maxWindows.val}/${p.maxWindows.test} train/val/test windows (seeded subset)` : ', all windows'}${perModel.length ? `; per-model trainer settings ${perModel.join(', ')}` : ''}. All metrics on the test split, RRSE in original units (lib/eval/forecast.ts).`;
+  const cap = p.trainConfig.maxBatchesPerEpoch ? ` of at most ${p.trainConfig.maxBatchesPerEpoch} batches (a fresh random subset of the training windows each epoch)` : '';
+  return `Cells: mean ± sample std over ${p.seeds} seed(s) (0..${p.seeds - 1}); protocol '${p.name}': up to ${p.epochs} epoch(s)${cap}${p.maxWindows.train ? `, at most ${p.maxWindows.train}/${p.maxWindows.val}/${p.maxWindows.test} train/val/test windows (seeded subset)` : ', all windows'}${perModel.length ? `; per-model trainer settings ${perModel.join(', ')}` : ''}. All metrics on the test split, RRSE in original units (lib/eval/forecast.ts).`;
 };
 
 /** Metrics of the disentanglement-oriented ablation tables. */

@@ -9,8 +9,10 @@
  *   into shorter epochs, so early stopping looks at the validation error three times as often.
  *   The GRU reference is limited to 20 batches per epoch and 512 validation windows, and left
  *   out of the horizons table, because it unrolls 168 steps (≈1.5 s per batch on one wasm
- *   thread). Measured time: see docs/results.md (run in two shards, `--shard K/N`, then
- *   `dive merge`).
+ *   thread). Measured (docs/results.md): 1 h 26 min wall clock on the 2-core development
+ *   machine as two shards (`--shard 1/2`, `--shard 2/2`, then `dive merge`), 2.84 h of
+ *   single-thread compute — gaitndd latent models 71 min, ETTh1 latent models 42 min, the GRU
+ *   56 min, the other references 1.5 min.
  * - QUICK (`--quick`): 1 seed, 4 epochs (1 warm-up of phase M, then M+C), at most 384 training /
  *   128 validation / 256 test windows per run (seeded subsets), smaller networks, the GRU trained
  *   on 2 batches per epoch and left out of the horizons table: 31 runs. Measured on this 2-core

@@ -17,7 +17,7 @@ export const reproduceCommand: Command = {
     'OUT/tables/*.csv|md, OUT/figures/*.html|svg|png and OUT/summary.json. Tables fall back to ' +
     'ETTh1 / gaitndd / synthetic when the paper\'s data are not present, and say so. --shard K/N ' +
     "runs every N-th run only (no tables); combine shard folders with 'dive merge'. Static figures: SVG with --quick, SVG and PNG otherwise (headless Chromium). " +
-    'Time (wasm, 2 CPU cores): --quick measured 2.7-4.6 min on a loaded machine (31 runs); the full protocol (96 runs: 3 seeds, up to 30 epochs, all windows) is estimated at 6-10 h unloaded.',
+    'Time (wasm, 2 CPU cores): --quick measured 2.7-4.6 min on a loaded machine (31 runs); the full protocol (96 runs: 3 seeds, up to 30 epochs of at most 150 batches, all windows) measured 1 h 26 min on both cores (2.84 h of single-thread compute; docs/results.md).',
   options: [
     { name: 'quick', type: 'boolean', description: '1 seed, 2 epochs, small data subsets (minutes, not hours)' },
     { name: 'only', type: 'list', value: 'NAME,…', description: `run only these experiments (${EXPERIMENT_NAMES.join(', ')})` },
