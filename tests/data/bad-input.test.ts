@@ -1,27 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../lib/util/errors';
 import { loadEtt } from '../../lib/data/ett';
 import { loadLstnet } from '../../lib/data/lstnet';
 import { loadGaitndd } from '../../lib/data/gaitndd';
 import { decode212, encode212, readWfdbRecord, wfdbChecksum } from '../../lib/data/wfdb';
 import { datasetInfo } from '../../lib/data/registry';
 import { prepareData, prepareDataset } from '../../lib/data/prepare';
-import { tempDir } from './helpers';
+import { tempDir, userError } from './helpers';
 
-/** Expect a one-line UserError matching `re`. */
-function userError(f: () => unknown, re: RegExp): void {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).not.toMatch(/\n/);
-    expect((err as Error).message).toMatch(re);
-    return;
-  }
-  throw new Error(`expected a UserError matching ${re}`);
-}
 
 function write(dir: string, name: string, data: string | Uint8Array): string {
   const p = path.join(dir, name);

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../lib/util/errors';
 import { GAITMOTION_WINDOW, isGaitMotionDataset, loadGaitMotion } from '../../lib/data/gaitmotion';
 import { binOf, labelWindows, nearestLabelled } from '../../lib/data/labels';
 import type { GaitMotionDataset } from '../../lib/data/gaitmotion';
@@ -11,21 +10,9 @@ import { fetchDataset } from '../../lib/data/fetch';
 import { filesPresent, chooseData } from '../../lib/experiments/dataChoice';
 import { SPLIT_NAMES } from '../../lib/data/splits';
 import { main } from '../../lib/cli/main';
-import { capture, tempDir } from './helpers';
+import { capture, tempDir, userError } from './helpers';
 import { GROUPS, HEADER, makeTrial, standardTrials, writeExport, type Trial } from './gaitmotionFixture';
 
-/** Expect a one-line UserError matching `re`. */
-function userError(f: () => unknown, re: RegExp): void {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).not.toMatch(/\n/);
-    expect((err as Error).message).toMatch(re);
-    return;
-  }
-  throw new Error(`expected a UserError matching ${re}`);
-}
 
 /** The expected stride length at `row`, computed from the generator's strides (nearest, earlier on ties). */
 function expectedCm(t: Trial, row: number): number {

@@ -2,7 +2,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { expect } from 'vitest';
 import type { CliIO } from '../../lib/cli/command';
+import { UserError } from '../../lib/util/errors';
 
 /** The shared real data folder; tests FAIL (not skip) when it is missing. */
 export const SHARED = path.resolve(__dirname, '../../../shared/data');
@@ -21,4 +23,17 @@ export function capture(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
+}
+
+/** Expect a one-line UserError matching `re`. */
+export function userError(f: () => unknown, re: RegExp): void {
+  try {
+    f();
+  } catch (err) {
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).not.toMatch(/\n/);
+    expect((err as Error).message).toMatch(re);
+    return;
+  }
+  throw new Error(`expected a UserError matching ${re}`);
 }
