@@ -21,8 +21,8 @@ export class MlpVaeReplica implements Replica {
   constructor(private readonly c: MlpVaeConfig, private readonly seed: number) {
     // The same stream as MlpVaeInstance: the weights are the first draws of makeRng(seed).
     this.net = new MlpVaeNet(c, makeRng(seed));
-    this.optimizer = new Adam({ ...DEFAULT_ADAM, lr: c.lr });
-    this.adam = { lr: c.lr, beta1: DEFAULT_ADAM.beta1, beta2: DEFAULT_ADAM.beta2, epsilon: DEFAULT_ADAM.epsilon };
+    this.adam = { ...DEFAULT_ADAM, lr: c.lr };
+    this.optimizer = new Adam(this.adam);
   }
 
   variables(): readonly tf.Variable[] {

@@ -26,9 +26,9 @@ export function makeWasmAdamKernel(): tf.KernelFunc {
     const a = args.attrs as unknown as AdamAttrs;
     const gemm = gemmFor(heapMemory(backend));
     if (!gemm) throw new Error(`${ADAM_KERNEL}: the wasm GEMM module is not available`);
-    const count = p.shape.reduce((x, d) => x * d, 1);
+    const count = tf.util.sizeFromShape(p.shape);
     for (const [name, t] of [['g', g], ['m', m], ['v', v]] as const) {
-      if (t.shape.reduce((x, d) => x * d, 1) !== count || t.dtype !== 'float32') throw new Error(`${ADAM_KERNEL}: ${name} must be float32 with ${count} values`);
+      if (tf.util.sizeFromShape(t.shape) !== count || t.dtype !== 'float32') throw new Error(`${ADAM_KERNEL}: ${name} must be float32 with ${count} values`);
     }
     const pOut = backend.makeOutput([...p.shape], 'float32');
     const mOut = backend.makeOutput([...p.shape], 'float32');

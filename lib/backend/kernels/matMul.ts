@@ -57,7 +57,6 @@ interface Geometry {
   batchOut: number[];
 }
 
-const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
 function geometry(a: tf.TensorInfo, b: tf.TensorInfo, { transposeA, transposeB }: MatMulAttrs): Geometry {
   const ra = a.shape.length;
@@ -125,7 +124,7 @@ function forEachMatrixPair(g: Geometry, visit: (i: number, ia: number, ib: numbe
   const sa = broadcastStrides(g.batchA, rank);
   const sb = broadcastStrides(g.batchB, rank);
   const idx = new Array<number>(rank).fill(0);
-  const count = size(g.batchOut);
+  const count = tf.util.sizeFromShape(g.batchOut);
   for (let i = 0; i < count; i++) {
     let ia = 0;
     let ib = 0;
@@ -214,16 +213,16 @@ export function makeFastBatchMatMul(orig: OriginalKernels, useGemm = true): tf.K
     const attrs = args.attrs as unknown as MatMulAttrs;
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return orig.batchMatMul(args);
     const g = geometry(a, b, attrs);
-    const nbA = size(g.batchA);
-    const nbB = size(g.batchB);
+    const nbA = tf.util.sizeFromShape(g.batchA);
+    const nbB = tf.util.sizeFromShape(g.batchB);
     const outShape = [...g.batchOut, g.m, g.n];
     const plain = { transposeA: false, transposeB: false };
-    if (size(outShape) === 0 || g.k === 0) return orig.batchMatMul(args);
+    if (tf.util.sizeFromShape(outShape) === 0 || g.k === 0) return orig.batchMatMul(args);
     const gemm = gemmOf(backend, useGemm);
     if (gemm) return gemmProducts(backend, gemm, a, b, g, attrs);
     // Tiny batched products stay on the original loop, unless the batch broadcast is one the
     // original gets wrong (it sizes the output by max(batchA, batchB)).
-    const originalBroadcastOk = size(g.batchOut) === Math.max(nbA, nbB);
+    const originalBroadcastOk = tf.util.sizeFromShape(g.batchOut) === Math.max(nbA, nbB);
     if (nbB > 1 && g.m * g.k * g.n < SPLIT_MIN_WORK && originalBroadcastOk) return orig.batchMatMul(args);
     if (nbB === 1 && !attrs.transposeA && !attrs.transposeB && nbA === 1) return orig.batchMatMul(args);
     const u = untranspose(orig, backend, a, b, attrs);
@@ -261,12 +260,12 @@ export function makeFastFusedMatMul(orig: OriginalKernels, useGemm = true): tf.K
     const attrs = args.attrs as unknown as MatMulAttrs & Record<string, unknown>;
     if (!a || !b || a.dtype !== 'float32' || b.dtype !== 'float32') return orig.fusedMatMul(args);
     const g = geometry(a, b, attrs);
-    const nbA = size(g.batchA);
-    const nbB = size(g.batchB);
+    const nbA = tf.util.sizeFromShape(g.batchA);
+    const nbB = tf.util.sizeFromShape(g.batchB);
     // XNNPACK reads a per-column bias of length N; PReLU weights must not depend on the batch
     // when products are split. Other shapes keep the original path.
-    const biasOk = bias === undefined || size(bias.shape) === g.n;
-    const preluOk = prelu === undefined || nbB === 1 || size(prelu.shape) <= g.n;
+    const biasOk = bias === undefined || tf.util.sizeFromShape(bias.shape) === g.n;
+    const preluOk = prelu === undefined || nbB === 1 || tf.util.sizeFromShape(prelu.shape) <= g.n;
     if (!biasOk || !preluOk || g.k === 0 || g.m * g.n === 0) return orig.fusedMatMul(args);
     const activation = (attrs.activation as string | undefined) ?? 'linear';
     const gemm = bias?.dtype === 'int32' ? null : gemmOf(backend, useGemm);

@@ -11,7 +11,6 @@ import { asWasmBackend, f32, heapMemory, heapOffset } from './wasmInternals';
 
 export const SUM_SQUARES_KERNEL = 'DiveSumSquares';
 
-const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
 /** The leading-axis count j when `axis` is exactly [0, j) of a rank-`rank` tensor, else 0. */
 export function leadingAxes(axis: number | number[], rank: number): number {
@@ -27,8 +26,8 @@ export function makeFastSum(originalSum: tf.KernelFunc): tf.KernelFunc {
     const x = args.inputs.x as tf.TensorInfo;
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const j = x.dtype === 'float32' ? leadingAxes(axis, x.shape.length) : 0;
-    const m = size(x.shape.slice(0, j));
-    const n = size(x.shape.slice(j));
+    const m = tf.util.sizeFromShape(x.shape.slice(0, j));
+    const n = tf.util.sizeFromShape(x.shape.slice(j));
     const gemm = j > 0 && m > 1 && n > 0 ? gemmFor(heapMemory(backend)) : null;
     if (!gemm) return originalSum(args);
     const outShape = keepDims ? [...x.shape.slice(0, j).map(() => 1), ...x.shape.slice(j)] : x.shape.slice(j);
@@ -45,8 +44,9 @@ export function makeSumSquaresKernel(): tf.KernelFunc {
     const x = args.inputs.x as tf.TensorInfo;
     const gemm = gemmFor(heapMemory(backend));
     if (!gemm || x.dtype !== 'float32') throw new Error(`${SUM_SQUARES_KERNEL}: needs float32 input and the wasm GEMM module`);
+    const count = tf.util.sizeFromShape(x.shape);
     const out = backend.makeOutput([], 'float32');
-    f32(backend, out)[0] = size(x.shape) === 0 ? 0 : gemm.sumsq(heapOffset(backend, x), size(x.shape));
+    f32(backend, out)[0] = count === 0 ? 0 : gemm.sumsq(heapOffset(backend, x), count);
     return out;
   };
 }
