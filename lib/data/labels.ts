@@ -254,9 +254,9 @@ function calendarLabels(d: TimeSeriesDataset, pos: Positions, spec: WindowSpec):
   });
   return {
     specs: [
-      { name: 'hour', classes: HOURS },
-      { name: 'weekday', classes: WEEKDAYS },
-      { name: 'month', classes: MONTHS },
+      { name: 'hour', classes: HOURS, cyclic: true },
+      { name: 'weekday', classes: WEEKDAYS, cyclic: true },
+      { name: 'month', classes: MONTHS, cyclic: true },
     ],
     values,
     factorNames: [],

@@ -60,6 +60,8 @@ export interface LabelSpec {
   readonly name: string;
   /** Class names, index = class id. */
   readonly classes: readonly string[];
+  /** The classes form a cycle (hour of day, weekday, month): the last neighbours the first. */
+  readonly cyclic?: boolean;
 }
 
 /** A batch of windows materialised (copied) into contiguous arrays, ready to become tensors. */

@@ -8,6 +8,8 @@
  * ablation-lambda, ablation-beta, figures.
  */
 import { PAPER_ELECTRICITY, PAPER_GAIT, PAPER_HORIZONS, PAPER_ONLY_REFERENCES, isPaperModel } from './paper';
+import { DEFAULT_DEEPDIVE } from '../models/deepdive';
+import { DEFAULT_BETA_VAE } from '../models/betaVae';
 import type { CellSpec, ColumnSpec, DataChoice, DataFamily, Experiment, MetricKey, PaperValue, Protocol, RowSpec, Variant } from './types';
 
 export const EXPERIMENT_NAMES = [
@@ -57,6 +59,23 @@ const SEEDS_NOTE = (p: Protocol): string => {
   return `Cells: mean ± sample std over ${p.seeds} seed(s) (0..${p.seeds - 1}); protocol '${p.name}': up to ${p.epochs} epoch(s)${cap}${p.maxWindows.train ? `, at most ${p.maxWindows.train}/${p.maxWindows.val}/${p.maxWindows.test} train/val/test windows (seeded subset)` : ', all windows'}${perModel.length ? `; per-model trainer settings ${perModel.join(', ')}` : ''}. All metrics on the test split, RRSE in original units (lib/eval/forecast.ts).`;
 };
 
+/** What the latent models' forecasters read (their configs' forecasterInput), for every table's notes. */
+export function forecasterInputNote(): string {
+  const describe = (v: string): string => (v === 'code' ? 'the latent code only, plus the linear autoregressive highway on the last inputs' : 'the latent code and the raw trunk features (a side channel around the code), plus the highway');
+  const dd = DEFAULT_DEEPDIVE.forecasterInput;
+  const vae = DEFAULT_BETA_VAE.forecasterInput;
+  const same = dd === vae;
+  return `Forecaster input: ${same ? `all latent models read ${describe(dd)}` : `DeepDIVE variants read ${describe(dd)}; β-VAEs read ${describe(vae)}`} (forecasterInput '${dd}'${same ? '' : ` / '${vae}'`}), so deepdive-a and deepdive-b isolate the codes a and b; 'code+features' restores the side channel (docs/design.md).`;
+}
+
+/** Seasonal naive (season m rows) forecasts row t+h by x_{t+h−m⌈h/m⌉}: at h a multiple of m that is the last input row. */
+function seasonalNaiveNote(horizons: readonly number[]): string {
+  const same = horizons.filter((h) => h % 24 === 0);
+  return same.length
+    ? `With a 24-row season, seasonal naive at h = ${same.join(', ')} predicts the last input row: there it is persistence, and the two rows coincide by construction.`
+    : 'Seasonal naive uses a 24-row season.';
+}
+
 /** Metrics of the disentanglement-oriented ablation tables. */
 function latentColumns(): ColumnSpec[] {
   return [col('forecast', 'forecast RRSE'), col('recon', 'recon. RRSE'), col('mig', 'MIG')];
@@ -74,6 +93,7 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
   const gait = choices.gait;
   const elec = choices.electricity;
   const common = SEEDS_NOTE(p);
+  const forecaster = forecasterInputNote();
 
   const gaitRows: RowSpec[] = PAPER_MODELS.map((model) => {
     const v: Variant = { model, family: 'gait' };
@@ -88,7 +108,7 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
     const v: Variant = { model, family: 'electricity', horizon: 24 };
     const paper = isPaperModel(model) ? PAPER_ELECTRICITY[model] : undefined;
     return {
-      label: rowLabel(model),
+      label: model === 'seasonal-naive' ? `${rowLabel(model)} = persistence at h = 24` : rowLabel(model),
       cells: {
         recon: paper ? cell(v, 'reconRrse', paper.reconRrse) : undefined,
         forecast: cell(v, 'forecastRrse', paper?.forecastRrse),
@@ -128,6 +148,7 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
           'Paper protocol: GaitMotion, 6 IMU channels, input 1000 / forecast 800 samples, split 8:1:1, labels gait type + stride length binned 0–13. Ours: the data set above with its default windows (gaitmotion: the paper\'s 1000 in / 800 out at 1000 Hz, windows every 50 samples, by-subject 8:1:1, labels gait type + 14 stride-length bins; gaitndd: 2 s in, 1 s out at 100 Hz, by-subject 8:1:1, labels group + stride-time bin).',
           'The paper\'s gait RRSE values exceed 1, which implies a scaling it does not state (RRSE 1 = predicting the mean); compare rankings, not levels.',
           'MIG: latent means (a ‖ b) vs the window labels (synthetic: vs the true generative factors).',
+          forecaster,
           common,
         ],
       },
@@ -144,7 +165,9 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
         notes: [
           dataSentence(elec),
           'Paper protocol: LSTNet electricity (321 clients), input 168 h, one row 24 h ahead, chronological 0.6/0.2/0.2, max-abs scaling, 30 runs. ETTh1 fallback: same geometry, ETT 12/4/4-month split, z-score scaling.',
-          'Reference models (persistence, seasonal naive, linear, GRU) are not in the paper\'s table; they calibrate what a given RRSE means on this data. With a 24-row season and horizon 24, seasonal naive predicts the last input row, i.e. it coincides with persistence.',
+          'Reference models (persistence, seasonal naive, linear, GRU) are not in the paper\'s table; they calibrate what a given RRSE means on this data.',
+          seasonalNaiveNote([24]),
+          forecaster,
           common,
         ],
       },
@@ -162,6 +185,8 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
           dataSentence(elec),
           'AutoCTS and LightCTS are the paper\'s reference numbers only (not implemented here). DeepDIVE\'s h=24 paper value is given as ≈0.100 in the source.',
           ...(p.horizonModels.includes('gru') ? [] : ['The GRU is left out of this table: it unrolls 168 steps on one wasm thread (see lib/experiments/protocol.ts); it is in the electricity table at h = 24.']),
+          ...(p.horizonModels.includes('seasonal-naive') ? [seasonalNaiveNote(p.horizons)] : []),
+          forecaster,
           common,
         ],
       },
@@ -178,7 +203,7 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
           { label: 'cross-attention (DeepDIVE)', cells: latentCells(dd) },
           { label: 'concatenation (deepdive-concat)', cells: latentCells({ model: 'deepdive-concat', family: 'gait' }) },
         ],
-        notes: [dataSentence(gait), 'Not reported in the paper (a reviewer critique); same trunk, sizes and schedule, only the fusion differs.', common],
+        notes: [dataSentence(gait), 'Not reported in the paper (a reviewer critique); same trunk, sizes and schedule, only the fusion differs.', forecaster, common],
       },
     },
     {
@@ -195,7 +220,9 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
         ],
         notes: [
           dataSentence(gait),
-          'Not reported in the paper. The cosine column is the mean over training of the cosine similarity between the forecast-loss and CE-loss gradients on the shared trunk (negative = the objectives conflict); the curves are in figures/gradient-conflict.html.',
+          'Not reported in the paper. The cosine column is the mean over training of the cosine similarity between the forecast-loss and CE-loss gradients on the shared trunk (negative = the objectives conflict), measured under joint training, where both gradients are applied to the trunk; the curves are in figures/gradient-conflict.html.',
+          'Interleaved training has no such cosine (n/a): phase M updates the label trunk, b-encoder and RBF on the CE terms and phase C every other group, so no parameter receives both gradients — there is no conflict to measure by construction.',
+          forecaster,
           common,
         ],
       },
@@ -216,8 +243,9 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
         ),
         notes: [
           dataSentence(gait),
-          'Not reported in the paper. λ = 1 is the un-weighted bound (deepdive.md §2).',
-          'Under interleaving, phase M optimises λ·Σ CE alone and Adam is invariant to a constant scale of the loss (up to ε and gradient clipping), so λ can only matter through clipping; under joint training it trades CE against the other terms. Both are shown.',
+          'Not reported in the paper. λ = 1 is the un-weighted bound (docs/paper.md E3).',
+          `Under interleaving, phase M optimises λ·Σ CE + β_b·Σ KL(q(b|x) ‖ p_y) (β_b = ${DEFAULT_DEEPDIVE.betaB}); Adam is invariant to a constant scale of its loss (up to ε and gradient clipping), so λ acts there only through its ratio to β_b. Under joint training λ also trades CE against the forecast, reconstruction and KL_a terms. Read λ's effect from the joint rows.`,
+          forecaster,
           common,
         ],
       },
@@ -231,7 +259,7 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
         family: 'gait',
         columns: latentColumns(),
         rows: p.betaAs.map((betaA) => ({ label: betaLabel(betaA), cells: latentCells({ model: 'deepdive', family: 'gait', config: { betaA } }) })),
-        notes: [dataSentence(gait), 'Not reported in the paper. auto = 2/(L·C), the weight that makes the MSE terms and KL_a the unit-variance Gaussian bound.', common],
+        notes: [dataSentence(gait), 'Not reported in the paper. auto = 2/(L·C), the weight that makes the MSE terms and KL_a the unit-variance Gaussian bound.', forecaster, common],
       },
     },
     {

@@ -172,7 +172,7 @@ function compactHistory(result: TrainResult): RunRecord['history'] {
     for (const [pair, v] of Object.entries(c.cosines)) if (typeof v === 'number' && Number.isFinite(v)) cosines[pair] = r4(v);
     return { step: c.step, cosines };
   });
-  return { epochs, conflict };
+  return { epochs, conflict, ...(result.history.conflictNote ? { conflictNote: result.history.conflictNote } : {}) };
 }
 
 /** Mean of cos(∇forecast, ∇ce) over the conflict samples (either key order), or null. */
@@ -257,6 +257,10 @@ export async function executeRun(id: string, spec: RunSpec, options: ExecuteOpti
       clusterAccuracy: clusters.length ? clusters.reduce((a, c) => a + c.accuracy, 0) / clusters.length : null,
       gradientCosine: meanForecastCeCosine(history.conflict),
       bestValForecastMse: result.bestValForecastMse,
+      initialValForecastMse: result.initialValForecastMse,
+      // Selection provenance: the selected epoch (0 = untrained) and whether it beat the untrained model.
+      bestEpoch: model.params.size() > 0 ? result.bestEpoch : null,
+      improvedOnInitial: model.params.size() > 0 ? (result.improvedOnInitial ? 1 : 0) : null,
     };
     return {
       schema: 1,

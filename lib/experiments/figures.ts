@@ -197,11 +197,12 @@ export function buildFigures(inputs: PlanInputs, records: ReadonlyMap<string, Ru
     }
     add(`rbf-density-${fv.family}`, 'RBF clusters', art && densityFigure(art, `Marginal dimensions per class with RBF centres — ${where}`));
     add(`forecast-${fv.family}`, 'forecasts', art && forecastFigure(art, `Forecast vs truth — ${where}`));
-    add(`loss-${fv.family}`, 'loss curves', lossFigure(rec, `Training losses per phase — ${where} (phase M: Σ CE; phase C: forecast + recon + KL_a)`));
+    add(`loss-${fv.family}`, 'loss curves', lossFigure(rec, `Training losses per phase — ${where} (phase M: Σ CE + β_b Σ KL_b; phase C: forecast + recon + KL_a)`));
     if (fv.joint) {
       const joint = firstRecord(fv.joint, inputs, records);
       const runs = [{ label: 'interleaved', rec }, ...(joint ? [{ label: 'joint', rec: joint }] : [])];
-      add('gradient-conflict', 'gradient conflict', conflictFigure(runs, `Gradient conflict on the shared trunk — DeepDIVE on ${choice.data}, seed 0`));
+      // Interleaved runs have no samples (phases M and C update disjoint groups); joint ones do.
+      add('gradient-conflict', 'gradient conflict', conflictFigure(runs, `Gradient conflict on the shared trunk under joint training — DeepDIVE on ${choice.data}, seed 0`));
     }
   }
   return { figures, missing };

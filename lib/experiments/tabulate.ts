@@ -68,6 +68,28 @@ function paperOf(row: RowSpec, key: string): { value: number; approximate?: bool
   return row.paperOnly?.[key] ?? row.cells[key]?.paper;
 }
 
+/**
+ * Checkpoint-selection provenance of a table's runs: each run's selected epoch (0 = the
+ * untrained model, a candidate for every model) and a flag for runs whose selected weights
+ * forecast the validation split no better than the untrained model did.
+ */
+export function selectionNotes(table: TableSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): string[] {
+  const epochs: string[] = [];
+  const flagged: string[] = [];
+  for (const row of table.rows) {
+    const ids = [...new Set(Object.values(row.cells).flatMap((c) => (c ? cellRunIds(c.variant, inputs) : [])))];
+    const runs = ids.map((id) => records.get(id)).filter((r): r is RunRecord => r !== undefined && typeof r.metrics.bestEpoch === 'number');
+    if (runs.length === 0) continue;
+    epochs.push(`${row.label} ${runs.map((r) => r.metrics.bestEpoch).join(', ')}`);
+    const bad = runs.filter((r) => r.metrics.improvedOnInitial === 0).map((r) => r.spec.seed);
+    if (bad.length) flagged.push(`${row.label} (seed ${bad.join(', ')})`);
+  }
+  const notes: string[] = [];
+  if (epochs.length) notes.push(`Selected epoch per run (best validation forecast MSE; 0 = the untrained model, a candidate for every model): ${epochs.join('; ')}.`);
+  if (flagged.length) notes.push(`NOT IMPROVED: the selected checkpoint forecasts the validation split no better than the untrained model (persistence through the highway) for ${flagged.join('; ')}; those cells measure the initial forecaster, not training.`);
+  return notes;
+}
+
 /** Render one table (CSV + Markdown) from the records. */
 export function renderTable(table: TableSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): RenderedTable {
   const csvHeader = ['row', ...table.columns.flatMap((c) => [`${c.key}_mean`, `${c.key}_std`, `${c.key}_n`, `${c.key}_paper`])];
@@ -100,7 +122,7 @@ export function renderTable(table: TableSpec, inputs: PlanInputs, records: Reado
     csvRows.push(csv.map(csvField).join(','));
     md.push(`| ${mdRow.map(mdEscape).join(' | ')} |`);
   }
-  md.push('', 'Notes:', ...table.notes.map((n) => `- ${n}`));
+  md.push('', 'Notes:', ...table.notes.map((n) => `- ${n}`), ...selectionNotes(table, inputs, records).map((n) => `- ${n}`));
   if (table.columns.some((c) => c.paperColumn)) md.push(`- Paper values: ${PAPER_PROVENANCE}.`);
   if (missingRuns > 0) md.push(`- ${missingRuns} run(s) of this table are missing; run 'dive reproduce' again (finished runs are kept) or 'dive merge' the other shards.`);
   return { name: table.name, csv: `${csvRows.join('\n')}\n`, markdown: `${md.join('\n')}\n`, cells, missingRuns };

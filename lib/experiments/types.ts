@@ -200,6 +200,6 @@ export interface RunRecord {
   readonly modelConfig: object;
   /** Metric values; null where a metric does not apply (e.g. reconRrse of persistence). */
   readonly metrics: Readonly<Partial<Record<MetricKey, number | null>>> & Readonly<Record<string, number | null>>;
-  readonly history: { readonly epochs: readonly HistoryEpoch[]; readonly conflict: readonly ConflictSample[] };
+  readonly history: { readonly epochs: readonly HistoryEpoch[]; readonly conflict: readonly ConflictSample[]; readonly conflictNote?: string };
   readonly artifacts?: RunArtifacts;
 }

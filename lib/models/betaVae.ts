@@ -2,7 +2,8 @@
  * β-VAE (Higgins et al. 2017) and β-TCVAE (Chen et al. 2018) with the same trunk, decoder and
  * forecaster as DeepDIVE, and no labels (unsupervised latent z).
  *
- *   h = trunk(x);  z ~ q(z|x) = N(μ(h), σ²(h)) [B, Z];  x̂ = decoder(z);  ŷ = forecaster([z ‖ h], x)
+ *   h = trunk(x);  z ~ q(z|x) = N(μ(h), σ²(h)) [B, Z];  x̂ = decoder(z);
+ *   ŷ = forecaster(z, x) (forecasterInput 'code', default) or forecaster([z ‖ h], x) ('code+features')
  *   β-VAE:    loss = MSE(y, ŷ) + MSE(x, x̂) + s·β·KL(q(z|x) ‖ N(0, I))
  *   β-TCVAE:  loss = MSE(y, ŷ) + MSE(x, x̂) + s·(α·MI + β·TC + γ·dwKL)   (MWS estimate)
  * s = klScale (null → 2/(L·C), the unit-variance Gaussian bound in MSE units; see design.md).
@@ -10,7 +11,7 @@
  * forecaster widths, |z| = |a| + |b|, and the same training-time dropout (docs/design.md).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Dense, ParamStore, dropout, mixSeed, reparameterise } from './nn';
+import { Dense, NOISE_STREAM, ParamStore, dropout, mixSeed, reparameterise } from './nn';
 import { DEFAULT_TRUNK, Trunk, type TrunkConfig } from './trunk';
 import { Decoder, Forecaster } from './heads';
 import { autoBeta } from './deepdive';
@@ -30,6 +31,8 @@ export interface BetaVaeConfig {
   zDim: number | null;
   decoderHidden: number;
   forecasterHidden: number;
+  /** Forecaster MLP input besides the highway: the code z only, or [z ‖ trunk features] (as DeepDIVE's option). Default 'code'. */
+  forecasterInput: 'code' | 'code+features';
   /** Dropout on the trunk features and the forecaster's hidden layer in training passes (as DeepDIVE). Default 0.2. */
   dropout: number;
   /** Highway window, rows (0 = none). Default 24. */
@@ -53,6 +56,7 @@ export const DEFAULT_BETA_VAE: BetaVaeConfig = {
   zDim: null,
   decoderHidden: 128,
   forecasterHidden: 128,
+  forecasterInput: 'code',
   dropout: 0.2,
   highway: 24,
   beta: 4,
@@ -79,6 +83,9 @@ export class BetaVae implements Model {
     const c = config;
     this.zDim = c.zDim ?? 16 + dataInfo.labels.length;
     if (!(c.dropout >= 0 && c.dropout < 1)) throw new UserError(`config field model.dropout must be in [0, 1), got ${c.dropout}`);
+    if (c.forecasterInput !== 'code' && c.forecasterInput !== 'code+features') {
+      throw new UserError(`config field model.forecasterInput must be code or code+features, got '${String(c.forecasterInput)}'`);
+    }
     this.params = new ParamStore(c.seed);
     const p = this.params;
     this.trunk = new Trunk(p, 'trunk', c.trunk, dataInfo.inputLength, dataInfo.channels);
@@ -86,7 +93,7 @@ export class BetaVae implements Model {
     this.mu = new Dense(p, 'encoder', 'mu', H, this.zDim);
     this.logvar = new Dense(p, 'encoder', 'logvar', H, this.zDim);
     this.decoder = new Decoder(p, 'decoder', this.zDim, c.decoderHidden, dataInfo.inputLength, dataInfo.channels);
-    this.forecaster = new Forecaster(p, 'forecaster', this.zDim + H, c.forecasterHidden, dataInfo.inputLength, dataInfo.targetLength, dataInfo.channels, c.highway);
+    this.forecaster = new Forecaster(p, 'forecaster', this.zDim + (c.forecasterInput === 'code' ? 0 : H), c.forecasterHidden, dataInfo.inputLength, dataInfo.targetLength, dataInfo.channels, c.highway);
     const s = c.klScale ?? autoBeta(dataInfo);
     const weights: Partial<Record<TermName, number>> = c.totalCorrelation
       ? { forecast: 1, recon: 1, mi: s * c.alpha, tc: s * c.beta, dwkl: s * c.gamma }
@@ -101,14 +108,19 @@ export class BetaVae implements Model {
     return { h, mu: this.mu.apply(h), lv: tf.clipByValue(this.logvar.apply(h), this.config.logvarMin, this.config.logvarMax) };
   }
 
+  /** The forecaster MLP's input: z, or [z ‖ h] with the 'code+features' side channel. */
+  private forecasterFeatures(z: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
+    return this.config.forecasterInput === 'code' ? z : tf.concat([z, h], 1);
+  }
+
   losses(batch: TensorBatch, ctx: StepContext): LossTerms {
-    const { h, mu, lv } = this.encode(batch.x, mixSeed(ctx.noiseSeed, 4));
-    const z = reparameterise(mu, lv, mixSeed(ctx.noiseSeed, 2));
-    const drop = { rate: this.config.dropout, seed: mixSeed(ctx.noiseSeed, 5) };
+    const { h, mu, lv } = this.encode(batch.x, mixSeed(ctx.noiseSeed, NOISE_STREAM.conditionalTrunkDropout));
+    const z = reparameterise(mu, lv, mixSeed(ctx.noiseSeed, NOISE_STREAM.conditionalSample));
+    const drop = { rate: this.config.dropout, seed: mixSeed(ctx.noiseSeed, NOISE_STREAM.forecasterDropout) };
     const terms: LossTerms = {
       // E1: −E_q log p(x | z) and −E_q log p(y | z, x) as MSE.
       recon: reconstructionLoss(batch.x, this.decoder.apply(z)),
-      forecast: forecastLoss(batch.y, this.forecaster.apply(tf.concat([z, h], 1), batch.x, drop)),
+      forecast: forecastLoss(batch.y, this.forecaster.apply(this.forecasterFeatures(z, h), batch.x, drop)),
     };
     if (this.config.totalCorrelation) {
       // E1's prior KL decomposed as MI + TC + dimension-wise KL (β-TCVAE, MWS).
@@ -124,7 +136,7 @@ export class BetaVae implements Model {
   predict(x: tf.Tensor3D): Prediction {
     const { h, mu } = this.encode(x);
     return {
-      forecast: this.forecaster.apply(tf.concat([mu, h], 1), x),
+      forecast: this.forecaster.apply(this.forecasterFeatures(mu, h), x),
       reconstruction: this.decoder.apply(mu),
       latentA: mu,
     };

@@ -7,21 +7,25 @@
  *   r_i = softmax(RBF_i(b_i))                        [B, K_i] mixture memberships (E3)
  *   a ~ q(a|x) = N(μ_a(g), σ_a²(g))                  [B, A]   conditional code, prior N(0, I)
  *   F = CrossAttention(tokens(a), labelTokens(r, b)) [B, nA·d] fused code
- *   x̂ = decoder(F),  ŷ = forecaster([F ‖ g], x) + highway(x)
+ *   x̂ = decoder(F),  ŷ = forecaster(F, x) + highway(x)       (forecasterInput 'code', default)
+ *                    ŷ = forecaster([F ‖ g], x) + highway(x)  (forecasterInput 'code+features')
  *
- * loss = MSE(y, ŷ) + MSE(x, x̂) + β_a·KL(q(a|x) ‖ N(0, I)) + λ·Σ_i CE_i      (E1 with E2/E3)
+ * loss = MSE(y, ŷ) + MSE(x, x̂) + β_a·KL(q(a|x) ‖ N(0, I)) + λ·Σ_i CE_i + β_b·Σ_i KL(q(b_i|x) ‖ p_{y_i})
+ *                                                           (docs/paper.md E1 with E2/E3)
  *
  * Variants: `deepdive-a` (no b: conditional code only — the "original VAE" + forecaster),
  * `deepdive-b` (no a: marginal code only), `deepdive-concat` (fusion by concatenation).
- * Variable groups: trunk, bEncoder, rbf (phase M, trained on Σ CE), conditionalTrunk (when
- * 'separate'), aEncoder, fusion, decoder, forecaster (phase C). With 'separate' the conditional
+ * Variable groups: trunk, bEncoder, rbf (phase M, trained on Σ CE + β_b Σ KL_b), conditionalTrunk
+ * (when 'separate' and a conditional path exists), aEncoder, fusion, decoder, forecaster (phase C).
+ * With forecasterInput 'code' the forecaster sees x only through the latent code and the linear
+ * highway, so `deepdive-b` has no unsupervised path at all and the ablations isolate a and b. With 'separate' the conditional
  * code and the forecaster's summary of x read their own trunk, trained by phase C, while the
  * label trunk stays frozen there (the paper figure: a computed directly from x, b held fixed).
  * Without b (deepdive-a) there is one trunk, trained with everything else.
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../util/errors';
-import { Dense, ParamStore, dropout, mixSeed, reparameterise } from './nn';
+import { Dense, NOISE_STREAM, ParamStore, dropout, mixSeed, reparameterise } from './nn';
 import { RbfLayer } from './rbf';
 import { CrossAttention, LabelTokens } from './crossAttention';
 import { DEFAULT_TRUNK, Trunk, type TrunkConfig } from './trunk';
@@ -50,6 +54,13 @@ export interface DeepDiveConfig {
    */
   conditionalTrunk: 'shared' | 'separate';
   /**
+   * What the forecaster's MLP reads besides the highway: 'code' = the fused latent code only;
+   * 'code+features' = [fused code ‖ conditional trunk features g] (the earlier default: a side
+   * channel around the latent code, which makes the ablations share an unsupervised path).
+   * Default 'code', so that deepdive-a / deepdive-b isolate a and b (docs/design.md).
+   */
+  forecasterInput: 'code' | 'code+features';
+  /**
    * Dropout rate on the trunk features and the forecaster's hidden layer, training passes only
    * (`losses`; `predict` is deterministic). Default 0.2 (chosen on ETTh1 validation error,
    * docs/design.md).
@@ -77,10 +88,22 @@ export interface DeepDiveConfig {
    * `e3-one-cluster-fails-unequal-widths` check shows per-class widths can break that).
    */
   rbfSharedWidth: boolean;
+  /**
+   * Cyclic labels (hour, weekday, month): 'circle' = von Mises components with centres on a
+   * circle (b read as an angle), so the last class neighbours the first; 'line' = Gaussian
+   * components on a line like ordinal labels. Default 'circle' (docs/design.md, "Cyclic labels").
+   */
+  cyclicLabels: 'circle' | 'line';
   /** β_a, weight of KL_a; null = 2/(L·C), the weight that makes it the unit-variance bound. */
   betaA: number | null;
   /** λ, weight of Σ_i CE_i. Default 1. */
   lambda: number;
+  /**
+   * β_b, weight of Σ_i KL(q(b_i|x) ‖ p_{y_i}), the label-conditional prior term of E3's bound
+   * (trained in phase M with the CE). Keeps σ_b off the log-variance clip and μ_b near its class
+   * centre. Default 0.1 (chosen on validation error, docs/design.md).
+   */
+  betaB: number;
   /** log σ² of both codes is clipped to [logvarMin, logvarMax]. Default [−8, 4]. */
   logvarMin: number;
   logvarMax: number;
@@ -93,6 +116,7 @@ export const DEFAULT_DEEPDIVE: DeepDiveConfig = {
   useB: true,
   fusion: 'attention',
   conditionalTrunk: 'separate',
+  forecasterInput: 'code',
   dropout: 0.2,
   aDim: 16,
   aTokens: 4,
@@ -103,11 +127,19 @@ export const DEFAULT_DEEPDIVE: DeepDiveConfig = {
   highway: 24,
   rbfSpan: 3,
   rbfSharedWidth: false,
+  cyclicLabels: 'circle',
   betaA: null,
   lambda: 1,
+  betaB: 0.1,
   logvarMin: -8,
   logvarMax: 4,
 };
+
+/**
+ * Upper clip of log σ²_b for labels on a circle: σ ≤ 0.5 rad, where q(b|x)'s mass beyond ±π is
+ * < 10⁻⁹ and its Gaussian entropy is the wrapped one (RbfLayer.componentKl).
+ */
+export const CIRCLE_LOGVAR_MAX = 2 * Math.log(0.5);
 
 /** The unit-variance Gaussian bound in MSE units: KL weight 2/(L·C) (see docs/design.md). */
 export function autoBeta(info: DataInfo): number {
@@ -123,6 +155,8 @@ export class DeepDive implements Model {
   private readonly bMu?: Dense;
   private readonly bLogvar?: Dense;
   private readonly rbf: RbfLayer[] = [];
+  /** Upper clip of log σ²_b per label: logvarMax, or log 0.25 (σ ≤ 0.5 rad) for labels on a circle. */
+  private readonly bLogvarMax: number[] = [];
   private readonly aMu?: Dense;
   private readonly aLogvar?: Dense;
   private readonly aProj?: Dense;
@@ -136,12 +170,18 @@ export class DeepDive implements Model {
     const M = dataInfo.labels.length;
     if (c.useB && M === 0) throw new UserError(`model ${name} needs supervised labels but the data have none; use --model deepdive-a or data with labels`);
     if (!c.useA && !c.useB) throw new UserError(`model ${name}: config has neither useA nor useB; enable at least one code`);
-    if (c.fusion !== 'attention' && c.fusion !== 'concat') throw new UserError(`config field model.fusion must be attention or concat, got '${String(c.fusion)}'`);
+    const oneOf = (field: keyof DeepDiveConfig, allowed: readonly string[]): void => {
+      if (!allowed.includes(c[field] as string)) throw new UserError(`config field model.${field} must be ${allowed.join(' or ')}, got '${String(c[field])}'`);
+    };
+    oneOf('fusion', ['attention', 'concat']);
+    oneOf('conditionalTrunk', ['shared', 'separate']);
+    oneOf('forecasterInput', ['code', 'code+features']);
+    oneOf('cyclicLabels', ['circle', 'line']);
     for (const k of ['aDim', 'aTokens', 'tokenDim', 'heads', 'decoderHidden', 'forecasterHidden'] as const) {
       if (!Number.isInteger(c[k]) || c[k] < 1) throw new UserError(`config field model.${k} must be a whole number ≥ 1, got ${c[k]}`);
     }
-    if (c.conditionalTrunk !== 'shared' && c.conditionalTrunk !== 'separate') {
-      throw new UserError(`config field model.conditionalTrunk must be shared or separate, got '${String(c.conditionalTrunk)}'`);
+    for (const k of ['lambda', 'betaB'] as const) {
+      if (!(c[k] >= 0)) throw new UserError(`config field model.${k} must be a number ≥ 0, got ${c[k]}`);
     }
     if (!(c.dropout >= 0 && c.dropout < 1)) throw new UserError(`config field model.dropout must be in [0, 1), got ${c.dropout}`);
     if (c.tokenDim % c.heads !== 0) throw new UserError(`config field model.tokenDim (${c.tokenDim}) must be divisible by model.heads (${c.heads})`);
@@ -155,10 +195,16 @@ export class DeepDive implements Model {
       dataInfo.labels.forEach((l, i) => {
         const freq = dataInfo.classFrequencies[i] ?? new Array<number>(l.classes).fill(1);
         if (freq.length !== l.classes) throw new Error(`label ${l.name}: ${freq.length} class frequencies for ${l.classes} classes`);
-        this.rbf.push(new RbfLayer(p, 'rbf', `rbf${i}`, freq, c.rbfSpan, c.rbfSharedWidth));
+        const geometry = l.cyclic && c.cyclicLabels === 'circle' ? 'circle' : 'line';
+        this.rbf.push(new RbfLayer(p, 'rbf', `rbf${i}`, freq, { span: c.rbfSpan, sharedWidth: c.rbfSharedWidth, geometry }));
+        this.bLogvarMax.push(geometry === 'circle' ? Math.min(c.logvarMax, CIRCLE_LOGVAR_MAX) : c.logvarMax);
       });
     }
-    if (c.useB && c.conditionalTrunk === 'separate') this.cTrunk = new Trunk(p, 'conditionalTrunk', c.trunk, dataInfo.inputLength, dataInfo.channels);
+    // The conditional path exists when a does, or when the forecaster reads trunk features.
+    const conditionalPath = c.useA || c.forecasterInput === 'code+features';
+    if (c.useB && c.conditionalTrunk === 'separate' && conditionalPath) {
+      this.cTrunk = new Trunk(p, 'conditionalTrunk', c.trunk, dataInfo.inputLength, dataInfo.channels);
+    }
     if (c.useA) {
       this.aMu = new Dense(p, 'aEncoder', 'mu', H, c.aDim);
       this.aLogvar = new Dense(p, 'aEncoder', 'logvar', H, c.aDim);
@@ -168,33 +214,45 @@ export class DeepDive implements Model {
     if (c.useA && c.useB && c.fusion === 'attention') this.attention = new CrossAttention(p, 'fusion', c.tokenDim, c.heads);
     const fusedDim = (c.useA ? c.aTokens * c.tokenDim : 0) + (c.useB && (!c.useA || c.fusion === 'concat') ? M * c.tokenDim : 0);
     this.decoder = new Decoder(p, 'decoder', fusedDim, c.decoderHidden, dataInfo.inputLength, dataInfo.channels);
-    this.forecaster = new Forecaster(p, 'forecaster', fusedDim + H, c.forecasterHidden, dataInfo.inputLength, dataInfo.targetLength, dataInfo.channels, c.highway);
+    const forecasterIn = fusedDim + (c.forecasterInput === 'code+features' ? H : 0);
+    this.forecaster = new Forecaster(p, 'forecaster', forecasterIn, c.forecasterHidden, dataInfo.inputLength, dataInfo.targetLength, dataInfo.channels, c.highway);
 
     const weights: Partial<Record<TermName, number>> = { forecast: 1, recon: 1 };
     if (c.useA) weights.klA = c.betaA ?? autoBeta(dataInfo);
-    if (c.useB) weights.ce = c.lambda;
+    if (c.useB) {
+      weights.ce = c.lambda;
+      weights.klB = c.betaB;
+    }
     this.objective = {
       weights,
-      marginal: c.useB ? { groups: ['trunk', 'bEncoder', 'rbf'], terms: ['ce'] } : undefined,
+      marginal: c.useB ? { groups: ['trunk', 'bEncoder', 'rbf'], terms: ['ce', 'klB'] } : undefined,
       // Conflict diagnostics on the label trunk: CE reaches it directly, forecast and
       // reconstruction through b; KL_a reaches it only with a shared conditional trunk.
       shared: 'trunk',
     };
   }
 
-  /** μ_b, clipped log σ²_b [B, M]. */
+  /** μ_b, clipped log σ²_b [B, M] (labels on a circle clip σ_b at 0.5 rad). */
   private encodeB(h: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-    return [this.bMu!.apply(h), tf.clipByValue(this.bLogvar!.apply(h), this.config.logvarMin, this.config.logvarMax)];
+    const hi = tf.tensor1d(this.bLogvarMax);
+    const lv = tf.minimum(tf.maximum(this.bLogvar!.apply(h), this.config.logvarMin), hi) as tf.Tensor2D;
+    hi.dispose();
+    return [this.bMu!.apply(h), lv];
   }
   private encodeA(h: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
     return [this.aMu!.apply(h), tf.clipByValue(this.aLogvar!.apply(h), this.config.logvarMin, this.config.logvarMax)];
   }
 
+  /** The M columns of a [B, M] tensor as [B] vectors. */
+  private columns(t: tf.Tensor2D): tf.Tensor1D[] {
+    const M = this.rbf.length;
+    return (M === 1 ? [t] : tf.split(t, M, 1)).map((col) => tf.reshape(col, [-1]) as tf.Tensor1D);
+  }
+
   /** RBF logits per label for b [B, M]. */
   private rbfLogits(b: tf.Tensor2D): tf.Tensor2D[] {
-    const M = this.rbf.length;
-    const cols = M === 1 ? [b] : tf.split(b, M, 1);
-    return this.rbf.map((layer, i) => layer.logits(tf.reshape(cols[i], [-1]) as tf.Tensor1D));
+    const cols = this.columns(b);
+    return this.rbf.map((layer, i) => layer.logits(cols[i]));
   }
 
   /** Fused code from a (or undefined) and (b, logits) (or undefined). */
@@ -208,36 +266,47 @@ export class DeepDive implements Model {
     return parts.length === 1 ? parts[0] : tf.concat(parts, 1);
   }
 
+  /** The forecaster MLP's input: the fused code, or [code ‖ g] with the 'code+features' side channel. */
+  private forecasterFeatures(fused: tf.Tensor2D, g: tf.Tensor2D | undefined): tf.Tensor2D {
+    return this.config.forecasterInput === 'code' || !g ? fused : tf.concat([fused, g], 1);
+  }
+
   losses(batch: TensorBatch, ctx: StepContext, need?: readonly TermName[]): LossTerms {
     const c = this.config;
-    const wants = (t: TermName): boolean => (need ? need.includes(t) : true) && this.objective.weights[t] !== undefined;
+    const wants = (t: TermName): boolean => (need ? need.includes(t) : true) && (this.objective.weights[t] ?? 0) !== 0;
     const terms: LossTerms = {};
-    const drop = (t: tf.Tensor2D, k: number): tf.Tensor2D => dropout(t, c.dropout, mixSeed(ctx.noiseSeed, k));
-    const h = drop(this.trunk.apply(batch.x), 3);
+    const drop = (t: tf.Tensor2D, stream: number): tf.Tensor2D => dropout(t, c.dropout, mixSeed(ctx.noiseSeed, stream));
+    const h = drop(this.trunk.apply(batch.x), NOISE_STREAM.trunkDropout);
     let b: tf.Tensor2D | undefined;
     let logits: tf.Tensor2D[] = [];
     if (c.useB) {
       const [mu, lv] = this.encodeB(h);
-      b = reparameterise(mu, lv, mixSeed(ctx.noiseSeed, 1));
+      b = reparameterise(mu, lv, mixSeed(ctx.noiseSeed, NOISE_STREAM.marginalSample));
       logits = this.rbfLogits(b);
-      // E3: Σ_i CE_i = −Σ_i log r_{i,y_i}(b_i), replacing the marginal KL.
+      // docs/paper.md E3: Σ_i CE_i = −Σ_i log r_{i,y_i}(b_i), the classifier part of the marginal KL.
       if (wants('ce')) terms.ce = tf.addN(logits.map((l, i) => rbfCrossEntropy(l, batch.labels[i]))) as tf.Scalar;
+      // docs/paper.md E3: Σ_i KL(q(b_i|x) ‖ p_{y_i}), the label-conditional prior term of the bound.
+      if (wants('klB')) {
+        const mus = this.columns(mu);
+        const lvs = this.columns(lv);
+        terms.klB = tf.addN(this.rbf.map((layer, i) => tf.mean(layer.componentKl(mus[i], lvs[i], batch.labels[i])))) as tf.Scalar;
+      }
     }
     if (!wants('forecast') && !wants('recon') && !wants('klA')) return terms;
-    const g = this.cTrunk ? drop(this.cTrunk.apply(batch.x), 4) : h;
+    const g = this.cTrunk ? drop(this.cTrunk.apply(batch.x), NOISE_STREAM.conditionalTrunkDropout) : h;
     let a: tf.Tensor2D | undefined;
     if (c.useA) {
       const [mu, lv] = this.encodeA(g);
-      a = reparameterise(mu, lv, mixSeed(ctx.noiseSeed, 2));
-      // E1: KL(q(a|x) ‖ N(0, I)).
+      a = reparameterise(mu, lv, mixSeed(ctx.noiseSeed, NOISE_STREAM.conditionalSample));
+      // docs/paper.md E1: KL(q(a|x) ‖ N(0, I)).
       if (wants('klA')) terms.klA = klStandardNormal(mu, lv);
     }
     const fused = this.fuse(a, b, logits);
-    // E1: −E_q log p(x | a, b) as MSE.
+    // docs/paper.md E1: −E_q log p(x | a, b) as MSE.
     if (wants('recon')) terms.recon = reconstructionLoss(batch.x, this.decoder.apply(fused));
-    // E1: −E_q log p(y | a, b, x) as MSE.
+    // docs/paper.md E1: −E_q log p(y | a, b, x) as MSE.
     if (wants('forecast')) {
-      const forecast = this.forecaster.apply(tf.concat([fused, g], 1), batch.x, { rate: c.dropout, seed: mixSeed(ctx.noiseSeed, 5) });
+      const forecast = this.forecaster.apply(this.forecasterFeatures(fused, g), batch.x, { rate: c.dropout, seed: mixSeed(ctx.noiseSeed, NOISE_STREAM.forecasterDropout) });
       terms.forecast = forecastLoss(batch.y, forecast);
     }
     return terms;
@@ -256,7 +325,7 @@ export class DeepDive implements Model {
     const muA = c.useA ? this.encodeA(g)[0] : undefined;
     const fused = this.fuse(muA, muB, logits);
     return {
-      forecast: this.forecaster.apply(tf.concat([fused, g], 1), x),
+      forecast: this.forecaster.apply(this.forecasterFeatures(fused, g), x),
       reconstruction: this.decoder.apply(fused),
       latentA: muA,
       latentB: muB,

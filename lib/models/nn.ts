@@ -197,3 +197,22 @@ export function mixSeed(...parts: number[]): number {
   }
   return makeRng(h >>> 0).nextSeed() >>> 0;
 }
+
+/**
+ * The named noise streams of one training step: each stochastic part of a forward pass draws
+ * its seed as mixSeed(stepSeed, NOISE_STREAM.part), so the same part gets the same stream in
+ * every model (β-VAE's trunk plays the role of DeepDIVE's conditional trunk and shares its
+ * stream). Changing a number changes every seeded result.
+ */
+export const NOISE_STREAM = {
+  /** Reparameterisation noise of the marginal code b. */
+  marginalSample: 1,
+  /** Reparameterisation noise of the conditional code a (β-VAE: z). */
+  conditionalSample: 2,
+  /** Dropout on the label trunk's features. */
+  trunkDropout: 3,
+  /** Dropout on the conditional trunk's features (β-VAE: its only trunk). */
+  conditionalTrunkDropout: 4,
+  /** Dropout on the forecaster's hidden layer. */
+  forecasterDropout: 5,
+} as const;

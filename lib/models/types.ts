@@ -20,7 +20,7 @@ export interface DataInfo {
   /** C: channels. */
   readonly channels: number;
   /** Supervised labels (one marginal dim each), with class counts K_i. */
-  readonly labels: readonly { readonly name: string; readonly classes: number }[];
+  readonly labels: readonly { readonly name: string; readonly classes: number; readonly cyclic?: boolean }[];
   /** π_k per label (training-window class frequencies, each sums to 1). */
   readonly classFrequencies: readonly (readonly number[])[];
   /** Number of training windows (the N of β-TCVAE's minibatch-weighted sampling). */
@@ -42,7 +42,7 @@ export interface TensorBatch {
 }
 
 /** Names of the scalar loss terms models report. */
-export const TERM_NAMES = ['forecast', 'recon', 'klA', 'ce', 'kl', 'mi', 'tc', 'dwkl'] as const;
+export const TERM_NAMES = ['forecast', 'recon', 'klA', 'ce', 'klB', 'kl', 'mi', 'tc', 'dwkl'] as const;
 export type TermName = (typeof TERM_NAMES)[number];
 
 /** Named scalar loss terms, each already a batch mean (unweighted). */

@@ -23,7 +23,7 @@ export function dataInfoOf(data: PreparedData): DataInfo {
     targetLength: s.targetLength,
     horizon: s.horizon,
     channels: data.train.channels,
-    labels: data.train.labels.map((l) => ({ name: l.name, classes: l.classes.length })),
+    labels: data.train.labels.map((l) => ({ name: l.name, classes: l.classes.length, ...(l.cyclic ? { cyclic: true } : {}) })),
     classFrequencies: data.classFrequencies.map((f) => Array.from(f)),
     trainCount: data.train.count,
     sampleRateHz: data.dataset.sampleRateHz,

@@ -19,18 +19,27 @@ export interface ConflictRecord {
   readonly cosines: Record<string, number | null>;
 }
 
-/** Flattened gradient of one unweighted term w.r.t. `vars`, or undefined if it does not reach them. */
+/** tfjs's message when a loss does not depend on any of the given variables. */
+const NO_CONNECTION = /Cannot find a connection between any variable and the result of the loss function/;
+/** The model does not compute the requested term (e.g. its weight is 0). */
+class TermAbsent extends Error {}
+
+/**
+ * Flattened gradient of one unweighted term w.r.t. `vars`, or undefined if the model does not
+ * compute the term or the term does not reach them. Any other error propagates.
+ */
 function flatGrad(model: Model, batch: TensorBatch, ctx: StepContext, term: TermName, vars: tf.Variable[]): tf.Tensor1D | undefined {
   return tf.tidy(() => {
     let grads: tf.NamedTensorMap;
     try {
       grads = tf.variableGrads(() => {
         const t = model.losses(batch, ctx, [term])[term];
-        if (!t) throw new Error(`no term ${term}`);
+        if (!t) throw new TermAbsent();
         return t;
       }, vars).grads;
-    } catch {
-      return undefined;
+    } catch (err) {
+      if (err instanceof TermAbsent || (err instanceof Error && NO_CONNECTION.test(err.message))) return undefined;
+      throw err;
     }
     return tf.concat(vars.map((v) => (grads[v.name] ? tf.reshape(grads[v.name], [-1]) : tf.zeros([v.size])))) as tf.Tensor1D;
   });

@@ -10,6 +10,9 @@
  *
  * Interleave mode: `warmupEpochs` epochs of M only, then either M then C on every batch
  * (`alternation: 'batch'`) or whole epochs alternating C, M, C, … (`alternation: 'epoch'`).
+ *
+ * A phase whose terms all have weight 0 (e.g. λ = β_b = 0) has nothing to optimise and is left
+ * out: its groups keep their initial values, the other phase runs alone (warm-up included).
  */
 import type { Model, TermName } from '../models/types';
 
@@ -34,9 +37,13 @@ export interface Phase {
 }
 
 export interface Phases {
+  /** Phase M, absent when the model has no marginal part or its terms all have weight 0. */
   readonly M?: Phase;
+  /** Phase C, absent likewise. */
   readonly C?: Phase;
   readonly joint: Phase;
+  /** The model declares a marginal part, so interleave mode alternates M and C. */
+  readonly interleaved?: boolean;
 }
 
 /** The phases of a model (M and C only when the model declares a marginal part). */
@@ -46,17 +53,18 @@ export function modelPhases(model: Model): Phases {
   const joint: Phase = { name: 'joint', groups, terms };
   const m = model.objective.marginal;
   if (!m) return { joint };
-  return {
-    M: { name: 'M', groups: groups.filter((g) => m.groups.includes(g)), terms: terms.filter((t) => m.terms.includes(t)) },
-    C: { name: 'C', groups: groups.filter((g) => !m.groups.includes(g)), terms: terms.filter((t) => !m.terms.includes(t)) },
-    joint,
-  };
+  const M: Phase = { name: 'M', groups: groups.filter((g) => m.groups.includes(g)), terms: terms.filter((t) => m.terms.includes(t)) };
+  const C: Phase = { name: 'C', groups: groups.filter((g) => !m.groups.includes(g)), terms: terms.filter((t) => !m.terms.includes(t)) };
+  return { M: M.terms.length > 0 ? M : undefined, C: C.terms.length > 0 ? C : undefined, joint, interleaved: true };
 }
 
-/** Phases to run, in order, on each batch of epoch `epoch` (0-based). */
+/** Phases to run, in order, on each batch of epoch `epoch` (0-based); [] when nothing has a weight. */
 export function phasesForEpoch(epoch: number, schedule: ScheduleConfig, phases: Phases): Phase[] {
-  if (schedule.mode === 'joint' || !phases.M || !phases.C) return [phases.joint];
-  if (epoch < schedule.warmupEpochs) return [phases.M];
-  if (schedule.alternation === 'batch') return [phases.M, phases.C];
-  return (epoch - schedule.warmupEpochs) % 2 === 0 ? [phases.C] : [phases.M];
+  const usable = (p: Phase | undefined): p is Phase => p !== undefined && p.terms.length > 0;
+  if (schedule.mode === 'joint' || !phases.interleaved) return usable(phases.joint) ? [phases.joint] : [];
+  const { M, C } = phases;
+  if (!usable(M) || !usable(C)) return [M, C].filter(usable); // one phase has nothing to optimise
+  if (epoch < schedule.warmupEpochs) return [M];
+  if (schedule.alternation === 'batch') return [M, C];
+  return (epoch - schedule.warmupEpochs) % 2 === 0 ? [C] : [M];
 }

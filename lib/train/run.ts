@@ -68,12 +68,16 @@ export interface RunReport {
   readonly backend: string;
   readonly parameters: number;
   readonly epochs: number;
+  /** Epoch of the selected weights (0 = the untrained model). */
   readonly bestEpoch: number;
+  /** Validation forecast MSE of the untrained model, and whether the selected weights beat it. */
+  readonly initialValForecastMse: number | null;
+  readonly improvedOnInitial: boolean;
   readonly stoppedEarly: boolean;
   readonly seconds: number;
   readonly window: { inputLength: number; horizon: number; targetLength: number };
   readonly test: TestMetrics;
-  readonly history: { valForecastMse: number[]; meanConflictCosine: Record<string, number> };
+  readonly history: { valForecastMse: number[]; meanConflictCosine: Record<string, number>; conflictNote?: string };
   readonly checkpoint: string | null;
 }
 
@@ -107,6 +111,7 @@ function summarise(h: TrainingHistory): RunReport['history'] {
   return {
     valForecastMse: h.epochs.map((e) => e.valForecastMse),
     meanConflictCosine: Object.fromEntries(Object.entries(sums).map(([k, [s, n]]) => [k, s / n])),
+    ...(h.conflictNote ? { conflictNote: h.conflictNote } : {}),
   };
 }
 
@@ -142,6 +147,8 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
       parameters: model.params.size(),
       epochs: result.epochsRun,
       bestEpoch: result.bestEpoch,
+      initialValForecastMse: result.initialValForecastMse,
+      improvedOnInitial: result.improvedOnInitial,
       stoppedEarly: result.stoppedEarly,
       seconds: result.seconds,
       window: { inputLength: s.inputLength, horizon: s.horizon, targetLength: s.targetLength },
@@ -179,6 +186,8 @@ export function evaluateCheckpoint(dir: string, backend: string): RunReport {
       parameters: model.params.size(),
       epochs: st.epoch,
       bestEpoch: st.bestEpoch,
+      initialValForecastMse: h.initialValForecastMse ?? null,
+      improvedOnInitial: h.initialValForecastMse !== undefined && st.bestValue !== null && st.bestValue < h.initialValForecastMse,
       stoppedEarly: st.stoppedEarly,
       seconds: h.epochs.reduce((a, e) => a + e.seconds, 0),
       window: { inputLength: s.inputLength, horizon: s.horizon, targetLength: s.targetLength },

@@ -100,15 +100,29 @@ export interface EpochRecord {
 export interface TrainingHistory {
   readonly epochs: EpochRecord[];
   readonly conflicts: ConflictRecord[];
+  /** Validation forecast MSE of the untrained model (epoch 0, a selection candidate for every model). */
+  initialValForecastMse?: number;
+  /** Why no conflicts were measured, when none could be (interleave mode: disjoint groups). */
+  conflictNote?: string;
 }
 
 export interface TrainResult {
   readonly history: TrainingHistory;
   /** Epochs completed in total (including resumed ones). */
   readonly epochsRun: number;
-  /** 1-based epoch of the best validation score (0 for untrained models). */
+  /**
+   * Epoch of the selected (best-validation) weights: 0 = the untrained model, which is a
+   * candidate for every model (fair selection: docs/design.md, "Checkpoint selection").
+   */
   readonly bestEpoch: number;
   readonly bestValForecastMse: number | null;
+  /** Validation forecast MSE before any training (null for models without parameters). */
+  readonly initialValForecastMse: number | null;
+  /**
+   * The selected weights forecast the validation split better than the untrained model. false
+   * flags a run in which training never helped (tables mark it).
+   */
+  readonly improvedOnInitial: boolean;
   readonly stoppedEarly: boolean;
   readonly steps: number;
   readonly seconds: number;
@@ -192,11 +206,23 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
   const started = Date.now();
   const history: TrainingHistory = { epochs: [], conflicts: [] };
   if (model.params.size() === 0 || config.epochs === 0) {
-    return { history, epochsRun: 0, bestEpoch: 0, bestValForecastMse: null, stoppedEarly: false, steps: 0, seconds: (Date.now() - started) / 1000 };
+    return {
+      history, epochsRun: 0, bestEpoch: 0, bestValForecastMse: null, initialValForecastMse: null, improvedOnInitial: false,
+      stoppedEarly: false, steps: 0, seconds: (Date.now() - started) / 1000,
+    };
   }
   if (data.train.count === 0) throw new UserError('the train split has no windows; use more data or a shorter --horizon / input length');
   if (data.val.count === 0) throw new UserError('the validation split has no windows (needed for early stopping); use more data or a shorter --horizon');
   const phases = modelPhases(model);
+  if (phasesForEpoch(config.schedule.warmupEpochs, config.schedule, phases).length === 0) {
+    throw new UserError(`model ${model.name}: every loss term has weight 0, so there is nothing to train; give a term a non-zero weight (--config {"model": {…}})`);
+  }
+  // The terms' gradients on the shared group are all applied together only when one phase
+  // trains everything; interleaving updates disjoint groups, so there is nothing to compare.
+  const comparesConflicts = config.schedule.mode === 'joint' || !phases.interleaved;
+  if (!comparesConflicts) {
+    history.conflictNote = 'interleave mode: phases M and C update disjoint variable groups, so no shared parameter receives both gradients (measure conflicts in joint mode)';
+  }
   const adam = new Adam({ ...DEFAULT_ADAM, lr: config.lr, weightDecay: config.weightDecay });
   const shapes = shapesOf(model);
   let epoch0 = 0;
@@ -204,6 +230,7 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
   let best: Weights = snapshotWeights(model);
   let bestValue: number | null = null;
   let bestEpoch = 0;
+  let initialValue: number | undefined;
   let badEpochs = 0;
   let finished = false;
   let stoppedEarly = false;
@@ -226,7 +253,18 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
     const h = ck.state.history as TrainingHistory;
     history.epochs.push(...h.epochs);
     history.conflicts.push(...h.conflicts);
+    initialValue = h.initialValForecastMse;
   }
+  if (initialValue === undefined) {
+    // Epoch 0: the untrained model is a selection candidate for every model alike.
+    initialValue = forecastMse(model, data.val, config.evalBatchSize, config.maxValWindows);
+    if (!Number.isFinite(initialValue)) throw new TrainingDiverged(`the untrained model's validation forecast MSE is ${initialValue}; check the data for NaN`);
+    if (epoch0 === 0) {
+      bestValue = initialValue;
+      bestEpoch = 0;
+    }
+  }
+  history.initialValForecastMse = initialValue;
   const batchSize = Math.max(1, Math.min(config.batchSize, data.train.count));
   const full = Math.ceil(data.train.count / batchSize);
   const perEpoch = config.maxBatchesPerEpoch > 0 ? Math.min(full, config.maxBatchesPerEpoch) : full;
@@ -243,6 +281,7 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
     );
   };
   const termsToCompare = phases.joint.terms;
+  const initialForImprovement = initialValue;
   try {
     for (let epoch = epoch0; epoch < config.epochs && !finished; epoch++) {
       const t0 = Date.now();
@@ -268,7 +307,7 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
               counts[key] = (counts[key] ?? 0) + 1;
             }
           });
-          if (config.conflictEvery > 0 && bi % config.conflictEvery === 0) {
+          if (comparesConflicts && config.conflictEvery > 0 && bi % config.conflictEvery === 0) {
             const rec = measureConflict(model, tb, { noiseSeed: mixSeed(config.seed, step, 7) }, termsToCompare, { step, epoch: epoch + 1, mode: config.schedule.mode });
             if (rec) history.conflicts.push(rec);
           }
@@ -317,6 +356,8 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
     epochsRun: history.epochs.length,
     bestEpoch,
     bestValForecastMse: bestValue,
+    initialValForecastMse: initialForImprovement,
+    improvedOnInitial: bestValue !== null && bestValue < initialForImprovement,
     stoppedEarly,
     steps: step,
     seconds: (Date.now() - started) / 1000,

@@ -32,16 +32,16 @@ describe('DeepDIVE', () => {
     });
     // default: a separate conditional trunk (docs/design.md, "Measured choices")
     expect(m.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster']);
-    expect(m.objective.marginal).toEqual({ groups: ['trunk', 'bEncoder', 'rbf'], terms: ['ce'] });
+    expect(m.objective.marginal).toEqual({ groups: ['trunk', 'bEncoder', 'rbf'], terms: ['ce', 'klB'] });
     expect(m.objective.weights.klA).toBeCloseTo(2 / (12 * 2), 10);
     m.dispose();
   });
 
-  it('reports the four terms, and computes only the needed ones', () => {
+  it('reports the five terms, and computes only the needed ones', () => {
     const m = createModel('deepdive', cfg, TINY_INFO);
     tf.tidy(() => {
       const all = m.losses(batch, { noiseSeed: 3 });
-      expect(Object.keys(all).sort()).toEqual(['ce', 'forecast', 'klA', 'recon']);
+      expect(Object.keys(all).sort()).toEqual(['ce', 'forecast', 'klA', 'klB', 'recon']);
       for (const t of Object.values(all)) expect(Number.isFinite(t!.dataSync()[0])).toBe(true);
       expect(Object.keys(m.losses(batch, { noiseSeed: 3 }, ['ce']))).toEqual(['ce']);
       // same noise seed → same values; another seed → different sampled terms
@@ -77,13 +77,53 @@ describe('DeepDIVE', () => {
       expect(Object.keys(a.losses(batch, { noiseSeed: 1 })).sort()).toEqual(['forecast', 'klA', 'recon']);
       expect(a.predict(batch.x).latentB).toBeUndefined();
       expect(a.objective.marginal).toBeUndefined();
-      expect(Object.keys(b.losses(batch, { noiseSeed: 1 })).sort()).toEqual(['ce', 'forecast', 'recon']);
+      expect(Object.keys(b.losses(batch, { noiseSeed: 1 })).sort()).toEqual(['ce', 'forecast', 'klB', 'recon']);
       expect(b.predict(batch.x).latentA).toBeUndefined();
       expect(cc.predict(batch.x).forecast.shape).toEqual([6, 3, 2]);
     });
     expect(a.params.groups()).not.toContain('rbf');
     expect(cc.params.all().some((p) => p.name.includes('attn'))).toBe(false);
     [a, b, cc].forEach((m) => m.dispose());
+  });
+
+  it('deepdive-b forecasts without any unsupervised path: no conditional trunk, forecaster reads the code', () => {
+    const b = createModel('deepdive-b', cfg, TINY_INFO);
+    expect(b.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'fusion', 'decoder', 'forecaster']);
+    // Every variable the forecast depends on is in phase M (label-supervised) or is a head
+    // reading the code: the forecast gradient reaches nothing unsupervised upstream of b.
+    const vars = b.params.all();
+    const g = tf.variableGrads(() => b.losses(batch, { noiseSeed: 1 }, ['forecast']).forecast!, vars.map((p) => p.variable));
+    const reached = new Set(vars.filter((p) => g.grads[p.variable.name] !== undefined).map((p) => p.group));
+    tf.dispose([g.value, ...Object.values(g.grads)]);
+    expect([...reached].sort()).toEqual(['bEncoder', 'forecaster', 'fusion', 'rbf', 'trunk']);
+    // The forecaster's MLP reads the M label tokens (2 labels × tokenDim 8) only.
+    expect(b.params.all().find((p) => p.name === 'forecaster/fc/h/w')!.variable.shape).toEqual([2 * 8, SMALL.forecasterHidden]);
+    // The side channel is an option: it brings the unsupervised conditional trunk back.
+    const side = createModel('deepdive-b', { ...cfg, forecasterInput: 'code+features' }, TINY_INFO);
+    expect(side.params.groups()).toContain('conditionalTrunk');
+    expect(() => createModel('deepdive', { ...cfg, forecasterInput: 'raw' }, TINY_INFO)).toThrow(/model.forecasterInput must be code or code\+features/);
+    [b, side].forEach((m) => m.dispose());
+  });
+
+  it('β_b adds Σ KL(q(b|x) ‖ p_y) to phase M; cyclic labels get components on a circle', () => {
+    const info = { ...TINY_INFO, labels: [{ name: 'hour', classes: 3, cyclic: true }, TINY_INFO.labels[1]] };
+    const m = createModel('deepdive', cfg, info) as DeepDive;
+    const line = createModel('deepdive', { ...cfg, cyclicLabels: 'line' }, info) as DeepDive;
+    const centres = (x: DeepDive): number[] => Array.from(x.params.all().find((p) => p.name === 'rbf/rbf0/centres')!.variable.dataSync());
+    centres(m).forEach((c, k) => expect(c).toBeCloseTo((2 * Math.PI * k) / 3, 5));
+    expect(centres(line)).toEqual([-3, 0, 3]);
+    tf.tidy(() => {
+      const klB = m.losses(batch, { noiseSeed: 2 }, ['klB']).klB!.dataSync()[0];
+      expect(Number.isFinite(klB)).toBe(true);
+      // On the circle σ_b is clipped at 0.5 rad (the Gaussian entropy stands in for the wrapped one).
+      const lv = (m as unknown as { encodeB(h: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] }).encodeB(tf.fill([4, SMALL.trunk.hidden], 50) as tf.Tensor2D)[1].arraySync();
+      for (const row of lv) expect(row[0]).toBeLessThanOrEqual(2 * Math.log(0.5) + 1e-6);
+    });
+    const off = createModel('deepdive', { ...cfg, betaB: 0 }, info);
+    tf.tidy(() => {
+      expect(off.losses(batch, { noiseSeed: 2 }).klB).toBeUndefined();
+    });
+    [m, line, off].forEach((x) => x.dispose());
   });
 
   it('needs labels for the marginal code (one-line UserError)', () => {
@@ -112,32 +152,12 @@ describe('DeepDIVE', () => {
 });
 
 describe('RBF layer', () => {
-  it('logits are −(b−c)²/(2σ²) + log π with evenly spaced initial centres', () => {
-    const store = new ParamStore(0);
-    const rbf = new RbfLayer(store, 'rbf', 'r', [2, 1, 1], 2);
-    expect(Array.from(rbf.centres.dataSync())).toEqual([-2, 0, 2]);
-    tf.tidy(() => {
-      const b = tf.tensor1d([0.5, -1]);
-      const got = rbf.logits(b).arraySync();
-      const sigma = 2; // spacing
-      const pi = [0.5, 0.25, 0.25];
-      [0.5, -1].forEach((bv, i) =>
-        [-2, 0, 2].forEach((c, k) => expect(got[i][k]).toBeCloseTo(-((bv - c) ** 2) / (2 * sigma * sigma) + Math.log(pi[k]), 5)),
-      );
-      const r = rbf.memberships(b).arraySync();
-      const z = got[0].map(Math.exp);
-      expect(r[0][1]).toBeCloseTo(z[1] / z.reduce((s, v) => s + v, 0), 5);
-    });
-    rbf.dispose();
-    store.dispose();
-  });
-
   it('a shared width gives every class one decision interval; per-class widths can split one', () => {
     // Random centres, priors and (per-class) log-widths; argmax class along a dense grid of b.
     const runsPerClass = (shared: boolean, seed: number): number => {
       const store = new ParamStore(seed);
       const K = 4;
-      const rbf = new RbfLayer(store, 'rbf', 'r', [1, 2, 3, 4], 3, shared);
+      const rbf = new RbfLayer(store, 'rbf', 'r', [1, 2, 3, 4], { span: 3, sharedWidth: shared });
       expect(rbf.logWidths.shape).toEqual([shared ? 1 : K]);
       let u = seed * 7919 + 1;
       const rand = (): number => ((u = (u * 16807) % 2147483647) / 2147483647);

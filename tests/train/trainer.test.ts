@@ -12,11 +12,13 @@ import { Adam } from '../../lib/train/adam';
 import { dataInfoOf, disposeBatch, range, toTensors } from '../../lib/train/batches';
 import { loadModel } from '../../lib/train/checkpoint';
 import { modelPhases, phasesForEpoch, DEFAULT_SCHEDULE } from '../../lib/train/interleave';
-import { DEFAULT_TRAIN, train, trainStep, TrainingDiverged, type TrainConfig } from '../../lib/train/trainer';
+import { DEFAULT_TRAIN, forecastMse, train, trainStep, TrainingDiverged, type TrainConfig } from '../../lib/train/trainer';
+import { measureConflict } from '../../lib/train/gradConflict';
 
 let data: PreparedData;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-train-'));
 const TINY = { trunk: { kind: 'mlp', hidden: 24, layers: 1 }, decoderHidden: 24, forecasterHidden: 24, highway: 8, tokenDim: 8, heads: 2, aTokens: 2, aDim: 4 };
+const TINY_VAE = { trunk: TINY.trunk, decoderHidden: 24, forecasterHidden: 24, highway: 8, zDim: 4 };
 const CFG: TrainConfig = { ...DEFAULT_TRAIN, epochs: 3, batchSize: 16, maxBatchesPerEpoch: 3, conflictEvery: 2, patience: 10 };
 
 beforeAll(async () => {
@@ -81,7 +83,7 @@ describe('interleaving schedule', () => {
 });
 
 describe('trainer', () => {
-  it('lowers the validation forecast error, records conflicts, leaks no tensors across epochs', async () => {
+  it('lowers the validation forecast error, leaks no tensors across epochs; interleaving records no conflicts', async () => {
     const m = make('deepdive');
     const counts: number[] = [];
     const before = tf.memory().numTensors;
@@ -92,13 +94,59 @@ describe('trainer', () => {
     const v = res.history.epochs.map((e) => e.valForecastMse);
     expect(res.bestValForecastMse!).toBeLessThan(v[0]);
     expect(res.history.epochs[0].phases).toEqual(['M']);
-    expect(Object.keys(res.history.epochs[1].train).sort()).toEqual(['C.forecast', 'C.klA', 'C.recon', 'M.ce']);
-    // conflicts every 2 batches on 4 batches/epoch → 2 per epoch
-    expect(res.history.conflicts).toHaveLength(10);
-    const c = res.history.conflicts[0];
-    expect(Object.keys(c.cosines)).toContain('forecast|ce');
-    for (const x of Object.values(c.cosines)) expect(x === null || (x >= -1 - 1e-6 && x <= 1 + 1e-6)).toBe(true);
+    expect(Object.keys(res.history.epochs[1].train).sort()).toEqual(['C.forecast', 'C.klA', 'C.recon', 'M.ce', 'M.klB']);
+    // Phases M and C update disjoint groups: no parameter gets both gradients, nothing to compare.
+    expect(res.history.conflicts).toHaveLength(0);
+    expect(res.history.conflictNote).toMatch(/disjoint variable groups/);
     m.dispose();
+  });
+
+  it('the untrained model is a selection candidate for every model; the warm-up epoch cannot beat it', async () => {
+    const m = make('deepdive');
+    const untrained = forecastMse(m, data.val, CFG.evalBatchSize);
+    const res = await train(m, data, { ...CFG, epochs: 3 });
+    expect(res.initialValForecastMse).toBe(untrained);
+    expect(res.history.initialValForecastMse).toBe(untrained);
+    // Phase M alone leaves the forecaster at its initial output (persistence through the highway).
+    expect(res.history.epochs[0].valForecastMse).toBe(untrained);
+    expect(res.history.epochs[0].improved).toBe(false);
+    expect(res.improvedOnInitial).toBe(res.bestValForecastMse! < untrained);
+    m.dispose();
+    // A learning rate too small to move anything: the untrained state stays selected (epoch 0), flagged.
+    const frozen = make('deepdive-a');
+    const r0 = await train(frozen, data, { ...CFG, epochs: 2, lr: 1e-30 });
+    expect(r0.bestEpoch).toBe(0);
+    expect(r0.improvedOnInitial).toBe(false);
+    frozen.dispose();
+  });
+
+  it('a phase whose terms all have weight 0 is left out; all-zero weights are a clear error', async () => {
+    const m = createModel('deepdive', { ...TINY, lambda: 0, betaB: 0 }, dataInfoOf(data));
+    const ph = modelPhases(m);
+    expect(ph.M).toBeUndefined();
+    const marginal = values(m, ['trunk', 'bEncoder', 'rbf']);
+    const res = await train(m, data, { ...CFG, epochs: 2 });
+    expect(res.history.epochs.map((e) => e.phases)).toEqual([['C'], ['C']]);
+    expect(values(m, ['trunk', 'bEncoder', 'rbf'])).toEqual(marginal);
+    m.dispose();
+    const none = createModel('beta-vae', { ...TINY_VAE, beta: 0 }, dataInfoOf(data));
+    const zero = Object.assign(Object.create(Object.getPrototypeOf(none) as object) as Model, none, { objective: { ...none.objective, weights: {} } });
+    await expect(train(zero, data, CFG)).rejects.toThrow(/every loss term has weight 0, so there is nothing to train/);
+    none.dispose();
+  });
+
+  it('under interleaving with β_b = 0, λ is a constant loss scale that Adam ignores (clipping off)', async () => {
+    const run = async (lambda: number): Promise<Float32Array[]> => {
+      const m = createModel('deepdive', { ...TINY, lambda, betaB: 0 }, dataInfoOf(data));
+      await train(m, data, { ...CFG, epochs: 2, clipNorm: 0 });
+      const v = values(m, ['trunk', 'bEncoder', 'rbf']);
+      m.dispose();
+      return v;
+    };
+    const a = await run(0.5);
+    const b = await run(2);
+    const diff = Math.max(...a.map((x, i) => Math.max(...Array.from(x, (v, j) => Math.abs(v - b[i][j])))));
+    expect(diff).toBeLessThan(1e-4);
   });
 
   it('joint mode trains all groups on all terms and lowers the validation error', async () => {
@@ -107,6 +155,11 @@ describe('trainer', () => {
     expect(res.history.epochs.every((e) => e.phases.join() === 'joint')).toBe(true);
     expect(res.history.epochs[2].valForecastMse).toBeLessThan(res.history.epochs[0].valForecastMse);
     expect(res.history.conflicts[0].mode).toBe('joint');
+    // conflicts every 2 batches on 3 batches/epoch → 2 per epoch
+    expect(res.history.conflicts).toHaveLength(6);
+    const c = res.history.conflicts[0];
+    expect(Object.keys(c.cosines)).toContain('forecast|ce');
+    for (const x of Object.values(c.cosines)) expect(x === null || (x >= -1 - 1e-6 && x <= 1 + 1e-6)).toBe(true);
     m.dispose();
   });
 
@@ -164,6 +217,26 @@ describe('trainer', () => {
     expect(msg).toMatch(/last good checkpoint in .* is kept/);
     expect(msg).not.toMatch(/\n/);
     expect(files.map((f) => fs.readFileSync(path.join(dir, f)))).toEqual(saved);
+    m.dispose();
+  });
+
+  it('the conflict probe skips terms that do not reach the trunk but lets real errors through', () => {
+    const m = make('deepdive');
+    const b = toTensors(data.train.batch(range(0, 8)), data.train);
+    const before = tf.memory().numTensors;
+    const rec = measureConflict(m, b, { noiseSeed: 1 }, ['forecast', 'ce', 'klA'], { step: 0, epoch: 1, mode: 'joint' })!;
+    // With a separate conditional trunk, KL_a does not reach the label trunk.
+    expect(rec.norms.klA).toBe(0);
+    expect(rec.cosines['ce|klA']).toBeNull();
+    expect(rec.norms.ce).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
+    const broken = Object.assign(Object.create(Object.getPrototypeOf(m) as object) as Model, m, {
+      losses: () => {
+        throw new Error('shape mismatch in the decoder');
+      },
+    });
+    expect(() => measureConflict(broken, b, { noiseSeed: 1 }, ['forecast', 'ce'], { step: 0, epoch: 1, mode: 'joint' })).toThrow(/shape mismatch/);
+    disposeBatch(b);
     m.dispose();
   });
 
