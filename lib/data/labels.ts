@@ -2,8 +2,10 @@
  * Per-window class labels — the supervision of the marginal latents b_i — and ground-truth
  * factors where known.
  *
- * - Calendar-indexed data (ETT, LSTNet electricity): hour (24), weekday (7, Sun…Sat) and month
- *   (12) of the TARGET time, i.e. the timestamp of the window's last target row, in UTC.
+ * - Calendar-indexed data (ETT, the LSTNet suite): hour (24), weekday (7, Sun…Sat) and month
+ *   (12) of the TARGET time, i.e. the timestamp of the window's last target row, in UTC. Data
+ *   sampled once a day or less often (LSTNet exchange rate) get weekday and month only: every
+ *   row has the same hour there, so an hour label would be constant.
  * - gaitndd: `group` (control/als/hunt/park, subject-level) and one binned measure:
  *   `strideBin` (default): the mean stride time (mean of left and right stride, from NAME.ts) of
  *     the strides that end inside the window's time span [start, start + L + h) rows; a window
@@ -265,13 +267,21 @@ function calendarLabels(d: TimeSeriesDataset, pos: Positions, spec: WindowSpec):
   };
 }
 
+/** Data sampled once a day or less often (LSTNet exchange rate): drop the hour label, constant there (module doc). */
+function withoutHourWhenDaily(d: TimeSeriesDataset, labels: WindowLabels): WindowLabels {
+  const daily = d.sampleRateHz > 0 && 1 / d.sampleRateHz >= 86_400 * (1 - 1e-9);
+  const h = labels.specs.findIndex((l) => l.name === 'hour');
+  if (!daily || h < 0) return labels;
+  return { ...labels, specs: labels.specs.filter((_, i) => i !== h), values: perSplit((s) => labels.values[s].filter((_, i) => i !== h)) };
+}
+
 /** Labels (and factors) of every split's windows, by the data set's kind (see module doc). */
 export function labelWindows(d: TimeSeriesDataset, pos: Positions, spec: WindowSpec, options: LabelOptions = {}): WindowLabels {
   if (isGaitMotionDataset(d)) return gaitMotionLabels(d, pos, spec, options.bins ?? GAITMOTION_STRIDE_BINS);
   const o: Required<LabelOptions> = { bins: options.bins ?? 4, gaitMeasure: options.gaitMeasure ?? 'stride' };
   if (isGaitDataset(d)) return gaitLabels(d, pos, spec, o);
   if (isSyntheticDataset(d)) return syntheticLabels(d, pos, o);
-  if (d.segments.length > 0 && d.segments.every((s) => s.timestamps)) return calendarLabels(d, pos, spec);
+  if (d.segments.length > 0 && d.segments.every((s) => s.timestamps)) return withoutHourWhenDaily(d, calendarLabels(d, pos, spec));
   return { specs: [], values: perSplit(() => []), factorNames: [], binEdges: {}, notes: [] };
 }
 

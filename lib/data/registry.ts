@@ -10,7 +10,7 @@ import type { SplitProtocol } from './splits';
 import type { ScalerKind } from './scalers';
 import { BY_SEGMENT_SPLIT, ETT_SPLIT, LSTNET_SPLIT } from './splits';
 import { loadEtt } from './ett';
-import { loadLstnet } from './lstnet';
+import { loadLstnet, loadLstnetSuite, LSTNET_HORIZONS, LSTNET_SUITE, type LstnetSuiteEntry } from './lstnet';
 import { loadGaitndd } from './gaitndd';
 import { GAITMOTION_WINDOW, loadGaitMotion } from './gaitmotion';
 import { generateSynthetic, type SyntheticConfig } from './synthetic';
@@ -18,7 +18,7 @@ import { readManifest, type ManifestEntry } from './manifest';
 import { candidatePaths } from './paths';
 import { UserError } from '../util/errors';
 
-export type DatasetName = 'ett-h1' | 'gaitndd' | 'gaitmotion' | 'electricity-lstnet' | 'synthetic';
+export type DatasetName = 'ett-h1' | 'gaitndd' | 'gaitmotion' | 'electricity-lstnet' | 'traffic' | 'solar-al' | 'exchange-rate' | 'synthetic';
 
 /** Options a loader understands (each ignores the ones that are not its own). */
 export interface LoadOptions {
@@ -41,6 +41,8 @@ export interface DatasetDefaults {
    * 1,000-row input, so seasonal-naive there needs {"model": {"season": ROWS ≤ 1000}}.
    */
   readonly seasonSeconds: number;
+  /** Horizons (rows ahead) of the data set's published protocol, when it has several (LSTNet: 3, 6, 12, 24). */
+  readonly horizons?: readonly number[];
 }
 
 export interface DatasetInfo {
@@ -53,6 +55,35 @@ export interface DatasetInfo {
   readonly defaults: DatasetDefaults;
   /** Load from an explicit path (ignored for 'generated'). */
   load(file: string | undefined, options: LoadOptions): TimeSeriesDataset;
+}
+
+/**
+ * A user-supplied file of the LSTNet suite (lstnet.ts LSTNET_SUITE, docs/data.md): the LSTNet
+ * protocol — input 168 rows, one target row at horizon 24 (the protocol also uses 3, 6, 12:
+ * --horizon), chronological 0.6/0.2/0.2, max-abs per series fitted on train; season one day
+ * (24 hourly rows, 144 ten-minute rows) or one week (7 daily rows) for the exchange rate.
+ */
+function lstnetSuiteInfo(name: Exclude<LstnetSuiteEntry['name'], 'electricity-lstnet'>, description: string): DatasetInfo {
+  const e = LSTNET_SUITE[name];
+  return {
+    name,
+    description,
+    kind: 'file',
+    locations: [`${e.folder}/${e.file}.gz`, `${e.folder}/${e.file}`],
+    defaults: {
+      window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 },
+      split: LSTNET_SPLIT,
+      scaler: 'maxabs',
+      seasonSeconds: e.seasonRows * e.stepSeconds,
+      horizons: LSTNET_HORIZONS,
+    },
+    load: (file) => loadLstnetSuite(file!, name),
+  };
+}
+
+/** Is this a user-supplied file of the LSTNet suite (no download; the user brings the file)? */
+export function isLstnetSuite(name: string): boolean {
+  return name in LSTNET_SUITE;
 }
 
 export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
@@ -102,9 +133,12 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
     kind: 'file',
     locations: ['electricity/electricity.txt.gz', 'electricity/electricity.txt'],
     // LSTNet protocol: 168 h input, one row at horizon 24, chronological 0.6/0.2/0.2, max-abs per series.
-    defaults: { window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 }, split: LSTNET_SPLIT, scaler: 'maxabs', seasonSeconds: 86_400 },
+    defaults: { window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 }, split: LSTNET_SPLIT, scaler: 'maxabs', seasonSeconds: 86_400, horizons: LSTNET_HORIZONS },
     load: (file) => loadLstnet(file!),
   },
+  traffic: lstnetSuiteInfo('traffic', 'LSTNet traffic: California PeMS road occupancy (0–1), 862 sensors, hourly, 17,544 rows from 2015-01-01 (bring your own file: traffic.txt[.gz])'),
+  'solar-al': lstnetSuiteInfo('solar-al', 'LSTNet solar-AL: NREL solar power of 137 Alabama PV plants, every 10 minutes, 52,560 rows from 2006-01-01 (bring your own file: solar_AL.txt[.gz])'),
+  'exchange-rate': lstnetSuiteInfo('exchange-rate', 'LSTNet exchange rate: daily rates of 8 currencies, 7,588 calendar days from 1990-01-01 (bring your own file: exchange_rate.txt[.gz])'),
   synthetic: {
     name: 'synthetic',
     description: 'seeded synthetic waveforms with known factors (regime, frequency, amplitude, phase, trend, noise); 10,400 segments x 80 rows x 3 channels (one window each)',
@@ -154,8 +188,9 @@ export function resolveDataPath(name: string, explicit?: string): { path: string
       if (fs.existsSync(c.path)) return c;
     }
   }
-  const fix = name === 'electricity-lstnet'
-    ? `download electricity.txt.gz (${manifestEntry(name)?.baseUrl ?? 'see the LSTNet data repository'}) and pass --file PATH`
+  const suite = (LSTNET_SUITE as Record<string, LstnetSuiteEntry | undefined>)[name];
+  const fix = suite
+    ? `download ${suite.file}.gz (${manifestEntry(name)?.baseUrl ?? `the LSTNet data repository, folder ${suite.folder}/`}) and pass --file PATH or put it in ${suite.folder}/ under DIVE_DATA_DIR`
     : name === 'gaitmotion'
       ? `download GaitMotion from ${manifestEntry(name)?.baseUrl ?? 'https://doi.org/10.5683/SP3/V6C59O'}, run 'python3 scripts/gaitmotion-export.py IN OUT' and pass --file OUT`
       : `run 'dive data fetch ${name}' or pass --file PATH`;

@@ -16,3 +16,4 @@ export * from './cluster';
 export * from './stats';
 export * from './latent';
 export * from './totalCorrelation';
+export * from './paired';

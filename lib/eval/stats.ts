@@ -5,6 +5,7 @@
  */
 import { UserError } from '../util/errors';
 import { assertFinite, type NumericArray } from './arrays';
+import { normalCdf as normalCdfImported } from '../theory/quadrature';
 
 /** Mean, spread and a t-interval of one metric over runs. */
 export interface RunSummary {
@@ -156,4 +157,41 @@ export function formatMeanStd(values: NumericArray | RunSummary, digits = 4): st
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) throw new UserError(`digits must be an integer in 0..20, got ${digits}`);
   if (Number.isNaN(s.std)) return `${s.mean.toFixed(digits)} ± n/a (n=${s.n})`;
   return `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`;
+}
+
+/** Standard normal CDF Φ(z) (erfc-based, lib/theory/quadrature.ts; ~1e-16 absolute). */
+export { normalCdf } from '../theory/quadrature';
+
+/**
+ * Standard normal quantile Φ⁻¹(p): Acklam's rational approximation (relative error 1.15e-9)
+ * polished by two Newton steps on Φ (lib/theory/quadrature.ts), ~1e-15 in the body; e.g.
+ * normalQuantile(0.975) ≈ 1.959963984540054.
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new UserError(`normal quantile probability must be in (0, 1), got ${p}`);
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const lowTail = 0.02425;
+  let x: number;
+  if (p < lowTail) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - lowTail) {
+    const q = p - 0.5;
+    const r = q * q;
+    x = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  // Newton on Φ(x) − p (Φ' = φ); the upper tail works on 1 − Φ to keep precision.
+  for (let k = 0; k < 2; k++) {
+    const pdf = Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+    if (!(pdf > 0)) break;
+    const err = p < 0.5 ? normalCdfImported(x) - p : (1 - p) - normalCdfImported(-x);
+    x -= err / pdf;
+  }
+  return x;
 }

@@ -52,16 +52,19 @@ export function defaultConfig(name: ModelName): Record<string, unknown> {
   }
 }
 
+/** LSTNet-suite sets with hundreds of series (321, 862, 137): the flattened-window MLP does not fit them. */
+const MANY_SERIES = new Set(['electricity-lstnet', 'traffic', 'solar-al']);
+
 /**
  * Model config a data set needs beyond the defaults (a partial override, {} for most): the
- * LSTNet electricity shape (321 series × 168 rows) gives models with an MLP trunk the
+ * LSTNet electricity, traffic and solar shapes (321, 862, 137 series × 168 rows) give models with an MLP trunk the
  * channel-shared trunk, whose size does not grow with the series count (the flattened
  * window would need a 53,928 × 128 first layer; docs/design.md). Applied by `dive train`,
  * `dive reproduce` and the `deepdive-electricity` benchmark, before any user override.
  */
 export function dataModelConfig(model: string, data: string): Record<string, unknown> {
   const mlpTrunk = model in DEEPDIVE_VARIANTS || model === 'beta-tcvae' || model === 'beta-vae';
-  return data === 'electricity-lstnet' && mlpTrunk ? { trunk: { kind: 'channel-mlp' } } : {};
+  return MANY_SERIES.has(data) && mlpTrunk ? { trunk: { kind: 'channel-mlp' } } : {};
 }
 
 /** Build a model; `config` is a partial override of `defaultConfig(name)`. */

@@ -1,7 +1,7 @@
 /** `dive data list | describe <name> | fetch <name>`: the data sets, their shape and protocol, and downloads. */
 import type { Command, CliIO } from '../command';
 import { optNumber, optString } from '../command';
-import { DATASETS, DATASET_NAMES, datasetInfo, manifestEntry, resolveDataPath } from '../../data/registry';
+import { DATASETS, DATASET_NAMES, datasetInfo, isLstnetSuite, manifestEntry, resolveDataPath } from '../../data/registry';
 import { prepareData, type Prepared } from '../../data/prepare';
 import { fetchDataset } from '../../data/fetch';
 import { cacheDir, mirrorDir } from '../../data/paths';
@@ -46,7 +46,7 @@ export const dataListCommand: Command = {
     for (const r of rows) {
       io.out(`${r.name.padEnd(w)}  ${r.description}`);
       const how =
-        r.name === 'electricity-lstnet' ? 'bring your own file: --file PATH'
+        isLstnetSuite(r.name) ? 'bring your own file: --file PATH'
         : r.name === 'gaitmotion' ? "bring your own: 'python3 scripts/gaitmotion-export.py IN OUT', then --file OUT"
         : `run 'dive data fetch ${r.name}'`;
       io.out(`${''.padEnd(w)}  ${r.available ? `found: ${r.available}` : `not found (${how})`}`);
@@ -64,6 +64,7 @@ export function describePrepared(p: Prepared, where?: string) {
   const span = ts
     ? { start: new Date(ts[0]).toISOString(), end: new Date(last.timestamps![last.length - 1]).toISOString() }
     : { durationSeconds: rows / d.sampleRateHz, perSegmentSeconds: d.segments.length ? d.segments[0].length / d.sampleRateHz : 0 };
+  const info = (DATASETS as Record<string, (typeof DATASETS)[keyof typeof DATASETS] | undefined>)[d.name];
   return {
     name: d.name,
     source: d.source,
@@ -74,6 +75,8 @@ export function describePrepared(p: Prepared, where?: string) {
     segments: d.segments.length,
     sampleRateHz: d.sampleRateHz,
     timeSpan: span,
+    calendar: calendarOf(d),
+    horizons: info?.defaults.horizons ?? null,
     protocol: p.protocol,
     window: p.spec,
     splits: Object.fromEntries(SPLIT_NAMES.map((s) => [s, { windows: p[s].count, rows: p.splitRows[s] }])),
@@ -90,11 +93,40 @@ export function describePrepared(p: Prepared, where?: string) {
   };
 }
 
+/** "1 h", "10 min", "1 day", "7 days", "30 s": a sampling interval for people. */
+export function formatInterval(seconds: number): string {
+  if (seconds % 86_400 === 0) return seconds === 86_400 ? '1 day' : `${seconds / 86_400} days`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${Number(seconds.toPrecision(6))} s`;
+}
+
+/**
+ * The calendar of a single-segment, regularly sampled data set with timestamps (ETT, the LSTNet
+ * suite): first and last timestamp, interval, rows; null otherwise (gait, synthetic).
+ */
+function calendarOf(d: Prepared['dataset']) {
+  if (d.segments.length !== 1 || !d.segments[0].timestamps || d.segments[0].length < 2) return null;
+  const s = d.segments[0];
+  const ts = s.timestamps!;
+  const intervalSeconds = (ts[1] - ts[0]) / 1000;
+  return {
+    start: new Date(ts[0]).toISOString(),
+    end: new Date(ts[s.length - 1]).toISOString(),
+    intervalSeconds,
+    interval: formatInterval(intervalSeconds),
+    rows: s.length,
+  };
+}
+
 function printDescribe(r: ReturnType<typeof describePrepared>, io: CliIO): void {
   io.out(`${r.name}: ${r.rows} rows x ${r.channels} channels in ${r.segments} segment(s), ${r.sampleRateHz < 0.01 ? `1 per ${Math.round(1 / r.sampleRateHz)} s` : `${r.sampleRateHz} Hz`}`);
   io.out(`source: ${r.source}${r.where ? ` (${r.where})` : ''}`);
   io.out(`channels: ${r.channelNames.length > 12 ? `${r.channelNames.slice(0, 12).join(', ')}, … (${r.channelNames.length})` : r.channelNames.join(', ')}`);
   io.out(`time span: ${'start' in r.timeSpan ? `${r.timeSpan.start} … ${r.timeSpan.end}` : `${r.timeSpan.perSegmentSeconds} s per segment`}`);
+  if (r.calendar) io.out(`calendar: ${r.calendar.rows} rows every ${r.calendar.interval} from ${r.calendar.start} to ${r.calendar.end}`);
+  if (r.horizons) io.out(`horizons of the protocol: ${r.horizons.join(', ')} rows (default ${r.window.horizon}; --horizon H in dive train)`);
+  if (typeof r.meta.warning === 'string') io.out(`warning: ${r.meta.warning}`);
   io.out(`protocol: ${r.protocol}`);
   for (const s of SPLIT_NAMES) io.out(`  ${s.padEnd(5)} ${String(r.splits[s].windows).padStart(7)} windows, ${r.splits[s].rows} rows`);
   for (const l of r.labels) {

@@ -4,6 +4,7 @@ import type { CliIO, Command, ParsedArgs } from '../command';
 import { optBool, optNumber, optString } from '../command';
 import { initBackend } from '../../backend/select';
 import { MODEL_NAMES } from '../../models/factory';
+import { DATASET_NAMES } from '../../data/registry';
 import { checkRunConfig, runTraining, type RunReport } from '../../train/run';
 import { UserError } from '../../util/errors';
 import { formatBar, type ProgressSink } from '../../util/progress';
@@ -69,7 +70,7 @@ export const trainCommand: Command = {
     'With --out DIR a checkpoint is written after every epoch (dive evaluate --checkpoint DIR reproduces the metrics).',
   options: [
     { name: 'model', type: 'string', value: 'NAME', description: 'model to train', choices: MODEL_NAMES },
-    { name: 'data', type: 'string', value: 'NAME', description: 'data set (ett-h1, gaitndd, gaitmotion, electricity-lstnet, synthetic)' },
+    { name: 'data', type: 'string', value: 'NAME', description: 'data set (see dive data list: ett-h1, gaitndd, gaitmotion, the LSTNet suite, synthetic)' },
     { name: 'file', type: 'string', value: 'PATH', description: 'load the data from this file or folder' },
     { name: 'horizon', type: 'integer', value: 'H', description: 'forecast horizon in rows (default: the data set protocol)' },
     { name: 'epochs', type: 'integer', value: 'N', description: 'maximum epochs (default 20)' },
@@ -83,7 +84,7 @@ export const trainCommand: Command = {
     const model = optString(args, 'model');
     const data = optString(args, 'data');
     if (!model) throw new UserError(`dive train needs --model NAME (one of ${MODEL_NAMES.join(', ')})`);
-    if (!data) throw new UserError('dive train needs --data NAME (ett-h1, gaitndd, gaitmotion, electricity-lstnet, synthetic)');
+    if (!data) throw new UserError(`dive train needs --data NAME (${DATASET_NAMES.join(', ')})`);
     const out = optString(args, 'out');
     if (optBool(args, 'resume') && !out) throw new UserError('--resume needs --out DIR (the checkpoint folder to continue)');
     const config = readConfigFile(optString(args, 'config'));
