@@ -6,6 +6,7 @@
  * - stats: mean ± std over seeds, Student-t intervals;
  * - latent: PCA and exact t-SNE maps of latent codes for figures;
  * - totalCorrelation: TC of the aggregate posterior of diagonal-Gaussian encoders (MWS and Gaussian).
+ * - disentanglement/: DCI, SAP, FactorVAE, MCC and the suite of all of them with MIG.
  */
 export * from './arrays';
 export * from './information';
@@ -16,4 +17,5 @@ export * from './cluster';
 export * from './stats';
 export * from './latent';
 export * from './totalCorrelation';
+export * from './disentanglement';
 export * from './paired';
