@@ -5,6 +5,7 @@
 import { commandName, formatHelp, parseArgs, type CliIO, type Command } from './command';
 import { COMMANDS } from './registry';
 import { UserError } from '../util/errors';
+import { packageVersion } from '../version';
 
 export function makeIO(): CliIO {
   return {
@@ -26,7 +27,7 @@ function findCommand(argv: readonly string[]): { cmd: Command; rest: string[] } 
 export function globalHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => commandName(c).length + (c.args ? c.args.length + 1 : 0)));
   return [
-    'usage: dive <command> [options]   (every command takes --help and --json)',
+    'usage: dive <command> [options]   (every command takes --help and --json; dive --version prints the version)',
     '',
     'commands:',
     ...COMMANDS.map((c) => `  ${`${commandName(c)}${c.args ? ` ${c.args}` : ''}`.padEnd(w)}  ${c.summary}`),
@@ -40,6 +41,16 @@ export function globalHelp(): string {
 export async function main(argv: readonly string[], io: CliIO = makeIO()): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(globalHelp());
+    return 0;
+  }
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    const extra = argv.slice(1).filter((a) => a !== '--json');
+    if (extra.length > 0) {
+      io.err(`dive: --version takes no arguments except --json (got '${extra[0]}')`);
+      return 2;
+    }
+    if (argv.includes('--json')) io.json({ name: 'divelab', version: packageVersion() });
+    else io.out(`divelab ${packageVersion()}`);
     return 0;
   }
   const found = findCommand(argv);

@@ -1,5 +1,5 @@
 /**
- * The numbers the DeepDIVE paper reports, copied from `/work/shared/paper/deepdive.md` §4
+ * The numbers the DeepDIVE paper reports, copied from `docs/paper.md` §7
  * ("Reported numbers (secondary source; use as orientation, not ground truth)").
  *
  * Provenance: N. Y. L. Wong, E. Y. Cheu, Z. Chiam, D. Srinivasan, "Disentangled Interleaving
@@ -11,7 +11,7 @@
 import type { PaperValue } from './types';
 
 export const PAPER_CITATION = 'Wong, Cheu, Chiam, Srinivasan: Disentangled Interleaving Variational Encoding, arXiv 2501.08710 (v2)';
-export const PAPER_PROVENANCE = 'reported (secondary source): docs of the project (deepdive.md §4), a third-party reading of the paper, not checked against the PDF';
+export const PAPER_PROVENANCE = 'reported (secondary source): docs/paper.md §7, a third-party reading of the paper, not checked against the PDF';
 
 /** Models of the paper's main tables, keyed by our model registry names. */
 export type PaperModel = 'deepdive' | 'deepdive-a' | 'deepdive-b' | 'beta-tcvae';

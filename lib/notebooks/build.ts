@@ -1,6 +1,6 @@
 /**
- * Notebooks import the compiled library (`../dist/lib/...`: tslab cannot import `.ts` files
- * outside the notebook folder, but imports JS with `.d.ts`). `ensureBuilt` compiles lib/
+ * Notebooks import the compiled library (`'divelab'` resolves to dist/lib/index.js with its
+ * `.d.ts`: tslab cannot import `.ts` files outside the notebook folder). `ensureBuilt` compiles lib/
  * (`tsc -p tsconfig.build.json`, i.e. `npm run build`) when dist/ is missing or any
  * `lib/**.ts` is newer than its compiled `.js`.
  */
@@ -79,6 +79,7 @@ function acquireLock(file: string): () => void {
 }
 
 function compile(root: string, stale: string[]): BuildResult {
+  const started = Date.now();
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], {
     cwd: root,
@@ -86,7 +87,8 @@ function compile(root: string, stale: string[]): BuildResult {
     timeout: 600_000,
   });
   if (r.error) throw new UserError(`cannot run the TypeScript compiler (${r.error.message}); run 'npm run build' in ${root}`);
-  const stillStale = staleSources(root);
+  // A source saved while tsc ran is newer than its output without tsc having failed on it.
+  const stillStale = staleSources(root).filter((f) => fs.statSync(path.join(root, f)).mtimeMs < started);
   if (r.status !== 0 && stillStale.length > 0) {
     throw new UserError(`'npm run build' failed and dist/ is out of date (${stillStale[0]}): ${firstLine(r.stdout || r.stderr)}`);
   }

@@ -9,8 +9,10 @@ import { UserError } from '../util/errors';
 /** The part of nbformat 4 we read. */
 export interface NotebookJson {
   nbformat: number;
+  /** Minor version; from 5 on every cell has a unique `id`. */
+  nbformat_minor?: number;
   metadata: { title?: string; kernelspec?: { name?: string }; [k: string]: unknown };
-  cells: { cell_type: string; source: string | string[]; outputs?: unknown[]; [k: string]: unknown }[];
+  cells: { cell_type: string; id?: string; source: string | string[]; outputs?: unknown[]; [k: string]: unknown }[];
 }
 
 /** `*.ipynb` files directly in `dir`, sorted by name. Hidden files are ignored. */

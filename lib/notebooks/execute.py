@@ -4,8 +4,8 @@ Run by `dive notebooks run` (lib/notebooks/run.ts) with Debian's /usr/bin/python
 
     python3 execute.py SOURCE.ipynb DEST.ipynb --kernel tslab --timeout 300 --cwd DIR
 
-The kernel is started in --cwd (the source notebook's folder, so relative paths such as
-"../dist/lib/..." resolve as they do in an interactive session). On success the executed
+The kernel is started in --cwd (the source notebook's folder, so relative paths and
+`import ... from 'divelab'` resolve as they do in an interactive session). On success the executed
 notebook (outputs included) is written to DEST; the source is only read. Either way ONE JSON
 line is printed on stdout for the caller:
 

@@ -5,15 +5,17 @@
  * `tslab install` would write `{"argv": ["tslab", "kernel", "--config-path",
  * "{connection_file}"], "display_name": "TypeScript", "language": "typescript"}` into the
  * user's or the system's Jupyter folders. We write the same spec into the project instead,
- * with absolute paths to this Node binary and the project's own tslab, so the kernel is the
- * pinned tslab 1.0.22 whatever is installed globally. The paths are machine-specific: the
- * `.jupyter/` folder is generated (by `dive setup` and before every `dive notebooks run`)
- * and git-ignored.
+ * with the absolute path of this Node binary and the project's own tslab, so the kernel is the
+ * pinned tslab 1.0.22 whatever is installed globally. tslab is named relative to the spec's
+ * own folder through Jupyter's `{resource_dir}` placeholder, so the spec holds no path of the
+ * checkout. The `.jupyter/` folder is generated (by `dive setup` and before every
+ * `dive notebooks run`) and git-ignored.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomic';
 import { repoRoot } from './paths';
+import { ensureSelfLink } from './selfLink';
 
 /** The kernel name notebooks declare in `metadata.kernelspec.name`. */
 export const KERNEL_NAME = 'tslab';
@@ -36,25 +38,35 @@ export function kernelSpecPath(root = repoRoot()): string {
   return path.join(jupyterDir(root), 'kernels', KERNEL_NAME, 'kernel.json');
 }
 
+/** tslab's launcher as the kernelspec names it: relative to `{resource_dir}` = `<root>/.jupyter/kernels/tslab`. */
+export const TSLAB_FROM_SPEC = '{resource_dir}/../../../node_modules/tslab/bin/tslab';
+
+/** The project's tslab launcher, `<root>/node_modules/tslab/bin/tslab`. */
+export function tslabPath(root = repoRoot()): string {
+  return path.join(root, 'node_modules', 'tslab', 'bin', 'tslab');
+}
+
 /** The kernelspec for the project's tslab, started by the Node running this code. */
 export function kernelSpec(root = repoRoot()): KernelSpec {
-  const tslab = path.join(root, 'node_modules', 'tslab', 'bin', 'tslab');
+  void root; // the spec is the same for every checkout (see TSLAB_FROM_SPEC)
   return {
-    argv: [process.execPath, tslab, 'kernel', '--config-path', '{connection_file}'],
+    argv: [process.execPath, TSLAB_FROM_SPEC, 'kernel', '--config-path', '{connection_file}'],
     display_name: 'TypeScript (divelab tslab)',
     language: 'typescript',
   };
 }
 
 /**
- * Write (or refresh) `<root>/.jupyter/kernels/tslab/kernel.json` atomically; returns its path.
+ * Write (or refresh) `<root>/.jupyter/kernels/tslab/kernel.json` atomically, and make sure
+ * `import ... from 'divelab'` resolves in the kernel (`ensureSelfLink`); returns the spec's path.
  * Throws if the project's tslab is not installed (run `npm install`).
  */
 export function writeKernelSpec(root = repoRoot()): string {
   const spec = kernelSpec(root);
-  if (!fs.existsSync(spec.argv[1])) {
-    throw new Error(`tslab is not installed at ${spec.argv[1]}; run 'npm install' in ${root}`);
+  if (!fs.existsSync(tslabPath(root))) {
+    throw new Error(`tslab is not installed at ${tslabPath(root)}; run 'npm install' in ${root}`);
   }
+  ensureSelfLink(root); // notebooks import 'divelab' (see ./selfLink.ts)
   const file = kernelSpecPath(root);
   const text = `${JSON.stringify(spec, null, 2)}\n`;
   if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) writeFileAtomic(file, text);

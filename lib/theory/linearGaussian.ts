@@ -1,6 +1,6 @@
 /**
  * A linear-Gaussian joint model of (a, b, x, y) in which every term of the joint ELBO (E1 in
- * /work/shared/paper/deepdive.md, docs/theory.md §E1) is analytic, so Proposition 1 can be
+ * docs/paper.md, docs/theory.md §E1) is analytic, so Proposition 1 can be
  * checked to rounding error rather than to Monte Carlo noise.
  *
  *   z = [a; b] ~ N(m0, S0)                      (default N(0, I)),  dim dA + dB

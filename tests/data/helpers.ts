@@ -5,14 +5,41 @@ import * as path from 'node:path';
 import { expect } from 'vitest';
 import type { CliIO } from '../../lib/cli/command';
 import { UserError } from '../../lib/util/errors';
+import { cacheDir, mirrorDir } from '../../lib/data/paths';
 
-/** The shared real data folder; tests FAIL (not skip) when it is missing. */
-export const SHARED = path.resolve(__dirname, '../../../shared/data');
+/**
+ * Where the tests find the real data sets: where users put them (README). First the download
+ * cache `DIVE_DATA_DIR` (default `<repo>/.cache/data`, filled by `dive data fetch ett-h1` and
+ * `dive data fetch gaitndd`), then the local mirror `DIVE_DATA_MIRROR` (CI sets it). Both use
+ * the layout of data/manifest.json (`ett/ETTh1.csv`, `gaitndd/…`). Nothing beside the
+ * repository is looked at.
+ */
+export function dataRoots(): { variable: string; dir: string }[] {
+  const mirror = mirrorDir();
+  return [{ variable: 'DIVE_DATA_DIR', dir: cacheDir() }, ...(mirror ? [{ variable: 'DIVE_DATA_MIRROR', dir: mirror }] : [])];
+}
 
+/**
+ * The data folder the tests use as a mirror (e.g. for `dive data fetch`): the first of
+ * `dataRoots()` holding any real data set, else the mirror if set, else the cache.
+ */
+export const SHARED: string = (() => {
+  const roots = dataRoots();
+  const withData = roots.find((r) => ['ett', 'gaitndd'].some((d) => fs.existsSync(path.join(r.dir, d))));
+  return (withData ?? roots[roots.length - 1]).dir;
+})();
+
+/** The path of a real data file or folder (`ett/ETTh1.csv`, `gaitndd`); tests FAIL (not skip) when it is missing. */
 export function requireShared(rel: string): string {
-  const p = path.join(SHARED, rel);
-  if (!fs.existsSync(p)) throw new Error(`real data set missing: ${p} (the shared data folder must be beside the repo; see /work/shared/data/README.md)`);
-  return p;
+  for (const r of dataRoots()) {
+    const p = path.join(r.dir, rel);
+    if (fs.existsSync(p)) return p;
+  }
+  const mirror = mirrorDir();
+  throw new Error(
+    `real data set missing: ${rel} is neither in the download cache DIVE_DATA_DIR (${cacheDir()}) nor in the mirror DIVE_DATA_MIRROR (${mirror ?? 'not set'}); ` +
+      `run 'npx dive data fetch ett-h1' and 'npx dive data fetch gaitndd', or set DIVE_DATA_MIRROR to a folder laid out like data/manifest.json (README, "Set up and run the tests")`,
+  );
 }
 
 export function tempDir(prefix = 'divelab-data-'): string {

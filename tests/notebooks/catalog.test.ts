@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listNotebooks, notebookInfo, readNotebook, resolveNotebooks } from '../../lib/notebooks/catalog';
-import { jupyterEnv, kernelSpec, kernelSpecPath, writeKernelSpec } from '../../lib/notebooks/kernel';
+import { jupyterEnv, kernelSpec, kernelSpecPath, tslabPath, writeKernelSpec } from '../../lib/notebooks/kernel';
 import { repoRoot } from '../../lib/notebooks/paths';
 import { UserError } from '../../lib/util/errors';
 
@@ -62,7 +62,10 @@ describe('notebook catalog', () => {
 describe('project-local kernel', () => {
   it('points at this Node and the project tslab, with the connection-file placeholder', () => {
     const spec = kernelSpec();
-    expect(spec.argv).toEqual([process.execPath, path.join(repoRoot(), 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}']);
+    expect(spec.argv).toEqual([process.execPath, '{resource_dir}/../../../node_modules/tslab/bin/tslab', 'kernel', '--config-path', '{connection_file}']);
+    // Jupyter replaces {resource_dir} by the spec's folder, .jupyter/kernels/tslab: that names the project's tslab.
+    expect(path.resolve(path.dirname(kernelSpecPath()), spec.argv[1].replace('{resource_dir}/', ''))).toBe(tslabPath());
+    expect(fs.existsSync(tslabPath())).toBe(true);
     expect(spec.language).toBe('typescript');
     const file = writeKernelSpec();
     expect(file).toBe(path.join(repoRoot(), '.jupyter', 'kernels', 'tslab', 'kernel.json'));

@@ -6,6 +6,9 @@ import * as path from 'node:path';
 import type { Command } from '../command';
 import { optBool, optNumber, optString } from '../command';
 import { exportSite } from '../../notebooks/export';
+import { checkNotebook, formatIssues, stripNotebook } from '../../notebooks/hygiene';
+import { resolveNotebooks } from '../../notebooks/catalog';
+import { notebooksDir } from '../../notebooks/paths';
 import { DEFAULT_TIMEOUT_SEC, runNotebooks } from '../../notebooks/run';
 import { UserError } from '../../util/errors';
 
@@ -22,7 +25,7 @@ export const notebooksRunCommand: Command = {
     'Runs each notebook (names may omit .ipynb and may be unique prefixes; default: all in --in) ' +
     'in a fresh tslab kernel started in the notebook folder, with Jupyter\'s own executor under ' +
     '/usr/bin/python3 (DIVE_PYTHON overrides). Executed copies with outputs go to --out; sources ' +
-    'are never modified. Compiles lib/ to dist/ first when dist/ is stale (notebooks import ../dist/lib). ' +
+    'are never modified. Compiles lib/ to dist/ first when dist/ is stale (notebooks import \'divelab\', the compiled library). ' +
     'DIVE_QUICK and other environment variables pass through to the kernel. A failing cell stops ' +
     "the run with 'NAME.ipynb cell N: Error: message' (N counts all cells from 1) and exit 2.",
   options: [
@@ -68,6 +71,43 @@ export const notebooksExportCommand: Command = {
     });
     if (args.json) io.json(report);
     else io.out(`site: ${report.index} (${report.pages.length} page(s))`);
+    return 0;
+  },
+};
+
+export const notebooksCheckCommand: Command = {
+  words: ['notebooks', 'check'],
+  summary: 'check that source notebooks are clean (no outputs, imports only divelab); --strip cleans them',
+  args: '[names...]',
+  help:
+    'Checks each source notebook (default: all in --in) for what must not be committed: outputs, ' +
+    "execution counts, imports of compiled files (../dist/...) instead of 'divelab', a kernel other " +
+    'than tslab, and paths outside the repository. Prints one line per problem and exits 2 when there ' +
+    'is any. --strip first removes outputs and execution counts (in place, atomically, in the layout ' +
+    'Jupyter writes); the other problems need an edit.',
+  options: [
+    { name: 'in', type: 'string', value: 'DIR', description: 'folder of source notebooks (default: <project>/notebooks)' },
+    { name: 'strip', type: 'boolean', description: 'remove outputs and execution counts before checking' },
+  ],
+  async run(args, io) {
+    const dir = resolved(optString(args, 'in')) ?? notebooksDir();
+    const names = resolveNotebooks(dir, args.positionals);
+    const stripped: string[] = [];
+    const problems: string[] = [];
+    for (const name of names) {
+      const file = path.join(dir, name);
+      if (optBool(args, 'strip') && stripNotebook(file)) stripped.push(name);
+      problems.push(...formatIssues(file, checkNotebook(file)));
+    }
+    if (args.json) io.json({ notebooks: names, stripped, problems });
+    else {
+      for (const n of stripped) io.err(`stripped ${n}`);
+      for (const p of problems) io.out(p);
+    }
+    if (problems.length > 0) {
+      throw new UserError(`${problems.length} problem(s) in source notebooks (first: ${problems[0]}); run 'dive notebooks check --strip' for outputs, edit the rest`);
+    }
+    if (!args.json) io.out(`${names.length} notebook(s) clean`);
     return 0;
   },
 };
