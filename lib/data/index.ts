@@ -13,3 +13,5 @@ export { fitScaler, AffineScaler, type ScalerKind } from './scalers';
 export { labelWindows, classFrequencies, fitQuantileEdges, binOf, type LabelOptions } from './labels';
 export { fetchDataset, type FetchReport } from './fetch';
 export { decode212, encode212, parseWfdbHeader, readWfdbRecord } from './wfdb';
+/** The shared disentanglement benchmark: factor grid, i.i.d. and OOD splits, pairs (docs/design.md §Detaux). */
+export * as benchmark from './benchmark';

@@ -17,5 +17,6 @@ export * from './cluster';
 export * from './stats';
 export * from './latent';
 export * from './totalCorrelation';
+export * from './classification';
 export * from './disentanglement';
 export * from './paired';

@@ -7,3 +7,5 @@ export { RbfLayer } from './rbf';
 export { CrossAttention, LabelTokens } from './crossAttention';
 export { ParamStore, Dense, Mlp, Gru, reparameterise, mixSeed } from './nn';
 export { overrideConfig } from './override';
+/** Detaux: weakly supervised product-space auto-encoder, discovered auxiliary task, multi-task learning (docs/design.md §Detaux). */
+export * as detaux from './detaux/index';

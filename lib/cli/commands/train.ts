@@ -5,6 +5,7 @@ import { optBool, optNumber, optString } from '../command';
 import { initBackend } from '../../backend/select';
 import { MODEL_NAMES } from '../../models/factory';
 import { DATASET_NAMES } from '../../data/registry';
+import { runDetauxCommand } from '../../models/detaux/cli';
 import { checkRunConfig, runTraining, type RunReport } from '../../train/run';
 import { UserError } from '../../util/errors';
 import { formatBar, type ProgressSink } from '../../util/progress';
@@ -69,7 +70,7 @@ export const trainCommand: Command = {
     'apply. --config FILE is a JSON {"model": {…}, "train": {…}, "data": {…}} overriding any config field (see docs/design.md). ' +
     'With --out DIR a checkpoint is written after every epoch (dive evaluate --checkpoint DIR reproduces the metrics).',
   options: [
-    { name: 'model', type: 'string', value: 'NAME', description: 'model to train', choices: MODEL_NAMES },
+    { name: 'model', type: 'string', value: 'NAME', description: 'model to train (detaux: the three-stage Detaux pipeline on the shared benchmark, --data synthetic)', choices: [...MODEL_NAMES, 'detaux'] },
     { name: 'data', type: 'string', value: 'NAME', description: 'data set (see dive data list: ett-h1, gaitndd, gaitmotion, the LSTNet suite, synthetic)' },
     { name: 'file', type: 'string', value: 'PATH', description: 'load the data from this file or folder' },
     { name: 'horizon', type: 'integer', value: 'H', description: 'forecast horizon in rows (default: the data set protocol)' },
@@ -78,6 +79,7 @@ export const trainCommand: Command = {
     { name: 'config', type: 'string', value: 'FILE', description: 'JSON config overrides {"model":…, "train":…, "data":…}' },
     { name: 'out', type: 'string', value: 'DIR', description: 'write a checkpoint folder here' },
     { name: 'resume', type: 'boolean', description: 'continue from the checkpoint in --out' },
+    { name: 'quick', type: 'boolean', description: 'detaux only: tiny settings (seconds), for smoke tests' },
   ],
   maxArgs: 0,
   async run(args: ParsedArgs, io: CliIO) {
@@ -87,6 +89,8 @@ export const trainCommand: Command = {
     if (!data) throw new UserError(`dive train needs --data NAME (${DATASET_NAMES.join(', ')})`);
     const out = optString(args, 'out');
     if (optBool(args, 'resume') && !out) throw new UserError('--resume needs --out DIR (the checkpoint folder to continue)');
+    if (model === 'detaux') return runDetauxCommand(args, io, await backendName(), cliProgress(io));
+    if (optBool(args, 'quick')) throw new UserError('--quick applies to --model detaux only; use --epochs N or --config FILE for other models');
     const config = readConfigFile(optString(args, 'config'));
     const backend = await backendName();
     const report = await runTraining({

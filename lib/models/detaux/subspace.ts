@@ -1,0 +1,62 @@
+/**
+ * Detaux stage 2, choice of the auxiliary subspace (docs/design.md §Detaux D7; the authors'
+ * `clustering.py`): the subspace least aligned with the principal one,
+ *   s* = argmin_{s ≥ 1} |mean_x ⟨z_s(x), z_0(x)⟩|   over the training inputs,
+ * and per-subspace summaries used by the metrics and the notebook. Codes are Float32Array
+ * [k, n, d] row-major (DetauxAutoencoder.codesOf).
+ */
+import { pca } from '../../eval/latent';
+
+/** mean_x ⟨z_s(x), z_0(x)⟩ for s = 0..k−1 (entry 0 is mean ‖z_0‖²). */
+export function alignments(codes: Float32Array, k: number, n: number, d: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < k; s++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      let dot = 0;
+      for (let t = 0; t < d; t++) dot += codes[(s * n + i) * d + t] * codes[i * d + t];
+      sum += dot;
+    }
+    out.push(sum / n);
+  }
+  return out;
+}
+
+/** s* = argmin_{s≥1} |alignment_s| (first on ties). */
+export function leastAlignedSubspace(align: readonly number[]): number {
+  let best = 1;
+  for (let s = 2; s < align.length; s++) if (Math.abs(align[s]) < Math.abs(align[best])) best = s;
+  return best;
+}
+
+/** The codes of one subspace: [n, d]. */
+export function subspaceCodes(codes: Float32Array, s: number, n: number, d: number): Float32Array {
+  return codes.subarray(s * n * d, (s + 1) * n * d);
+}
+
+/** [n, k·d]: the concatenation [z_0 ‖ … ‖ z_{k−1}] per input. */
+export function concatenatedCodes(codes: Float32Array, k: number, n: number, d: number): Float64Array {
+  const out = new Float64Array(n * k * d);
+  for (let s = 0; s < k; s++) for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) out[i * k * d + s * d + t] = codes[(s * n + i) * d + t];
+  return out;
+}
+
+/**
+ * One scalar code per subspace: the projection on its first principal component, [n, k]. PCA is
+ * fitted on `fitCodes` (the training inputs) and applied to `codes`, so test codes share the axes.
+ */
+export function firstComponentCodes(fitCodes: Float32Array, fitN: number, codes: Float32Array, n: number, k: number, d: number): { values: Float64Array; explained: number[] } {
+  const out = new Float64Array(n * k);
+  const explained: number[] = [];
+  for (let s = 0; s < k; s++) {
+    const p = pca(subspaceCodes(fitCodes, s, fitN, d), d, 1);
+    explained.push(p.explainedVarianceRatio[0]);
+    const zs = subspaceCodes(codes, s, n, d);
+    for (let i = 0; i < n; i++) {
+      let v = 0;
+      for (let t = 0; t < d; t++) v += (zs[i * d + t] - p.mean[t]) * p.components[t];
+      out[i * k + s] = v;
+    }
+  }
+  return { values: out, explained };
+}
