@@ -4,6 +4,7 @@
  * float64 throughout.
  */
 import { UserError } from '../util/errors';
+import { LOG_2PI } from '../util/math';
 import { assertFinite, type NumericArray } from './arrays';
 import { normalCdf as normalCdfImported } from '../theory/quadrature';
 
@@ -55,7 +56,7 @@ export function logGamma(x: number): number {
   let a = c[0];
   const t = z + 7.5;
   for (let i = 1; i < 9; i++) a += c[i] / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+  return 0.5 * LOG_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
 /** Continued fraction of the incomplete beta (modified Lentz). */

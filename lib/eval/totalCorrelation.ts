@@ -30,6 +30,7 @@
  *
  * Shapes: N windows, D code dims; arrays are row-major [N, D].
  */
+import { LOG_2PI, logSumExp } from '../util/math';
 import { UserError } from '../util/errors';
 import { makeRng, permutation } from '../util/random';
 import type { Matrix } from '../theory/linalg';
@@ -38,7 +39,6 @@ import { type NumericArray, type LabelArray, assertFinite, assertLength, assertP
 import { discretiseEqualWidth } from './mig';
 import { entropy, mutualInformation } from './information';
 
-const LOG_2PI = Math.log(2 * Math.PI);
 
 /** Per-window diagonal-Gaussian posteriors q(b | x_n) = N(μ_n, diag exp(logvar_n)). */
 export interface DiagonalGaussianCodes {
@@ -262,16 +262,6 @@ export function mwsTotalCorrelation(codes: DiagonalGaussianCodes, config: Partia
   const tc = sumTc / draws;
   const variance = draws > 1 ? Math.max(0, (sumTc2 - draws * tc * tc) / (draws - 1)) : 0;
   return { tc, tcStdError: Math.sqrt(variance / draws), mi: sumMi / draws, dimMi: Array.from(dimMi, (v) => v / draws), draws };
-}
-
-/** logsumexp of a[offset + stride·m], m = 0..count−1. */
-function logSumExp(a: Float64Array, offset: number, stride: number, count: number): number {
-  let max = -Infinity;
-  for (let m = 0; m < count; m++) max = Math.max(max, a[offset + stride * m]);
-  if (max === -Infinity) return -Infinity;
-  let s = 0;
-  for (let m = 0; m < count; m++) s += Math.exp(a[offset + stride * m] - max);
-  return max + Math.log(s);
 }
 
 /**

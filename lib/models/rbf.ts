@@ -21,12 +21,12 @@
  * so the K components differ only in centre and prior and each decision region is a single
  * interval or arc, E3); log π_ik are fixed offsets from the training-set class frequencies.
  */
+import { LOG_2PI } from '../util/math';
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from './nn';
 
 /** Smallest class frequency used for log π (absent classes must not give −∞). */
 const MIN_FREQUENCY = 1e-6;
-const LOG_2PI = Math.log(2 * Math.PI);
 
 /** How a label's classes are laid out: on a line (ordinal) or on a circle (cyclic). */
 export type RbfGeometry = 'line' | 'circle';

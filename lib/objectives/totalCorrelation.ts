@@ -5,9 +5,9 @@
  *   log Π_d q(z_id)  ≈ Σ_d [ logsumexp_j log q(z_id | x_j) − log(N·B) ]
  * over a batch of B samples from a data set of N windows.
  */
+import { LOG_2PI } from '../util/math';
 import * as tf from '@tensorflow/tfjs';
 
-const LOG_2PI = Math.log(2 * Math.PI);
 
 /** log N(z; μ, exp(logvar)) element-wise (broadcasting). */
 export function gaussianLogDensity(z: tf.Tensor, mu: tf.Tensor, logvar: tf.Tensor): tf.Tensor {

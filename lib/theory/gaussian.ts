@@ -4,6 +4,7 @@
  * docs/theory.md reduce to these formulas, so they are written once here and tested against
  * Monte Carlo in tests/theory/gaussian.test.ts.
  */
+import { LOG_2PI } from '../util/math';
 import type { Rng } from '../util/random';
 import { UserError } from '../util/errors';
 import {
@@ -17,7 +18,6 @@ import {
   vsub,
 } from './linalg';
 
-const LOG_2PI = Math.log(2 * Math.PI);
 
 /** N(mean, cov): mean has d entries, cov is d × d symmetric positive definite. */
 export interface Gaussian {

@@ -15,6 +15,7 @@
  * log p(x,y) is computed from the joint Gaussian of (x, y) and the posterior by Bayes in
  * information form — two independent routes, so the identity is a real check.
  */
+import { LOG_2PI } from '../util/math';
 import type { Rng } from '../util/random';
 import { UserError } from '../util/errors';
 import { type Gaussian, gaussian, klGaussian, logDensity, sampleGaussian } from './gaussian';
@@ -41,7 +42,6 @@ import {
 import { mcExpectation, type McEstimate } from './montecarlo';
 import { randomMatrix, randomSpd, randomVector } from './randomParams';
 
-const LOG_2PI = Math.log(2 * Math.PI);
 
 export interface LinearGaussianModel {
   /** Conditional (unsupervised) latent dims a and marginal (label) dims b; z = [a; b]. */

@@ -16,6 +16,7 @@
  *
  * q(b|x) = N(m, σ²). Integrals use adaptive Gauss–Kronrod (lib/theory/quadrature.ts, ~1e-13).
  */
+import { LOG_2PI, logSumExp } from '../util/math';
 import type { Rng } from '../util/random';
 import { UserError } from '../util/errors';
 import { type McEstimate, mcExpectation } from './montecarlo';
@@ -69,7 +70,7 @@ export function componentLogPdf(c: Component, b: number): number {
   const z = (b - c.loc) / c.scale;
   switch (c.family) {
     case 'gaussian':
-      return -0.5 * z * z - Math.log(c.scale) - 0.5 * Math.log(2 * Math.PI);
+      return -0.5 * z * z - Math.log(c.scale) - 0.5 * LOG_2PI;
     case 'laplace':
       return -Math.abs(z) - Math.log(2 * c.scale);
     case 'logistic': {
@@ -84,14 +85,6 @@ export function componentLogPdf(c: Component, b: number): number {
 /** log(π_k p_k(b)) for every k: the RBF logits. */
 export function logits(p: MixturePrior, b: number): number[] {
   return p.components.map((c, k) => Math.log(p.weights[k]) + componentLogPdf(c, b));
-}
-
-function logSumExp(v: readonly number[]): number {
-  const m = Math.max(...v);
-  if (m === -Infinity) return -Infinity;
-  let s = 0;
-  for (const x of v) s += Math.exp(x - m);
-  return m + Math.log(s);
 }
 
 /** log p(b) = log Σ_k π_k p_k(b). */

@@ -9,6 +9,7 @@
  * kink sits on a panel edge. Gaussian expectations integrate over mean ± 14 sd: the mass outside
  * is 1.6e-44, negligible against integrands that grow at most polynomially.
  */
+import { LOG_2PI } from '../util/math';
 import { UserError } from '../util/errors';
 
 const XGK = [
@@ -166,7 +167,7 @@ export const GAUSS_WINDOW_SD = 14;
 /** log N(b; mean, sd²). */
 export function normal1dLogPdf(q: Normal1d, b: number): number {
   const z = (b - q.mean) / q.sd;
-  return -0.5 * z * z - Math.log(q.sd) - 0.5 * Math.log(2 * Math.PI);
+  return -0.5 * z * z - Math.log(q.sd) - 0.5 * LOG_2PI;
 }
 
 /** E_{b~q}[f(b)] by adaptive quadrature over mean ± 14 sd (breakpoints: kinks of f). */

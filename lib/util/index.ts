@@ -3,3 +3,4 @@ export { makeRng, permutation, type Rng } from './random';
 export { UserError } from './errors';
 export { writeFileAtomic, writeDirAtomic } from './atomic';
 export { deepMerge, isPlainObject } from './merge';
+export { LOG_2PI, logSumExp } from './math';
