@@ -21,7 +21,7 @@ import { Adam, DEFAULT_ADAM } from './adam';
 import { disposeBatch, range, toTensors } from './batches';
 import { loadCheckpoint, restoreWeights, saveCheckpoint, shapesOf, snapshotWeights, CHECKPOINT_FORMAT, type Weights } from './checkpoint';
 import { measureConflict, type ConflictRecord } from './gradConflict';
-import { DEFAULT_SCHEDULE, modelPhases, phasesForEpoch, type Phase, type PhaseName, type ScheduleConfig } from './interleave';
+import { DEFAULT_SCHEDULE, modelPhases, phasesForEpoch, type Phase, type PhaseName, type Phases, type ScheduleConfig } from './interleave';
 
 export interface TrainConfig {
   /** Maximum epochs. Default 20. */
@@ -198,8 +198,170 @@ export function forecastMse(model: Model, set: WindowSet, batchSize: number, lim
 }
 
 /**
+ * Seed streams of the training loop (beside the model's NOISE_STREAM): the batch order of epoch
+ * e is permutation(mixSeed(seed, e, batchOrder)); the noise of optimiser step s in the plan's
+ * phase p is mixSeed(seed, s, p); the conflict probe after step s uses mixSeed(seed, s, conflictProbe).
+ */
+export const TRAIN_STREAM = { batchOrder: 0x5eed, conflictProbe: 7 } as const;
+
+/** The selection and early-stopping state that a checkpoint carries across a resume. */
+interface LoopState {
+  /** Epochs already done (0-based index of the next one). */
+  epoch0: number;
+  /** Optimiser steps already taken. */
+  step: number;
+  best: Weights;
+  bestValue: number | null;
+  bestEpoch: number;
+  badEpochs: number;
+  stoppedEarly: boolean;
+  finished: boolean;
+}
+
+/** Everything one training call shares between its steps. */
+interface LoopContext {
+  readonly model: Model;
+  readonly data: { train: WindowSet; val: WindowSet };
+  readonly config: TrainConfig;
+  readonly phases: Phases;
+  readonly adam: Adam;
+  readonly history: TrainingHistory;
+  readonly batchSize: number;
+  readonly batchesPerEpoch: number;
+  /** Whether the conflict probe runs (the terms' gradients are applied together). */
+  readonly comparesConflicts: boolean;
+  readonly progress: Progress;
+}
+
+/** Reject a model that has nothing to train, and splits without windows. */
+function checkTrainable(model: Model, data: { train: WindowSet; val: WindowSet }, config: TrainConfig, phases: Phases): void {
+  if (data.train.count === 0) throw new UserError('the train split has no windows; use more data or a shorter --horizon / input length');
+  if (data.val.count === 0) throw new UserError('the validation split has no windows (needed for early stopping); use more data or a shorter --horizon');
+  if (phasesForEpoch(config.schedule.warmupEpochs, config.schedule, phases).length === 0) {
+    throw new UserError(`model ${model.name}: every loss term has weight 0, so there is nothing to train; give a term a non-zero weight (--config {"model": {…}})`);
+  }
+}
+
+/** The loop state of a checkpoint in `dir` (weights and Adam restored into model/adam), appending its history. */
+function resumeFrom(dir: string, model: Model, adam: Adam, history: TrainingHistory): LoopState {
+  const ck = loadCheckpoint(dir);
+  if (ck.state.model !== model.name) throw new UserError(`checkpoint ${dir} holds model ${ck.state.model}, not ${model.name}; pick another --out folder`);
+  restoreWeights(model, ck.last, path.join(dir, 'last.bin'));
+  adam.setState(ck.adam, shapesOf(model));
+  const h = ck.state.history as TrainingHistory;
+  history.epochs.push(...h.epochs);
+  history.conflicts.push(...h.conflicts);
+  if (h.initialValForecastMse !== undefined) history.initialValForecastMse = h.initialValForecastMse;
+  if (h.conflictNote !== undefined) history.conflictNote = h.conflictNote;
+  // A run that stopped early stays stopped; one that ran out of epochs continues when the new
+  // config allows more.
+  return {
+    epoch0: ck.state.epoch, step: ck.state.step, best: ck.best, bestValue: ck.state.bestValue, bestEpoch: ck.state.bestEpoch,
+    badEpochs: ck.state.badEpochs, stoppedEarly: ck.state.stoppedEarly, finished: ck.state.stoppedEarly,
+  };
+}
+
+/**
+ * Epoch 0 of the selection: the untrained model's validation forecast MSE, a candidate for every
+ * model alike (docs/design.md, "Checkpoint selection"). A resumed run keeps the value it recorded.
+ */
+function selectUntrained(ctx: LoopContext, state: LoopState): number {
+  const { model, data, config, history } = ctx;
+  if (history.initialValForecastMse === undefined) {
+    const v = forecastMse(model, data.val, config.evalBatchSize, config.maxValWindows);
+    if (!Number.isFinite(v)) throw new TrainingDiverged(`the untrained model's validation forecast MSE is ${v}; check the data for NaN`);
+    history.initialValForecastMse = v;
+    if (state.epoch0 === 0) {
+      state.bestValue = v;
+      state.bestEpoch = 0;
+    }
+  }
+  return history.initialValForecastMse;
+}
+
+/** One epoch of optimiser steps; returns the mean of every (phase, term) over its steps. */
+async function trainEpoch(ctx: LoopContext, state: LoopState, epoch: number): Promise<{ train: Record<string, number>; phases: PhaseName[]; steps: number }> {
+  const { model, data, config, adam, history, batchSize } = ctx;
+  const order = permutation(data.train.count, makeRng(mixSeed(config.seed, epoch, TRAIN_STREAM.batchOrder)));
+  const plan = phasesForEpoch(epoch, config.schedule, ctx.phases);
+  const sums: Record<string, number> = {};
+  const counts: Record<string, number> = {};
+  let steps = 0;
+  let lastLoss = NaN;
+  for (let bi = 0; bi < ctx.batchesPerEpoch; bi++) {
+    const idx = order.subarray(bi * batchSize, Math.min(data.train.count, (bi + 1) * batchSize));
+    const tb = toTensors(data.train.batch(idx), data.train);
+    try {
+      plan.forEach((phase, pi) => {
+        const where = `epoch ${epoch + 1}, batch ${bi + 1}, step ${state.step + 1}`;
+        const r = trainStep(model, tb, phase, mixSeed(config.seed, state.step, pi), adam, config.clipNorm, where);
+        state.step++;
+        steps++;
+        lastLoss = r.loss;
+        for (const [t, v] of Object.entries(r.terms)) {
+          const key = `${phase.name}.${t}`;
+          sums[key] = (sums[key] ?? 0) + (v as number);
+          counts[key] = (counts[key] ?? 0) + 1;
+        }
+      });
+      if (ctx.comparesConflicts && config.conflictEvery > 0 && bi % config.conflictEvery === 0) {
+        const where = { step: state.step, epoch: epoch + 1, mode: config.schedule.mode };
+        const rec = measureConflict(model, tb, { noiseSeed: mixSeed(config.seed, state.step, TRAIN_STREAM.conflictProbe) }, ctx.phases.joint.terms, where);
+        if (rec) history.conflicts.push(rec);
+      }
+    } finally {
+      disposeBatch(tb);
+    }
+    ctx.progress.tick(1, `epoch ${epoch + 1}/${config.epochs} loss ${lastLoss.toPrecision(4)}`);
+    // Yield to the event loop so notebook displays and stderr redraw between batches.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const train: Record<string, number> = {};
+  for (const k of Object.keys(sums)) train[k] = sums[k] / counts[k];
+  return { train, phases: plan.map((p) => p.name), steps };
+}
+
+/**
+ * Checkpoint selection and early stopping after an epoch: keep the weights when the validation
+ * forecast MSE beats every earlier candidate; count a bad epoch otherwise (warm-up epochs of
+ * interleaving do not count). Returns whether the epoch improved.
+ */
+function selectAfterEpoch(ctx: LoopContext, state: LoopState, epoch: number, val: number): boolean {
+  const { config } = ctx;
+  const improved = state.bestValue === null || val < state.bestValue;
+  if (improved) {
+    state.best = snapshotWeights(ctx.model);
+    state.bestValue = val;
+    state.bestEpoch = epoch + 1;
+    state.badEpochs = 0;
+  } else if (epoch >= config.schedule.warmupEpochs || config.schedule.mode === 'joint') {
+    state.badEpochs++;
+  }
+  state.stoppedEarly = state.badEpochs >= config.patience;
+  state.finished = state.stoppedEarly || epoch + 1 >= config.epochs;
+  return improved;
+}
+
+/** Write the checkpoint folder after an epoch (atomic; lib/train/checkpoint.ts). */
+async function saveEpoch(ctx: LoopContext, state: LoopState, dir: string, run: Record<string, unknown>): Promise<void> {
+  const { model, config, history, adam } = ctx;
+  await saveCheckpoint(
+    dir,
+    {
+      format: CHECKPOINT_FORMAT, model: model.name, modelConfig: model.config, dataInfo: model.dataInfo, train: config, run,
+      epoch: state.epoch0, step: state.step, bestEpoch: state.bestEpoch, bestValue: state.bestValue, badEpochs: state.badEpochs,
+      history, finished: state.finished, stoppedEarly: state.stoppedEarly,
+    },
+    shapesOf(model), state.best, snapshotWeights(model), adam.getState(),
+  );
+}
+
+/**
  * Train `model` in place; on return the model holds its best-validation weights.
  * Models without parameters (persistence, seasonal-naive) return at once with 0 epochs.
+ *
+ * Steps: check → resume (optional) → score the untrained model (selection epoch 0) → per epoch:
+ * train, validate, select / stop early, checkpoint → restore the selected weights.
  */
 export async function train(model: Model, data: { train: WindowSet; val: WindowSet }, config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
   checkTrainConfig(config);
@@ -211,12 +373,8 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
       stoppedEarly: false, steps: 0, seconds: (Date.now() - started) / 1000,
     };
   }
-  if (data.train.count === 0) throw new UserError('the train split has no windows; use more data or a shorter --horizon / input length');
-  if (data.val.count === 0) throw new UserError('the validation split has no windows (needed for early stopping); use more data or a shorter --horizon');
   const phases = modelPhases(model);
-  if (phasesForEpoch(config.schedule.warmupEpochs, config.schedule, phases).length === 0) {
-    throw new UserError(`model ${model.name}: every loss term has weight 0, so there is nothing to train; give a term a non-zero weight (--config {"model": {…}})`);
-  }
+  checkTrainable(model, data, config, phases);
   // The terms' gradients on the shared group are all applied together only when one phase
   // trains everything; interleaving updates disjoint groups, so there is nothing to compare.
   const comparesConflicts = config.schedule.mode === 'joint' || !phases.interleaved;
@@ -224,123 +382,42 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
     history.conflictNote = 'interleave mode: phases M and C update disjoint variable groups, so no shared parameter receives both gradients (measure conflicts in joint mode)';
   }
   const adam = new Adam({ ...DEFAULT_ADAM, lr: config.lr, weightDecay: config.weightDecay });
-  const shapes = shapesOf(model);
-  let epoch0 = 0;
-  let step = 0;
-  let best: Weights = snapshotWeights(model);
-  let bestValue: number | null = null;
-  let bestEpoch = 0;
-  let initialValue: number | undefined;
-  let badEpochs = 0;
-  let finished = false;
-  let stoppedEarly = false;
   const dir = options.checkpointDir;
-  if (options.resume && dir && fs.existsSync(path.join(dir, 'checkpoint.json'))) {
-    const ck = loadCheckpoint(dir);
-    if (ck.state.model !== model.name) throw new UserError(`checkpoint ${dir} holds model ${ck.state.model}, not ${model.name}; pick another --out folder`);
-    restoreWeights(model, ck.last, path.join(dir, 'last.bin'));
-    adam.setState(ck.adam, shapes);
-    epoch0 = ck.state.epoch;
-    step = ck.state.step;
-    best = ck.best;
-    bestValue = ck.state.bestValue;
-    bestEpoch = ck.state.bestEpoch;
-    badEpochs = ck.state.badEpochs;
-    // A run that stopped early stays stopped; one that ran out of epochs continues when the
-    // new config allows more.
-    stoppedEarly = ck.state.stoppedEarly;
-    finished = stoppedEarly;
-    const h = ck.state.history as TrainingHistory;
-    history.epochs.push(...h.epochs);
-    history.conflicts.push(...h.conflicts);
-    initialValue = h.initialValForecastMse;
-  }
-  if (initialValue === undefined) {
-    // Epoch 0: the untrained model is a selection candidate for every model alike.
-    initialValue = forecastMse(model, data.val, config.evalBatchSize, config.maxValWindows);
-    if (!Number.isFinite(initialValue)) throw new TrainingDiverged(`the untrained model's validation forecast MSE is ${initialValue}; check the data for NaN`);
-    if (epoch0 === 0) {
-      bestValue = initialValue;
-      bestEpoch = 0;
-    }
-  }
-  history.initialValForecastMse = initialValue;
-  const batchSize = Math.max(1, Math.min(config.batchSize, data.train.count));
-  const full = Math.ceil(data.train.count / batchSize);
-  const perEpoch = config.maxBatchesPerEpoch > 0 ? Math.min(full, config.maxBatchesPerEpoch) : full;
-  const progress = new Progress(`train ${model.name}`, Math.max(0, config.epochs - epoch0) * perEpoch, options.onProgress);
-  const save = async (epoch: number, done: boolean): Promise<void> => {
-    if (!dir) return;
-    await saveCheckpoint(
-      dir,
-      {
-        format: CHECKPOINT_FORMAT, model: model.name, modelConfig: model.config, dataInfo: model.dataInfo, train: config,
-        run: options.run ?? {}, epoch, step, bestEpoch, bestValue, badEpochs, history, finished: done, stoppedEarly,
-      },
-      shapes, best, snapshotWeights(model), adam.getState(),
-    );
-  };
-  const termsToCompare = phases.joint.terms;
-  const initialForImprovement = initialValue;
   try {
-    for (let epoch = epoch0; epoch < config.epochs && !finished; epoch++) {
+    const resumed = options.resume && dir && fs.existsSync(path.join(dir, 'checkpoint.json'));
+    const state: LoopState = resumed
+      ? resumeFrom(dir, model, adam, history)
+      : { epoch0: 0, step: 0, best: snapshotWeights(model), bestValue: null, bestEpoch: 0, badEpochs: 0, stoppedEarly: false, finished: false };
+    const batchSize = Math.max(1, Math.min(config.batchSize, data.train.count));
+    const full = Math.ceil(data.train.count / batchSize);
+    const batchesPerEpoch = config.maxBatchesPerEpoch > 0 ? Math.min(full, config.maxBatchesPerEpoch) : full;
+    const progress = new Progress(`train ${model.name}`, Math.max(0, config.epochs - state.epoch0) * batchesPerEpoch, options.onProgress);
+    const ctx: LoopContext = { model, data, config, phases, adam, history, batchSize, batchesPerEpoch, comparesConflicts, progress };
+    const initial = selectUntrained(ctx, state);
+    for (let epoch = state.epoch0; epoch < config.epochs && !state.finished; epoch++) {
       const t0 = Date.now();
-      const order = permutation(data.train.count, makeRng(mixSeed(config.seed, epoch, 0x5eed)));
-      const plan = phasesForEpoch(epoch, config.schedule, phases);
-      const sums: Record<string, number> = {};
-      const counts: Record<string, number> = {};
-      let steps = 0;
-      let lastLoss = NaN;
-      for (let bi = 0; bi < perEpoch; bi++) {
-        const idx = order.subarray(bi * batchSize, Math.min(data.train.count, (bi + 1) * batchSize));
-        const tb = toTensors(data.train.batch(idx), data.train);
-        try {
-          plan.forEach((phase, pi) => {
-            const where = `epoch ${epoch + 1}, batch ${bi + 1}, step ${step + 1}`;
-            const r = trainStep(model, tb, phase, mixSeed(config.seed, step, pi), adam, config.clipNorm, where);
-            step++;
-            steps++;
-            lastLoss = r.loss;
-            for (const [t, v] of Object.entries(r.terms)) {
-              const key = `${phase.name}.${t}`;
-              sums[key] = (sums[key] ?? 0) + (v as number);
-              counts[key] = (counts[key] ?? 0) + 1;
-            }
-          });
-          if (comparesConflicts && config.conflictEvery > 0 && bi % config.conflictEvery === 0) {
-            const rec = measureConflict(model, tb, { noiseSeed: mixSeed(config.seed, step, 7) }, termsToCompare, { step, epoch: epoch + 1, mode: config.schedule.mode });
-            if (rec) history.conflicts.push(rec);
-          }
-        } finally {
-          disposeBatch(tb);
-        }
-        progress.tick(1, `epoch ${epoch + 1}/${config.epochs} loss ${lastLoss.toPrecision(4)}`);
-        // Yield to the event loop so notebook displays and stderr redraw between batches.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      const done = await trainEpoch(ctx, state, epoch);
       const val = forecastMse(model, data.val, config.evalBatchSize, config.maxValWindows);
       if (!Number.isFinite(val)) throw new TrainingDiverged(`training diverged at epoch ${epoch + 1}: validation forecast MSE is ${val}`);
-      const improved = bestValue === null || val < bestValue;
-      if (improved) {
-        best = snapshotWeights(model);
-        bestValue = val;
-        bestEpoch = epoch + 1;
-        badEpochs = 0;
-      } else if (epoch >= config.schedule.warmupEpochs || config.schedule.mode === 'joint') {
-        badEpochs++;
-      }
-      const train: Record<string, number> = {};
-      for (const k of Object.keys(sums)) train[k] = sums[k] / counts[k];
-      const record: EpochRecord = {
-        epoch: epoch + 1, phases: plan.map((p) => p.name), train, valForecastMse: val, improved,
-        seconds: (Date.now() - t0) / 1000, steps,
-      };
+      const improved = selectAfterEpoch(ctx, state, epoch, val);
+      const record: EpochRecord = { epoch: epoch + 1, phases: done.phases, train: done.train, valForecastMse: val, improved, seconds: (Date.now() - t0) / 1000, steps: done.steps };
       history.epochs.push(record);
       options.onEpoch?.(record);
-      stoppedEarly = badEpochs >= config.patience;
-      finished = stoppedEarly || epoch + 1 >= config.epochs;
-      await save(epoch + 1, finished);
+      state.epoch0 = epoch + 1;
+      if (dir) await saveEpoch(ctx, state, dir, options.run ?? {});
     }
+    restoreWeights(model, state.best, 'best weights');
+    return {
+      history,
+      epochsRun: history.epochs.length,
+      bestEpoch: state.bestEpoch,
+      bestValForecastMse: state.bestValue,
+      initialValForecastMse: initial,
+      improvedOnInitial: state.bestValue !== null && state.bestValue < initial,
+      stoppedEarly: state.stoppedEarly,
+      steps: state.step,
+      seconds: (Date.now() - started) / 1000,
+    };
   } catch (err) {
     if (err instanceof TrainingDiverged) {
       const kept = dir && fs.existsSync(path.join(dir, 'checkpoint.json')) ? `the last good checkpoint in ${dir} is kept` : 'no checkpoint was written';
@@ -350,16 +427,4 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
   } finally {
     adam.dispose();
   }
-  restoreWeights(model, best, 'best weights');
-  return {
-    history,
-    epochsRun: history.epochs.length,
-    bestEpoch,
-    bestValForecastMse: bestValue,
-    initialValForecastMse: initialForImprovement,
-    improvedOnInitial: bestValue !== null && bestValue < initialForImprovement,
-    stoppedEarly,
-    steps: step,
-    seconds: (Date.now() - started) / 1000,
-  };
 }
