@@ -48,9 +48,10 @@ export interface DeepDiveConfig {
   /**
    * Which trunk the conditional path (a-encoder and the forecaster's summary of x) reads:
    * 'shared' = the label trunk trained only by Σ CE in phase M (frozen in phase C);
-   * 'separate' = its own trunk of the same config, trained in phase C. Default 'separate'
-   * (validation error: 48% lower on synthetic, a few % higher on ETTh1; docs/design.md,
-   * "Measured choices"). Ignored without b (one trunk).
+   * 'separate' = its own trunk of the same config, trained in phase C. Default 'separate',
+   * chosen on validation error (docs/design.md, "Measured choices"): with a shared trunk the
+   * conditional path only ever sees features shaped by the label cross-entropy. Ignored without
+   * b (one trunk).
    */
   conditionalTrunk: 'shared' | 'separate';
   /**

@@ -159,7 +159,7 @@ export function kmeansBySilhouette(points: ArrayLike<number>, d: number, kMin: n
 }
 
 /**
- * HDBSCAN labels (noise → class 0, clusters → 1..). hdbscan-ts scales ≈ O(n³) in time (8 s for 300 points, 85 s for 600, measured here), so it
+ * HDBSCAN labels (noise → class 0, clusters → 1..). hdbscan-ts scales ≈ O(n³) in time (docs/design.md §Detaux), so it
  * is fitted on a seeded subsample of at most `maxPoints`; every other point takes the label of its
  * nearest fitted point (hdbscan-ts has no `approximate_predict`).
  */

@@ -73,7 +73,7 @@ export interface Stage2Config {
   silhouettePoints: number;
   /** HDBSCAN min_cluster_size; null = 2 % of the fitted points. Default null. */
   minClusterSize: number | null;
-  /** hdbscan-ts scales ≈ O(n³) (measured 8 s for 300 points, 85 s for 600): it is fitted on at most this many windows, the rest get the nearest fitted point's label. Default 300. */
+  /** hdbscan-ts scales ≈ O(n³) (timings in docs/design.md §Detaux): it is fitted on at most this many windows, the rest get the nearest fitted point's label. Default 300. */
   hdbscanPoints: number;
 }
 
