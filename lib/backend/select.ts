@@ -8,7 +8,7 @@
  * forces one backend by name and fails loudly when it cannot be had.
  */
 import * as tf from '@tensorflow/tfjs';
-import { applyFastKernelPolicy } from './kernels/register';
+import { applyFastKernelPolicy, productPath } from './kernels/register';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -97,6 +97,8 @@ export async function initBackend(requested?: string): Promise<BackendReport> {
       await tf.ready();
       current = { active: name, skipped, requestedBy, details: details(name) };
       await afterInit(name);
+      // The product path is decided by the init hooks (DIVE_FAST_KERNELS, OpenBLAS present or not).
+      if (name === 'wasm') current.details = { ...current.details, ...productDetails() };
       return current;
     }
     skipped.push({ name, reason });
@@ -113,10 +115,16 @@ function details(name: BackendName): Record<string, unknown> {
   if (name === 'wasm') {
     return {
       simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
-      threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'multi' : 1,
+      wasmThreads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'multi' : 1,
     };
   }
   return {};
+}
+
+/** What runs the wasm backend's matrix products (OpenBLAS or the wasm GEMM) and why. */
+function productDetails(): Record<string, unknown> {
+  const p = productPath();
+  return { matMul: p.description, ...(p.blas ? { blas: p.blas } : {}) };
 }
 
 /** Hooks run once a backend is active (kernel overrides register here). */
@@ -135,9 +143,12 @@ export function backendReport(): BackendReport | undefined {
   return current;
 }
 
-/** One line for humans: "wasm (simd, 1 thread); skipped tensorflow-gpu: …". */
+/** One line for humans: "wasm (simd=true, wasmThreads=1, matMul=…); skipped tensorflow-gpu: …". */
 export function describeBackend(r: BackendReport): string {
-  const d = Object.entries(r.details).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  const d = Object.entries(r.details)
+    .filter(([, v]) => typeof v !== 'object')
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
   const s = r.skipped.map((x) => `${x.name}: ${x.reason}`).join('; ');
   return `${r.active}${d ? ` (${d})` : ''}${r.requestedBy !== 'default' ? ` [from ${r.requestedBy}]` : ''}${s ? `; skipped ${s}` : ''}`;
 }

@@ -19,4 +19,5 @@ export {
   type MlpVaeConfig,
   type MlpVaeRows,
 } from './workloads/mlpVae';
-export { runBenchInProcess, runBenchIsolated, childEntry, summarise, type BenchSpec, type StepListener } from './run';
+export { runBenchInProcess, runBenchIsolated, childEntry, summarise, profileSteps, type BenchSpec, type StepListener, type KernelProfile } from './run';
+export { runTorchBench, torchScript, TORCH_WORKLOADS } from './torch';

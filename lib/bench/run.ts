@@ -28,6 +28,46 @@ export interface BenchSpec {
   seed: number;
   /** Worker threads of the wasm-parallel variant. Default `defaultWorkerCount()` (DIVE_WORKERS, else the cores). */
   workers?: number;
+  /** OpenBLAS threads of the wasm variant (as DIVE_THREADS). Default: DIVE_THREADS, else every core. */
+  threads?: number;
+  /** After the timed steps, profile this many more steps kernel by kernel (tf.profile). Default 0. */
+  profileSteps?: number;
+}
+
+/** Time per kernel over profiled steps (tf.profile; kernels run synchronously on wasm and cpu). */
+export interface KernelProfile {
+  /** Steps profiled. */
+  steps: number;
+  /** Mean wall ms per profiled step (profiling adds a little per kernel). */
+  stepMs: number;
+  /** Mean ms per step inside kernels; the rest is JavaScript outside kernels (tape, op dispatch). */
+  kernelMs: number;
+  /** Per kernel name, most expensive first: mean ms and calls per step, share of the step time. */
+  kernels: { name: string; ms: number; calls: number; share: number }[];
+}
+
+/** Profile `steps` steps of `inst` kernel by kernel. */
+export async function profileSteps(inst: WorkloadInstance, steps: number): Promise<KernelProfile> {
+  const totals = new Map<string, { ms: number; calls: number }>();
+  let wall = 0;
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    const info = await tf.profile(() => {
+      inst.step();
+    });
+    wall += performance.now() - t0;
+    for (const k of info.kernels) {
+      const t = totals.get(k.name) ?? { ms: 0, calls: 0 };
+      t.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      t.calls += 1;
+      totals.set(k.name, t);
+    }
+  }
+  const stepMs = wall / steps;
+  const kernels = [...totals.entries()]
+    .map(([name, t]) => ({ name, ms: t.ms / steps, calls: t.calls / steps, share: t.ms / steps / stepMs }))
+    .sort((a, b) => b.ms - a.ms);
+  return { steps, stepMs, kernelMs: kernels.reduce((s, k) => s + k.ms, 0), kernels };
 }
 
 /** Called after every step: phase, index within the phase, its ms and loss. */
@@ -74,6 +114,7 @@ export async function runBenchInProcess(spec: BenchSpec, onStep?: StepListener, 
   const w = findWorkload(spec.workload, workloads);
   if (!w) throw new Error(`unknown workload '${spec.workload}' (known: ${workloadNames(workloads).join(', ')})`);
   const backend = parseBenchBackend(spec.backend);
+  if (spec.threads !== undefined) process.env.DIVE_THREADS = String(spec.threads);
   let details: Record<string, unknown>;
   try {
     details = await activateVariant(backend);
@@ -93,6 +134,7 @@ export async function runBenchInProcess(spec: BenchSpec, onStep?: StepListener, 
   const stepMs: number[] = [];
   const cpuMs: number[] = [];
   const losses: number[] = [];
+  let profile: KernelProfile | undefined;
   try {
     for (let i = 0; i < spec.warmup; i++) {
       const t0 = performance.now();
@@ -112,12 +154,13 @@ export async function runBenchInProcess(spec: BenchSpec, onStep?: StepListener, 
       onStep?.('timed', i, ms, loss);
     }
     details = { ...details, ...inst.report?.() };
+    if (spec.profileSteps && backend !== 'wasm-parallel') profile = await profileSteps(inst, spec.profileSteps);
   } finally {
     inst.dispose();
   }
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) throw new Error(`workload '${w.name}' leaked ${leaked} tensors on ${backend}`);
-  return { ...summarise(w, inst, backend, stepMs, cpuMs, losses, spec.warmup), details, isolated: false };
+  return { ...summarise(w, inst, backend, stepMs, cpuMs, losses, spec.warmup), details, isolated: false, ...(profile ? { profile } : {}) };
 }
 
 /** Path of the compiled child entry point, or undefined when running from TypeScript sources. */

@@ -84,4 +84,11 @@ export interface BenchResult {
   peakRssMiB?: number;
   /** True when measured in a fresh child process (peak RSS is then this run's own). */
   isolated?: boolean;
+  /** Time per kernel over extra profiled steps (`dive bench --profile`; see run.ts KernelProfile). */
+  profile?: {
+    steps: number;
+    stepMs: number;
+    kernelMs: number;
+    kernels: { name: string; ms: number; calls: number; share: number }[];
+  };
 }

@@ -1,27 +1,34 @@
 /**
  * Backend variants `dive bench` can time. Each is a tfjs backend plus, for wasm, a choice of
  * matMul kernels, so one run can report before/after on the same machine:
- *   wasm            the wasm backend with the fast kernels of lib/backend/kernels (the default):
- *                   our relaxed-SIMD GEMM (lib/backend/gemm) for every float32 product
+ *   wasm            the wasm backend with the default fast kernels of lib/backend/kernels:
+ *                   products on the machine's OpenBLAS (lib/backend/blas, DIVE_THREADS threads)
+ *                   when it loads, else on our relaxed-SIMD GEMM
+ *   wasm-gemm       the wasm backend with every product on our relaxed-SIMD GEMM
+ *                   (lib/backend/gemm; the default before OpenBLAS, DIVE_FAST_KERNELS=gemm)
  *   wasm-xnnpack    the wasm backend with the earlier fast kernels: products rewritten onto
  *                   XNNPACK's untransposed path (DIVE_FAST_KERNELS=xnnpack)
  *   wasm-reference  the wasm backend with tfjs-backend-wasm's own kernels (DIVE_FAST_KERNELS=0)
  *   wasm-parallel   data-parallel over worker threads (lib/parallel), each worker a wasm
  *                   backend with the fast kernels; the main thread only coordinates
  *   cpu, tensorflow, tensorflow-gpu   as in lib/backend/select.ts
+ *   torch           PyTorch in a python3 child on 1 and all cores' threads (lib/bench/torch.ts)
  */
 import { initBackend } from '../backend/select';
-import { registerFastWasmKernels, restoreWasmKernels } from '../backend/kernels/register';
-import { loadGemmModule } from '../backend/gemm/gemm';
+import { productPath, registerFastWasmKernels, restoreWasmKernels } from '../backend/kernels/register';
 import { UserError } from '../util/errors';
 
-export const BENCH_BACKENDS = ['wasm', 'wasm-xnnpack', 'wasm-reference', 'wasm-parallel', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;
+export const BENCH_BACKENDS = ['wasm', 'wasm-gemm', 'wasm-xnnpack', 'wasm-reference', 'wasm-parallel', 'cpu', 'tensorflow', 'tensorflow-gpu', 'torch'] as const;
 export type BenchBackend = (typeof BENCH_BACKENDS)[number];
 
 const ALIASES: Record<string, BenchBackend> = {
   wasm: 'wasm',
   'fast-wasm': 'wasm',
   'wasm-fast': 'wasm',
+  'wasm-gemm': 'wasm-gemm',
+  gemm: 'wasm-gemm',
+  'wasm-blas': 'wasm',
+  blas: 'wasm',
   'wasm-xnnpack': 'wasm-xnnpack',
   xnnpack: 'wasm-xnnpack',
   'wasm-reference': 'wasm-reference',
@@ -37,6 +44,8 @@ const ALIASES: Record<string, BenchBackend> = {
   'tensorflow-gpu': 'tensorflow-gpu',
   'tfjs-node-gpu': 'tensorflow-gpu',
   gpu: 'tensorflow-gpu',
+  torch: 'torch',
+  pytorch: 'torch',
 };
 
 /** Canonical variant name, or a UserError listing the accepted names. */
@@ -53,23 +62,26 @@ export function parseBenchBackend(name: string): BenchBackend {
 export async function activateVariant(variant: BenchBackend): Promise<Record<string, unknown>> {
   // The coordinating thread of a data-parallel run computes nothing: the lightest backend.
   if (variant === 'wasm-parallel') return { coordinator: (await initBackend('cpu')).active };
-  const base = variant === 'wasm-reference' || variant === 'wasm-xnnpack' ? 'wasm' : variant;
+  if (variant === 'torch') throw new Error('the torch variant runs in a python3 child (lib/bench/torch.ts), not on a tfjs backend');
+  const base = variant === 'wasm-reference' || variant === 'wasm-xnnpack' || variant === 'wasm-gemm' ? 'wasm' : variant;
   const report = await initBackend(base);
-  if (variant === 'wasm') registerFastWasmKernels('gemm');
+  if (variant === 'wasm') registerFastWasmKernels();
+  if (variant === 'wasm-gemm') registerFastWasmKernels('gemm');
   if (variant === 'wasm-xnnpack') registerFastWasmKernels('xnnpack');
   if (variant === 'wasm-reference') restoreWasmKernels();
   const details: Record<string, unknown> = { ...report.details };
   if (base === 'wasm') {
+    const p = productPath();
     details.fastKernels = variant !== 'wasm-reference';
-    details.matMul = matMulKernelName(variant as 'wasm' | 'wasm-xnnpack' | 'wasm-reference');
+    details.matMul = variant === 'wasm-reference' ? 'tfjs-backend-wasm (XNNPACK for plain products, loops otherwise)' : p.description;
+    if (variant !== 'wasm-reference' && p.blas) details.blas = p.blas;
+    else delete details.blas;
   }
   return details;
 }
 
-/** Which matMul implementation a wasm variant runs (for reports). */
-export function matMulKernelName(variant: 'wasm' | 'wasm-xnnpack' | 'wasm-reference' | 'wasm-parallel'): string {
-  if (variant === 'wasm-reference') return 'tfjs-backend-wasm (XNNPACK for plain products, loops otherwise)';
-  if (variant === 'wasm-xnnpack') return 'XNNPACK via explicit transposes';
-  const g = loadGemmModule();
-  return g ? `divelab GEMM (${g.fma ? 'relaxed-SIMD FMA' : 'SIMD multiply + add'})` : 'XNNPACK via explicit transposes (no wasm SIMD for the GEMM)';
+/** Which matMul implementation a variant runs (for reports). */
+export function matMulKernelName(variant: 'wasm-parallel'): string {
+  if (variant === 'wasm-parallel') return 'each worker: the default fast kernels, OpenBLAS on 1 thread when it loads, else the wasm GEMM';
+  return variant;
 }

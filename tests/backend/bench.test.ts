@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../lib/backend/select';
 import { initBackend } from '../../lib/backend/select';
-import { countMatMulFlops, DEFAULT_MLP_VAE, mlpVaeFlops, mlpVaeNoiseSeed, mlpVaeWorkload, parseBenchBackend, quantile, runBenchInProcess, type BenchResult } from '../../lib/bench';
-import { formatBenchTable } from '../../lib/cli/commands/bench';
+import { countMatMulFlops, DEFAULT_MLP_VAE, mlpVaeFlops, mlpVaeNoiseSeed, mlpVaeWorkload, parseBenchBackend, quantile, runBenchInProcess, runTorchBench, type BenchResult } from '../../lib/bench';
+import { findWorkload } from '../../lib/bench/workloads';
+import { formatBenchTable, torchComparisons } from '../../lib/cli/commands/bench';
+import { spawnSync } from 'node:child_process';
 import { main } from '../../lib/cli/main';
 import type { CliIO } from '../../lib/cli/command';
 
@@ -157,4 +159,60 @@ describe('dive bench', () => {
     expect(lines.join('\n')).toMatch(/mlp-vae: wasm-parallel×2 is 2\.00× wasm \(one thread\)/);
     expect(lines.join('\n')).toMatch(/wasm-parallel×2 ran on ≈ 1\.9 cores on average/);
   });
+
+  it('compares ours with PyTorch at its best thread count, as torch ms / ours', () => {
+    const row = (backend: string, medianMs: number, details?: Record<string, unknown>): BenchResult => ({
+      workload: 'mlp-vae', backend, status: 'ok', medianMs, p10Ms: medianMs, p90Ms: medianMs, samplesPerSec: 1, gflops: 1, ...(details ? { details } : {}),
+    });
+    const results = [row('wasm-gemm', 150), row('wasm', 100, { blas: { threads: 2 } }), row('torch', 130, { threads: 1 }), row('torch', 110, { threads: 2 })];
+    const c = torchComparisons(results);
+    expect(c).toEqual([
+      { workload: 'mlp-vae', ours: 'wasm-gemm', oursMs: 150, torchThreads: 2, torchMs: 110, ratio: 110 / 150 },
+      { workload: 'mlp-vae', ours: 'wasm blas 2t', oursMs: 100, torchThreads: 2, torchMs: 110, ratio: 1.1 },
+    ]);
+    const text = formatBenchTable(results).join('\n');
+    expect(text).toMatch(/mlp-vae: wasm blas 2t vs PyTorch at its best thread count \(torch 2t, 110\.0 ms\): ratio 1\.10/);
+    expect(text).toMatch(/mlp-vae: wasm blas 2t is 1\.50× wasm-gemm/);
+    expect(text).toMatch(/mlp-vae\s+torch 1t\s+130\.0/);
+  });
+
+  it('profiles steps kernel by kernel (--profile): the products are there and the shares add up to at most the step', async () => {
+    const r = await runBenchInProcess({ workload: 'tiny-vae', backend: 'wasm', steps: 1, warmup: 1, seed: 1, profileSteps: 2 }, undefined, [tiny]);
+    const p = r.profile!;
+    expect(p.steps).toBe(2);
+    const mm = p.kernels.find((k) => k.name === 'BatchMatMul');
+    expect(mm?.calls).toBe(17); // 6 forward + 11 backward products (x's gradient is not needed)
+    expect(p.kernels.map((k) => k.ms)).toEqual([...p.kernels.map((k) => k.ms)].sort((a, b) => b - a));
+    expect(p.kernelMs).toBeLessThanOrEqual(p.stepMs);
+    expect(p.kernels.reduce((s, k) => s + k.share, 0)).toBeLessThanOrEqual(1 + 1e-9);
+  });
+
+  it('reports PyTorch as skipped, with the reason, for a workload without a twin or without python', async () => {
+    const gait = findWorkload('deepdive-gait')!;
+    const r = await runTorchBench(gait, { steps: 1, warmup: 0, seed: 0 }, 1);
+    expect(r).toMatchObject({ status: 'skipped', backend: 'torch' });
+    expect(r.reason).toMatch(/deepdive-gait has no PyTorch version \(only mlp-vae\)/);
+    const saved = process.env.DIVE_PYTHON;
+    process.env.DIVE_PYTHON = '/nonexistent/python3';
+    try {
+      const m = await runTorchBench(findWorkload('mlp-vae')!, { steps: 1, warmup: 0, seed: 0 }, 1);
+      expect(m.status).toBe('skipped');
+      expect(m.reason).toMatch(/\/nonexistent\/python3 did not start .*set DIVE_PYTHON/);
+    } finally {
+      if (saved === undefined) delete process.env.DIVE_PYTHON;
+      else process.env.DIVE_PYTHON = saved;
+    }
+  });
+
+  // python3-torch is optional (dive setup reports it); only its absence skips this check.
+  const hasTorch = spawnSync(process.env.DIVE_PYTHON || '/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+  if (!hasTorch) console.warn('bench.test: PyTorch is not installed for /usr/bin/python3 (python3-torch); skipping the PyTorch run');
+  it.skipIf(!hasTorch)('times the mlp-vae step in PyTorch and names the BLAS it runs on', async () => {
+    const r = await runTorchBench(findWorkload('mlp-vae')!, { steps: 1, warmup: 0, seed: 0 }, 1);
+    expect(r).toMatchObject({ status: 'ok', backend: 'torch', flopsPerStep: 4_064_280_576 });
+    expect(r.medianMs).toBeGreaterThan(0);
+    expect(Number.isFinite(r.lastLoss)).toBe(true);
+    expect(r.details).toMatchObject({ threads: 1, torchThreads: 1 });
+    expect(typeof r.details?.blasInfo).toBe('string');
+  }, 60_000);
 });

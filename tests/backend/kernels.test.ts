@@ -15,6 +15,7 @@ import {
   type FastKernelKind,
 } from '../../lib/backend/kernels';
 import { loadGemmModule } from '../../lib/backend/gemm/gemm';
+import { loadOpenBlas } from '../../lib/backend/blas/openblas';
 import { sumSquares } from '../../lib/backend/kernels/reduce';
 import { makeRng } from '../../lib/util/random';
 import { relErr } from '../numeric';
@@ -124,7 +125,12 @@ const CASES: Case[] = [
   [[300, 70], [270, 300], true, true, true],
   [[2, 67, 261], [2, 261, 9], false, false, true],
 ];
-const KINDS: FastKernelKind[] = ['gemm', 'xnnpack'];
+// OpenBLAS (libopenblas0-pthread) is installed by .ci/run and `dive setup`; only a machine
+// without it skips the blas kind, and says so.
+const blasLoad = loadOpenBlas();
+if (!blasLoad.ok) console.warn(`kernels.test: skipping the 'blas' kernel kind: ${blasLoad.reason}`);
+const DEFAULT_KIND: FastKernelKind = blasLoad.ok ? 'blas' : 'gemm';
+const KINDS: FastKernelKind[] = [...(blasLoad.ok ? (['blas'] as const) : []), 'gemm', 'xnnpack'];
 
 /** Cases whose gradient tfjs-core supports (its BatchMatMul gradient does not reduce broadcast batch axes). */
 const GRAD_CASES = CASES.filter(([sa, sb]) => sa.length === sb.length && sa.slice(0, -2).every((d, i) => d === sb[i]));
@@ -167,9 +173,9 @@ describe.each(KINDS)('fast wasm matMul kernels (%s)', (kind) => {
       expect(activeFastKernels()).toBe(kind);
       delete process.env.DIVE_FAST_KERNELS;
       applyFastKernelPolicy('wasm');
-      expect(activeFastKernels()).toBe('gemm');
+      expect(activeFastKernels()).toBe(DEFAULT_KIND);
       process.env.DIVE_FAST_KERNELS = 'fast';
-      expect(() => applyFastKernelPolicy('wasm')).toThrow(/DIVE_FAST_KERNELS must be gemm \(default\), xnnpack or 0, got 'fast'/);
+      expect(() => applyFastKernelPolicy('wasm')).toThrow(/DIVE_FAST_KERNELS must be blas \(default when OpenBLAS loads\), gemm, xnnpack or 0, got 'fast'/);
     } finally {
       if (saved === undefined) delete process.env.DIVE_FAST_KERNELS;
       else process.env.DIVE_FAST_KERNELS = saved;
@@ -323,6 +329,43 @@ describe('fast wasm reductions', () => {
         ko++;
       }
       exact[o] += xd[flat];
+    }
+    expectClose(got.dataSync(), exact);
+    expectClose(got.dataSync(), ref.dataSync());
+    tf.dispose([x, got, ref]);
+  });
+
+  it.each([
+    [[4, 9, 6], 1, false], // middle axis: column sums per outer index
+    [[2, 3, 5, 8], [2, 1], true],
+    [[3, 7, 5], -2, false],
+    [[6, 5], 0, false], // leading axis (outer = 1)
+    [[64, 21, 13], 1, false],
+    [[5, 3], 1, false], // innermost: original kernel
+    [[4, 6, 2], 1, false], // rows shorter than 4 floats: original kernel
+    [[2, 3, 4], [0, 2], false], // not contiguous: original kernel
+  ] as [number[], number | number[], boolean][])('Mean of %j over %j (keepDims %s) matches a float64 reference and the original kernel', (shape, axis, keepDims) => {
+    const x = randn(shape);
+    const got = tf.mean(x, axis, keepDims);
+    const rank = shape.length;
+    const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
+    restoreWasmKernels();
+    const ref = tf.mean(x, axis, keepDims);
+    registerFastWasmKernels('gemm');
+    expect(got.shape).toEqual(ref.shape);
+    const xd = x.dataSync();
+    const strides = shape.map((_, i) => shape.slice(i + 1).reduce((p, d) => p * d, 1));
+    const outShape = shape.filter((_, i) => !axes.includes(i));
+    const count = axes.reduce((p, a) => p * shape[a], 1);
+    const exact = new Float64Array(outShape.reduce((p, d) => p * d, 1));
+    for (let flat = 0; flat < xd.length; flat++) {
+      let o = 0;
+      for (let i = 0, ko = 0; i < rank; i++) {
+        if (axes.includes(i)) continue;
+        o = o * outShape[ko] + (Math.floor(flat / strides[i]) % shape[i]);
+        ko++;
+      }
+      exact[o] += xd[flat] / count;
     }
     expectClose(got.dataSync(), exact);
     expectClose(got.dataSync(), ref.dataSync());

@@ -114,6 +114,10 @@ export interface LoadedGemm {
   colsum(x: number, m: number, n: number, out: number): void;
   /** Σ x² over `count` floats at byte address p (float32 partial sums). */
   sumsq(p: number, count: number): number;
+  /** Every row of C[m × n] (row stride ldc, byte address c) ← the n floats at byte address v. */
+  fillRows(c: number, ldc: number, m: number, n: number, v: number): void;
+  /** max(0, x) in place over `count` floats at byte address p. */
+  relu(p: number, count: number): void;
 }
 
 let compiled: { module: WasmModule; fma: boolean } | null | undefined;
@@ -148,6 +152,8 @@ export function instantiateGemm(module: WasmModule, fma: boolean, memory: WasmMe
       e.adam(c.p, c.g, c.m, c.v, c.pOut, c.mOut, c.vOut, c.count, c.scale, c.beta1, c.beta2, 1 / (1 - Math.pow(c.beta1, c.t)), 1 / (1 - Math.pow(c.beta2, c.t)), c.epsilon, c.lr, c.lr * c.weightDecay),
     colsum: (x, m, n, out) => e.colsum(x, m, n, out),
     sumsq: (p, count) => e.sumsq(p, count),
+    fillRows: (c, ldc, m, n, v) => e.fill_rows(c, ldc, m, n, v),
+    relu: (p, count) => e.relu(p, count),
   };
 }
 

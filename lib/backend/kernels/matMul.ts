@@ -7,7 +7,15 @@
  * every batched product — runs a naive blocked triple loop that is 10–50× slower. Training
  * spends most of its time in exactly those products.
  *
- * What (default, `gemm`): every float32 product with k > 0 goes to divelab's own GEMM
+ * What (default when the machine's OpenBLAS loads, `blas`): every float32 product with
+ * m·n·k ≥ BLAS_MIN_WORK is one `cblas_sgemm` call per output matrix (one call for a dense
+ * layer on a batch of sequences: a's batch folded into rows) on views of the tfjs heap, the
+ * transposes passed as BLAS flags, on DIVE_THREADS threads when the product has at least
+ * BLAS_PARALLEL_MIN_WORK multiply-adds and on one thread otherwise; a bias is written into the output first (beta = 1) and ReLU
+ * runs in place afterwards (the wasm GEMM module's SIMD loops). Smaller products, where the FFI
+ * call costs more than the arithmetic, take the `gemm` path.
+ *
+ * What (`gemm`, and the fallback when OpenBLAS is absent): every float32 product with k > 0 goes to divelab's own GEMM
  * (lib/backend/gemm: relaxed-SIMD fused multiply-add, ~2× XNNPACK's plain-SIMD speed here),
  * which reads both operands in place with strides — a transposed operand is just other
  * strides — and broadcasts batch axes by index (`forEachMatrixPair`). `_FusedMatMul` with a
@@ -30,6 +38,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { gemmFor, SCRATCH_BYTES, type LoadedGemm, type Operand } from '../gemm/gemm';
+import { BLAS_MIN_WORK, BLAS_PARALLEL_MIN_WORK, type BlasOperand, type OpenBlas } from '../blas/openblas';
 import { asWasmBackend, f32, heapMemory, heapOffset, release, withShape, type WasmBackendLike } from './wasmInternals';
 
 /** Products with fewer multiply-adds per output matrix than this keep the original batched loop. */
@@ -199,13 +208,92 @@ function gemmProducts(
   return out;
 }
 
+/**
+ * The BLAS path: one `cblas_sgemm` per output matrix on Float32Array views of the heap (each
+ * sized to exactly what BLAS reads), transposes as flags, batch broadcast by index; when b is
+ * shared by every output matrix and a is neither transposed nor broadcast, a's batch is folded
+ * into rows (one call). Bias: written into every row of the output first, then beta = 1. ReLU:
+ * in place afterwards. `simd` (the wasm GEMM module) does both loops when present.
+ */
+function blasProducts(
+  backend: WasmBackendLike,
+  blas: OpenBlas,
+  threads: number,
+  simd: LoadedGemm | null,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  g: Geometry,
+  { transposeA, transposeB }: MatMulAttrs,
+  epilogue: { bias?: tf.TensorInfo; relu?: boolean } = {},
+): tf.TensorInfo {
+  const { m, k, n } = g;
+  const out = backend.makeOutput([...g.batchOut, m, n], 'float32');
+  const count = tf.util.sizeFromShape(g.batchOut);
+  const rows = count * m;
+  // No allocation from here on: the heap cannot move, so views and addresses stay valid.
+  const pc = heapOffset(backend, out);
+  if (epilogue.bias) {
+    if (simd) simd.fillRows(pc, n, rows, n, heapOffset(backend, epilogue.bias));
+    else {
+      const c = f32(backend, out);
+      const bias = f32(backend, epilogue.bias).subarray(0, n);
+      for (let i = 0; i < rows; i++) c.set(bias, i * n);
+    }
+  }
+  const beta = epilogue.bias ? 1 : 0;
+  const heap = heapMemory(backend).buffer;
+  const pa = heapOffset(backend, a);
+  const pb = heapOffset(backend, b);
+  const view = (ptr: number, len: number): Float32Array => new Float32Array(heap, ptr, len);
+  const opA = (ia: number, mRows = m): BlasOperand => ({ data: view(pa + 4 * ia * m * k, mRows * k), ld: transposeA ? m : k, trans: transposeA });
+  const opB = (ib: number): BlasOperand => ({ data: view(pb + 4 * ib * k * n, k * n), ld: transposeB ? k : n, trans: transposeB });
+  const nbA = tf.util.sizeFromShape(g.batchA);
+  const nbB = tf.util.sizeFromShape(g.batchB);
+  const fold = nbB === 1 && !transposeA && nbA === count;
+  // Threads: the configured count for big products, one for small ones (BLAS_PARALLEL_MIN_WORK).
+  blas.setThreads((fold ? rows : m) * n * k >= BLAS_PARALLEL_MIN_WORK ? threads : 1);
+  if (fold) {
+    blas.sgemm(rows, n, k, 1, opA(0, rows), opB(0), beta, view(pc, rows * n), n);
+  } else {
+    forEachMatrixPair(g, (i, ia, ib) => blas.sgemm(m, n, k, 1, opA(ia), opB(ib), beta, view(pc + 4 * i * m * n, m * n), n));
+  }
+  if (epilogue.relu) {
+    if (simd) simd.relu(pc, rows * n);
+    else {
+      const c = f32(backend, out);
+      for (let i = 0; i < rows * n; i++) if (c[i] < 0) c[i] = 0;
+    }
+  }
+  return out;
+}
+
+/** Which product implementations a replacement kernel may use (see the module doc). */
+export interface ProductPaths {
+  /** Use our wasm GEMM (when the engine has wasm SIMD). */
+  gemm: boolean;
+  /** The machine's OpenBLAS, for products of at least BLAS_MIN_WORK multiply-adds. */
+  blas?: OpenBlas;
+  /** OpenBLAS threads for products of at least BLAS_PARALLEL_MIN_WORK multiply-adds (read at every call). Default 1. */
+  blasThreads?: () => number;
+}
+
+function pathsOf(p: boolean | ProductPaths): ProductPaths {
+  return typeof p === 'boolean' ? { gemm: p } : p;
+}
+
 /** Our GEMM for this backend's heap when wanted and the engine supports wasm SIMD, else null. */
 function gemmOf(backend: WasmBackendLike, useGemm: boolean): LoadedGemm | null {
   return useGemm ? gemmFor(heapMemory(backend)) : null;
 }
 
+/** OpenBLAS when configured and the product is big enough to repay the FFI call, else undefined. */
+function blasFor(paths: ProductPaths, g: Geometry): OpenBlas | undefined {
+  return paths.blas && g.m * g.n * g.k >= BLAS_MIN_WORK ? paths.blas : undefined;
+}
+
 /** Build the replacement BatchMatMul kernel function around the original ones. */
-export function makeFastBatchMatMul(orig: OriginalKernels, useGemm = true): tf.KernelFunc {
+export function makeFastBatchMatMul(orig: OriginalKernels, paths: boolean | ProductPaths = true): tf.KernelFunc {
+  const { gemm: useGemm, ...p } = pathsOf(paths);
   return (args) => {
     const backend = asWasmBackend(args.backend);
     const a = args.inputs.a as tf.TensorInfo;
@@ -218,6 +306,8 @@ export function makeFastBatchMatMul(orig: OriginalKernels, useGemm = true): tf.K
     const outShape = [...g.batchOut, g.m, g.n];
     const plain = { transposeA: false, transposeB: false };
     if (tf.util.sizeFromShape(outShape) === 0 || g.k === 0) return orig.batchMatMul(args);
+    const blas = blasFor({ gemm: useGemm, ...p }, g);
+    if (blas) return blasProducts(backend, blas, p.blasThreads?.() ?? 1, gemmOf(backend, true), a, b, g, attrs);
     const gemm = gemmOf(backend, useGemm);
     if (gemm) return gemmProducts(backend, gemm, a, b, g, attrs);
     // Tiny batched products stay on the original loop, unless the batch broadcast is one the
@@ -253,7 +343,8 @@ export function makeFastBatchMatMul(orig: OriginalKernels, useGemm = true): tf.K
  * This also fixes a correctness bug of the original: its fallback loop (any transposed or
  * batched product) adds bias[min(i·N + j, N − 1)] — i.e. bias[N−1] for every row after the first.
  */
-export function makeFastFusedMatMul(orig: OriginalKernels, useGemm = true): tf.KernelFunc {
+export function makeFastFusedMatMul(orig: OriginalKernels, paths: boolean | ProductPaths = true): tf.KernelFunc {
+  const { gemm: useGemm, ...p } = pathsOf(paths);
   return (args) => {
     const backend = asWasmBackend(args.backend);
     const { a, b, bias, preluActivationWeights: prelu } = args.inputs as Record<string, tf.TensorInfo | undefined>;
@@ -268,6 +359,10 @@ export function makeFastFusedMatMul(orig: OriginalKernels, useGemm = true): tf.K
     const preluOk = prelu === undefined || nbB === 1 || tf.util.sizeFromShape(prelu.shape) <= g.n;
     if (!biasOk || !preluOk || g.k === 0 || g.m * g.n === 0) return orig.fusedMatMul(args);
     const activation = (attrs.activation as string | undefined) ?? 'linear';
+    const blas = bias?.dtype === 'int32' ? undefined : blasFor({ gemm: useGemm, ...p }, g);
+    if (blas && !prelu && (activation === 'linear' || activation === 'relu')) {
+      return withShape(blasProducts(backend, blas, p.blasThreads?.() ?? 1, gemmOf(backend, true), a, b, g, attrs, { bias, relu: activation === 'relu' }), [...g.batchOut, g.m, g.n]);
+    }
     const gemm = bias?.dtype === 'int32' ? null : gemmOf(backend, useGemm);
     if (gemm && !prelu && (activation === 'linear' || activation === 'relu')) {
       return withShape(gemmProducts(backend, gemm, a, b, g, attrs, { bias, relu: activation === 'relu' }), [...g.batchOut, g.m, g.n]);

@@ -12,6 +12,58 @@ import { asWasmBackend, f32, heapMemory, heapOffset } from './wasmInternals';
 export const SUM_SQUARES_KERNEL = 'DiveSumSquares';
 
 
+/**
+ * x viewed as [outer, reduced, inner] when `axis` is one contiguous block of axes [a0, a1) of a
+ * rank-`rank` tensor that leaves at least one axis after it (so `inner` ≥ 1 is a row of
+ * contiguous floats); null otherwise.
+ */
+export function contiguousAxes(axis: number | number[], shape: readonly number[]): { outer: number; reduced: number; inner: number } | null {
+  const rank = shape.length;
+  const list = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
+  const sorted = [...new Set(list)].sort((a, b) => a - b);
+  if (sorted.length === 0 || sorted.some((a, i) => a !== sorted[0] + i)) return null;
+  const a0 = sorted[0];
+  const a1 = sorted[sorted.length - 1] + 1;
+  if (a1 >= rank) return null;
+  return {
+    outer: tf.util.sizeFromShape(shape.slice(0, a0)),
+    reduced: tf.util.sizeFromShape(shape.slice(a0, a1)),
+    inner: tf.util.sizeFromShape(shape.slice(a1)),
+  };
+}
+
+/** Rows of contiguous floats shorter than this keep the original kernel (it reduces innermost axes well). */
+const MIN_INNER = 4;
+
+/**
+ * Replacement Mean: float32 means over one contiguous block of axes that is not innermost
+ * (e.g. [B, T, C] over T — tfjs-backend-wasm transposes the reduced axes to the end first): per
+ * outer index one column sum of the [reduced × inner] block (rows added in order), then ×
+ * 1/reduced. Other means go to the original kernel.
+ */
+export function makeFastMean(originalMean: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const backend = asWasmBackend(args.backend);
+    const x = args.inputs.x as tf.TensorInfo;
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const v = x.dtype === 'float32' ? contiguousAxes(axis, x.shape) : null;
+    const gemm = v && v.reduced > 1 && v.inner >= MIN_INNER && v.outer > 0 ? gemmFor(heapMemory(backend)) : null;
+    if (!v || !gemm) return originalMean(args);
+    const rank = x.shape.length;
+    const axes = new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)));
+    const outShape = x.shape.flatMap((d, i) => (axes.has(i) ? (keepDims ? [1] : []) : [d]));
+    const out = backend.makeOutput(outShape, 'float32');
+    const px = heapOffset(backend, x);
+    const po = heapOffset(backend, out);
+    const block = v.reduced * v.inner;
+    for (let o = 0; o < v.outer; o++) gemm.colsum(px + 4 * o * block, v.reduced, v.inner, po + 4 * o * v.inner);
+    const o32 = f32(backend, out);
+    const scale = 1 / v.reduced;
+    for (let i = 0; i < o32.length; i++) o32[i] *= scale;
+    return out;
+  };
+}
+
 /** The leading-axis count j when `axis` is exactly [0, j) of a rank-`rank` tensor, else 0. */
 export function leadingAxes(axis: number | number[], rank: number): number {
   const list = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));

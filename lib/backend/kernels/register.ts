@@ -6,32 +6,51 @@
  * register replacement that delegates to the original kernel functions); `restoreWasmKernels()`
  * puts the originals back. Both are idempotent. `lib/backend/select.ts` calls
  * `applyFastKernelPolicy` when a backend initialises: fast kernels on wasm unless
- * `DIVE_FAST_KERNELS=0` (kept for before/after comparisons).
+ * `DIVE_FAST_KERNELS=0` (kept for before/after comparisons); products on the machine's
+ * OpenBLAS (lib/backend/blas) when it loads, else on our wasm GEMM, and `productPath()` says
+ * which and why.
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../util/errors';
 import { loadGemmModule } from '../gemm/gemm';
+import { BLAS_MIN_WORK, BLAS_PARALLEL_MIN_WORK, loadOpenBlas, type OpenBlas } from '../blas/openblas';
+import { blasThreadsWanted, type ThreadChoice } from '../blas/threads';
 import { ADAM_KERNEL, makeWasmAdamKernel } from './adam';
-import { makeFastSum, makeSumSquaresKernel, SUM_SQUARES_KERNEL } from './reduce';
+import { makeFastMean, makeFastSum, makeSumSquaresKernel, SUM_SQUARES_KERNEL } from './reduce';
 import { makeSharedIdentity } from './identity';
 import { makeFastBatchMatMul, makeFastFusedMatMul, type OriginalKernels } from './matMul';
 
 const BACKEND = 'wasm';
 
 /** Kernel names this module replaces on the wasm backend. */
-export const REPLACED_KERNELS = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Identity] as const;
+export const REPLACED_KERNELS = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity] as const;
 
 /** The original configs, captured the first time we replace them. */
 let originals: Map<string, tf.KernelConfig> | undefined;
 let active: FastKernelKind | null = null;
 
 /**
- * Which replacement: `gemm` (default) — our relaxed-SIMD GEMM (lib/backend/gemm) for every
- * float32 product, with XNNPACK behind explicit transposes only for fused activations other
- * than ReLU; `xnnpack` — the earlier rewrite that routes every product to XNNPACK's
- * untransposed path (kept for comparisons, `DIVE_FAST_KERNELS=xnnpack`).
+ * Which replacement: `blas` (default when OpenBLAS loads) — products on the machine's OpenBLAS
+ * (lib/backend/blas), tiny ones on our wasm GEMM, with the same element-wise kernels as `gemm`;
+ * `gemm` (default otherwise) — our relaxed-SIMD GEMM (lib/backend/gemm) for every float32
+ * product, with XNNPACK behind explicit transposes only for fused activations other than ReLU;
+ * `xnnpack` — the earlier rewrite that routes every product to XNNPACK's untransposed path
+ * (kept for comparisons, `DIVE_FAST_KERNELS=xnnpack`).
  */
-export type FastKernelKind = 'gemm' | 'xnnpack';
+export type FastKernelKind = 'blas' | 'gemm' | 'xnnpack';
+
+/** The product path in force and why (for `dive backend` and bench reports). */
+export interface ProductPath {
+  kind: FastKernelKind | null;
+  /** One line: what runs the products, and why this path. */
+  description: string;
+  /** The OpenBLAS library and its thread count, when `kind` is `blas`. */
+  blas?: { path: string; config: string; coreName: string; threads: number; threadsWhy: string };
+  /** Why OpenBLAS is not used (absent, or not asked for). */
+  blasUnavailable?: string;
+}
+
+let blasInUse: { blas: OpenBlas; threads: ThreadChoice } | undefined;
 
 function captureOriginals(): Map<string, tf.KernelConfig> {
   if (originals) return originals;
@@ -60,26 +79,36 @@ function swap(config: tf.KernelConfig): void {
 }
 
 /**
- * Replace BatchMatMul, _FusedMatMul, Sum and Identity on 'wasm' with the fast versions; with `gemm`
+ * Replace BatchMatMul, _FusedMatMul, Sum, Mean and Identity on 'wasm' with the fast versions; with `gemm`
  * also register divelab's own kernels (fused Adam, ./adam.ts; sum of squares, ./reduce.ts).
  * Idempotent. Returns the replaced kernel names. Throws when the wasm backend's kernels are not loaded.
  */
-export function registerFastWasmKernels(kind: FastKernelKind = 'gemm'): string[] {
+export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernels()): string[] {
   const orig = captureOriginals();
+  let blas: OpenBlas | undefined;
+  if (kind === 'blas') {
+    const loaded = loadOpenBlas();
+    if (!loaded.ok) throw new UserError(`DIVE_FAST_KERNELS=blas needs OpenBLAS: ${loaded.reason}`);
+    blas = loaded.blas;
+    blasInUse = { blas, threads: blasThreadsWanted() };
+  } else blasInUse = undefined;
   if (active === kind) return [...REPLACED_KERNELS];
+  const simdKernels = kind !== 'xnnpack';
+  const paths = { gemm: simdKernels, blas, blasThreads: () => blasInUse?.threads.threads ?? 1 };
   const kernels: OriginalKernels = {
     batchMatMul: orig.get(tf.BatchMatMul)!.kernelFunc,
     fusedMatMul: orig.get(tf._FusedMatMul)!.kernelFunc,
     transpose: orig.get(tf.Transpose)!.kernelFunc,
   };
   const replacement: Record<(typeof REPLACED_KERNELS)[number], tf.KernelFunc> = {
-    [tf.BatchMatMul]: makeFastBatchMatMul(kernels, kind === 'gemm'),
-    [tf._FusedMatMul]: makeFastFusedMatMul(kernels, kind === 'gemm'),
-    [tf.Sum]: kind === 'gemm' ? makeFastSum(orig.get(tf.Sum)!.kernelFunc) : orig.get(tf.Sum)!.kernelFunc,
-    [tf.Identity]: kind === 'gemm' ? makeSharedIdentity(orig.get(tf.Identity)!.kernelFunc) : orig.get(tf.Identity)!.kernelFunc,
+    [tf.BatchMatMul]: makeFastBatchMatMul(kernels, paths),
+    [tf._FusedMatMul]: makeFastFusedMatMul(kernels, paths),
+    [tf.Sum]: simdKernels ? makeFastSum(orig.get(tf.Sum)!.kernelFunc) : orig.get(tf.Sum)!.kernelFunc,
+    [tf.Mean]: simdKernels ? makeFastMean(orig.get(tf.Mean)!.kernelFunc) : orig.get(tf.Mean)!.kernelFunc,
+    [tf.Identity]: simdKernels ? makeSharedIdentity(orig.get(tf.Identity)!.kernelFunc) : orig.get(tf.Identity)!.kernelFunc,
   };
   unregisterOwnKernels();
-  if (kind === 'gemm' && loadGemmModule()) {
+  if (simdKernels && loadGemmModule()) {
     tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: BACKEND, kernelFunc: makeWasmAdamKernel() });
     tf.registerKernel({ kernelName: SUM_SQUARES_KERNEL, backendName: BACKEND, kernelFunc: makeSumSquaresKernel() });
   }
@@ -98,6 +127,33 @@ export function restoreWasmKernels(): void {
   for (const name of REPLACED_KERNELS) swap(originals.get(name)!);
   unregisterOwnKernels();
   active = null;
+  blasInUse = undefined;
+}
+
+/** The default kind: `blas` when OpenBLAS loads, else `gemm`. */
+export function defaultFastKernels(): FastKernelKind {
+  return loadOpenBlas().ok ? 'blas' : 'gemm';
+}
+
+/** What runs the wasm backend's products right now, and why. */
+export function productPath(): ProductPath {
+  const loaded = loadOpenBlas();
+  const unavailable = loaded.ok ? undefined : loaded.reason;
+  if (active === 'blas' && blasInUse) {
+    const { blas, threads } = blasInUse;
+    return {
+      kind: active,
+      description: `OpenBLAS ${blas.coreName} kernels, ${threads.threads} thread${threads.threads === 1 ? '' : 's'} (${threads.why}; 1 below ${BLAS_PARALLEL_MIN_WORK / 1e6} M multiply-adds) from ${blas.path}; products under ${BLAS_MIN_WORK} multiply-adds on the wasm GEMM`,
+      blas: { path: blas.path, config: blas.config, coreName: blas.coreName, threads: threads.threads, threadsWhy: threads.why },
+    };
+  }
+  const gemm = loadGemmModule();
+  const wasmGemm = gemm ? `divelab wasm GEMM (${gemm.fma ? 'relaxed-SIMD FMA' : 'SIMD multiply + add'})` : 'XNNPACK via explicit transposes (no wasm SIMD)';
+  const asked = process.env.DIVE_FAST_KERNELS?.trim() ? ` by DIVE_FAST_KERNELS=${process.env.DIVE_FAST_KERNELS.trim()}` : '';
+  const whyNot = unavailable ? `OpenBLAS unavailable: ${unavailable}` : `OpenBLAS not used (the ${active ?? 'tfjs'} kernels were asked for${asked})`;
+  if (active === 'gemm') return { kind: active, description: `${wasmGemm}; ${whyNot}`, blasUnavailable: unavailable ?? whyNot };
+  if (active === 'xnnpack') return { kind: active, description: `XNNPACK via explicit transposes; ${whyNot}`, blasUnavailable: unavailable ?? whyNot };
+  return { kind: null, description: 'tfjs-backend-wasm kernels (DIVE_FAST_KERNELS=0)', blasUnavailable: unavailable ?? 'fast kernels off' };
 }
 
 /** True while the fast kernels are the registered ones. */
@@ -111,15 +167,16 @@ export function activeFastKernels(): FastKernelKind | null {
 }
 
 /**
- * The kernels `DIVE_FAST_KERNELS` asks for: null for `0|false|off|no` (tfjs's own), `xnnpack`,
- * or `gemm` (unset or anything else is rejected with a one-line error).
+ * The kernels `DIVE_FAST_KERNELS` asks for: null for `0|false|off|no` (tfjs's own), `blas`,
+ * `gemm`, `xnnpack`, or the default (`blas` when OpenBLAS loads, else `gemm`) when unset or
+ * `1|true|on|yes`; anything else is rejected with a one-line error.
  */
 export function fastKernelsWanted(env: NodeJS.ProcessEnv = process.env): FastKernelKind | null {
   const v = env.DIVE_FAST_KERNELS?.trim().toLowerCase();
-  if (v === undefined || v === '' || v === '1' || v === 'true' || v === 'on' || v === 'yes' || v === 'gemm') return 'gemm';
+  if (v === undefined || v === '' || v === '1' || v === 'true' || v === 'on' || v === 'yes') return defaultFastKernels();
   if (v === '0' || v === 'false' || v === 'off' || v === 'no') return null;
-  if (v === 'xnnpack') return 'xnnpack';
-  throw new UserError(`DIVE_FAST_KERNELS must be gemm (default), xnnpack or 0, got '${env.DIVE_FAST_KERNELS}'`);
+  if (v === 'blas' || v === 'gemm' || v === 'xnnpack') return v;
+  throw new UserError(`DIVE_FAST_KERNELS must be blas (default when OpenBLAS loads), gemm, xnnpack or 0, got '${env.DIVE_FAST_KERNELS}'`);
 }
 
 /** Backend-init hook: fast kernels on wasm unless disabled by `DIVE_FAST_KERNELS`. */

@@ -13,6 +13,28 @@ import { kernelSpec, kernelSpecPath, writeKernelSpec } from '../../notebooks/ker
 import { repoRoot } from '../../notebooks/paths';
 import { APT_PACKAGES, checkJupyter, checkMathJax, INSTALL_COMMAND, type ToolStatus } from '../../notebooks/tools';
 import { checkChromium } from '../../plot/chromium';
+import { loadOpenBlas, resetOpenBlasCache } from '../../backend/blas/openblas';
+import { pythonPath } from '../../notebooks/paths';
+
+/** Debian packages for the wasm backend's products (OpenBLAS) and, with --with-torch, dive bench's PyTorch comparison. */
+const BLAS_APT = ['libopenblas0-pthread'] as const;
+const TORCH_APT = ['python3-torch'] as const;
+/** The notebook toolchain's install command plus OpenBLAS. */
+const SETUP_INSTALL_COMMAND = INSTALL_COMMAND.replace(APT_PACKAGES.join(' '), [...APT_PACKAGES, ...BLAS_APT].join(' '));
+
+/** OpenBLAS for the wasm backend's matrix products (lib/backend/blas); without it dive uses its wasm GEMM. */
+function checkOpenBlas(): ToolStatus {
+  resetOpenBlasCache();
+  const r = loadOpenBlas();
+  return r.ok ? { name: 'openblas', ok: true, detail: `${r.blas.config} (${r.blas.path})` } : { name: 'openblas', ok: false, detail: r.reason };
+}
+
+/** PyTorch under pythonPath(), optional: only dive bench's comparison uses it, so it never fails setup. */
+function checkTorch(): ToolStatus {
+  const r = spawnSync(pythonPath(), ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  const ok = r.status === 0;
+  return { name: 'torch (optional)', ok: true, detail: ok ? r.stdout.trim() : `not installed for ${pythonPath()}; dive bench compares with PyTorch when it is (dive setup --with-torch, or apt-get install python3-torch)` };
+}
 
 /** Oldest Node the project supports (package.json engines). */
 const MIN_NODE = [20, 19] as const;
@@ -38,21 +60,21 @@ function checkKernelSpec(root: string): ToolStatus {
 
 /** Everything `dive setup` reports, in order. */
 export function checkAll(root = repoRoot()): ToolStatus[] {
-  return [checkNode(), checkTslab(root), ...checkJupyter(), checkMathJax(), checkChromium(), checkKernelSpec(root)];
+  return [checkNode(), checkTslab(root), ...checkJupyter(), checkMathJax(), checkChromium(), checkOpenBlas(), checkTorch(), checkKernelSpec(root)];
 }
 
 /** Statuses that apt can fix. */
 function aptFixable(s: ToolStatus): boolean {
-  return s.name.startsWith('python:') || s.name === 'mathjax' || s.name === 'chromium';
+  return s.name.startsWith('python:') || s.name === 'mathjax' || s.name === 'chromium' || s.name === 'openblas';
 }
 
 function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-function runApt(io: CliIO): boolean {
+function runApt(io: CliIO, withTorch = false): boolean {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', ...APT_PACKAGES]]) {
+  for (const args of [['update'], ['install', '-y', ...APT_PACKAGES, ...BLAS_APT, ...(withTorch ? TORCH_APT : [])]]) {
     io.err(`running: apt-get ${args.join(' ')}`);
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
     if (r.error || r.status !== 0) {
@@ -73,10 +95,13 @@ export const setupCommand: Command = {
   summary: 'check and install the notebook toolchain (Jupyter, tslab kernel, Chromium)',
   help:
     'Reports Node, tslab, Jupyter (nbclient, nbconvert under /usr/bin/python3), MathJax and Chromium. ' +
-    `When something is missing: as root, runs 'apt-get update' and 'apt-get install -y ${APT_PACKAGES.join(' ')}'; ` +
+    `When something is missing: as root, runs 'apt-get update' and 'apt-get install -y ${[...APT_PACKAGES, ...BLAS_APT].join(' ')}' (plus ${TORCH_APT.join(' ')} with --with-torch); ` +
     'otherwise prints that command. Then writes the project-local tslab kernelspec under .jupyter/. ' +
     'With --check nothing is installed or written, and the exit code is 1 when anything is missing.',
-  options: [{ name: 'check', type: 'boolean', description: 'only report; install and write nothing' }],
+  options: [
+    { name: 'check', type: 'boolean', description: 'only report; install and write nothing' },
+    { name: 'with-torch', type: 'boolean', description: "also install Debian's python3-torch (large; only dive bench's PyTorch comparison uses it)" },
+  ],
   maxArgs: 0,
   async run(args, io) {
     const root = repoRoot();
@@ -84,12 +109,13 @@ export const setupCommand: Command = {
     let statuses = checkAll(root);
     let installed = false;
     let command: string | undefined;
-    if (!check && statuses.some((s) => !s.ok && aptFixable(s))) {
+    const withTorch = optBool(args, 'with-torch') && /^not installed/.test(statuses.find((s) => s.name === 'torch (optional)')?.detail ?? '');
+    if (!check && (withTorch || statuses.some((s) => !s.ok && aptFixable(s)))) {
       if (isRoot()) {
-        installed = runApt(io);
+        installed = runApt(io, withTorch);
         statuses = checkAll(root);
       } else {
-        command = `sudo sh -c '${INSTALL_COMMAND}'`;
+        command = `sudo sh -c '${SETUP_INSTALL_COMMAND}'`;
       }
     }
     if (!check && statuses.find((s) => s.name === 'tslab')?.ok) {
@@ -98,11 +124,11 @@ export const setupCommand: Command = {
     }
     const missing = statuses.filter((s) => !s.ok);
     if (args.json) {
-      io.json({ ok: missing.length === 0, statuses, installed, installCommand: missing.some(aptFixable) ? INSTALL_COMMAND : null });
+      io.json({ ok: missing.length === 0, statuses, installed, installCommand: missing.some(aptFixable) ? SETUP_INSTALL_COMMAND : null });
     } else {
       io.out(describe(statuses));
       if (command) io.out(`\nmissing Debian packages; run as root:\n  ${command}`);
-      else if (missing.some(aptFixable)) io.out(`\nstill missing; install with:\n  ${INSTALL_COMMAND}`);
+      else if (missing.some(aptFixable)) io.out(`\nstill missing; install with:\n  ${SETUP_INSTALL_COMMAND}`);
       else if (missing.length === 0) io.out('\nnotebook toolchain ready: dive notebooks run && dive notebooks export');
     }
     return missing.length === 0 ? 0 : 1;
