@@ -3,13 +3,12 @@
  * the data-parallel trainer's `sharded` update. The master weights θ and the moments m, v live
  * in SharedArrayBuffers (float32, in the trainer's variable layout); after the gradient average,
  * worker w updates chunk w in one fused loop (float64 arithmetic, float32 storage), then every
- * replica loads the new θ. The update is lib/train's Adam (lib/train/adam.ts) exactly:
- *   g ← g · min(1, clipNorm / ‖g‖)              (global norm over the phase's gradient)
- *   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²
- *   θ ← θ − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε) − lr·λ_wd·θ   (λ_wd on rank ≥ 2 variables)
- * with t counted per variable (a variable's t grows only in the phases that update it).
+ * replica loads the new θ. The update is the rule of lib/train/adamRule.ts with
+ * scale = min(1, clipNorm / ‖g‖) (global norm over the phase's gradient), λ_wd on rank ≥ 2
+ * variables, and t counted per variable (a variable's t grows only in the phases that update it).
  * tf.train.adam is the same update with ε = the backend epsilon (1e-7) and no clipping.
  */
+import { adamCoefficients, adamScalar } from '../train/adamRule';
 
 export interface SharedAdamConfig {
   lr: number;
@@ -58,29 +57,19 @@ export function adamChunk(
   v: Float32Array,
   steps: Int32Array,
 ): void {
-  const { lr, beta1, beta2, epsilon } = cfg;
   const wd = cfg.weightDecay ?? 0;
   for (const s of segments) {
     const a = Math.max(lo, s.gradOffset);
     const b = Math.min(hi, s.gradOffset + s.size);
     if (a >= b) continue;
-    const t = steps[s.variable];
-    // Bias corrections as reciprocals: one division and one square root per element.
-    const ic1 = 1 / (1 - Math.pow(beta1, t));
-    const ic2 = 1 / (1 - Math.pow(beta2, t));
-    const a1 = 1 - beta1;
-    const a2 = 1 - beta2;
-    const decay = s.decay ? wd : 0;
+    const c = adamCoefficients({ scale, beta1: cfg.beta1, beta2: cfg.beta2, t: steps[s.variable], epsilon: cfg.epsilon, lr: cfg.lr, weightDecay: s.decay ? wd : 0 });
     const shift = s.masterOffset - s.gradOffset;
     for (let i = a; i < b; i++) {
       const j = i + shift;
-      const g = grad[i] * scale;
-      const mi = beta1 * m[j] + a1 * g;
-      const vi = beta2 * v[j] + a2 * g * g;
+      const [w, mi, vi] = adamScalar(theta[j], grad[i], m[j], v[j], c);
+      theta[j] = w;
       m[j] = mi;
       v[j] = vi;
-      const w = theta[j];
-      theta[j] = w - lr * ((mi * ic1) / (Math.sqrt(vi * ic2) + epsilon) + decay * w);
     }
   }
 }

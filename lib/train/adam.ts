@@ -4,14 +4,14 @@
  * Written out (rather than tf.train.adam) so that (1) each variable keeps its own step count —
  * the interleaving phases update disjoint variable sets, and a shared counter would mis-correct
  * the bias of variables updated only every other step — and (2) the state serialises by the
- * variables' stable names for resumable checkpoints.
- *   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε) − lr·λ_wd·θ
- * The last term is AdamW's decoupled weight decay (Loshchilov & Hutter 2019), applied to weight
+ * variables' stable names for resumable checkpoints. The update rule itself, with AdamW's
+ * decoupled weight decay, is defined once in lib/train/adamRule.ts; decay applies to weight
  * matrices only (variables of rank ≥ 2; biases, RBF centres/widths and other vectors are not
  * decayed). λ_wd = 0 is plain Adam.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_KERNEL, type AdamAttrs } from '../backend/kernels/adam';
+import { adamCoefficients } from './adamRule';
 import { sumSquares } from '../backend/kernels/reduce';
 
 export interface AdamConfig {
@@ -61,16 +61,15 @@ export function adamUpdate(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tenso
   if (tf.getBackend() === 'wasm' && tf.getKernel(ADAM_KERNEL, 'wasm') && p.dtype === 'float32' && g.dtype === 'float32') {
     return tf.engine().runKernel(ADAM_KERNEL, { p, g, m, v }, attrs as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
   }
-  const { scale, beta1, beta2, t, epsilon, lr, weightDecay } = attrs;
+  // The rule of lib/train/adamRule.ts from tf ops (every backend has them).
+  const c = adamCoefficients(attrs);
   return tf.tidy(() => {
-    const gs = scale === 1 ? g : tf.mul(g, scale);
-    const m2 = tf.add(tf.mul(beta1, m), tf.mul(1 - beta1, gs));
-    const v2 = tf.add(tf.mul(beta2, v), tf.mul(1 - beta2, tf.square(gs)));
-    const mHat = tf.div(m2, 1 - Math.pow(beta1, t));
-    const vHat = tf.div(v2, 1 - Math.pow(beta2, t));
-    let update = tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon));
-    if (weightDecay > 0) update = tf.add(update, tf.mul(weightDecay, p));
-    return [tf.sub(p, tf.mul(lr, update)), m2, v2];
+    const gs = c.scale === 1 ? g : tf.mul(g, c.scale);
+    const m2 = tf.add(tf.mul(c.beta1, m), tf.mul(c.a1, gs));
+    const v2 = tf.add(tf.mul(c.beta2, v), tf.mul(c.a2, tf.square(gs)));
+    let p2 = tf.sub(p, tf.div(tf.mul(c.lr * c.c1, m2), tf.add(tf.sqrt(tf.mul(c.c2, v2)), c.epsilon)));
+    if (c.lrWd > 0) p2 = tf.sub(p2, tf.mul(c.lrWd, p));
+    return [p2, m2, v2];
   });
 }
 

@@ -18,6 +18,7 @@
  * Strides make transposes free: op(A)[i, p] is read at a + 4·(i·rsA + p·csA), so a transposed
  * operand only swaps its strides (no transpose is materialised).
  */
+import { adamCoefficients, type AdamHyper } from '../../train/adamRule';
 import { setFlagsFromString } from 'node:v8';
 import { GEMM_WASM_BASE64 } from './binary';
 import { MR, NR } from './wat';
@@ -51,23 +52,11 @@ interface GemmExports {
   sumsq(p: number, count: number): number;
 }
 
-/** Hyper-parameters of one Adam/AdamW update (the attrs of the DiveAdamUpdate kernel). */
-export interface AdamHyper {
-  /** Gradient scale (global-norm clipping), 1 for none. */
-  scale: number;
-  beta1: number;
-  beta2: number;
-  /** The step number t ≥ 1 of this variable (bias correction). */
-  t: number;
-  epsilon: number;
-  lr: number;
-  /** Decoupled weight decay λ_wd (0 = plain Adam). */
-  weightDecay: number;
-}
+export type { AdamHyper } from '../../train/adamRule';
 
 /**
- * One fused Adam/AdamW update of `count` floats (byte addresses; outputs may not alias inputs):
- * g ← scale·g; m ← b1·m + (1−b1)·g; v ← b2·v + (1−b2)·g²; p ← p − lr·(m/(1−b1ᵗ))/(√(v/(1−b2ᵗ)) + eps) − lr·wd·p.
+ * One fused Adam/AdamW update of `count` floats (byte addresses; outputs may not alias inputs),
+ * the rule of lib/train/adamRule.ts with its `adamCoefficients`.
  */
 export interface AdamCall extends AdamHyper {
   p: number;
@@ -149,7 +138,7 @@ export function instantiateGemm(module: WasmModule, fma: boolean, memory: WasmMe
     fma,
     gemm: (call) => runGemm(e, memory, call),
     adam: (c) =>
-      e.adam(c.p, c.g, c.m, c.v, c.pOut, c.mOut, c.vOut, c.count, c.scale, c.beta1, c.beta2, 1 / (1 - Math.pow(c.beta1, c.t)), 1 / (1 - Math.pow(c.beta2, c.t)), c.epsilon, c.lr, c.lr * c.weightDecay),
+      ((k) => e.adam(c.p, c.g, c.m, c.v, c.pOut, c.mOut, c.vOut, c.count, k.scale, k.beta1, k.beta2, k.c1, k.c2, k.epsilon, k.lr, k.lrWd))(adamCoefficients(c)),
     colsum: (x, m, n, out) => e.colsum(x, m, n, out),
     sumsq: (p, count) => e.sumsq(p, count),
     fillRows: (c, ldc, m, n, v) => e.fill_rows(c, ldc, m, n, v),

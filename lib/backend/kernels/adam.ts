@@ -10,7 +10,8 @@
  * tf ops, which every backend has.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gemmFor, type AdamHyper } from '../gemm/gemm';
+import { gemmFor } from '../gemm/gemm';
+import type { AdamHyper } from '../../train/adamRule';
 import { asWasmBackend, heapMemory, heapOffset } from './wasmInternals';
 
 export const ADAM_KERNEL = 'DiveAdamUpdate';
