@@ -9,7 +9,9 @@ import { setupCommand } from './commands/setup';
 import { trainCommand } from './commands/train';
 import { evaluateCommand } from './commands/evaluate';
 import { reproduceCommand } from './commands/reproduce';
+import { tuneCommand } from './commands/tune';
 import { mergeCommand } from './commands/merge';
+import { jobsKubernetesCommand, jobsSlurmCommand, jobsValidateCommand } from './commands/jobs';
 
 export const COMMANDS: readonly Command[] = [
   backendCommand,
@@ -21,7 +23,11 @@ export const COMMANDS: readonly Command[] = [
   trainCommand,
   evaluateCommand,
   reproduceCommand,
+  tuneCommand,
   mergeCommand,
+  jobsSlurmCommand,
+  jobsKubernetesCommand,
+  jobsValidateCommand,
   notebooksRunCommand,
   notebooksExportCommand,
   notebooksCheckCommand,

@@ -5,12 +5,15 @@
  * horizons come from the protocol) and the data each family resolved to (notes).
  *
  * Names (for `--only`): gait, electricity, horizons, ablation-fusion, ablation-training,
- * ablation-lambda, ablation-beta, figures.
+ * ablation-lambda, ablation-beta, figures, and tune (the tuning stage, tune.ts: listed last,
+ * run before the others). The search spaces and the tuned models are declared here (SEARCH_SPACES,
+ * TUNING_TARGETS); the budget is the protocol's (protocol.ts `tuning`).
  */
 import { PAPER_ELECTRICITY, PAPER_GAIT, PAPER_HORIZONS, PAPER_ONLY_REFERENCES, isPaperModel } from './paper';
 import { DEFAULT_DEEPDIVE } from '../models/deepdive';
 import { DEFAULT_BETA_VAE } from '../models/betaVae';
 import type { CellSpec, ColumnSpec, DataChoice, DataFamily, Experiment, MetricKey, PaperValue, Protocol, RowSpec, Variant } from './types';
+import { budgetNote, tunedFor, tuningNotes, type SearchSpace, type TuningResult, type TuningTarget } from './tune';
 
 export const EXPERIMENT_NAMES = [
   'gait',
@@ -21,6 +24,8 @@ export const EXPERIMENT_NAMES = [
   'ablation-lambda',
   'ablation-beta',
   'figures',
+  // The tuning stage: listed last, run first (reproduce.ts).
+  'tune',
 ] as const;
 export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
 
@@ -28,6 +33,50 @@ export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
 export const PAPER_MODELS = ['deepdive', 'deepdive-a', 'deepdive-b', 'beta-tcvae'] as const;
 /** Non-latent forecasting references of the electricity and horizon tables. */
 export const REFERENCE_MODELS = ['persistence', 'seasonal-naive', 'linear', 'gru'] as const;
+
+/**
+ * Search space of every compared model (tune.ts draws from these; docs/results.md §Claims).
+ * The latent models share the trainer's learning rate, trunk width and dropout ranges, and
+ * each gets its own weights: DeepDIVE λ (CE weight, E3), β_b (KL of b, E3) and the size of a;
+ * β-TCVAE its β (TC weight) and latent size. References: the linear model its trend kernel and
+ * weight decay, the GRU its width, seasonal naive its season (24 h or one week, where the input
+ * holds it). Persistence has no hyper-parameters (null).
+ */
+const LR = { kind: 'log-uniform', min: 3e-4, max: 3e-3 } as const;
+const DEEPDIVE_SPACE: SearchSpace = {
+  model: {
+    'trunk.hidden': { kind: 'choice', values: [64, 128, 256] },
+    dropout: { kind: 'choice', values: [0, 0.1, 0.2, 0.3] },
+    aDim: { kind: 'choice', values: [8, 16, 32] },
+    lambda: { kind: 'choice', values: [0.3, 1, 3] },
+    betaB: { kind: 'choice', values: [0.03, 0.1, 0.3] },
+  },
+  train: { lr: LR },
+};
+export const SEARCH_SPACES: Readonly<Record<string, SearchSpace | null>> = {
+  deepdive: DEEPDIVE_SPACE,
+  'deepdive-a': { model: { 'trunk.hidden': DEEPDIVE_SPACE.model!['trunk.hidden'], dropout: DEEPDIVE_SPACE.model!.dropout, aDim: DEEPDIVE_SPACE.model!.aDim }, train: { lr: LR } },
+  'deepdive-b': { model: { 'trunk.hidden': DEEPDIVE_SPACE.model!['trunk.hidden'], dropout: DEEPDIVE_SPACE.model!.dropout, lambda: DEEPDIVE_SPACE.model!.lambda, betaB: DEEPDIVE_SPACE.model!.betaB }, train: { lr: LR } },
+  'deepdive-concat': DEEPDIVE_SPACE,
+  'beta-tcvae': {
+    model: { 'trunk.hidden': { kind: 'choice', values: [64, 128, 256] }, dropout: { kind: 'choice', values: [0, 0.1, 0.2, 0.3] }, zDim: { kind: 'choice', values: [8, 16, 32] }, beta: { kind: 'choice', values: [1, 2, 4, 6, 8] } },
+    train: { lr: LR },
+  },
+  linear: { model: { kernel: { kind: 'choice', values: [13, 25, 49] } }, train: { lr: LR, weightDecay: { kind: 'choice', values: [0, 1e-4] } } },
+  gru: { model: { 'trunk.hidden': { kind: 'choice', values: [32, 64] } }, train: { lr: LR } },
+  'seasonal-naive': { model: { season: { kind: 'choice', values: [24, 168], atMostInputLength: true } } },
+  persistence: null,
+};
+
+/**
+ * The models the tuning stage tunes, per data family (electricity at h = 24, the main table's
+ * horizon; the horizons table reuses those configs). Every model of the gait, electricity and
+ * fusion tables is here, so every compared model gets the same budget.
+ */
+export const TUNING_TARGETS: readonly TuningTarget[] = [
+  ...(['deepdive', 'deepdive-a', 'deepdive-b', 'deepdive-concat', 'beta-tcvae'] as const).map((model) => ({ model, family: 'gait' as const })),
+  ...(['deepdive', 'deepdive-a', 'deepdive-b', 'beta-tcvae', 'persistence', 'seasonal-naive', 'linear', 'gru'] as const).map((model) => ({ model, family: 'electricity' as const, horizon: 24 })),
+];
 
 const ROW_LABEL: Record<string, string> = {
   deepdive: 'DeepDIVE',
@@ -37,7 +86,7 @@ const ROW_LABEL: Record<string, string> = {
   'beta-tcvae': 'β-TCVAE',
   'beta-vae': 'β-VAE',
   persistence: 'persistence (last value)',
-  'seasonal-naive': 'seasonal naive (24 h ago)',
+  'seasonal-naive': 'seasonal naive',
   linear: 'linear (DLinear-style)',
   gru: 'GRU',
 };
@@ -69,11 +118,11 @@ export function forecasterInputNote(): string {
 }
 
 /** Seasonal naive (season m rows) forecasts row t+h by x_{t+h−m⌈h/m⌉}: at h a multiple of m that is the last input row. */
-function seasonalNaiveNote(horizons: readonly number[]): string {
-  const same = horizons.filter((h) => h % 24 === 0);
+function seasonalNaiveNote(horizons: readonly number[], season = 24): string {
+  const same = horizons.filter((h) => h % season === 0);
   return same.length
-    ? `With a 24-row season, seasonal naive at h = ${same.join(', ')} predicts the last input row: there it is persistence, and the two rows coincide by construction.`
-    : 'Seasonal naive uses a 24-row season.';
+    ? `With a ${season}-row season, seasonal naive at h = ${same.join(', ')} predicts the last input row: there it is persistence, and the two rows coincide by construction.`
+    : `Seasonal naive uses a ${season}-row season.`;
 }
 
 /** Metrics of the disentanglement-oriented ablation tables. */
@@ -88,11 +137,31 @@ function betaLabel(b: number | null): string {
   return b === null ? 'β_a = auto (2/(L·C), unit-variance bound)' : `β_a = ${b}`;
 }
 
+/** Tuning context of the tables' notes: the tuning stage's selection, when it ran. */
+export interface TuningContext {
+  readonly tuning?: TuningResult;
+}
+
 /** Every experiment for a protocol and the data choices (in EXPERIMENT_NAMES order). */
-export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, DataChoice>>): Experiment[] {
+export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, DataChoice>>, ctx: TuningContext = {}): Experiment[] {
+  const withTuning = (list: Experiment[]): Experiment[] => list.map((e) => {
+    if (!e.table) return e;
+    const cells = e.table.rows.flatMap((r) => Object.values(r.cells).flatMap((c) => (c ? [c.variant] : [])));
+    const models = cells.map((v) => ({ model: v.model, family: v.family, label: rowLabel(v.model) }));
+    const sweep = ctx.tuning && cells.some((v) => v.config !== undefined)
+      ? ['Rows that set a hyper-parameter themselves (the λ and β_a sweeps) keep the documented defaults around that value, not the tuned configuration: the sweep, not the tuning, is their point.']
+      : [];
+    return { ...e, table: { ...e.table, notes: [...e.table.notes, budgetNote(p, ctx.tuning !== undefined), ...tuningNotes(models, ctx.tuning), ...sweep] } };
+  });
+  return withTuning(baseExperiments(p, choices, ctx));
+}
+
+function baseExperiments(p: Protocol, choices: Readonly<Record<DataFamily, DataChoice>>, ctx: TuningContext): Experiment[] {
   const gait = choices.gait;
   const elec = choices.electricity;
   const common = SEEDS_NOTE(p);
+  const season = tunedFor(ctx.tuning, 'seasonal-naive', 'electricity')?.config.model.season;
+  const seasonRows = typeof season === 'number' ? season : 24;
   const forecaster = forecasterInputNote();
 
   const gaitRows: RowSpec[] = PAPER_MODELS.map((model) => {
@@ -108,7 +177,7 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
     const v: Variant = { model, family: 'electricity', horizon: 24 };
     const paper = isPaperModel(model) ? PAPER_ELECTRICITY[model] : undefined;
     return {
-      label: model === 'seasonal-naive' ? `${rowLabel(model)} = persistence at h = 24` : rowLabel(model),
+      label: model === 'seasonal-naive' ? `${rowLabel(model)} (${seasonRows}-row season)${24 % seasonRows === 0 ? ' = persistence at h = 24' : ''}` : rowLabel(model),
       cells: {
         recon: paper ? cell(v, 'reconRrse', paper.reconRrse) : undefined,
         forecast: cell(v, 'forecastRrse', paper?.forecastRrse),
@@ -166,7 +235,7 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
           dataSentence(elec),
           'Paper protocol: LSTNet electricity (321 clients), input 168 h, one row 24 h ahead, chronological 0.6/0.2/0.2, max-abs scaling, 30 runs. ETTh1 fallback: same geometry, ETT 12/4/4-month split, z-score scaling.',
           'Reference models (persistence, seasonal naive, linear, GRU) are not in the paper\'s table; they calibrate what a given RRSE means on this data.',
-          seasonalNaiveNote([24]),
+          seasonalNaiveNote([24], seasonRows),
           forecaster,
           common,
         ],
@@ -185,7 +254,7 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
           dataSentence(elec),
           'AutoCTS and LightCTS are the paper\'s reference numbers only (not implemented here). DeepDIVE\'s h=24 paper value is given as ≈0.100 in the source.',
           ...(p.horizonModels.includes('gru') ? [] : ['The GRU is left out of this table: it unrolls 168 steps on one wasm thread (see lib/experiments/protocol.ts); it is in the electricity table at h = 24.']),
-          ...(p.horizonModels.includes('seasonal-naive') ? [seasonalNaiveNote(p.horizons)] : []),
+          ...(p.horizonModels.includes('seasonal-naive') ? [seasonalNaiveNote(p.horizons, seasonRows)] : []),
           forecaster,
           common,
         ],
@@ -267,5 +336,6 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
       title: 'Figures: latent space, RBF clusters, forecasts, loss curves, gradient conflict',
       extraVariants: [dd, joint, { model: 'deepdive', family: 'electricity', horizon: 24 }],
     },
+    { name: 'tune', title: 'Tuning stage: the same search budget for every compared model (tune.ts; runs before the others)' },
   ];
 }

@@ -34,6 +34,7 @@ import type { Model } from '../models/types';
 import { dataInfoOf } from '../train/batches';
 import { DEFAULT_SCHEDULE } from '../train/interleave';
 import { metricsOf } from '../train/evaluate';
+import { mse as mseOf } from '../eval/forecast';
 import { predictSplit, type SplitOutputs } from '../train/predict';
 import { DEFAULT_TRAIN, train, type TrainConfig, type TrainResult } from '../train/trainer';
 import type { ProgressSink } from '../util/progress';
@@ -241,6 +242,7 @@ export async function executeRun(id: string, spec: RunSpec, options: ExecuteOpti
   try {
     const tc = trainConfigOf(spec);
     const result = await train(model, data, tc, { onProgress: options.onProgress });
+    if (spec.stage === 'tune') return tuningRecord(id, spec, model, data, prepared.protocol, backend.active, started, result, tc.evalBatchSize);
     const out = predictSplit(model, data.test, tc.evalBatchSize);
     // The same metrics as `dive train` (lib/train/evaluate.ts), on the same outputs the figures use.
     const test = metricsOf(out, data.test, data.scaler);
@@ -280,8 +282,57 @@ export async function executeRun(id: string, spec: RunSpec, options: ExecuteOpti
       metrics,
       history,
       artifacts: artifactsOf(model, out, data.test, data, spec.figurePoints),
+      testWindowSquaredErrors: windowSquaredErrors(out, data),
     };
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Per-window mean squared forecast error in original units (4 significant digits): the loss
+ * series of the Diebold–Mariano test (claims.ts). Original units, like RRSE: RRSE orders two
+ * models on one test set exactly as their summed squared errors in original units do.
+ */
+export function windowSquaredErrors(out: SplitOutputs, data: PreparedData): number[] {
+  const f = data.scaler.inverse(out.forecast);
+  const y = data.scaler.inverse(out.target);
+  const k = out.n > 0 ? f.length / out.n : 0;
+  const res: number[] = new Array(out.n);
+  for (let w = 0; w < out.n; w++) {
+    let s = 0;
+    for (let j = w * k; j < (w + 1) * k; j++) s += (f[j] - y[j]) ** 2;
+    res[w] = r4(s / k);
+  }
+  return res;
+}
+
+/**
+ * The record of a tuning trial (RunSpec.stage 'tune'): the selected checkpoint's forecast MSE on
+ * the validation split (scaled units, every kept validation window — also for parameter-free
+ * models, which the trainer does not validate) and nothing from the test split, which a tuning
+ * trial never reads.
+ */
+function tuningRecord(id: string, spec: RunSpec, model: Model, data: PreparedData, protocol: string, backend: string, started: number, result: TrainResult, evalBatchSize: number): RunRecord {
+  const val = predictSplit(model, data.val, evalBatchSize);
+  const valForecastMse = mseOf(val.forecast, val.target);
+  return {
+    schema: 1,
+    id,
+    spec,
+    data: { name: spec.data, ...provenance(spec.data), protocol, windows: { train: data.train.count, val: data.val.count, test: 0 } },
+    backend,
+    code: codeVersion(),
+    seconds: (Date.now() - started) / 1000,
+    epochs: result.epochsRun,
+    modelConfig: model.config,
+    metrics: {
+      valForecastMse,
+      bestValForecastMse: result.bestValForecastMse,
+      initialValForecastMse: result.initialValForecastMse,
+      bestEpoch: model.params.size() > 0 ? result.bestEpoch : null,
+      improvedOnInitial: model.params.size() > 0 ? (result.improvedOnInitial ? 1 : 0) : null,
+    },
+    history: compactHistory(result),
+  };
 }

@@ -12,3 +12,5 @@ export * from './execute';
 export * from './outputs';
 export * from './reproduce';
 export * from './merge';
+export * from './tune';
+export * from './claims';

@@ -6,7 +6,8 @@
  *   <out>/figures/<name>.html             standalone offline pages (plotly inlined)
  *   <out>/figures/<name>.svg, .png        static images via headless Chromium (lib/plot/static),
  *                                         skipped with a note when Chromium is missing
- *   <out>/summary.json                    plan, data choices, run counts, every table cell
+ *   <out>/claims.csv, claims.md           the paper's claims as tested hypotheses (claims.ts)
+ *   <out>/summary.json                    plan, data choices, tuning, run counts, every table cell, the claims
  *
  * The tables and figures folders are rebuilt as a whole (writeDirAtomic), so files of
  * experiments no longer selected do not linger.
@@ -20,6 +21,7 @@ import { expandPlan, type PlanInputs } from './plan';
 import { renderTable, type RenderedTable } from './tabulate';
 import type { RunRecord } from './types';
 import { PAPER_CITATION, PAPER_PROVENANCE } from './paper';
+import { claimsTable } from './claims';
 
 export interface OutputOptions {
   /** Render static copies of every figure (needs Chromium). Default true. */
@@ -40,6 +42,8 @@ export interface OutputReport {
   /** Planned runs without a record. */
   readonly missingRuns: string[];
   readonly summaryFile: string;
+  /** The claims table (Markdown; the CSV beside it). */
+  readonly claimsFile: string;
 }
 
 /** Write tables, figures and summary.json for the plan into `out`. */
@@ -47,12 +51,15 @@ export async function writeOutputs(out: string, inputs: PlanInputs, records: Rea
   const log = options.log ?? (() => undefined);
   const plan = expandPlan(inputs);
   const rendered: RenderedTable[] = plan.tables.map((t) => renderTable(t, inputs, records));
+  const claims = claimsTable(inputs, records);
   await writeDirAtomic(path.join(out, 'tables'), (dir) => {
     for (const t of rendered) {
       writeFileAtomic(path.join(dir, `${t.name}.csv`), t.csv);
       writeFileAtomic(path.join(dir, `${t.name}.md`), t.markdown);
     }
   });
+  writeFileAtomic(path.join(out, 'claims.csv'), claims.csv);
+  writeFileAtomic(path.join(out, 'claims.md'), claims.markdown);
 
   const wantFigures = plan.experiments.some((e) => e.name === 'figures');
   const figs = wantFigures ? buildFigures(inputs, records) : { figures: [], missing: [] };
@@ -94,12 +101,14 @@ export async function writeOutputs(out: string, inputs: PlanInputs, records: Rea
     backends: [...new Set(used.map((r) => r.backend))].sort(),
     codeVersions: versions,
     runs: { planned: plan.runs.length, finished: used.length, missing: missingRuns, trainSeconds: Number(used.reduce((s, r) => s + r.seconds, 0).toFixed(1)) },
+    tuning: inputs.tuning ?? null,
     tables: Object.fromEntries(rendered.map((t) => [t.name, t.cells])),
+    claims: { smokeTest: claims.smokeTest, rows: claims.rows },
     figures: figs.figures.map((f) => f.name),
     figuresMissing: figs.missing,
     imagesNote: imagesNote ?? null,
   };
   const summaryFile = path.join(out, 'summary.json');
   writeFileAtomic(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
-  return { tables: rendered.map((t) => t.name), figures: figs.figures.map((f) => f.name), figuresMissing: figs.missing, imagesNote, missingRuns, summaryFile };
+  return { tables: rendered.map((t) => t.name), claimsFile: path.join(out, 'claims.md'), figures: figs.figures.map((f) => f.name), figuresMissing: figs.missing, imagesNote, missingRuns, summaryFile };
 }

@@ -17,6 +17,7 @@ import { deepMerge, isPlainObject } from '../util/merge';
 export { deepMerge } from '../util/merge';
 import { EXPERIMENT_NAMES, experiments, type ExperimentName } from './definitions';
 import type { DataChoice, DataFamily, Experiment, Protocol, RunSpec, TableSpec, Variant } from './types';
+import { applyTuning, type TuningResult } from './tune';
 
 /** Everything that determines a reproduction's runs and tables (saved as results/plan.json). */
 export interface PlanInputs {
@@ -24,6 +25,8 @@ export interface PlanInputs {
   /** Selected experiment names (all when empty). */
   readonly only: readonly string[];
   readonly choices: Readonly<Record<DataFamily, DataChoice>>;
+  /** The tuning stage's selection (tune.ts), when it ran: every variant without its own config uses its model's chosen config. */
+  readonly tuning?: TuningResult;
 }
 
 export interface PlannedRun {
@@ -91,7 +94,7 @@ export function resolveRun(variant: Variant, seed: number, p: Protocol, choices:
     config: isModelName(variant.model)
       ? pruneDefaults(deepMerge(deepMerge(dataModelConfig(variant.model, data), p.modelConfig[variant.model] ?? {}), variant.config ?? {}), defaultConfig(variant.model))
       : deepMerge(p.modelConfig[variant.model] ?? {}, variant.config ?? {}),
-    trainConfig: deepMerge(p.trainConfig, p.modelTrainConfig[variant.model] ?? {}),
+    trainConfig: deepMerge(deepMerge(p.trainConfig, p.modelTrainConfig[variant.model] ?? {}), variant.trainConfig ?? {}),
     maxWindows: p.maxWindows,
     figurePoints: p.figurePoints,
   };
@@ -129,14 +132,14 @@ export function variantsOf(e: Experiment): Variant[] {
 /** Expand the selected experiments into unique runs (see module doc). */
 export function expandPlan(inputs: PlanInputs): Plan {
   const names = selectExperiments(inputs.only);
-  const all = experiments(inputs.protocol, inputs.choices).filter((e) => (names as string[]).includes(e.name));
+  const all = experiments(inputs.protocol, inputs.choices, { tuning: inputs.tuning }).filter((e) => (names as string[]).includes(e.name));
   const seeds = seedsOf(inputs.protocol);
   const seen = new Set<string>();
   const runs: PlannedRun[] = [];
   for (const e of all) {
     for (const v of variantsOf(e)) {
       for (const seed of seeds) {
-        const spec = resolveRun(v, seed, inputs.protocol, inputs.choices);
+        const spec = resolveRun(applyTuning(v, inputs.tuning), seed, inputs.protocol, inputs.choices);
         const id = runId(spec);
         if (seen.has(id)) continue;
         seen.add(id);
@@ -149,7 +152,8 @@ export function expandPlan(inputs: PlanInputs): Plan {
 
 /** The ids of a variant's runs over the protocol's seeds. */
 export function cellRunIds(variant: Variant, inputs: PlanInputs): string[] {
-  return seedsOf(inputs.protocol).map((seed) => runId(resolveRun(variant, seed, inputs.protocol, inputs.choices)));
+  const tuned = applyTuning(variant, inputs.tuning);
+  return seedsOf(inputs.protocol).map((seed) => runId(resolveRun(tuned, seed, inputs.protocol, inputs.choices)));
 }
 
 /** A shard "K/N" (1 ≤ K ≤ N). */

@@ -1,8 +1,11 @@
 /**
  * Reproduction protocols: how many seeds, epochs and windows `dive reproduce` spends.
  *
- * - FULL (default): the paper-style protocol — 3 seeds (the paper reports 30 runs; pass
- *   --seeds 30 for that), up to 30 epochs with early stopping on the validation forecast MSE
+ * - FULL (default): the paper-style protocol — 8 seeds, the fewest with which a claim of the
+ *   claims table can get a verdict: the smallest exact one-sided Wilcoxon p with n seeds is
+ *   2⁻ⁿ, and Holm over the table's 12 claims multiplies the smallest p by 12, so n = 8 gives
+ *   12 · 2⁻⁸ = 0.047 < 0.05 while n = 7 gives 0.094 (docs/results.md §Claims; the paper reports
+ *   30 runs: pass --seeds 30 for that), up to 30 epochs with early stopping on the validation forecast MSE
  *   (patience 5), every window of every split, default model sizes: 96 runs. An epoch is at most
  *   150 batches of 64 (a fresh random subset of the training windows each epoch): this leaves
  *   ETTh1's 132-batch epochs whole and splits gaitndd's 474 batches (windows one sample apart)
@@ -12,15 +15,18 @@
  *   thread). Measured (docs/results.md): 1 h 26 min wall clock on the 2-core development
  *   machine as two shards (`--shard 1/2`, `--shard 2/2`, then `dive merge`), 2.84 h of
  *   single-thread compute — gaitndd latent models 71 min, ETTh1 latent models 42 min, the GRU
- *   56 min, the other references 1.5 min.
+ *   56 min, the other references 1.5 min (those figures are for the earlier 3-seed default and
+ *   no tuning stage). Tuning (tune.ts): 8 configurations per model × 1 seed, up to 15 epochs,
+ *   all windows, before the test runs (not yet measured at this size).
  * - QUICK (`--quick`): 1 seed, 4 epochs (1 warm-up of phase M, then M+C), at most 384 training /
  *   128 validation / 256 test windows per run (seeded subsets), smaller networks, the GRU trained
  *   on 2 batches per epoch and left out of the horizons table: 31 runs. Measured on this 2-core
  *   machine while other jobs loaded it, for all 31 runs, 7 tables and 15 figures (HTML + SVG):
  *   4 min 36 s at load average ~14, 2 min 39 s at ~8 (~1 min 20 s of CPU time); the single GRU
- *   run takes 35–160 s of it.
+ *   run takes 35–160 s of it (figures measured before the tuning stage: with it, 2
+ *   configurations per model × 1 seed × 2 epochs on 192/128 train/val windows come first).
  * - TINY: only for tests (2 epochs — one warm-up of phase M, one of M+C —, a few dozen windows,
- *   tiny networks).
+ *   tiny networks, no tuning budget: tests that tune add one).
  *
  * Data preparation always uses data seed 0 (the same split and synthetic series for every
  * run); the run seed varies model initialisation, batch order and reparameterisation noise.
@@ -47,7 +53,7 @@ function sized(trunkHidden: number, head: number, aDim: number): Protocol['model
 
 export const FULL: Protocol = {
   name: 'full',
-  seeds: 3,
+  seeds: 8,
   epochs: 30,
   maxWindows: { train: 0, val: 0, test: 0 },
   horizons: [3, 6, 12, 24],
@@ -58,6 +64,7 @@ export const FULL: Protocol = {
   trainConfig: { patience: 5, conflictEvery: 20, maxBatchesPerEpoch: 150 },
   modelTrainConfig: { gru: { maxBatchesPerEpoch: 20, maxValWindows: 512 } },
   horizonModels: ['deepdive', 'persistence', 'seasonal-naive', 'linear'],
+  tuning: { budget: 8, seeds: 1, epochs: 15, maxWindows: { train: 0, val: 0, test: 0 }, searchSeed: 0 },
 };
 
 export const QUICK: Protocol = {
@@ -74,6 +81,8 @@ export const QUICK: Protocol = {
   // The GRU unrolls 168 steps on one wasm thread (~10 s per batch): a few batches only.
   modelTrainConfig: { gru: { maxBatchesPerEpoch: 2 } },
   horizonModels: ['deepdive', 'persistence', 'seasonal-naive', 'linear'],
+  // Smoke-test budget: the defaults and one random draw per model, 2 short epochs on subsets.
+  tuning: { budget: 2, seeds: 1, epochs: 2, maxWindows: { train: 192, val: 128, test: 0 }, searchSeed: 0 },
 };
 
 /** Seconds-scale protocol for the test suite: synthetic-sized data, 1 epoch, tiny nets. */

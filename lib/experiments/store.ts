@@ -82,6 +82,36 @@ export function writePlanInputs(out: string, inputs: PlanInputs): void {
   writeFileAtomic(planPath(out), `${JSON.stringify(JSON.parse(canonicalJson(inputs)), null, 2)}\n`);
 }
 
+/**
+ * plan.json for a shard writing into a folder other shards share: exactly one process creates
+ * it (write a temporary file, then hard-link it into place, which fails if the name exists —
+ * atomic on local file systems and NFS alike); every other shard only reads and compares it.
+ * So no two shards ever write the same file: the run records they write are disjoint by
+ * construction (shardRuns), and plan.json is written once. A plan.json of a different plan
+ * (other protocol, --only, --seeds or data) is refused: those runs would not belong to one table.
+ */
+export function claimPlanInputs(out: string, inputs: PlanInputs): 'created' | 'same' {
+  const target = planPath(out);
+  const text = `${JSON.stringify(JSON.parse(canonicalJson(inputs)), null, 2)}\n`;
+  if (!fs.existsSync(target)) {
+    fs.mkdirSync(out, { recursive: true });
+    const tmp = path.join(out, `.plan.json.claim-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    fs.writeFileSync(tmp, text);
+    try {
+      fs.linkSync(tmp, target);
+      return 'created';
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+  if (canonicalJson(readPlanInputs(out)) !== canonicalJson(inputs)) {
+    throw new UserError(`${target} holds a different plan (protocol, --only, --seeds or data choices) than this shard; give this reproduction its own --out folder, or delete that folder to start over`);
+  }
+  return 'same';
+}
+
 export function readPlanInputs(dir: string): PlanInputs {
   const f = planPath(dir);
   if (!fs.existsSync(f)) throw new UserError(`${f} not found; '${dir}' is not a folder written by 'dive reproduce' (it writes plan.json first)`);

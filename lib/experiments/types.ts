@@ -45,6 +45,8 @@ export interface Variant {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Training schedule mode. Default 'interleave' (models without phase M train jointly anyway). */
   readonly mode?: TrainingMode;
+  /** Partial trainer config merged over the protocol's (e.g. a tuned learning rate; tune.ts). */
+  readonly trainConfig?: Readonly<Record<string, unknown>>;
 }
 
 /** A value the paper reports for a cell, with its provenance (paper.ts). */
@@ -122,6 +124,25 @@ export interface Protocol {
   readonly modelTrainConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Models of the horizons table besides the paper-only references. */
   readonly horizonModels: readonly string[];
+  /** The tuning stage's budget (tune.ts); absent or budget 0 = no tuning. */
+  readonly tuning?: TuningBudget;
+}
+
+/**
+ * How much the tuning stage spends (tune.ts): the same for every tuned model. Trials are runs
+ * (RunSpec.stage 'tune') chosen on the validation forecast MSE only.
+ */
+export interface TuningBudget {
+  /** Configurations per model (trial 0 = the defaults, the rest drawn at random from the model's search space). */
+  readonly budget: number;
+  /** Training seeds per configuration (seeds 1000, 1001, …: disjoint from the test seeds 0..n−1). */
+  readonly seeds: number;
+  /** Epoch cap of a trial (early stopping as in the test runs). */
+  readonly epochs: number;
+  /** Window subsets of a trial (0 = all). */
+  readonly maxWindows: { readonly train: number; readonly val: number; readonly test: number };
+  /** Seed of the random search (draws of configurations). */
+  readonly searchSeed: number;
 }
 
 /** A concrete run: a variant resolved against the protocol and the available data, plus a seed. */
@@ -138,6 +159,8 @@ export interface RunSpec {
   readonly trainConfig: Readonly<Record<string, unknown>>;
   readonly maxWindows: Protocol['maxWindows'];
   readonly figurePoints: number;
+  /** 'tune' for a tuning trial (tune.ts): evaluated on the validation split only, never on test. Absent for the test runs. */
+  readonly stage?: 'tune';
 }
 
 /** The data set a family resolved to, and why. */
@@ -202,4 +225,12 @@ export interface RunRecord {
   readonly metrics: Readonly<Partial<Record<MetricKey, number | null>>> & Readonly<Record<string, number | null>>;
   readonly history: { readonly epochs: readonly HistoryEpoch[]; readonly conflict: readonly ConflictSample[]; readonly conflictNote?: string };
   readonly artifacts?: RunArtifacts;
+  /**
+   * Per test window: the mean squared forecast error over the window's target values in
+   * original units (4 significant digits), in test-window order — the losses of the
+   * Diebold–Mariano test in the claims table (claims.ts). Absent for tuning trials.
+   */
+  readonly testWindowSquaredErrors?: number[];
+  /** Why a tuning trial failed (its record then has no score; reproduce.ts). */
+  readonly error?: string;
 }
