@@ -88,11 +88,12 @@ describe('exported notebook site', () => {
         expected,
         { timeout: 60_000 },
       );
-      const plots = await log.page.$$eval('.js-plotly-plot', (gs) => gs.map((g) => ({ svgs: g.querySelectorAll('.main-svg').length, traces: g.querySelectorAll('.trace').length })));
+      const plots = await log.page.$$eval('.js-plotly-plot', (gs) => gs.map((g) => ({ svgs: g.querySelectorAll('.main-svg').length, traces: g.querySelectorAll('.trace, .hm').length })));
       expect(plots.length, `${file}: figures drawn vs placeholders`).toBe(expected);
+      // Heatmaps draw no `.trace` group but an `.hm` image per trace.
       for (const p of plots) {
-        expect(p.svgs).toBeGreaterThan(0);
-        expect(p.traces).toBeGreaterThan(0);
+        expect(p.svgs, file).toBeGreaterThan(0);
+        expect(p.traces, `${file}: a figure with nothing drawn`).toBeGreaterThan(0);
       }
       if (file === '00-tour.html') {
         expect(plots.length).toBeGreaterThanOrEqual(4);
