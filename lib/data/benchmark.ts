@@ -27,6 +27,8 @@ import { waveform } from './synthetic';
 import { makeRng, type Rng } from '../util/random';
 import { UserError } from '../util/errors';
 import { mixSeed } from '../models/nn';
+import { SegmentWindowSet, type WindowSetParts } from './windows';
+import type { Segment, TimeSeriesDataset, WindowSet } from './types';
 
 /** Factor names, in the order of the factor-table columns. */
 export const BENCHMARK_FACTORS = ['regime', 'frequency', 'amplitude', 'phase', 'trend'] as const;
@@ -300,4 +302,77 @@ export function sampleWithFactorFixed(cfg: BenchmarkConfig, factor: number, valu
     renderWindow(lv, noise[i], L, H, rng, x, i * L, y, i * H);
   }
   return { n: count, x, y, factors, noise };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The benchmark as a registry data set (`--data benchmark`, lib/data/prepare.ts): one segment of
+// L + H rows per window, in split order train, val, test (ID), ood; the window set of each split
+// carries the discrete factor table, so evaluation reports the disentanglement metrics.
+// ---------------------------------------------------------------------------------------------
+
+/** Class names of the principal factor (regime), in level order (lib/data/synthetic.ts waveform). */
+export const REGIME_CLASSES = ['sine', 'square', 'sawtooth', 'triangle'] as const;
+
+/** Split names of the benchmark data set, in segment order. */
+export const BENCHMARK_SPLITS = ['train', 'val', 'test', 'ood'] as const;
+export type BenchmarkSplitName = (typeof BENCHMARK_SPLITS)[number];
+
+/** Level counts and circularity of a set's factors: present only when they are discrete levels. */
+export interface DiscreteFactorInfo {
+  readonly names: readonly string[];
+  readonly levels: readonly number[];
+  readonly circular: readonly boolean[];
+}
+
+/** A window set whose `factors` are discrete levels (the benchmark): evaluation runs the metric suite. */
+export class DiscreteFactorWindowSet extends SegmentWindowSet {
+  constructor(parts: WindowSetParts, readonly discreteFactors: DiscreteFactorInfo) {
+    super(parts);
+  }
+}
+
+/** The discrete factor description of a window set, or null when its factors are not discrete levels. */
+export function discreteFactorsOf(set: WindowSet): DiscreteFactorInfo | null {
+  return set instanceof DiscreteFactorWindowSet ? set.discreteFactors : null;
+}
+
+/** Segment counts per split of a benchmark data set (its `meta.splitCounts`). */
+export type BenchmarkSplitCounts = Readonly<Record<BenchmarkSplitName, number>>;
+
+/**
+ * The generated benchmark as a TimeSeriesDataset: one channel `x`, sample rate 1 Hz (one row per
+ * step), one segment of L + H rows per window (`train/0`, …, `ood/999`), with the factor levels
+ * as segment labels and the split counts and generator config in `meta`.
+ */
+export function benchmarkDataset(b: Benchmark): TimeSeriesDataset {
+  const L = b.config.inputLength, H = b.config.horizon;
+  const segments: Segment[] = [];
+  const counts = { train: 0, val: 0, test: 0, ood: 0 };
+  for (const name of BENCHMARK_SPLITS) {
+    const s = b[name];
+    if (!s) continue;
+    counts[name] = s.n;
+    for (let i = 0; i < s.n; i++) {
+      const values = new Float32Array(L + H);
+      values.set(s.x.subarray(i * L, (i + 1) * L), 0);
+      values.set(s.y.subarray(i * H, (i + 1) * H), L);
+      const segmentLabels: Record<string, number> = {};
+      BENCHMARK_FACTORS.forEach((f, k) => (segmentLabels[f] = s.factors[i * K + k]));
+      segments.push({ id: `${name}/${i}`, values, length: L + H, channels: 1, segmentLabels });
+    }
+  }
+  return {
+    name: 'benchmark',
+    source: `generated(benchmark, seed=${b.config.seed}, split=${b.config.split})`,
+    channelNames: ['x'],
+    sampleRateHz: 1,
+    segments,
+    meta: {
+      splitCounts: counts,
+      factors: BENCHMARK_FACTORS.map((f, k) => ({ name: f, levels: BENCHMARK_LEVELS[k], circular: BENCHMARK_CIRCULAR[k] })),
+      principal: BENCHMARK_FACTORS[PRINCIPAL],
+      heldOut: b.config.split === 'ood' ? 'frequency level ≥ 4 and amplitude level ≥ 3 (OOD test only)' : 'none (iid split)',
+      config: b.config,
+    },
+  };
 }

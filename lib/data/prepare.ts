@@ -16,6 +16,16 @@
  *                       segment, ≈ 1,040 independent test windows — the MIG protocol); input 64,
  *                       horizon 16, target 16, stride 8; by segment 8:1:1 stratified by regime;
  *                       z-score
+ *   benchmark           the shared disentanglement benchmark (benchmark.ts): the generator's own
+ *                       splits — train / val / test = its train / val / ID-test streams (4,000 /
+ *                       500 / 1,000 windows of the train region), plus `ood` (1,000 windows of
+ *                       the held-out (frequency, amplitude) combinations), a fourth window set
+ *                       evaluated and reported separately (RunReport.testOod). One window per
+ *                       60-row segment: input 48, forecast all 12 following rows (--horizon H
+ *                       and data.inputLength regenerate with that geometry); z-score on the
+ *                       training windows' rows; label regime (the principal factor: DeepDIVE's
+ *                       supervised b); factors = the discrete factor table (levels), so the
+ *                       evaluation adds MIG, DCI, SAP, FactorVAE and MCC (evaluate.ts)
  * The loaded data set keeps ORIGINAL units; windows view a scaled copy of each segment.
  */
 import type { PreparedData, TimeSeriesDataset, WindowSpec } from './types';
@@ -25,6 +35,12 @@ import { fitScaler, type AffineScaler, type ScalerKind } from './scalers';
 import { checkWindowSpec, enumerateWindows, SegmentWindowSet, type WindowPositions } from './windows';
 import { classFrequencies, labelWindows, type LabelOptions, type WindowLabels } from './labels';
 import type { SyntheticConfig } from './synthetic';
+import {
+  BENCHMARK_CIRCULAR, BENCHMARK_FACTORS, BENCHMARK_LEVELS, BENCHMARK_SPLITS, DiscreteFactorWindowSet, PRINCIPAL, REGIME_CLASSES,
+  type BenchmarkConfig, type BenchmarkSplitCounts, type BenchmarkSplitName,
+} from './benchmark';
+import type { WindowRange } from './windows';
+import type { RowRange } from './splits';
 import { UserError } from '../util/errors';
 
 export interface PrepareOptions {
@@ -48,6 +64,8 @@ export interface PrepareOptions {
   readonly downsample?: number;
   /** synthetic generator settings. */
   readonly synthetic?: Partial<SyntheticConfig>;
+  /** benchmark generator settings (benchmark.ts DEFAULT_BENCHMARK; seed defaults to `seed`). */
+  readonly benchmark?: Partial<BenchmarkConfig>;
 }
 
 /** PreparedData plus the details `dive data describe` reports. */
@@ -62,12 +80,15 @@ export interface Prepared extends PreparedData {
   readonly splitRows: Readonly<Record<SplitName, number>>;
   readonly binEdges: WindowLabels['binEdges'];
   readonly notes: readonly string[];
+  /** benchmark only: the out-of-distribution test windows (held-out factor combinations); absent otherwise or with the iid split. */
+  readonly ood?: SegmentWindowSet;
 }
 
 /** Load `name` and prepare it (see module doc for defaults). */
 export function prepareData(name: DatasetName | string, options: PrepareOptions = {}): Prepared {
   const info = datasetInfo(name);
   const seed = options.seed ?? 0;
+  if (info.name === 'benchmark') return prepareBenchmark(options);
   const dataset = loadDataset(info.name, {
     file: options.file,
     downsample: options.downsample,
@@ -145,5 +166,94 @@ export function prepareDataset(dataset: TimeSeriesDataset, options: PrepareOptio
     splitRows: { train: countRows(plan.rows.train), val: countRows(plan.rows.val), test: countRows(plan.rows.test) },
     binEdges: labels.binEdges,
     notes: labels.notes,
+  };
+}
+
+/**
+ * Prepare the shared benchmark (module doc): the generator's splits as window sets over one
+ * segment per window, the OOD windows as `ood`, the discrete factor table on every set.
+ */
+export function prepareBenchmark(options: PrepareOptions = {}): Prepared {
+  for (const k of ['file', 'split', 'stride', 'downsample', 'gaitMeasure', 'synthetic'] as const) {
+    if (options[k] !== undefined) throw new UserError(`the benchmark data set does not take the '${k}' option (its splits and geometry come from its generator); drop it`);
+  }
+  const inputLength = options.inputLength ?? options.benchmark?.inputLength;
+  const horizon = options.horizon ?? options.benchmark?.horizon;
+  const gen: Partial<BenchmarkConfig> = {
+    ...options.benchmark,
+    seed: options.benchmark?.seed ?? options.seed ?? 0,
+    ...(inputLength !== undefined ? { inputLength } : {}),
+    ...(horizon !== undefined ? { horizon } : {}),
+  };
+  const dataset = loadDataset('benchmark', { benchmark: gen });
+  const meta = dataset.meta as { splitCounts: BenchmarkSplitCounts; config: BenchmarkConfig };
+  const cfg = meta.config;
+  const span = cfg.inputLength + cfg.horizon;
+  const spec: WindowSpec = { inputLength: cfg.inputLength, horizon: cfg.horizon, targetLength: options.targetLength ?? cfg.horizon, stride: span };
+  checkWindowSpec(spec);
+  // Segment index ranges of each split (segments are in BENCHMARK_SPLITS order).
+  const first = {} as Record<BenchmarkSplitName, number>;
+  let at = 0;
+  for (const name of BENCHMARK_SPLITS) {
+    first[name] = at;
+    at += meta.splitCounts[name];
+  }
+  const segs = (name: BenchmarkSplitName): number[] => Array.from({ length: meta.splitCounts[name] }, (_, i) => first[name] + i);
+  const rowsOf = (name: BenchmarkSplitName): RowRange[] => segs(name).map((segment) => ({ segment, from: 0, to: span }));
+  const rangesOf = (name: BenchmarkSplitName): WindowRange[] => segs(name).map((segment) => ({ segment, inputFrom: 0, targetFrom: 0, end: span }));
+  const description =
+    cfg.split === 'ood'
+      ? `benchmark splits (seed ${cfg.seed}): train ${meta.splitCounts.train} / val ${meta.splitCounts.val} / ID test ${meta.splitCounts.test} windows from the train region (frequency level < 4 or amplitude level < 3), OOD test ${meta.splitCounts.ood} windows of the held-out combinations (reported separately)`
+      : `benchmark splits (seed ${cfg.seed}, iid): train ${meta.splitCounts.train} / val ${meta.splitCounts.val} / test ${meta.splitCounts.test} windows from the whole grid`;
+  const split: SplitPlan = {
+    ranges: { train: rangesOf('train'), val: rangesOf('val'), test: rangesOf('test') },
+    rows: { train: rowsOf('train'), val: rowsOf('val'), test: rowsOf('test') },
+    description,
+  };
+  const scaler = fitScaler(options.scaler ?? DATASETS.benchmark.defaults.scaler, dataset.segments, split.rows.train);
+  const data = dataset.segments.map((s) => scaler.transform(Float32Array.from(s.values)));
+  const K = BENCHMARK_FACTORS.length;
+  const discrete = { names: [...BENCHMARK_FACTORS], levels: [...BENCHMARK_LEVELS], circular: [...BENCHMARK_CIRCULAR] };
+  const setOf = (name: BenchmarkSplitName): DiscreteFactorWindowSet => {
+    const ids = segs(name);
+    const factors = new Float32Array(ids.length * K);
+    const regime = new Int32Array(ids.length);
+    ids.forEach((sIdx, i) => {
+      const lab = dataset.segments[sIdx].segmentLabels!;
+      BENCHMARK_FACTORS.forEach((f, k) => (factors[i * K + k] = lab[f]));
+      regime[i] = lab[BENCHMARK_FACTORS[PRINCIPAL]];
+    });
+    return new DiscreteFactorWindowSet(
+      {
+        spec,
+        channels: 1,
+        data,
+        positions: { segment: Int32Array.from(ids), start: new Int32Array(ids.length) },
+        labels: [{ name: BENCHMARK_FACTORS[PRINCIPAL], classes: [...REGIME_CLASSES] }],
+        labelValues: [regime],
+        factorNames: [...BENCHMARK_FACTORS],
+        factors,
+      },
+      discrete,
+    );
+  };
+  const train = setOf('train');
+  return {
+    dataset,
+    protocol: `${description}; scaler ${scaler.kind} fitted on train rows; window input ${spec.inputLength}, horizon ${spec.horizon}, target ${spec.targetLength}, one window per segment; label regime; factors = the discrete factor table`,
+    scaler,
+    train,
+    val: setOf('val'),
+    test: setOf('test'),
+    ...(meta.splitCounts.ood > 0 ? { ood: setOf('ood') } : {}),
+    classFrequencies: classFrequencies(train),
+    spec,
+    split,
+    splitRows: { train: countRows(split.rows.train), val: countRows(split.rows.val), test: countRows(split.rows.test) },
+    binEdges: {},
+    notes: [
+      'label regime: the principal factor (DeepDIVE supervises b with it); the other factors are unsupervised and evaluated by the disentanglement metrics',
+      ...(meta.splitCounts.ood > 0 ? ['the OOD test windows (held-out frequency × amplitude combinations) are a fourth split, evaluated separately'] : []),
+    ],
   };
 }

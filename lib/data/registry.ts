@@ -14,11 +14,12 @@ import { loadLstnet, loadLstnetSuite, LSTNET_HORIZONS, LSTNET_SUITE, type Lstnet
 import { loadGaitndd } from './gaitndd';
 import { GAITMOTION_WINDOW, loadGaitMotion } from './gaitmotion';
 import { generateSynthetic, type SyntheticConfig } from './synthetic';
+import { benchmarkDataset, generateBenchmark, type BenchmarkConfig } from './benchmark';
 import { readManifest, type ManifestEntry } from './manifest';
 import { candidatePaths } from './paths';
 import { UserError } from '../util/errors';
 
-export type DatasetName = 'ett-h1' | 'gaitndd' | 'gaitmotion' | 'electricity-lstnet' | 'traffic' | 'solar-al' | 'exchange-rate' | 'synthetic';
+export type DatasetName = 'ett-h1' | 'gaitndd' | 'gaitmotion' | 'electricity-lstnet' | 'traffic' | 'solar-al' | 'exchange-rate' | 'synthetic' | 'benchmark';
 
 /** Options a loader understands (each ignores the ones that are not its own). */
 export interface LoadOptions {
@@ -26,6 +27,8 @@ export interface LoadOptions {
   readonly downsample?: number;
   /** synthetic: generator settings (seed defaults to the prepare seed). */
   readonly synthetic?: Partial<SyntheticConfig>;
+  /** benchmark: generator settings (lib/data/benchmark.ts; seed defaults to the prepare seed). */
+  readonly benchmark?: Partial<BenchmarkConfig>;
 }
 
 /** Per-data-set defaults of the preparation protocol. */
@@ -152,6 +155,24 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
       seasonSeconds: 24,
     },
     load: (_file, o) => generateSynthetic(o.synthetic),
+  },
+  benchmark: {
+    name: 'benchmark',
+    description:
+      'the shared disentanglement benchmark (lib/data/benchmark.ts): univariate 60-row windows from known discrete factors — regime 4 (the label), frequency 6, amplitude 5, phase 8 (circular), trend 5, noise nuisance; 4,000 / 500 / 1,000 train / val / ID-test windows plus 1,000 OOD-test windows of held-out (frequency, amplitude) combinations',
+    kind: 'generated',
+    locations: [],
+    // The generator fixes the geometry and the splits (prepare.ts prepareBenchmark): input 48,
+    // forecast all 12 following rows, one window per segment. `split` is not used for it (the
+    // generator's train / val / ID-test / OOD-test streams are the splits); z-score on train rows;
+    // season 20 rows (the geometric middle of its 8–48-row periods).
+    defaults: {
+      window: { inputLength: 48, horizon: 12, targetLength: 12, stride: 60 },
+      split: BY_SEGMENT_SPLIT,
+      scaler: 'zscore',
+      seasonSeconds: 20,
+    },
+    load: (_file, o) => benchmarkDataset(generateBenchmark(o.benchmark)),
   },
 };
 

@@ -20,6 +20,7 @@ import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, StepContext
 import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
 import { tcDecomposition } from '../objectives/totalCorrelation';
+import { AtomRegulariser, DEFAULT_ATOM, atomActive, checkAtomConfig, type AtomConfig } from '../objectives/atom';
 
 export interface BetaVaeConfig {
   /** Weight-initialisation seed. */
@@ -47,6 +48,12 @@ export interface BetaVaeConfig {
   klScale: number | null;
   logvarMin: number;
   logvarMax: number;
+  /**
+   * Optional atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/objectives/atom.ts)
+   * or its plain-repulsion control, on the (pre-dropout) trunk features cut into tokens; one
+   * phase, like every other term. Default kind 'none' (off).
+   */
+  atom: AtomConfig;
 }
 
 export const DEFAULT_BETA_VAE: BetaVaeConfig = {
@@ -65,6 +72,7 @@ export const DEFAULT_BETA_VAE: BetaVaeConfig = {
   klScale: null,
   logvarMin: -8,
   logvarMax: 4,
+  atom: DEFAULT_ATOM,
 };
 
 export const DEFAULT_BETA_TCVAE: BetaVaeConfig = { ...DEFAULT_BETA_VAE, totalCorrelation: true, beta: 6 };
@@ -78,6 +86,7 @@ export class BetaVae implements Model {
   private readonly logvar: Dense;
   private readonly decoder: Decoder;
   private readonly forecaster: Forecaster;
+  private readonly atom?: AtomRegulariser;
 
   constructor(readonly name: string, readonly config: BetaVaeConfig, readonly dataInfo: DataInfo) {
     const c = config;
@@ -98,14 +107,21 @@ export class BetaVae implements Model {
     const weights: Partial<Record<TermName, number>> = c.totalCorrelation
       ? { forecast: 1, recon: 1, mi: s * c.alpha, tc: s * c.beta, dwkl: s * c.gamma }
       : { forecast: 1, recon: 1, kl: s * c.beta };
+    // Created last, so the other parameters' initial values are the same with and without it.
+    checkAtomConfig(c.atom);
+    if (atomActive(c.atom)) {
+      this.atom = new AtomRegulariser(p, 'atom', c.atom, H);
+      // docs/design.md §Atom modeling (reconstruction): α · L_atom (or L_rep) joins the objective.
+      weights.atom = c.atom.weight;
+    }
     this.objective = { weights, shared: 'trunk' };
   }
 
   /** Trunk features h (with training dropout when `dropSeed` is given), μ and clipped log σ² of z. */
-  private encode(x: tf.Tensor3D, dropSeed?: number): { h: tf.Tensor2D; mu: tf.Tensor2D; lv: tf.Tensor2D } {
-    let h = this.trunk.apply(x);
-    if (dropSeed !== undefined) h = dropout(h, this.config.dropout, dropSeed);
-    return { h, mu: this.mu.apply(h), lv: tf.clipByValue(this.logvar.apply(h), this.config.logvarMin, this.config.logvarMax) };
+  private encode(x: tf.Tensor3D, dropSeed?: number): { h: tf.Tensor2D; hRaw: tf.Tensor2D; mu: tf.Tensor2D; lv: tf.Tensor2D } {
+    const hRaw = this.trunk.apply(x);
+    const h = dropSeed !== undefined ? dropout(hRaw, this.config.dropout, dropSeed) : hRaw;
+    return { h, hRaw, mu: this.mu.apply(h), lv: tf.clipByValue(this.logvar.apply(h), this.config.logvarMin, this.config.logvarMax) };
   }
 
   /** The forecaster MLP's input: z, or [z ‖ h] with the 'code+features' side channel. */
@@ -114,7 +130,7 @@ export class BetaVae implements Model {
   }
 
   losses(batch: TensorBatch, ctx: StepContext): LossTerms {
-    const { h, mu, lv } = this.encode(batch.x, mixSeed(ctx.noiseSeed, NOISE_STREAM.conditionalTrunkDropout));
+    const { h, hRaw, mu, lv } = this.encode(batch.x, mixSeed(ctx.noiseSeed, NOISE_STREAM.conditionalTrunkDropout));
     const z = reparameterise(mu, lv, mixSeed(ctx.noiseSeed, NOISE_STREAM.conditionalSample));
     const drop = { rate: this.config.dropout, seed: mixSeed(ctx.noiseSeed, NOISE_STREAM.forecasterDropout) };
     const terms: LossTerms = {
@@ -130,6 +146,8 @@ export class BetaVae implements Model {
       // E1: KL(q(z|x) ‖ N(0, I)).
       terms.kl = klStandardNormal(mu, lv);
     }
+    // docs/design.md §Atom modeling (reconstruction): the particles are the pre-dropout trunk features.
+    if (this.atom) terms.atom = this.atom.loss(hRaw);
     return terms;
   }
 

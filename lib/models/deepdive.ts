@@ -34,6 +34,7 @@ import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, StepContext
 import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
 import { rbfCrossEntropy } from '../objectives/rbfCrossEntropy';
+import { AtomRegulariser, DEFAULT_ATOM, atomActive, checkAtomConfig, type AtomConfig } from '../objectives/atom';
 
 export interface DeepDiveConfig {
   /** Weight-initialisation seed. Default 0 (the trainer passes --seed). */
@@ -108,6 +109,13 @@ export interface DeepDiveConfig {
   /** log σ² of both codes is clipped to [logvarMin, logvarMax]. Default [−8, 4]. */
   logvarMin: number;
   logvarMax: number;
+  /**
+   * Optional atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/objectives/atom.ts)
+   * or its plain-repulsion control, on the features of the conditional path's trunk g, cut
+   * into tokens; it joins the phase that trains that trunk (phase C with a separate
+   * conditional trunk, phase M when g is the label trunk). Default kind 'none' (off).
+   */
+  atom: AtomConfig;
 }
 
 export const DEFAULT_DEEPDIVE: DeepDiveConfig = {
@@ -134,6 +142,7 @@ export const DEFAULT_DEEPDIVE: DeepDiveConfig = {
   betaB: 0.1,
   logvarMin: -8,
   logvarMax: 4,
+  atom: DEFAULT_ATOM,
 };
 
 /**
@@ -165,6 +174,10 @@ export class DeepDive implements Model {
   private readonly attention?: CrossAttention;
   private readonly decoder: Decoder;
   private readonly forecaster: Forecaster;
+  /** The atom regulariser (or repulsion control), when configured. */
+  private readonly atom?: AtomRegulariser;
+  /** The atom term reads the label trunk h (no separate conditional trunk), so it joins phase M. */
+  private readonly atomOnLabelTrunk: boolean = false;
 
   constructor(readonly name: string, readonly config: DeepDiveConfig, readonly dataInfo: DataInfo) {
     const c = config;
@@ -224,9 +237,19 @@ export class DeepDive implements Model {
       weights.ce = c.lambda;
       weights.klB = c.betaB;
     }
+    // Created last, so the other parameters' initial values are the same with and without it.
+    checkAtomConfig(c.atom);
+    if (atomActive(c.atom)) {
+      this.atom = new AtomRegulariser(p, 'atom', c.atom, H);
+      // docs/design.md §Atom modeling (reconstruction): α · L_atom (or L_rep) joins the objective.
+      weights.atom = c.atom.weight;
+      this.atomOnLabelTrunk = c.useB && !this.cTrunk;
+    }
+    const marginalGroups = ['trunk', 'bEncoder', 'rbf', ...(this.atomOnLabelTrunk ? ['atom'] : [])];
+    const marginalTerms: TermName[] = ['ce', 'klB', ...(this.atomOnLabelTrunk ? (['atom'] as TermName[]) : [])];
     this.objective = {
       weights,
-      marginal: c.useB ? { groups: ['trunk', 'bEncoder', 'rbf'], terms: ['ce', 'klB'] } : undefined,
+      marginal: c.useB ? { groups: marginalGroups, terms: marginalTerms } : undefined,
       // Conflict diagnostics on the label trunk: CE reaches it directly, forecast and
       // reconstruction through b; KL_a reaches it only with a shared conditional trunk.
       shared: 'trunk',
@@ -277,7 +300,10 @@ export class DeepDive implements Model {
     const wants = (t: TermName): boolean => (need ? need.includes(t) : true) && (this.objective.weights[t] ?? 0) !== 0;
     const terms: LossTerms = {};
     const drop = (t: tf.Tensor2D, stream: number): tf.Tensor2D => dropout(t, c.dropout, mixSeed(ctx.noiseSeed, stream));
-    const h = drop(this.trunk.apply(batch.x), NOISE_STREAM.trunkDropout);
+    const hRaw = this.trunk.apply(batch.x);
+    const h = drop(hRaw, NOISE_STREAM.trunkDropout);
+    // docs/design.md §Atom modeling (reconstruction): the particles are the (pre-dropout) trunk features.
+    if (this.atom && !this.cTrunk && wants('atom')) terms.atom = this.atom.loss(hRaw);
     let b: tf.Tensor2D | undefined;
     let logits: tf.Tensor2D[] = [];
     if (c.useB) {
@@ -293,8 +319,13 @@ export class DeepDive implements Model {
         terms.klB = tf.addN(this.rbf.map((layer, i) => tf.mean(layer.componentKl(mus[i], lvs[i], batch.labels[i])))) as tf.Scalar;
       }
     }
+    const cTrunkTerm = this.atom !== undefined && this.cTrunk !== undefined && wants('atom');
+    if (!wants('forecast') && !wants('recon') && !wants('klA') && !cTrunkTerm) return terms;
+    const gRaw = this.cTrunk ? this.cTrunk.apply(batch.x) : undefined;
+    const g = gRaw ? drop(gRaw, NOISE_STREAM.conditionalTrunkDropout) : h;
+    // docs/design.md §Atom modeling (reconstruction): particles from the conditional trunk's features.
+    if (cTrunkTerm) terms.atom = this.atom!.loss(gRaw!);
     if (!wants('forecast') && !wants('recon') && !wants('klA')) return terms;
-    const g = this.cTrunk ? drop(this.cTrunk.apply(batch.x), NOISE_STREAM.conditionalTrunkDropout) : h;
     let a: tf.Tensor2D | undefined;
     if (c.useA) {
       const [mu, lv] = this.encodeA(g);

@@ -9,3 +9,5 @@ export { ParamStore, Dense, Mlp, Gru, reparameterise, mixSeed } from './nn';
 export { overrideConfig } from './override';
 /** Detaux: weakly supervised product-space auto-encoder, discovered auxiliary task, multi-task learning (docs/design.md §Detaux). */
 export * as detaux from './detaux/index';
+/** Sparse base-predictors (Lachapelle et al. 2023): bi-level Lasso heads on a shared encoder (docs/design.md §Sparse base-predictors). */
+export * as sparse from './sparse/index';

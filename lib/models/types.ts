@@ -42,7 +42,8 @@ export interface TensorBatch {
 }
 
 /** Names of the scalar loss terms models report. */
-export const TERM_NAMES = ['forecast', 'recon', 'klA', 'ce', 'klB', 'kl', 'mi', 'tc', 'dwkl'] as const;
+/** `atom`: the atom-modeling regulariser or its repulsion control (lib/objectives/atom.ts, a reconstruction). */
+export const TERM_NAMES = ['forecast', 'recon', 'klA', 'ce', 'klB', 'kl', 'mi', 'tc', 'dwkl', 'atom'] as const;
 export type TermName = (typeof TERM_NAMES)[number];
 
 /** Named scalar loss terms, each already a batch mean (unweighted). */

@@ -2,7 +2,9 @@
  * Test-split evaluation of a trained model: forecast metrics (normalised and original units),
  * reconstruction RRSE (where the model reconstructs), MIG of the latent means (vs the
  * ground-truth factors when known, else vs the labels) and cluster accuracy / NMI of the RBF
- * memberships. Used by `dive train`, `dive evaluate`, benchmarks and `dive reproduce`.
+ * memberships; on sets with discrete factor levels (the shared benchmark, lib/data/benchmark.ts)
+ * also the disentanglement suite (lib/eval/disentanglement: MIG, DCI, SAP, FactorVAE, MCC) on
+ * the latent means [μ_a ‖ μ_b]. Used by `dive train`, `dive evaluate`, benchmarks and `dive reproduce`.
  */
 import type { Scaler, WindowSet } from '../data/types';
 import { forecastReport, type ForecastMetrics } from '../eval/forecast';
@@ -10,6 +12,8 @@ import { mig } from '../eval/mig';
 import { argmaxRows, clusterMetrics } from '../eval/cluster';
 import type { Model } from '../models/types';
 import { predictSplit, type SplitOutputs } from './predict';
+import { discreteFactorsOf } from '../data/benchmark';
+import { disentanglementScores, type DisentanglementScores } from '../eval/disentanglement';
 
 /** The four forecast numbers without the bookkeeping fields. */
 export interface MetricSet {
@@ -32,6 +36,12 @@ export interface TestMetrics {
   readonly migGaps: Record<string, number> | null;
   /** Per label: clustering of argmax RBF memberships vs the labels. */
   readonly cluster: Record<string, { readonly accuracy: number; readonly plainAccuracy: number; readonly nmi: number }> | null;
+  /**
+   * The disentanglement suite (disentanglementScores, suite defaults, seed 0) of [μ_a ‖ μ_b]
+   * against the discrete factor table; null unless the set carries discrete factors (the
+   * benchmark) and the model has ≥ 2 latent dims.
+   */
+  readonly disentanglement: DisentanglementScores | null;
 }
 
 const pick = (m: ForecastMetrics): MetricSet => ({ rrse: m.rrse, corr: m.corr, mse: m.mse, mae: m.mae });
@@ -58,6 +68,7 @@ export function metricsOf(out: SplitOutputs, set: WindowSet, scaler: Scaler): Te
     reconstruction = { rrse: r.normalised.rrse, rrseOriginal: r.original.rrse };
   }
   const latent = concatColumns(out.n, out.latentA, out.latentADim, out.latentB, out.latentBDim);
+  const discrete = discreteFactorsOf(set);
   let migValue: number | null = null;
   let migAgainst: TestMetrics['migAgainst'] = null;
   let migGaps: TestMetrics['migGaps'] = null;
@@ -75,7 +86,7 @@ export function metricsOf(out: SplitOutputs, set: WindowSet, scaler: Scaler): Te
       migAgainst = 'labels';
     }
     if (targets) {
-      const r = mig(latent.values, latent.dims, targets, names.length, migAgainst === 'labels' ? { factorKinds: 'discrete' } : {});
+      const r = mig(latent.values, latent.dims, targets, names.length, migAgainst === 'labels' || discrete ? { factorKinds: 'discrete' } : {});
       migValue = r.mig;
       migGaps = Object.fromEntries(names.map((n, k) => [n, r.gaps[k]]));
     }
@@ -89,6 +100,11 @@ export function metricsOf(out: SplitOutputs, set: WindowSet, scaler: Scaler): Te
       cluster![l.name] = { accuracy: c.accuracy, plainAccuracy: c.plainAccuracy, nmi: c.nmi };
     });
   }
+  let disentanglement: DisentanglementScores | null = null;
+  if (discrete && out.factors && latent.dims >= 2) {
+    const levels = Int32Array.from(out.factors, (v) => Math.round(v));
+    disentanglement = disentanglementScores(latent.values, latent.dims, { values: levels, names: discrete.names, circular: discrete.circular, levels: discrete.levels });
+  }
   return {
     windows: out.n,
     forecast: { normalised: pick(f.normalised), original: pick(f.original) },
@@ -97,6 +113,7 @@ export function metricsOf(out: SplitOutputs, set: WindowSet, scaler: Scaler): Te
     migAgainst,
     migGaps,
     cluster,
+    disentanglement,
   };
 }
 

@@ -9,6 +9,8 @@
 import * as path from 'node:path';
 import { prepareData, type PrepareOptions } from '../data/prepare';
 import { datasetInfo } from '../data/registry';
+import { DEFAULT_BENCHMARK, type BenchmarkConfig } from '../data/benchmark';
+import { DEFAULT_ATOM, ATOM_KINDS, type AtomKind } from '../objectives/atom';
 import type { PreparedData } from '../data/types';
 import { createModel, dataModelConfig } from '../models/factory';
 import { deepMerge } from '../util/merge';
@@ -33,8 +35,23 @@ export interface RunDataConfig {
   /** Seed of the by-segment split / synthetic generator. Fixed at 0 across run seeds by default,
    * so that seeds vary initialisation and batch order over the same test set. */
   seed: number;
+  /**
+   * benchmark only: generator settings (lib/data/benchmark.ts; defaults DEFAULT_BENCHMARK: 4,000 /
+   * 500 / 1,000 / 1,000 windows, noise [0.05, 0.2], split 'ood'); its seed is `seed`, its geometry
+   * inputLength / horizon above.
+   */
+  benchmark: BenchmarkGeneratorConfig;
 }
-export const DEFAULT_RUN_DATA: RunDataConfig = { inputLength: null, horizon: null, targetLength: null, stride: null, bins: null, downsample: null, seed: 0 };
+export type BenchmarkGeneratorConfig = Omit<BenchmarkConfig, 'seed' | 'inputLength' | 'horizon'>;
+const BENCHMARK_GENERATOR: BenchmarkGeneratorConfig = {
+  trainWindows: DEFAULT_BENCHMARK.trainWindows,
+  valWindows: DEFAULT_BENCHMARK.valWindows,
+  testWindows: DEFAULT_BENCHMARK.testWindows,
+  oodWindows: DEFAULT_BENCHMARK.oodWindows,
+  noiseRange: DEFAULT_BENCHMARK.noiseRange,
+  split: DEFAULT_BENCHMARK.split,
+};
+export const DEFAULT_RUN_DATA: RunDataConfig = { inputLength: null, horizon: null, targetLength: null, stride: null, bins: null, downsample: null, seed: 0, benchmark: BENCHMARK_GENERATOR };
 
 export interface RunConfig {
   model?: unknown;
@@ -59,7 +76,15 @@ export interface RunRequest {
   readonly backend: string;
   readonly onProgress?: ProgressSink;
   readonly onEpoch?: (r: EpochRecord) => void;
+  /**
+   * The atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/objectives/atom.ts):
+   * sets model.atom.kind and model.atom.weight (latent models only; `dive train --atom W --atom-kind K`).
+   */
+  readonly atom?: { readonly weight: number; readonly kind?: AtomKind };
 }
+
+/** Models that take the atom regulariser (model config field `atom`). */
+export const ATOM_MODELS: readonly string[] = ['deepdive', 'deepdive-a', 'deepdive-b', 'deepdive-concat', 'beta-vae', 'beta-tcvae'];
 
 export interface RunReport {
   readonly model: string;
@@ -77,6 +102,10 @@ export interface RunReport {
   readonly seconds: number;
   readonly window: { inputLength: number; horizon: number; targetLength: number };
   readonly test: TestMetrics;
+  /** benchmark only: the same metrics on the out-of-distribution test windows (held-out factor combinations); null otherwise. */
+  readonly testOod: TestMetrics | null;
+  /** The full model config the run trained (defaults applied), e.g. its `atom` regulariser. */
+  readonly modelConfig: object;
   readonly history: { valForecastMse: number[]; meanConflictCosine: Record<string, number>; conflictNote?: string };
   readonly checkpoint: string | null;
 }
@@ -91,8 +120,9 @@ export function checkRunConfig(raw: unknown, where: string): RunConfig {
   return raw as RunConfig;
 }
 
-function prepareOptions(d: RunDataConfig, file: string | undefined): PrepareOptions {
+function prepareOptions(d: RunDataConfig, file: string | undefined, data: string): PrepareOptions {
   const o: Record<string, unknown> = { seed: d.seed };
+  if (data === 'benchmark') o.benchmark = d.benchmark;
   if (file) o.file = path.resolve(file);
   for (const k of ['inputLength', 'horizon', 'targetLength', 'stride', 'bins', 'downsample'] as const) if (d[k] !== null) o[k] = d[k];
   return o as PrepareOptions;
@@ -124,10 +154,18 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
   const seed = req.seed ?? 0;
   trainCfg.seed = seed;
   if (req.epochs !== undefined) trainCfg.epochs = req.epochs;
-  const prepOpts = prepareOptions(dataCfg, req.file);
-  const data: PreparedData = prepareData(req.data, prepOpts);
+  const prepOpts = prepareOptions(dataCfg, req.file, datasetInfo(req.data).name);
   if (cfg.model !== undefined && (typeof cfg.model !== 'object' || cfg.model === null || Array.isArray(cfg.model))) throw new UserError('config field model must be a JSON object');
-  const modelCfg = { ...deepMerge(dataModelConfig(req.model, datasetInfo(req.data).name), (cfg.model as Record<string, unknown> | undefined) ?? {}), seed };
+  const modelCfg: Record<string, unknown> = { ...deepMerge(dataModelConfig(req.model, datasetInfo(req.data).name), (cfg.model as Record<string, unknown> | undefined) ?? {}), seed };
+  if (req.atom) {
+    const kind = req.atom.kind ?? 'atom';
+    if (!ATOM_MODELS.includes(req.model)) throw new UserError(`--atom applies to the latent models (${ATOM_MODELS.join(', ')}), not '${req.model}'; drop --atom or pick one of them`);
+    if (!ATOM_KINDS.includes(kind) || kind === 'none') throw new UserError(`--atom-kind must be atom or repulsion, got '${String(kind)}'`);
+    if (!(Number.isFinite(req.atom.weight) && req.atom.weight >= 0)) throw new UserError(`--atom must be a weight ≥ 0, got ${req.atom.weight}`);
+    const given = (modelCfg.atom ?? {}) as Record<string, unknown>;
+    modelCfg.atom = { ...given, kind: req.atom.weight > 0 ? kind : 'none', weight: req.atom.weight > 0 ? req.atom.weight : DEFAULT_ATOM.weight };
+  }
+  const data: PreparedData = prepareData(req.data, prepOpts);
   const model = createModel(req.model, modelCfg, dataInfoOf(data));
   try {
     const result = await train(model, data, trainCfg, {
@@ -138,6 +176,8 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
       onEpoch: req.onEpoch,
     });
     const test = evaluateModel(model, data.test, data.scaler, trainCfg.evalBatchSize);
+    const ood = (data as { ood?: PreparedData['test'] }).ood;
+    const testOod = ood ? evaluateModel(model, ood, data.scaler, trainCfg.evalBatchSize) : null;
     const s = data.test.spec;
     return {
       model: req.model,
@@ -153,6 +193,8 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
       seconds: result.seconds,
       window: { inputLength: s.inputLength, horizon: s.horizon, targetLength: s.targetLength },
       test,
+      testOod,
+      modelConfig: model.config,
       history: summarise(result.history),
       checkpoint: req.out ? path.resolve(req.out) : null,
     };
@@ -176,6 +218,7 @@ export function evaluateCheckpoint(dir: string, backend: string): RunReport {
     }
     const tc = st.train as TrainConfig;
     const test = evaluateModel(model, data.test, data.scaler, tc.evalBatchSize ?? DEFAULT_TRAIN.evalBatchSize);
+    const testOod = data.ood ? evaluateModel(model, data.ood, data.scaler, tc.evalBatchSize ?? DEFAULT_TRAIN.evalBatchSize) : null;
     const h = st.history as TrainingHistory;
     const s = data.test.spec;
     return {
@@ -192,6 +235,8 @@ export function evaluateCheckpoint(dir: string, backend: string): RunReport {
       seconds: h.epochs.reduce((a, e) => a + e.seconds, 0),
       window: { inputLength: s.inputLength, horizon: s.horizon, targetLength: s.targetLength },
       test,
+      testOod,
+      modelConfig: model.config,
       history: summarise(h),
       checkpoint: path.resolve(dir),
     };

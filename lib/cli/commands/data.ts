@@ -80,6 +80,8 @@ export function describePrepared(p: Prepared, where?: string) {
     protocol: p.protocol,
     window: p.spec,
     splits: Object.fromEntries(SPLIT_NAMES.map((s) => [s, { windows: p[s].count, rows: p.splitRows[s] }])),
+    /** benchmark: the out-of-distribution test windows (held-out factor combinations), else null. */
+    ood: p.ood ? { windows: p.ood.count, rows: p.ood.count * (p.spec.inputLength + p.spec.horizon) } : null,
     labels: p.train.labels.map((l, i) => ({
       name: l.name,
       classes: l.classes,
@@ -129,6 +131,9 @@ function printDescribe(r: ReturnType<typeof describePrepared>, io: CliIO): void 
   if (typeof r.meta.warning === 'string') io.out(`warning: ${r.meta.warning}`);
   io.out(`protocol: ${r.protocol}`);
   for (const s of SPLIT_NAMES) io.out(`  ${s.padEnd(5)} ${String(r.splits[s].windows).padStart(7)} windows, ${r.splits[s].rows} rows`);
+  if (r.ood) io.out(`  ${'ood'.padEnd(5)} ${String(r.ood.windows).padStart(7)} windows, ${r.ood.rows} rows (held-out factor combinations, evaluated separately)`);
+  const levels = r.meta.factors as { name: string; levels: number; circular: boolean }[] | undefined;
+  if (Array.isArray(levels)) io.out(`discrete factors: ${levels.map((f) => `${f.name} ${f.levels}${f.circular ? ' (circular)' : ''}`).join(', ')}`);
   for (const l of r.labels) {
     io.out(`label ${l.name} (${l.classes.length} classes; train frequencies):`);
     io.out(`  ${l.classes.map((c, k) => `${c}: ${l.trainFrequencies[k]}`).join(', ')}`);

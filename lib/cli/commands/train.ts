@@ -6,8 +6,10 @@ import { initBackend } from '../../backend/select';
 import { MODEL_NAMES } from '../../models/factory';
 import { DATASET_NAMES } from '../../data/registry';
 import { runDetauxCommand } from '../../models/detaux/cli';
+import { runSparseCommand } from '../../models/sparse/cli';
 import { checkRunConfig, runTraining, type RunReport } from '../../train/run';
 import { UserError } from '../../util/errors';
+import { ATOM_PROVENANCE } from '../../objectives/atom';
 import { formatBar, type ProgressSink } from '../../util/progress';
 
 /** Progress on stderr: redrawn in place on a terminal, one line every 10 s otherwise. */
@@ -45,6 +47,11 @@ export function readConfigFile(file: string | undefined): ReturnType<typeof chec
 
 const f4 = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(4));
 
+/** One line of the disentanglement suite (latent means against the benchmark's factors). */
+function disentanglementLine(where: string, d: NonNullable<RunReport['test']['disentanglement']>): string {
+  return `${where} disentanglement suite (latent means vs factors, its seeded point split): MIG ${f4(d.mig)}  DCI D/C/I ${f4(d.dci.disentanglement)}/${f4(d.dci.completeness)}/${f4(d.dci.informativeness)}  SAP ${f4(d.sap)}  FactorVAE ${f4(d.factorVae.score)}  MCC ${f4(d.mcc.pearson)}`;
+}
+
 /** Human-readable summary of a run report. */
 export function describeReport(r: RunReport): string[] {
   const t = r.test;
@@ -55,6 +62,14 @@ export function describeReport(r: RunReport): string[] {
   ];
   if (t.reconstruction) lines.push(`reconstruction RRSE: ${f4(t.reconstruction.rrseOriginal)} (original units), ${f4(t.reconstruction.rrse)} (normalised)`);
   if (t.mig !== null) lines.push(`MIG (latent means vs ${t.migAgainst}): ${f4(t.mig)}`);
+  if (t.disentanglement) lines.push(disentanglementLine('test', t.disentanglement));
+  if (r.testOod) {
+    const o = r.testOod;
+    lines.push(`OOD test forecast (${o.windows} windows, original units): RRSE ${f4(o.forecast.original.rrse)}  CORR ${f4(o.forecast.original.corr)}  MSE ${f4(o.forecast.original.mse)}  MAE ${f4(o.forecast.original.mae)}`);
+    if (o.disentanglement) lines.push(disentanglementLine('OOD test', o.disentanglement));
+  }
+  const atom = (r.modelConfig as { atom?: { kind: string; weight: number; tokens: number } } | undefined)?.atom;
+  if (atom && atom.kind !== 'none') lines.push(`regulariser: ${atom.kind} (weight ${atom.weight}, ${atom.tokens} tokens; ${ATOM_PROVENANCE})`);
   if (t.cluster) for (const [k, c] of Object.entries(t.cluster)) lines.push(`RBF clusters ${k}: accuracy ${f4(c.accuracy)} (unmapped ${f4(c.plainAccuracy)}), NMI ${f4(c.nmi)}`);
   if (r.checkpoint) lines.push(`checkpoint: ${r.checkpoint}`);
   return lines;
@@ -68,10 +83,12 @@ export const trainCommand: Command = {
     '(early stopping on the validation forecast MSE), restores the best weights and evaluates the test split: forecast ' +
     'RRSE/CORR/MSE/MAE in original and normalised units, reconstruction RRSE, MIG and RBF cluster accuracy/NMI where they ' +
     'apply. --config FILE is a JSON {"model": {…}, "train": {…}, "data": {…}} overriding any config field (see docs/design.md). ' +
-    'With --out DIR a checkpoint is written after every epoch (dive evaluate --checkpoint DIR reproduces the metrics).',
+    'With --out DIR a checkpoint is written after every epoch (dive evaluate --checkpoint DIR reproduces the metrics). ' +
+    '--data benchmark adds MIG, DCI, SAP, FactorVAE and MCC of the latent means and the OOD test split. ' +
+    `--atom W [--atom-kind atom|repulsion] adds the atom-modeling regulariser or its plain-repulsion control (${ATOM_PROVENANCE}).`,
   options: [
-    { name: 'model', type: 'string', value: 'NAME', description: 'model to train (detaux: the three-stage Detaux pipeline on the shared benchmark, --data synthetic)', choices: [...MODEL_NAMES, 'detaux'] },
-    { name: 'data', type: 'string', value: 'NAME', description: 'data set (see dive data list: ett-h1, gaitndd, gaitmotion, the LSTNet suite, synthetic)' },
+    { name: 'model', type: 'string', value: 'NAME', description: 'model to train (detaux: the three-stage Detaux pipeline on the shared benchmark, --data synthetic; sparse-bilevel: Lachapelle et al.\'s sparse base-predictors, --data synthetic)', choices: [...MODEL_NAMES, 'detaux', 'sparse-bilevel'] },
+    { name: 'data', type: 'string', value: 'NAME', description: 'data set (see dive data list: ett-h1, gaitndd, gaitmotion, the LSTNet suite, synthetic, benchmark)' },
     { name: 'file', type: 'string', value: 'PATH', description: 'load the data from this file or folder' },
     { name: 'horizon', type: 'integer', value: 'H', description: 'forecast horizon in rows (default: the data set protocol)' },
     { name: 'epochs', type: 'integer', value: 'N', description: 'maximum epochs (default 20)' },
@@ -79,7 +96,9 @@ export const trainCommand: Command = {
     { name: 'config', type: 'string', value: 'FILE', description: 'JSON config overrides {"model":…, "train":…, "data":…}' },
     { name: 'out', type: 'string', value: 'DIR', description: 'write a checkpoint folder here' },
     { name: 'resume', type: 'boolean', description: 'continue from the checkpoint in --out' },
-    { name: 'quick', type: 'boolean', description: 'detaux only: tiny settings (seconds), for smoke tests' },
+    { name: 'quick', type: 'boolean', description: 'detaux and sparse-bilevel only: tiny settings (seconds), for smoke tests' },
+    { name: 'atom', type: 'number', value: 'W', description: `weight of the atom-modeling regulariser on the encoder features (${ATOM_PROVENANCE}); deepdive*, beta-vae, beta-tcvae; 0 = off; sets model.atom, recorded in the report and checkpoint` },
+    { name: 'atom-kind', type: 'string', value: 'K', description: 'with --atom: atom (the reconstructed Coulomb energy on typed particles) or repulsion (the plain pairwise-repulsion control)', choices: ['atom', 'repulsion'] },
   ],
   maxArgs: 0,
   async run(args: ParsedArgs, io: CliIO) {
@@ -90,7 +109,11 @@ export const trainCommand: Command = {
     const out = optString(args, 'out');
     if (optBool(args, 'resume') && !out) throw new UserError('--resume needs --out DIR (the checkpoint folder to continue)');
     if (model === 'detaux') return runDetauxCommand(args, io, await backendName(), cliProgress(io));
+    if (model === 'sparse-bilevel') return runSparseCommand(args, io, await backendName(), cliProgress(io));
     if (optBool(args, 'quick')) throw new UserError('--quick applies to --model detaux only; use --epochs N or --config FILE for other models');
+    const atomWeight = optNumber(args, 'atom');
+    const atomKind = optString(args, 'atom-kind') as 'atom' | 'repulsion' | undefined;
+    if (atomKind !== undefined && atomWeight === undefined) throw new UserError('--atom-kind needs --atom W (the regulariser weight, e.g. --atom 0.1)');
     const config = readConfigFile(optString(args, 'config'));
     const backend = await backendName();
     const report = await runTraining({
@@ -105,6 +128,7 @@ export const trainCommand: Command = {
       resume: optBool(args, 'resume'),
       backend,
       onProgress: cliProgress(io),
+      atom: atomWeight !== undefined ? { weight: atomWeight, kind: atomKind } : undefined,
     });
     if (args.json) io.json(report);
     else describeReport(report).forEach((l) => io.out(l));
