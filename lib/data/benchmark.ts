@@ -28,7 +28,7 @@ import { makeRng, type Rng } from '../util/random';
 import { UserError } from '../util/errors';
 import { mixSeed } from '../models/nn';
 import { SegmentWindowSet, type WindowSetParts } from './windows';
-import type { Segment, TimeSeriesDataset, WindowSet } from './types';
+import type { DiscreteFactorInfo, Segment, TimeSeriesDataset, WindowSet } from './types';
 
 /** Factor names, in the order of the factor-table columns. */
 export const BENCHMARK_FACTORS = ['regime', 'frequency', 'amplitude', 'phase', 'trend'] as const;
@@ -317,12 +317,7 @@ export const REGIME_CLASSES = ['sine', 'square', 'sawtooth', 'triangle'] as cons
 export const BENCHMARK_SPLITS = ['train', 'val', 'test', 'ood'] as const;
 export type BenchmarkSplitName = (typeof BENCHMARK_SPLITS)[number];
 
-/** Level counts and circularity of a set's factors: present only when they are discrete levels. */
-export interface DiscreteFactorInfo {
-  readonly names: readonly string[];
-  readonly levels: readonly number[];
-  readonly circular: readonly boolean[];
-}
+export type { DiscreteFactorInfo } from './types';
 
 /** A window set whose `factors` are discrete levels (the benchmark): evaluation runs the metric suite. */
 export class DiscreteFactorWindowSet extends SegmentWindowSet {
@@ -333,7 +328,7 @@ export class DiscreteFactorWindowSet extends SegmentWindowSet {
 
 /** The discrete factor description of a window set, or null when its factors are not discrete levels. */
 export function discreteFactorsOf(set: WindowSet): DiscreteFactorInfo | null {
-  return set instanceof DiscreteFactorWindowSet ? set.discreteFactors : null;
+  return set.discreteFactors ?? null;
 }
 
 /** Segment counts per split of a benchmark data set (its `meta.splitCounts`). */

@@ -87,6 +87,11 @@ export interface WindowSet {
   readonly labels: readonly LabelSpec[];
   /** Names of the ground-truth factors in `WindowBatch.factors`, empty when none are known. */
   readonly factorNames: readonly string[];
+  /**
+   * When the factors are discrete levels (the shared benchmark): their level counts and
+   * circularity, so evaluation can run the disentanglement suite. Views of a set keep it.
+   */
+  readonly discreteFactors?: DiscreteFactorInfo;
   /** View (no copy) of window i's input rows: length inputLength * channels. */
   input(i: number): Float32Array;
   /** View (no copy) of window i's target rows: length targetLength * channels. */
@@ -117,4 +122,11 @@ export interface PreparedData {
   readonly test: WindowSet;
   /** Class frequencies per label on the training windows (the mixture weights pi_k). */
   readonly classFrequencies: readonly Float64Array[];
+}
+
+/** Level counts and circularity of a set's factors: present only when they are discrete levels. */
+export interface DiscreteFactorInfo {
+  readonly names: readonly string[];
+  readonly levels: readonly number[];
+  readonly circular: readonly boolean[];
 }

@@ -3,6 +3,7 @@
  *
  *   gait        gaitmotion (the paper's data, user-supplied CSV export) → gaitndd → synthetic
  *   electricity electricity-lstnet (the paper's data, user-supplied) → ett-h1 → synthetic
+ *   benchmark   the shared disentanglement benchmark (generated; true factors known)
  *
  * "Available" means `resolveDataPath` finds the files (explicit cache, DIVE_DATA_MIRROR,
  * ../shared/data; see lib/data/paths.ts). Every choice carries a note that the tables print.
@@ -25,6 +26,7 @@ export const filesPresent: Availability = (name) => {
 
 /** Resolve one family to a data set, with the note explaining the choice. */
 export function chooseData(family: DataFamily, available: Availability = filesPresent): DataChoice {
+  if (family === 'benchmark') return { family, data: 'benchmark', note: 'the shared disentanglement benchmark (generated windows with known factors; lib/data/benchmark.ts, docs/design.md §Detaux)' };
   if (family === 'gait') {
     if (available('gaitmotion')) return { family, data: 'gaitmotion', note: 'GaitMotion used (the paper\'s data: 6 IMU channels at 1000 Hz)' };
     if (available('gaitndd')) return { family, data: 'gaitndd', note: 'GaitMotion not found (bring its CSV export, see `dive data describe gaitmotion`); gaitndd used (PhysioNet gait in neurodegenerative disease, foot force at 100 Hz)' };
@@ -35,7 +37,7 @@ export function chooseData(family: DataFamily, available: Availability = filesPr
   return { family, data: 'synthetic', note: 'LSTNet electricity and ETTh1 not found; synthetic used, its segments lengthened to input + horizon rows for horizons above 16 (run `dive data fetch ett-h1` for the real fallback)' };
 }
 
-/** Both families' choices. */
+/** Every family's choice. */
 export function chooseAll(available: Availability = filesPresent): Record<DataFamily, DataChoice> {
-  return { gait: chooseData('gait', available), electricity: chooseData('electricity', available) };
+  return { gait: chooseData('gait', available), electricity: chooseData('electricity', available), benchmark: chooseData('benchmark', available) };
 }

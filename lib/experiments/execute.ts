@@ -19,6 +19,7 @@
  * seeded window subsets, the per-epoch phase history and the latents for figures; it uses the
  * same parts (prepareData, createModel, dataInfoOf, train, metricsOf).
  */
+import { executePipelineRun, isPipelineModel } from './pipelineRuns';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -65,6 +66,7 @@ export function subsetWindows(set: WindowSet, max: number, seed: number): Window
     count: picked.length,
     labels: set.labels,
     factorNames: set.factorNames,
+    ...(set.discreteFactors ? { discreteFactors: set.discreteFactors } : {}),
     input: (i) => set.input(picked[i]),
     target: (i) => set.target(picked[i]),
     label: (i, l) => set.label(picked[i], l),
@@ -128,11 +130,16 @@ function sha256Of(file: string): string | undefined {
 }
 
 /** Provenance of the data a run used: source path, and the sha256 of a single-file data set. */
-function provenance(name: string): { source: string; sha256?: string } {
+export function provenanceOf(name: string): { source: string; sha256?: string } {
   if (name === 'synthetic') return { source: 'generated (data seed 0, lib/data/synthetic.ts defaults)' };
-  const { path: p } = resolveDataPath(name);
+  if (name === 'benchmark') return { source: 'generated (data seed 0, lib/data/benchmark.ts defaults)' };
+  // Where the data were found and their path inside it (no machine path: records get committed).
+  const { path: p, where } = resolveDataPath(name);
+  const locations = (DATASETS as Record<string, { locations: readonly string[] } | undefined>)[name]?.locations ?? [];
+  const rel = locations.find((loc) => p === loc || p.endsWith(path.sep + path.normalize(loc))) ?? path.basename(p);
+  const source = `${where}: ${rel}`;
   const sha = sha256Of(p);
-  return sha ? { source: p, sha256: sha } : { source: p };
+  return sha ? { source, sha256: sha } : { source };
 }
 
 /**
@@ -229,6 +236,7 @@ export interface ExecuteOptions {
 
 /** Train and evaluate one run; returns its record (not yet written). */
 export async function executeRun(id: string, spec: RunSpec, options: ExecuteOptions = {}): Promise<RunRecord> {
+  if (isPipelineModel(spec.model)) return executePipelineRun(id, { ...spec, model: spec.model });
   const backend = await initBackend();
   const started = Date.now();
   const prepared = prepareCached(spec.data, spec.horizon);
@@ -263,6 +271,11 @@ export async function executeRun(id: string, spec: RunSpec, options: ExecuteOpti
       // Selection provenance: the selected epoch (0 = untrained) and whether it beat the untrained model.
       bestEpoch: model.params.size() > 0 ? result.bestEpoch : null,
       improvedOnInitial: model.params.size() > 0 ? (result.improvedOnInitial ? 1 : 0) : null,
+      // The disentanglement suite where the true factors are known (the benchmark).
+      suiteMig: test.disentanglement?.mig ?? null,
+      dciD: test.disentanglement?.dci.disentanglement ?? null,
+      sap: test.disentanglement?.sap ?? null,
+      mcc: test.disentanglement?.mcc.pearson ?? null,
     };
     return {
       schema: 1,
@@ -270,7 +283,7 @@ export async function executeRun(id: string, spec: RunSpec, options: ExecuteOpti
       spec,
       data: {
         name: spec.data,
-        ...provenance(spec.data),
+        ...provenanceOf(spec.data),
         protocol: prepared.protocol,
         windows: { train: data.train.count, val: data.val.count, test: data.test.count },
       },
@@ -320,7 +333,7 @@ function tuningRecord(id: string, spec: RunSpec, model: Model, data: PreparedDat
     schema: 1,
     id,
     spec,
-    data: { name: spec.data, ...provenance(spec.data), protocol, windows: { train: data.train.count, val: data.val.count, test: 0 } },
+    data: { name: spec.data, ...provenanceOf(spec.data), protocol, windows: { train: data.train.count, val: data.val.count, test: 0 } },
     backend,
     code: codeVersion(),
     seconds: (Date.now() - started) / 1000,

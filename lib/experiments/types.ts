@@ -15,9 +15,9 @@ import type { DatasetName } from '../data/registry';
 /**
  * Which real data set family a table is about. Each family resolves to the best available data
  * set (dataChoice.ts): gait → gaitmotion (user-supplied) → gaitndd → synthetic; electricity →
- * electricity-lstnet → ett-h1 → synthetic.
+ * electricity-lstnet → ett-h1 → synthetic; benchmark → the shared disentanglement benchmark (generated).
  */
-export type DataFamily = 'gait' | 'electricity';
+export type DataFamily = 'gait' | 'electricity' | 'benchmark';
 
 /** Metrics a table cell can show. All are computed on the test split (execute.ts). */
 export type MetricKey =
@@ -30,7 +30,14 @@ export type MetricKey =
   /** MIG of the latent means vs the window labels (synthetic: vs the true factors). */
   | 'mig'
   /** Mean cosine between the forecast and CE gradients on the shared trunk over training. */
-  | 'gradientCosine';
+  | 'gradientCosine'
+  /** Benchmark only (true factors): the disentanglement suite of the codes on the ID test split (lib/eval/disentanglement). */
+  | 'suiteMig'
+  | 'dciD'
+  | 'sap'
+  | 'mcc'
+  /** Detaux: principal-task accuracy of MTL with the discovered auxiliary task, ID test (mean over its stage-3 seeds). */
+  | 'principalAccuracy';
 
 export type TrainingMode = 'interleave' | 'joint';
 
