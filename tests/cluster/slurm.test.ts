@@ -14,20 +14,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slurmUnavailableReason, startSlurmTestCluster, type SlurmTestCluster } from '../../lib/cluster/slurmTestCluster';
+import { alive, slurmUnavailableReason, startSlurmTestCluster, type SlurmTestCluster } from '../../lib/cluster/slurmTestCluster';
 import { QUICK_REPRO, QUICK_RUNS, records, startDive, tables, until } from './helpers';
 
 const reason = slurmUnavailableReason();
 if (reason) console.warn(`tests/cluster/slurm.test.ts skipped: ${reason}`);
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe.skipIf(reason !== undefined)(`a real Slurm cluster${reason ? ` (skipped: ${reason})` : ''}`, () => {
   let cluster: SlurmTestCluster | undefined;
