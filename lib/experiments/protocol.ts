@@ -6,25 +6,19 @@
  *   2⁻ⁿ, and Holm over the table's 12 claims multiplies the smallest p by 12, so n = 8 gives
  *   12 · 2⁻⁸ = 0.047 < 0.05 while n = 7 gives 0.094 (docs/results.md §Claims; the paper reports
  *   30 runs: pass --seeds 30 for that), up to 30 epochs with early stopping on the validation forecast MSE
- *   (patience 5), every window of every split, default model sizes: 96 runs. An epoch is at most
+ *   (patience 5), every window of every split, default model sizes. An epoch is at most
  *   150 batches of 64 (a fresh random subset of the training windows each epoch): this leaves
  *   ETTh1's 132-batch epochs whole and splits gaitndd's 474 batches (windows one sample apart)
  *   into shorter epochs, so early stopping looks at the validation error three times as often.
  *   The GRU reference is limited to 20 batches per epoch and 512 validation windows, and left
- *   out of the horizons table, because it unrolls 168 steps (≈1.5 s per batch on one wasm
- *   thread). Measured (docs/results.md): 1 h 26 min wall clock on the 2-core development
- *   machine as two shards (`--shard 1/2`, `--shard 2/2`, then `dive merge`), 2.84 h of
- *   single-thread compute — gaitndd latent models 71 min, ETTh1 latent models 42 min, the GRU
- *   56 min, the other references 1.5 min (those figures are for the earlier 3-seed default and
- *   no tuning stage). Tuning (tune.ts): 8 configurations per model × 1 seed, up to 15 epochs,
- *   all windows, before the test runs (not yet measured at this size).
+ *   out of the horizons table, because it unrolls 168 steps (slow on one wasm thread). Tuning
+ *   (tune.ts): 8 configurations per model × 1 seed, up to 15 epochs, all windows, before the
+ *   test runs. Measured times are in docs/results.md.
  * - QUICK (`--quick`): 1 seed, 4 epochs (1 warm-up of phase M, then M+C), at most 384 training /
  *   128 validation / 256 test windows per run (seeded subsets), smaller networks, the GRU trained
- *   on 2 batches per epoch and left out of the horizons table: 31 runs. Measured on this 2-core
- *   machine while other jobs loaded it, for all 31 runs, 7 tables and 15 figures (HTML + SVG):
- *   4 min 36 s at load average ~14, 2 min 39 s at ~8 (~1 min 20 s of CPU time); the single GRU
- *   run takes 35–160 s of it (figures measured before the tuning stage: with it, 2
- *   configurations per model × 1 seed × 2 epochs on 192/128 train/val windows come first).
+ *   on 2 batches per epoch and left out of the horizons table; 2 tuning configurations per model
+ *   × 1 seed × 2 epochs on 192/128 train/val windows come first. Minutes on 2 cores
+ *   (docs/results.md).
  * - TINY: only for tests (2 epochs — one warm-up of phase M, one of M+C —, a few dozen windows,
  *   tiny networks, no tuning budget: tests that tune add one).
  *

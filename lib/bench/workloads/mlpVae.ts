@@ -1,6 +1,6 @@
 /**
  * Workload `mlp-vae`: one Adam step of a fully connected VAE, the reference point for
- * single-thread CPU training speed (PyTorch on one thread: ≈110 ms/step on our machine).
+ * single-thread CPU training speed (PyTorch's figures on our machine: docs/performance.md).
  *
  * Architecture (defaults): encoder x[B, 2048] → 512 → 512 (ReLU) → [μ, log σ²] (2 × 16, linear);
  * z = μ + σ·ε; decoder z[B, 16] → 512 → 512 (ReLU) → x̂[B, 2048] (linear). Batch B = 256.
