@@ -1,5 +1,5 @@
 /** `dive train`: train a model on a data set, evaluate it on the test split, print the metrics. */
-import * as fs from 'node:fs';
+import { readJsonConfigFile } from '../../util/jsonFile';
 import type { CliIO, Command, ParsedArgs } from '../command';
 import { optBool, optNumber, optString } from '../command';
 import { initBackend } from '../../backend/select';
@@ -35,14 +35,7 @@ export async function backendName(): Promise<string> {
 
 export function readConfigFile(file: string | undefined): ReturnType<typeof checkRunConfig> {
   if (!file) return {};
-  if (!fs.existsSync(file)) throw new UserError(`config file ${file} does not exist; pass a JSON file like {"model": {…}, "train": {…}}`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UserError(`config file ${file} is not valid JSON: ${(err as Error).message.split('\n')[0]}`);
-  }
-  return checkRunConfig(raw, `config file ${file}`);
+  return checkRunConfig(readJsonConfigFile(file, '{"model": {…}, "train": {…}}'), `config file ${file}`);
 }
 
 const f4 = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(4));
@@ -110,7 +103,7 @@ export const trainCommand: Command = {
     if (optBool(args, 'resume') && !out) throw new UserError('--resume needs --out DIR (the checkpoint folder to continue)');
     if (model === 'detaux') return runDetauxCommand(args, io, await backendName(), cliProgress(io));
     if (model === 'sparse-bilevel') return runSparseCommand(args, io, await backendName(), cliProgress(io));
-    if (optBool(args, 'quick')) throw new UserError('--quick applies to --model detaux only; use --epochs N or --config FILE for other models');
+    if (optBool(args, 'quick')) throw new UserError('--quick applies to --model detaux and sparse-bilevel only; use --epochs N or --config FILE for other models');
     const atomWeight = optNumber(args, 'atom');
     const atomKind = optString(args, 'atom-kind') as 'atom' | 'repulsion' | undefined;
     if (atomKind !== undefined && atomWeight === undefined) throw new UserError('--atom-kind needs --atom W (the regulariser weight, e.g. --atom 0.1)');

@@ -5,7 +5,7 @@
  * "seed"} over the defaults), --out DIR (weights, discovered labels, config and metrics),
  * --quick (tiny settings, seconds), --json.
  */
-import * as fs from 'node:fs';
+import { readJsonConfigFile } from '../../util/jsonFile';
 import type { CliIO, ParsedArgs } from '../../cli/command';
 import { optBool, optNumber, optString } from '../../cli/command';
 import { UserError } from '../../util/errors';
@@ -17,20 +17,12 @@ import { describeDetaux } from './describe';
 /** Data names `--model detaux` accepts: the benchmark is generated from the synthetic waveforms. */
 export const DETAUX_DATA = ['synthetic', 'benchmark'] as const;
 
-function readJson(file: string): unknown {
-  if (!fs.existsSync(file)) throw new UserError(`config file ${file} does not exist; pass a JSON file like {"stage1": {"epochs": 10}}`);
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UserError(`config file ${file} is not valid JSON: ${(err as Error).message.split('\n')[0]}`);
-  }
-}
 
 /** The run config from the command line: defaults (or --quick), then --config, then --epochs/--seed/--horizon. */
 export function detauxConfigFromArgs(args: ParsedArgs): DetauxConfig {
   const file = optString(args, 'config');
   const base = optBool(args, 'quick') ? QUICK_DETAUX : DEFAULT_DETAUX;
-  let cfg = detauxConfig(file ? readJson(file) : undefined, base, file ? `config file ${file}` : 'detaux config');
+  let cfg = detauxConfig(file ? readJsonConfigFile(file, '{"stage1": {"epochs": 10}}') : undefined, base, file ? `config file ${file}` : 'detaux config');
   const epochs = optNumber(args, 'epochs');
   const seed = optNumber(args, 'seed');
   const horizon = optNumber(args, 'horizon');

@@ -5,6 +5,7 @@
  * --epochs N (outer steps = N × 100), --quick (tiny settings, seconds), --out DIR (config and
  * metrics, written atomically), --json.
  */
+import { readJsonConfigFile } from '../../util/jsonFile';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliIO, ParsedArgs } from '../../cli/command';
@@ -18,20 +19,12 @@ import { runSparse, type SparseReport } from './pipeline';
 export const SPARSE_DATA = ['synthetic', 'benchmark'] as const;
 export const SPARSE_FORMAT = 'divelab-sparse-bilevel/1';
 
-function readJson(file: string): unknown {
-  if (!fs.existsSync(file)) throw new UserError(`config file ${file} does not exist; pass a JSON file like {"steps": 500}`);
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UserError(`config file ${file} is not valid JSON: ${(err as Error).message.split('\n')[0]}`);
-  }
-}
 
 /** Defaults (or --quick), then --config, then --epochs/--seed. */
 export function sparseConfigFromArgs(args: ParsedArgs): SparseConfig {
   const file = optString(args, 'config');
   const base = optBool(args, 'quick') ? QUICK_SPARSE : DEFAULT_SPARSE;
-  const cfg = sparseConfig(file ? readJson(file) : undefined, base, file ? `config file ${file}` : 'sparse-bilevel config');
+  const cfg = sparseConfig(file ? readJsonConfigFile(file, '{"steps": 500}') : undefined, base, file ? `config file ${file}` : 'sparse-bilevel config');
   const epochs = optNumber(args, 'epochs');
   const seed = optNumber(args, 'seed');
   return sparseConfig({ ...(epochs !== undefined ? { steps: epochs * 100 } : {}), ...(seed !== undefined ? { seed } : {}) }, cfg, 'command line');
