@@ -63,6 +63,6 @@ describe('dive train --model detaux', () => {
     expect(fs.existsSync(path.join(tmp, 'never'))).toBe(false);
     const other = capture();
     expect(await main(['train', '--model', 'linear', '--data', 'synthetic', '--quick'], other)).toBe(2);
-    expect(other.stderr.join('\n')).toMatch(/--quick applies to --model detaux only/);
+    expect(other.stderr.join('\n')).toMatch(/--quick applies to --model detaux and sparse-bilevel only/);
   });
 });
