@@ -240,39 +240,25 @@ function syntheticLabels(d: Parameters<typeof windowFactors>[0], pos: Positions,
 
 function calendarLabels(d: TimeSeriesDataset, pos: Positions, spec: WindowSpec): WindowLabels {
   const lastTarget = spec.inputLength + spec.horizon - 1; // offset of the last target row from start
+  // Data sampled once a day or less often (LSTNet exchange rate): every row has the same hour,
+  // so there is no hour label (module doc).
+  const daily = d.sampleRateHz > 0 && 1 / d.sampleRateHz >= 86_400 * (1 - 1e-9);
+  const fields: { spec: LabelSpec; of: (t: Date) => number }[] = [
+    ...(daily ? [] : [{ spec: { name: 'hour', classes: HOURS, cyclic: true }, of: (t: Date) => t.getUTCHours() }]),
+    { spec: { name: 'weekday', classes: WEEKDAYS, cyclic: true }, of: (t: Date) => t.getUTCDay() },
+    { spec: { name: 'month', classes: MONTHS, cyclic: true }, of: (t: Date) => t.getUTCMonth() },
+  ];
   const values = perSplit((s) => {
     const p = pos[s];
     const n = p.start.length;
-    const hour = new Int32Array(n);
-    const weekday = new Int32Array(n);
-    const month = new Int32Array(n);
+    const out = fields.map(() => new Int32Array(n));
     for (let k = 0; k < n; k++) {
       const t = new Date(d.segments[p.segment[k]].timestamps![p.start[k] + lastTarget]);
-      hour[k] = t.getUTCHours();
-      weekday[k] = t.getUTCDay();
-      month[k] = t.getUTCMonth();
+      fields.forEach((f, i) => (out[i][k] = f.of(t)));
     }
-    return [hour, weekday, month];
+    return out;
   });
-  return {
-    specs: [
-      { name: 'hour', classes: HOURS, cyclic: true },
-      { name: 'weekday', classes: WEEKDAYS, cyclic: true },
-      { name: 'month', classes: MONTHS, cyclic: true },
-    ],
-    values,
-    factorNames: [],
-    binEdges: {},
-    notes: [],
-  };
-}
-
-/** Data sampled once a day or less often (LSTNet exchange rate): drop the hour label, constant there (module doc). */
-function withoutHourWhenDaily(d: TimeSeriesDataset, labels: WindowLabels): WindowLabels {
-  const daily = d.sampleRateHz > 0 && 1 / d.sampleRateHz >= 86_400 * (1 - 1e-9);
-  const h = labels.specs.findIndex((l) => l.name === 'hour');
-  if (!daily || h < 0) return labels;
-  return { ...labels, specs: labels.specs.filter((_, i) => i !== h), values: perSplit((s) => labels.values[s].filter((_, i) => i !== h)) };
+  return { specs: fields.map((f) => f.spec), values, factorNames: [], binEdges: {}, notes: [] };
 }
 
 /** Labels (and factors) of every split's windows, by the data set's kind (see module doc). */
@@ -281,7 +267,7 @@ export function labelWindows(d: TimeSeriesDataset, pos: Positions, spec: WindowS
   const o: Required<LabelOptions> = { bins: options.bins ?? 4, gaitMeasure: options.gaitMeasure ?? 'stride' };
   if (isGaitDataset(d)) return gaitLabels(d, pos, spec, o);
   if (isSyntheticDataset(d)) return syntheticLabels(d, pos, o);
-  if (d.segments.length > 0 && d.segments.every((s) => s.timestamps)) return withoutHourWhenDaily(d, calendarLabels(d, pos, spec));
+  if (d.segments.length > 0 && d.segments.every((s) => s.timestamps)) return calendarLabels(d, pos, spec);
   return { specs: [], values: perSplit(() => []), factorNames: [], binEdges: {}, notes: [] };
 }
 

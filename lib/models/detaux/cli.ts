@@ -17,7 +17,6 @@ import { describeDetaux } from './describe';
 /** Data names `--model detaux` accepts: the benchmark is generated from the synthetic waveforms. */
 export const DETAUX_DATA = ['synthetic', 'benchmark'] as const;
 
-
 /** The run config from the command line: defaults (or --quick), then --config, then --epochs/--seed/--horizon. */
 export function detauxConfigFromArgs(args: ParsedArgs): DetauxConfig {
   const file = optString(args, 'config');

@@ -19,7 +19,6 @@ import { runSparse, type SparseReport } from './pipeline';
 export const SPARSE_DATA = ['synthetic', 'benchmark'] as const;
 export const SPARSE_FORMAT = 'divelab-sparse-bilevel/1';
 
-
 /** Defaults (or --quick), then --config, then --epochs/--seed. */
 export function sparseConfigFromArgs(args: ParsedArgs): SparseConfig {
   const file = optString(args, 'config');
