@@ -9,6 +9,7 @@ export * from './store';
 export * from './tabulate';
 export * from './figures';
 export * from './execute';
+export * from './provenance';
 export * from './outputs';
 export * from './reproduce';
 export * from './merge';

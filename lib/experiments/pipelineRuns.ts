@@ -17,7 +17,7 @@ import { runDetaux } from '../models/detaux/pipeline';
 import { QUICK_SPARSE } from '../models/sparse/config';
 import { runSparseBilevel } from '../models/sparse/pipeline';
 import { UserError } from '../util/errors';
-import { codeVersion, provenanceOf } from './execute';
+import { codeVersion, provenanceOf } from './provenance';
 import type { RunRecord, RunSpec } from './types';
 
 /** The companion pipelines `dive reproduce` can run. */
