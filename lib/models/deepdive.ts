@@ -165,8 +165,8 @@ export class DeepDive implements Model {
   private readonly bMu?: Dense;
   private readonly bLogvar?: Dense;
   private readonly rbf: RbfLayer[] = [];
-  /** Upper clip of log σ²_b per label: logvarMax, or log 0.25 (σ ≤ 0.5 rad) for labels on a circle. */
-  private readonly bLogvarMax: number[] = [];
+  /** Upper clip of log σ²_b per label [M]: logvarMax, or log 0.25 (σ ≤ 0.5 rad) for labels on a circle. */
+  private readonly bLogvarMax?: tf.Tensor1D;
   private readonly aMu?: Dense;
   private readonly aLogvar?: Dense;
   private readonly aProj?: Dense;
@@ -211,8 +211,8 @@ export class DeepDive implements Model {
         if (freq.length !== l.classes) throw new Error(`label ${l.name}: ${freq.length} class frequencies for ${l.classes} classes`);
         const geometry = l.cyclic && c.cyclicLabels === 'circle' ? 'circle' : 'line';
         this.rbf.push(new RbfLayer(p, 'rbf', `rbf${i}`, freq, { span: c.rbfSpan, sharedWidth: c.rbfSharedWidth, geometry }));
-        this.bLogvarMax.push(geometry === 'circle' ? Math.min(c.logvarMax, CIRCLE_LOGVAR_MAX) : c.logvarMax);
       });
+      this.bLogvarMax = tf.keep(tf.tensor1d(this.rbf.map((r) => (r.geometry === 'circle' ? Math.min(c.logvarMax, CIRCLE_LOGVAR_MAX) : c.logvarMax))));
     }
     // The conditional path exists when a does, or when the forecaster reads trunk features.
     const conditionalPath = c.useA || c.forecasterInput === 'code+features';
@@ -258,9 +258,7 @@ export class DeepDive implements Model {
 
   /** μ_b, clipped log σ²_b [B, M] (labels on a circle clip σ_b at 0.5 rad). */
   private encodeB(h: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-    const hi = tf.tensor1d(this.bLogvarMax);
-    const lv = tf.minimum(tf.maximum(this.bLogvar!.apply(h), this.config.logvarMin), hi) as tf.Tensor2D;
-    hi.dispose();
+    const lv = tf.minimum(tf.maximum(this.bLogvar!.apply(h), this.config.logvarMin), this.bLogvarMax!) as tf.Tensor2D;
     return [this.bMu!.apply(h), lv];
   }
   private encodeA(h: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
@@ -366,6 +364,7 @@ export class DeepDive implements Model {
   }
 
   dispose(): void {
+    this.bLogvarMax?.dispose();
     this.rbf.forEach((r) => r.dispose());
     this.params.dispose();
   }
