@@ -35,7 +35,8 @@ import {
   COMPONENT_FAMILIES,
 } from './mixtureKl';
 import { argminScalar, type Normal1d } from './quadrature';
-import { grid, layerE3, layerMemberships, rbfLayerOf } from './modelLayer';
+import { layerE3, layerMemberships, rbfLayerOf } from './modelLayer';
+import { linspace } from './explore';
 import { responsibilities } from './mixtureKl';
 import { randomGaussian, uniformIn } from './randomParams';
 
@@ -264,7 +265,7 @@ export const CHECKS: readonly TheoryCheck[] = [
       const p = mixture(randomWeights(rng, K), Array.from({ length: K }, () => ({ family: 'gaussian' as const, loc: uniformIn(rng, -3, 3), scale: uniformIn(rng, 0.3, 2) })));
       const { layer, dispose } = rbfLayerOf(p);
       try {
-        const b = grid(-6, 6, 241);
+        const b = linspace(-6, 6, 241);
         const r = layerMemberships(layer, b);
         let worst = 0;
         b.forEach((v, i) => responsibilities(p, v).forEach((want, k) => (worst = Math.max(worst, Math.abs(r[i][k] - want)))));

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ParamStore } from '../models/nn';
 import { RbfLayer } from '../models/rbf';
 import type { MixturePrior } from './mixtureKl';
+import { linspace } from './explore';
 import { GAUSS_WINDOW_SD, normal1dLogPdf, type Normal1d } from './quadrature';
 
 /** The model's RBF layer holding a Gaussian mixture's centres, widths and weights. */
@@ -19,11 +20,6 @@ export function rbfLayerOf(p: MixturePrior): { layer: RbfLayer; dispose: () => v
   layer.centres.assign(tf.tensor1d(p.components.map((c) => c.loc)));
   layer.logWidths.assign(tf.tensor1d(p.components.map((c) => Math.log(c.scale))));
   return { layer, dispose: () => { layer.dispose(); store.dispose(); } };
-}
-
-/** Evenly spaced grid [lo, hi] with n points. */
-export function grid(lo: number, hi: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
 }
 
 /** The layer's memberships r_k(b) at each point: [points][K]. */
@@ -45,7 +41,7 @@ export interface LayerE3 {
 
 export function layerE3(layer: RbfLayer, q: Normal1d, y: number): LayerE3 {
   const n = 8001;
-  const b = grid(q.mean - GAUSS_WINDOW_SD * q.sd, q.mean + GAUSS_WINDOW_SD * q.sd, n);
+  const b = linspace(q.mean - GAUSS_WINDOW_SD * q.sd, q.mean + GAUSS_WINDOW_SD * q.sd, n);
   const h = (b[n - 1] - b[0]) / (n - 1);
   const { logp, ce, klComponent, logWeight } = tf.tidy(() => {
     const logits = layer.logits(tf.tensor1d(b));

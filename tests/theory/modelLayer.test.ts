@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { CHECKS, runCheck } from '../../lib/theory/checks';
-import { grid, layerE3, layerMemberships, rbfLayerOf } from '../../lib/theory/modelLayer';
+import { layerE3, layerMemberships, rbfLayerOf } from '../../lib/theory/modelLayer';
+import { linspace } from '../../lib/theory/explore';
 import { klToMixture, mixture, responsibilities } from '../../lib/theory/mixtureKl';
 import { elboTerms, posterior, randomLinearGaussianModel, sampleJoint } from '../../lib/theory/linearGaussian';
 import { gaussian } from '../../lib/theory/gaussian';
@@ -31,7 +32,7 @@ describe('E3 on the model layer (dive theory check e3-model-layer-*)', () => {
   it('would fail on the unnormalised layer (control): posterior off by > 0.1, KL off by > 0.1 nats', () => {
     const { layer, dispose } = rbfLayerOf(p);
     const old = Object.setPrototypeOf(layer, UnnormalisedRbf.prototype) as RbfLayer;
-    const b = grid(-4, 4, 81);
+    const b = linspace(-4, 4, 81);
     const r = layerMemberships(old, b);
     const worst = Math.max(...b.map((v, i) => Math.abs(r[i][0] - responsibilities(p, v)[0])));
     expect(worst).toBeGreaterThan(0.1);
