@@ -50,6 +50,13 @@ interface GemmExports {
   adam(p: number, g: number, m: number, v: number, po: number, mo: number, vo: number, count: number, scale: number, b1: number, b2: number, c1: number, c2: number, eps: number, lr: number, lrWd: number): void;
   colsum(x: number, m: number, n: number, out: number): void;
   sumsq(p: number, count: number): number;
+  relu_to(x: number, out: number, count: number): void;
+  relu_grad(dy: number, x: number, out: number, count: number): void;
+  add_rows(x: number, b: number, out: number, m: number, n: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number, lds: number, ldd: number): void;
+  sqdiff_sum(a: number, b: number, count: number): number;
+  scaled_diff(a: number, b: number, s: number, out: number, count: number): void;
+  tile_middle(src: number, dst: number, outer: number, reduced: number, inner: number): void;
 }
 
 export type { AdamHyper } from '../../train/adamRule';
@@ -107,6 +114,20 @@ export interface LoadedGemm {
   fillRows(c: number, ldc: number, m: number, n: number, v: number): void;
   /** max(0, x) in place over `count` floats at byte address p. */
   relu(p: number, count: number): void;
+  /** out = relu(x) over `count` floats (tfjs's values: NaN kept, −0 → +0); out may be x. */
+  reluTo(x: number, out: number, count: number): void;
+  /** out = dy·step(x) over `count` floats (the ReLU gradient, tfjs's values); out may be dy. */
+  reluGrad(dy: number, x: number, out: number, count: number): void;
+  /** out[i, j] = x[i, j] + b[j] over a row-major [m, n]; out may be x. */
+  addRows(x: number, b: number, out: number, m: number, n: number): void;
+  /** dst[j, i] = src[i, j] (4-byte elements) for a [rows, cols] block, row strides lds and ldd in elements; no overlap. */
+  transpose(src: number, dst: number, rows: number, cols: number, lds: number, ldd: number): void;
+  /** Σ (a − b)² over `count` floats: squares rounded to float32, summed in float64. */
+  sqdiffSum(a: number, b: number, count: number): number;
+  /** out = s·(a − b) over `count` floats (s rounded to float32); out may be a or b. */
+  scaledDiff(a: number, b: number, s: number, out: number, count: number): void;
+  /** dst[o, r, i] = src[o, i] (4-byte elements) for o < outer, r < reduced, i < inner. */
+  tileMiddle(src: number, dst: number, outer: number, reduced: number, inner: number): void;
 }
 
 let compiled: { module: WasmModule; fma: boolean } | null | undefined;
@@ -143,6 +164,13 @@ export function instantiateGemm(module: WasmModule, fma: boolean, memory: WasmMe
     sumsq: (p, count) => e.sumsq(p, count),
     fillRows: (c, ldc, m, n, v) => e.fill_rows(c, ldc, m, n, v),
     relu: (p, count) => e.relu(p, count),
+    reluTo: (x, out, count) => e.relu_to(x, out, count),
+    reluGrad: (dy, x, out, count) => e.relu_grad(dy, x, out, count),
+    addRows: (x, b, out, m, n) => e.add_rows(x, b, out, m, n),
+    transpose: (src, dst, rows, cols, lds, ldd) => e.transpose(src, dst, rows, cols, lds, ldd),
+    sqdiffSum: (a, b, count) => e.sqdiff_sum(a, b, count),
+    scaledDiff: (a, b, s, out, count) => e.scaled_diff(a, b, s, out, count),
+    tileMiddle: (src, dst, outer, reduced, inner) => e.tile_middle(src, dst, outer, reduced, inner),
   };
 }
 
@@ -185,5 +213,5 @@ function runGemm(e: GemmExports, memory: WasmMemory, call: GemmCall): void {
       }
     }
   }
-  if (call.relu) for (let i = 0; i < m; i++) e.relu(c + 4 * i * ldc, n);
+  if (call.relu) for (let i = 0; i < m; i++) e.relu_to(c + 4 * i * ldc, c + 4 * i * ldc, n);
 }

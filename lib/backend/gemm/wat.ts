@@ -23,6 +23,14 @@
  *   fused Adam/AdamW update (lib/train/adam.ts has the formula), 4 lanes at a time.
  * - `colsum(x, m, n, out)`: out[j] = Σ_i x[i, j] over a row-major [m, n] (bias gradients).
  * - `sumsq(p, count) → f32`: Σ p² (gradient norms), four 4-lane partial sums.
+ * - `relu_to(x, out, count)`, `relu_grad(dy, x, out, count)`: ReLU and its gradient dy·step(x),
+ *   4 lanes at a time, with tfjs's values for NaN, ±0 and ±∞ (see ELEMENTWISE).
+ * - `add_rows(x, b, out, m, n)`: out[i, j] = x[i, j] + b[j] (a bias added to every row).
+ * - `transpose(src, dst, rows, cols, lds, ldd)`: dst[j, i] = src[i, j] in 4×4 register blocks.
+ * - `sqdiff_sum(a, b, count) → f64`: Σ (a − b)², each square rounded to float32 (as tfjs's
+ *   SquaredDifference) and summed in float64; `scaled_diff(a, b, s, out, count)`: out = s·(a − b).
+ * - `tile_middle(src, dst, outer, reduced, inner)`: dst[o, r, i] = src[o, i] (the gradient of a
+ *   sum or mean over the middle axes: dy repeated along them).
  */
 
 /** Rows (MR) and columns (NR) of the register tile. */
@@ -154,13 +162,19 @@ const macro = (MR: number): string => `
       (br $lj))))`;
 
 const EPILOGUE = `
-  ;; C[i, j] = v[j] for i < m, j < n (ldc in elements).
+  ;; C[i, j] = v[j] for i < m, j < n (ldc in elements), 4 columns at a time.
   (func $fill_rows (export "fill_rows") (param $c i32) (param $ldc i32) (param $m i32) (param $n i32) (param $v i32)
-    (local $i i32) (local $j i32) (local $row i32)
+    (local $i i32) (local $j i32) (local $row i32) (local $n4 i32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
     (block $done_i (loop $li
       (br_if $done_i (i32.ge_s (local.get $i) (local.get $m)))
       (local.set $row (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $ldc)) (i32.const 2))))
       (local.set $j (i32.const 0))
+      (block $done_v (loop $lv
+        (br_if $done_v (i32.ge_s (local.get $j) (local.get $n4)))
+        (v128.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))) (v128.load (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $lv)))
       (block $done_j (loop $lj
         (br_if $done_j (i32.ge_s (local.get $j) (local.get $n)))
         (f32.store (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))) (f32.load (i32.add (local.get $v) (i32.shl (local.get $j) (i32.const 2)))))
@@ -294,6 +308,189 @@ const REDUCE = `
       (br $l1)))
     (local.get $s))`;
 
+/**
+ * Element-wise kernels, 4 lanes at a time with a scalar tail. Their values equal tfjs's own
+ * kernels bit for bit: ReLU keeps NaN and maps −0 to +0 (x > 0 or NaN selects x, else +0); its
+ * gradient is dy·step(x) with step = 1 for x > 0, NaN for NaN, else 0 (so dy·0 keeps tfjs's −0
+ * and ∞·0 = NaN); `add_rows` is one float32 addition per element.
+ */
+const ELEMENTWISE = `
+  (func $relu_to (export "relu_to") (param $x i32) (param $out i32) (param $count i32)
+    (local $i i32) (local $end4 i32) (local $v v128) (local $f f32)
+    (local.set $end4 (i32.and (local.get $count) (i32.const -4)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $end4)))
+      (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+      (v128.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+        (v128.and (local.get $v) (v128.or (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0)) (f32x4.ne (local.get $v) (local.get $v)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (block $done1 (loop $l1
+      (br_if $done1 (i32.ge_s (local.get $i) (local.get $count)))
+      (local.set $f (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+      (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+        (select (local.get $f) (f32.const 0) (i32.or (f32.gt (local.get $f) (f32.const 0)) (f32.ne (local.get $f) (local.get $f)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l1))))
+
+  (func $relu_grad (export "relu_grad") (param $dy i32) (param $x i32) (param $out i32) (param $count i32)
+    (local $i i32) (local $end4 i32) (local $v v128) (local $s v128) (local $o i32) (local $f f32) (local $t f32)
+    (local.set $end4 (i32.and (local.get $count) (i32.const -4)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $end4)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $v (v128.load (i32.add (local.get $x) (local.get $o))))
+      ;; step(x): 1 where x > 0, else 0; then NaN where x is NaN (x itself)
+      (local.set $s (v128.and (v128.const f32x4 1 1 1 1) (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))))
+      (local.set $s (v128.bitselect (local.get $v) (local.get $s) (f32x4.ne (local.get $v) (local.get $v))))
+      (v128.store (i32.add (local.get $out) (local.get $o)) (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $o))) (local.get $s)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (block $done1 (loop $l1
+      (br_if $done1 (i32.ge_s (local.get $i) (local.get $count)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $f (f32.load (i32.add (local.get $x) (local.get $o))))
+      (local.set $t (select (f32.const 1) (f32.const 0) (f32.gt (local.get $f) (f32.const 0))))
+      (local.set $t (select (local.get $f) (local.get $t) (f32.ne (local.get $f) (local.get $f))))
+      (f32.store (i32.add (local.get $out) (local.get $o)) (f32.mul (f32.load (i32.add (local.get $dy) (local.get $o))) (local.get $t)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l1))))
+
+  ;; out[i, j] = x[i, j] + b[j] for a row-major [m, n] (out may be x).
+  (func $add_rows (export "add_rows") (param $x i32) (param $b i32) (param $out i32) (param $m i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $n4 i32) (local $rx i32) (local $ro i32) (local $o i32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done_i (loop $li
+      (br_if $done_i (i32.ge_s (local.get $i) (local.get $m)))
+      (local.set $rx (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
+      (local.set $ro (i32.add (local.get $out) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      (block $done_j (loop $lj
+        (br_if $done_j (i32.ge_s (local.get $j) (local.get $n4)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (v128.store (i32.add (local.get $ro) (local.get $o))
+          (f32x4.add (v128.load (i32.add (local.get $rx) (local.get $o))) (v128.load (i32.add (local.get $b) (local.get $o)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $lj)))
+      (block $done_t (loop $lt
+        (br_if $done_t (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+        (f32.store (i32.add (local.get $ro) (local.get $o))
+          (f32.add (f32.load (i32.add (local.get $rx) (local.get $o))) (f32.load (i32.add (local.get $b) (local.get $o)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $lt)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $li))))
+
+  ;; dst[j, i] = src[i, j] for i < rows, j < cols; row strides lds, ldd (elements); 4-byte elements.
+  (func $transpose (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $lds i32) (param $ldd i32)
+    (local $i i32) (local $j i32) (local $r4 i32) (local $c4 i32) (local $ps i32) (local $pd i32) (local $sb i32) (local $db i32)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $r4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $c4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $sb (i32.shl (local.get $lds) (i32.const 2)))
+    (local.set $db (i32.shl (local.get $ldd) (i32.const 2)))
+    (block $done_i (loop $li
+      (br_if $done_i (i32.ge_s (local.get $i) (local.get $r4)))
+      (local.set $j (i32.const 0))
+      (block $done_j (loop $lj
+        (br_if $done_j (i32.ge_s (local.get $j) (local.get $c4)))
+        (local.set $ps (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $lds)) (local.get $j)) (i32.const 2))))
+        (local.set $a (v128.load (local.get $ps)))
+        (local.set $b (v128.load (i32.add (local.get $ps) (local.get $sb))))
+        (local.set $c (v128.load (i32.add (local.get $ps) (i32.shl (local.get $sb) (i32.const 1)))))
+        (local.set $d (v128.load (i32.add (local.get $ps) (i32.mul (local.get $sb) (i32.const 3)))))
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $c) (local.get $d)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $c) (local.get $d)))
+        (local.set $pd (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $ldd)) (local.get $i)) (i32.const 2))))
+        (v128.store (local.get $pd) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+        (v128.store (i32.add (local.get $pd) (local.get $db)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+        (v128.store (i32.add (local.get $pd) (i32.shl (local.get $db) (i32.const 1))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+        (v128.store (i32.add (local.get $pd) (i32.mul (local.get $db) (i32.const 3))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $lj)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $li)))
+    ;; the edges element by element: rows past r4 (every column), then columns past c4 of the first r4 rows
+    (local.set $i (i32.const 0))
+    (block $done_e (loop $le
+      (br_if $done_e (i32.ge_s (local.get $i) (local.get $rows)))
+      (local.set $j (select (i32.const 0) (local.get $c4) (i32.ge_s (local.get $i) (local.get $r4))))
+      (block $done_k (loop $lk
+        (br_if $done_k (i32.ge_s (local.get $j) (local.get $cols)))
+        (i32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $ldd)) (local.get $i)) (i32.const 2)))
+          (i32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $lds)) (local.get $j)) (i32.const 2)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $lk)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $le))))
+
+  ;; Σ (a − b)² over count floats, accumulated in float64 (two f64x2 partial sums, then the tail).
+  (func $sqdiff_sum (export "sqdiff_sum") (param $a i32) (param $b i32) (param $count i32) (result f64)
+    (local $i i32) (local $end4 i32) (local $d v128) (local $lo v128) (local $hi v128) (local $s f64) (local $e f64)
+    (local.set $end4 (i32.and (local.get $count) (i32.const -4)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $end4)))
+      (local.set $d (f32x4.sub (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+                               (v128.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+      (local.set $d (f32x4.mul (local.get $d) (local.get $d)))
+      (local.set $lo (f64x2.add (local.get $lo) (f64x2.promote_low_f32x4 (local.get $d))))
+      (local.set $hi (f64x2.add (local.get $hi) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $d) (local.get $d)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (local.set $lo (f64x2.add (local.get $lo) (local.get $hi)))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $lo)) (f64x2.extract_lane 1 (local.get $lo))))
+    (block $done1 (loop $l1
+      (br_if $done1 (i32.ge_s (local.get $i) (local.get $count)))
+      (local.set $e (f64.promote_f32 (f32.sub (f32.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+                                               (f32.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2)))))))
+      (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.demote_f64 (f64.mul (local.get $e) (local.get $e))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l1)))
+    (local.get $s))
+
+  ;; dst[o, r, i] = src[o, i] for o < outer, r < reduced, i < inner (4-byte elements): per o, one
+  ;; row copied, then the filled part doubled with memory.copy until all reduced rows are there.
+  (func $tile_middle (export "tile_middle") (param $src i32) (param $dst i32) (param $outer i32) (param $reduced i32) (param $inner i32)
+    (local $o i32) (local $row i32) (local $block i32) (local $done i32) (local $n i32) (local $total i32)
+    (local.set $row (i32.shl (local.get $inner) (i32.const 2)))
+    (local.set $total (i32.mul (local.get $row) (local.get $reduced)))
+    (block $end_o (loop $lo
+      (br_if $end_o (i32.ge_s (local.get $o) (local.get $outer)))
+      (local.set $block (i32.add (local.get $dst) (i32.mul (local.get $o) (local.get $total))))
+      (memory.copy (local.get $block) (i32.add (local.get $src) (i32.mul (local.get $o) (local.get $row))) (local.get $row))
+      (local.set $done (local.get $row))
+      (block $end_d (loop $ld
+        (br_if $end_d (i32.ge_u (local.get $done) (local.get $total)))
+        (local.set $n (select (local.get $done) (i32.sub (local.get $total) (local.get $done)) (i32.le_u (local.get $done) (i32.sub (local.get $total) (local.get $done)))))
+        (memory.copy (i32.add (local.get $block) (local.get $done)) (local.get $block) (local.get $n))
+        (local.set $done (i32.add (local.get $done) (local.get $n)))
+        (br $ld)))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $lo))))
+
+  ;; out = s · (a − b) over count floats (s a float32 scalar).
+  (func $scaled_diff (export "scaled_diff") (param $a i32) (param $b i32) (param $s f32) (param $out i32) (param $count i32)
+    (local $i i32) (local $end4 i32) (local $vs v128) (local $o i32)
+    (local.set $vs (f32x4.splat (local.get $s)))
+    (local.set $end4 (i32.and (local.get $count) (i32.const -4)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $i) (local.get $end4)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (v128.store (i32.add (local.get $out) (local.get $o))
+        (f32x4.mul (local.get $vs) (f32x4.sub (v128.load (i32.add (local.get $a) (local.get $o))) (v128.load (i32.add (local.get $b) (local.get $o))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (block $done1 (loop $l1
+      (br_if $done1 (i32.ge_s (local.get $i) (local.get $count)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (f32.store (i32.add (local.get $out) (local.get $o))
+        (f32.mul (local.get $s) (f32.sub (f32.load (i32.add (local.get $a) (local.get $o))) (f32.load (i32.add (local.get $b) (local.get $o))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l1))))`
+
 /** The module text. */
 export function gemmWat(options: GemmWatOptions): string {
   const mr = options.mr ?? MR;
@@ -305,5 +502,6 @@ export function gemmWat(options: GemmWatOptions): string {
   ${macro(mr)}
   ${EPILOGUE}
   ${ADAM}
-  ${REDUCE})`;
+  ${REDUCE}
+  ${ELEMENTWISE})`;
 }
