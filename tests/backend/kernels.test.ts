@@ -130,7 +130,7 @@ const CASES: Case[] = [
 const blasLoad = loadOpenBlas();
 if (!blasLoad.ok) console.warn(`kernels.test: skipping the 'blas' kernel kind: ${blasLoad.reason}`);
 const DEFAULT_KIND: FastKernelKind = blasLoad.ok ? 'blas' : 'gemm';
-const KINDS: FastKernelKind[] = [...(blasLoad.ok ? (['blas'] as const) : []), 'gemm', 'xnnpack'];
+const KINDS: FastKernelKind[] = [...(blasLoad.ok ? (['blas'] as const) : []), 'gemm', 'baseline', 'xnnpack'];
 
 /** Cases whose gradient tfjs-core supports (its BatchMatMul gradient does not reduce broadcast batch axes). */
 const GRAD_CASES = CASES.filter(([sa, sb]) => sa.length === sb.length && sa.slice(0, -2).every((d, i) => d === sb[i]));
@@ -175,7 +175,7 @@ describe.each(KINDS)('fast wasm matMul kernels (%s)', (kind) => {
       applyFastKernelPolicy('wasm');
       expect(activeFastKernels()).toBe(DEFAULT_KIND);
       process.env.DIVE_FAST_KERNELS = 'fast';
-      expect(() => applyFastKernelPolicy('wasm')).toThrow(/DIVE_FAST_KERNELS must be blas \(default when OpenBLAS loads\), gemm, xnnpack or 0, got 'fast'/);
+      expect(() => applyFastKernelPolicy('wasm')).toThrow(/DIVE_FAST_KERNELS must be blas \(default when OpenBLAS loads\), gemm, baseline, xnnpack or 0, got 'fast'/);
     } finally {
       if (saved === undefined) delete process.env.DIVE_FAST_KERNELS;
       else process.env.DIVE_FAST_KERNELS = saved;

@@ -258,7 +258,7 @@ function blasProducts(
     forEachMatrixPair(g, (i, ia, ib) => blas.sgemm(m, n, k, 1, opA(ia), opB(ib), beta, view(pc + 4 * i * m * n, m * n), n));
   }
   if (epilogue.relu) {
-    if (simd) simd.relu(pc, rows * n);
+    if (simd) simd.reluTo(pc, pc, rows * n);
     else {
       const c = f32(backend, out);
       for (let i = 0; i < rows * n; i++) if (c[i] < 0) c[i] = 0;

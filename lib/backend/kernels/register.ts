@@ -18,12 +18,29 @@ import { blasThreadsWanted, type ThreadChoice } from '../blas/threads';
 import { ADAM_KERNEL, makeWasmAdamKernel } from './adam';
 import { makeFastMean, makeFastSum, makeSumSquaresKernel, SUM_SQUARES_KERNEL } from './reduce';
 import { makeSharedIdentity } from './identity';
+import { setSharedSavedTensors } from './savedTensors';
+import { installReduceGradients, makeTileMiddleKernel, TILE_MIDDLE_KERNEL } from './reduceGradient';
+import { installSquaredErrorGradients, makeMseKernel, makeScaledDiffKernel, MSE_KERNEL, SCALED_DIFF_KERNEL } from './squaredError';
+import { installReluGradient, makeFastBinary, makeFastRelu, makeFastTranspose, makeReluGradKernel, makeSharingCast, RELU_GRAD_KERNEL } from './elementwise';
 import { makeFastBatchMatMul, makeFastFusedMatMul, type OriginalKernels } from './matMul';
 
 const BACKEND = 'wasm';
 
 /** Kernel names this module replaces on the wasm backend. */
-export const REPLACED_KERNELS = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity] as const;
+export const REPLACED_KERNELS = [
+  tf.BatchMatMul,
+  tf._FusedMatMul,
+  tf.Sum,
+  tf.Mean,
+  tf.Identity,
+  tf.Relu,
+  tf.Cast,
+  tf.Add,
+  tf.Sub,
+  tf.Multiply,
+  tf.RealDiv,
+  tf.Transpose,
+] as const;
 
 /** The original configs, captured the first time we replace them. */
 let originals: Map<string, tf.KernelConfig> | undefined;
@@ -35,9 +52,13 @@ let active: FastKernelKind | null = null;
  * `gemm` (default otherwise) — our relaxed-SIMD GEMM (lib/backend/gemm) for every float32
  * product, with XNNPACK behind explicit transposes only for fused activations other than ReLU;
  * `xnnpack` — the earlier rewrite that routes every product to XNNPACK's untransposed path
- * (kept for comparisons, `DIVE_FAST_KERNELS=xnnpack`).
+ * (kept for comparisons, `DIVE_FAST_KERNELS=xnnpack`); `baseline` — the default when issue 14
+ * (products on the machine's BLAS) was opened, kept so that `dive bench` can time today's
+ * kernels against it side by side: products on our wasm GEMM, the fused Adam, sum of squares,
+ * leading-axis Sum and sharing Identity, and none of the element-wise kernels added since (the
+ * middle-axis Mean, ./elementwise.ts).
  */
-export type FastKernelKind = 'blas' | 'gemm' | 'xnnpack';
+export type FastKernelKind = 'blas' | 'gemm' | 'xnnpack' | 'baseline';
 
 /** The product path in force and why (for `dive backend` and bench reports). */
 export interface ProductPath {
@@ -55,7 +76,7 @@ let blasInUse: { blas: OpenBlas; threads: ThreadChoice } | undefined;
 function captureOriginals(): Map<string, tf.KernelConfig> {
   if (originals) return originals;
   const found = new Map<string, tf.KernelConfig>();
-  for (const name of [...REPLACED_KERNELS, tf.Transpose]) {
+  for (const name of REPLACED_KERNELS) {
     const k = tf.getKernel(name, BACKEND);
     if (!k) {
       throw new Error(
@@ -70,7 +91,7 @@ function captureOriginals(): Map<string, tf.KernelConfig> {
 
 /** Kernels divelab adds (not replacements): the fused Adam update and the sum of squares. */
 function unregisterOwnKernels(): void {
-  for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
+  for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL, RELU_GRAD_KERNEL, MSE_KERNEL, SCALED_DIFF_KERNEL, TILE_MIDDLE_KERNEL]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
 }
 
 function swap(config: tf.KernelConfig): void {
@@ -79,8 +100,11 @@ function swap(config: tf.KernelConfig): void {
 }
 
 /**
- * Replace BatchMatMul, _FusedMatMul, Sum, Mean and Identity on 'wasm' with the fast versions; with `gemm`
- * also register divelab's own kernels (fused Adam, ./adam.ts; sum of squares, ./reduce.ts).
+ * Replace the REPLACED_KERNELS on 'wasm' with the fast versions (the `baseline` and `xnnpack`
+ * kinds replace fewer and keep the originals of the rest); except with `xnnpack` also register
+ * divelab's own kernels (fused Adam, ./adam.ts; sum of squares, ./reduce.ts; and, not with
+ * `baseline`, the ReLU gradient, ./elementwise.ts, the mean squared error, ./squaredError.ts,
+ * and the broadcast of Sum and Mean gradients, ./reduceGradient.ts).
  * Idempotent. Returns the replaced kernel names. Throws when the wasm backend's kernels are not loaded.
  */
 export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernels()): string[] {
@@ -92,9 +116,13 @@ export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernel
     blas = loaded.blas;
     blasInUse = { blas, threads: blasThreadsWanted() };
   } else blasInUse = undefined;
+  // Saved-for-backward tensors share their buffer without a kernel call (./savedTensors.ts).
+  setSharedSavedTensors(kind === 'blas' || kind === 'gemm');
   if (active === kind) return [...REPLACED_KERNELS];
   const simdKernels = kind !== 'xnnpack';
+  const elementwise = kind === 'blas' || kind === 'gemm';
   const paths = { gemm: simdKernels, blas, blasThreads: () => blasInUse?.threads.threads ?? 1 };
+  const or = (name: string, make: (o: tf.KernelFunc) => tf.KernelFunc, when: boolean): tf.KernelFunc => (when ? make(orig.get(name)!.kernelFunc) : orig.get(name)!.kernelFunc);
   const kernels: OriginalKernels = {
     batchMatMul: orig.get(tf.BatchMatMul)!.kernelFunc,
     fusedMatMul: orig.get(tf._FusedMatMul)!.kernelFunc,
@@ -103,14 +131,30 @@ export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernel
   const replacement: Record<(typeof REPLACED_KERNELS)[number], tf.KernelFunc> = {
     [tf.BatchMatMul]: makeFastBatchMatMul(kernels, paths),
     [tf._FusedMatMul]: makeFastFusedMatMul(kernels, paths),
-    [tf.Sum]: simdKernels ? makeFastSum(orig.get(tf.Sum)!.kernelFunc) : orig.get(tf.Sum)!.kernelFunc,
-    [tf.Mean]: simdKernels ? makeFastMean(orig.get(tf.Mean)!.kernelFunc) : orig.get(tf.Mean)!.kernelFunc,
-    [tf.Identity]: simdKernels ? makeSharedIdentity(orig.get(tf.Identity)!.kernelFunc) : orig.get(tf.Identity)!.kernelFunc,
+    [tf.Sum]: or(tf.Sum, makeFastSum, simdKernels),
+    [tf.Mean]: or(tf.Mean, makeFastMean, elementwise),
+    [tf.Identity]: or(tf.Identity, makeSharedIdentity, simdKernels),
+    [tf.Relu]: or(tf.Relu, makeFastRelu, elementwise),
+    [tf.Cast]: or(tf.Cast, makeSharingCast, elementwise),
+    [tf.Add]: or(tf.Add, (o) => makeFastBinary(tf.Add, o), elementwise),
+    [tf.Sub]: or(tf.Sub, (o) => makeFastBinary(tf.Sub, o), elementwise),
+    [tf.Multiply]: or(tf.Multiply, (o) => makeFastBinary(tf.Multiply, o), elementwise),
+    [tf.RealDiv]: or(tf.RealDiv, (o) => makeFastBinary(tf.RealDiv, o), elementwise),
+    [tf.Transpose]: or(tf.Transpose, makeFastTranspose, elementwise),
   };
   unregisterOwnKernels();
   if (simdKernels && loadGemmModule()) {
     tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: BACKEND, kernelFunc: makeWasmAdamKernel() });
     tf.registerKernel({ kernelName: SUM_SQUARES_KERNEL, backendName: BACKEND, kernelFunc: makeSumSquaresKernel() });
+    if (elementwise) {
+      installReluGradient();
+      tf.registerKernel({ kernelName: RELU_GRAD_KERNEL, backendName: BACKEND, kernelFunc: makeReluGradKernel() });
+      installSquaredErrorGradients();
+      tf.registerKernel({ kernelName: MSE_KERNEL, backendName: BACKEND, kernelFunc: makeMseKernel() });
+      tf.registerKernel({ kernelName: SCALED_DIFF_KERNEL, backendName: BACKEND, kernelFunc: makeScaledDiffKernel() });
+      installReduceGradients();
+      tf.registerKernel({ kernelName: TILE_MIDDLE_KERNEL, backendName: BACKEND, kernelFunc: makeTileMiddleKernel() });
+    }
   }
   for (const name of REPLACED_KERNELS) {
     const o = orig.get(name)!;
@@ -126,6 +170,7 @@ export function restoreWasmKernels(): void {
   if (!active || !originals) return;
   for (const name of REPLACED_KERNELS) swap(originals.get(name)!);
   unregisterOwnKernels();
+  setSharedSavedTensors(false);
   active = null;
   blasInUse = undefined;
 }
@@ -152,6 +197,7 @@ export function productPath(): ProductPath {
   const asked = process.env.DIVE_FAST_KERNELS?.trim() ? ` by DIVE_FAST_KERNELS=${process.env.DIVE_FAST_KERNELS.trim()}` : '';
   const whyNot = unavailable ? `OpenBLAS unavailable: ${unavailable}` : `OpenBLAS not used (the ${active ?? 'tfjs'} kernels were asked for${asked})`;
   if (active === 'gemm') return { kind: active, description: `${wasmGemm}; ${whyNot}`, blasUnavailable: unavailable ?? whyNot };
+  if (active === 'baseline') return { kind: active, description: `${wasmGemm}, with the kernels of before issue 14 (a comparison baseline); ${whyNot}`, blasUnavailable: unavailable ?? whyNot };
   if (active === 'xnnpack') return { kind: active, description: `XNNPACK via explicit transposes; ${whyNot}`, blasUnavailable: unavailable ?? whyNot };
   return { kind: null, description: 'tfjs-backend-wasm kernels (DIVE_FAST_KERNELS=0)', blasUnavailable: unavailable ?? 'fast kernels off' };
 }
@@ -175,8 +221,8 @@ export function fastKernelsWanted(env: NodeJS.ProcessEnv = process.env): FastKer
   const v = env.DIVE_FAST_KERNELS?.trim().toLowerCase();
   if (v === undefined || v === '' || v === '1' || v === 'true' || v === 'on' || v === 'yes') return defaultFastKernels();
   if (v === '0' || v === 'false' || v === 'off' || v === 'no') return null;
-  if (v === 'blas' || v === 'gemm' || v === 'xnnpack') return v;
-  throw new UserError(`DIVE_FAST_KERNELS must be blas (default when OpenBLAS loads), gemm, xnnpack or 0, got '${env.DIVE_FAST_KERNELS}'`);
+  if (v === 'blas' || v === 'gemm' || v === 'xnnpack' || v === 'baseline') return v;
+  throw new UserError(`DIVE_FAST_KERNELS must be blas (default when OpenBLAS loads), gemm, baseline, xnnpack or 0, got '${env.DIVE_FAST_KERNELS}'`);
 }
 
 /** Backend-init hook: fast kernels on wasm unless disabled by `DIVE_FAST_KERNELS`. */
