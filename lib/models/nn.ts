@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { makeRng, type Rng } from '../util/random';
+import { fusedDense } from './fusedDense';
 
 export interface Param {
   readonly name: string;
@@ -97,7 +98,10 @@ export function activate(x: tf.Tensor2D, act: Activation): tf.Tensor2D {
   return x;
 }
 
-/** Fully connected layer: [B, in] → [B, out], y = act(x W + b). W is Glorot-uniform or zero. */
+/**
+ * Fully connected layer: [B, in] → [B, out], y = act(x W + b). W is Glorot-uniform or zero.
+ * ReLU and linear layers run as one fused op with its own gradient (./fusedDense.ts).
+ */
 export class Dense {
   readonly w: tf.Variable;
   readonly b: tf.Variable;
@@ -114,7 +118,8 @@ export class Dense {
     this.b = store.constant(group, `${name}/b`, [outDim], 0);
   }
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    return activate(tf.add(tf.matMul(x, this.w as tf.Tensor2D), this.b), this.act);
+    if (this.act === 'tanh') return activate(tf.add(tf.matMul(x, this.w as tf.Tensor2D), this.b), this.act);
+    return fusedDense(x, this.w as tf.Tensor2D, this.b as tf.Tensor1D, this.act);
   }
 }
 

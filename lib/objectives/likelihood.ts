@@ -3,11 +3,16 @@
  * errors: −log N(v; v̂, σ²I) = Σ (v − v̂)² / (2σ²) + const, so minimising the MSE maximises the
  * likelihood. Both are means over every element of the batch (units: scaled data units²).
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { squaredErrorMean } from '../backend/kernels/squaredError';
 
-/** Mean squared error over all elements of two same-shaped tensors. */
+/**
+ * Mean squared error over all elements of two same-shaped tensors: one fused kernel with its
+ * own gradient on the wasm backend (lib/backend/kernels/squaredError.ts), tfjs's
+ * Mean ∘ SquaredDifference elsewhere.
+ */
 export function meanSquaredError(target: tf.Tensor, prediction: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.mean(tf.squaredDifference(target, prediction)) as tf.Scalar);
+  return squaredErrorMean(target, prediction);
 }
 
 /** E1 forecasting term: −E_q log p(y | a, b, x) ∝ MSE(y, ŷ); y, ŷ [B, T, C]. */
