@@ -5,7 +5,10 @@
  *                   products on the machine's OpenBLAS (lib/backend/blas, DIVE_THREADS threads)
  *                   when it loads, else on our relaxed-SIMD GEMM
  *   wasm-gemm       the wasm backend with every product on our relaxed-SIMD GEMM
- *                   (lib/backend/gemm; the default before OpenBLAS, DIVE_FAST_KERNELS=gemm)
+ *                   (lib/backend/gemm; the fallback without OpenBLAS, DIVE_FAST_KERNELS=gemm)
+ *   wasm-baseline   the default kernels when issue 14 was opened: products on our wasm GEMM,
+ *                   none of the element-wise kernels added since (DIVE_FAST_KERNELS=baseline);
+ *                   the reference of the "≥ 2× faster" comparisons
  *   wasm-xnnpack    the wasm backend with the earlier fast kernels: products rewritten onto
  *                   XNNPACK's untransposed path (DIVE_FAST_KERNELS=xnnpack)
  *   wasm-reference  the wasm backend with tfjs-backend-wasm's own kernels (DIVE_FAST_KERNELS=0)
@@ -18,7 +21,7 @@ import { initBackend } from '../backend/select';
 import { productPath, registerFastWasmKernels, restoreWasmKernels } from '../backend/kernels/register';
 import { UserError } from '../util/errors';
 
-export const BENCH_BACKENDS = ['wasm', 'wasm-gemm', 'wasm-xnnpack', 'wasm-reference', 'wasm-parallel', 'cpu', 'tensorflow', 'tensorflow-gpu', 'torch'] as const;
+export const BENCH_BACKENDS = ['wasm', 'wasm-gemm', 'wasm-baseline', 'wasm-xnnpack', 'wasm-reference', 'wasm-parallel', 'cpu', 'tensorflow', 'tensorflow-gpu', 'torch'] as const;
 export type BenchBackend = (typeof BENCH_BACKENDS)[number];
 
 const ALIASES: Record<string, BenchBackend> = {
@@ -27,6 +30,8 @@ const ALIASES: Record<string, BenchBackend> = {
   'wasm-fast': 'wasm',
   'wasm-gemm': 'wasm-gemm',
   gemm: 'wasm-gemm',
+  'wasm-baseline': 'wasm-baseline',
+  baseline: 'wasm-baseline',
   'wasm-blas': 'wasm',
   blas: 'wasm',
   'wasm-xnnpack': 'wasm-xnnpack',
@@ -63,10 +68,11 @@ export async function activateVariant(variant: BenchBackend): Promise<Record<str
   // The coordinating thread of a data-parallel run computes nothing: the lightest backend.
   if (variant === 'wasm-parallel') return { coordinator: (await initBackend('cpu')).active };
   if (variant === 'torch') throw new Error('the torch variant runs in a python3 child (lib/bench/torch.ts), not on a tfjs backend');
-  const base = variant === 'wasm-reference' || variant === 'wasm-xnnpack' || variant === 'wasm-gemm' ? 'wasm' : variant;
+  const base = variant === 'wasm-reference' || variant === 'wasm-xnnpack' || variant === 'wasm-gemm' || variant === 'wasm-baseline' ? 'wasm' : variant;
   const report = await initBackend(base);
   if (variant === 'wasm') registerFastWasmKernels();
   if (variant === 'wasm-gemm') registerFastWasmKernels('gemm');
+  if (variant === 'wasm-baseline') registerFastWasmKernels('baseline');
   if (variant === 'wasm-xnnpack') registerFastWasmKernels('xnnpack');
   if (variant === 'wasm-reference') restoreWasmKernels();
   const details: Record<string, unknown> = { ...report.details };

@@ -3,7 +3,8 @@
  * samples/s, GFLOP/s (documented FLOP formula per workload) and peak RSS.
  *
  * The default backend list times the wasm backend with tfjs's own kernels (wasm-reference),
- * the earlier XNNPACK rewrite (wasm-xnnpack), our wasm GEMM (wasm-gemm), the default path —
+ * the earlier XNNPACK rewrite (wasm-xnnpack), the default when issue 14 was opened
+ * (wasm-baseline), our wasm GEMM with today's element-wise kernels (wasm-gemm), the default path —
  * OpenBLAS when it loads (wasm) — and data-parallel over worker threads (wasm-parallel), plus
  * the native backend when installed and PyTorch (torch, on 1 and all cores' threads) when
  * python3-torch is, so one run reports before/after and ours/PyTorch on the same machine.
@@ -22,7 +23,7 @@ import type { BenchResult } from '../../bench/types';
 import { availableCores } from '../../parallel/shards';
 import { loadOpenBlas } from '../../backend/blas/openblas';
 
-const DEFAULT_BACKENDS = 'wasm-reference,wasm-xnnpack,wasm-gemm,wasm,wasm-parallel,tensorflow,torch';
+const DEFAULT_BACKENDS = 'wasm-reference,wasm-xnnpack,wasm-baseline,wasm-gemm,wasm,wasm-parallel,tensorflow,torch';
 
 /** Our step against PyTorch's fastest thread count, measured in the same run. */
 export interface TorchComparison {
@@ -96,9 +97,11 @@ export function formatBenchTable(results: readonly BenchResult[]): string[] {
     out.push(`${c.workload}: ${c.ours} vs PyTorch at its best thread count (torch ${c.torchThreads}t, ${c.torchMs.toFixed(1)} ms): ratio ${c.ratio.toFixed(2)} (torch ms / ours; ≥ 1 = ours at least as fast)`);
   }
   for (const r of results) {
-    if (r.status !== 'ok' || r.backend !== 'wasm' || !r.medianMs) continue;
+    if (r.status !== 'ok' || !(r.backend === 'wasm' || r.backend === 'wasm-gemm') || !r.medianMs) continue;
+    const base = results.find((q) => q.workload === r.workload && q.backend === 'wasm-baseline' && q.status === 'ok');
+    if (base?.medianMs) out.push(`${r.workload}: ${backendLabel(r)} is ${(base.medianMs / r.medianMs).toFixed(2)}× wasm-baseline (the default when issue 14 was opened)`);
     const gemm = results.find((q) => q.workload === r.workload && q.backend === 'wasm-gemm' && q.status === 'ok');
-    if (gemm?.medianMs) out.push(`${r.workload}: ${backendLabel(r)} is ${(gemm.medianMs / r.medianMs).toFixed(2)}× wasm-gemm (our wasm GEMM, the previous default)`);
+    if (r.backend === 'wasm' && gemm?.medianMs) out.push(`${r.workload}: ${backendLabel(r)} is ${(gemm.medianMs / r.medianMs).toFixed(2)}× wasm-gemm (products on our wasm GEMM, the fallback without OpenBLAS)`);
   }
   for (const r of results) {
     if (r.status !== 'ok' || r.backend === 'wasm-reference' || r.backend === 'torch') continue;
@@ -131,12 +134,12 @@ export const benchCommand: Command = {
   summary: 'time training steps per workload and backend (ms/step, GFLOP/s, peak RSS)',
   help:
     `Runs --warmup untimed steps, then --steps timed steps (each ends with a loss read-back). Workloads: ${WORKLOADS.map((w) => `${w.name} (${w.description})`).join('; ')}. ` +
-    'Backends: wasm (the default fast kernels: products on the machine\'s OpenBLAS through koffi on --threads/DIVE_THREADS threads when it loads, else our relaxed-SIMD GEMM), wasm-gemm (every product on our relaxed-SIMD GEMM, one thread, as with DIVE_FAST_KERNELS=gemm), torch (the same workload in PyTorch, python3 child, once per --torch-threads; mlp-vae only; the result lines give torch ms / ours at PyTorch\'s best thread count), wasm-xnnpack (the earlier fast kernels: XNNPACK behind explicit transposes, as with DIVE_FAST_KERNELS=xnnpack), wasm-reference (tfjs-backend-wasm kernels, as with DIVE_FAST_KERNELS=0), wasm-parallel (data-parallel over --workers worker threads, each a wasm backend with the fast kernels; gradients averaged in shared memory, Adam split across the workers), cpu, tensorflow, tensorflow-gpu; unavailable ones are reported as skipped. ' +
+    'Backends: wasm (the default fast kernels: products on the machine\'s OpenBLAS through koffi on --threads/DIVE_THREADS threads when it loads, else our relaxed-SIMD GEMM), wasm-gemm (every product on our relaxed-SIMD GEMM, one thread, as with DIVE_FAST_KERNELS=gemm: the fallback without OpenBLAS), wasm-baseline (the default kernels when issue 14 was opened: products on our wasm GEMM without the element-wise kernels added since, as with DIVE_FAST_KERNELS=baseline; the reference of the speed-up lines), torch (the same workload in PyTorch, python3 child, once per --torch-threads; mlp-vae only; the result lines give torch ms / ours at PyTorch\'s best thread count), wasm-xnnpack (the earlier fast kernels: XNNPACK behind explicit transposes, as with DIVE_FAST_KERNELS=xnnpack), wasm-reference (tfjs-backend-wasm kernels, as with DIVE_FAST_KERNELS=0), wasm-parallel (data-parallel over --workers worker threads, each a wasm backend with the fast kernels; gradients averaged in shared memory, Adam split across the workers), cpu, tensorflow, tensorflow-gpu; unavailable ones are reported as skipped. ' +
     'CPU ms counts every thread of the measuring process (all workers for wasm-parallel); peak RSS is the whole process (all workers). ' +
     'GFLOP/s = the workload\'s FLOPs per step (forward + backward ≈ 3 × forward matmul FLOPs) / median step time; GFLOP/CPU-s divides by the median CPU time of the process instead (robust on a shared machine).',
   options: [
     { name: 'workload', type: 'list', value: 'NAME[,NAME]', description: `workloads to time (${workloadNames().join(', ')})`, default: 'mlp-vae' },
-    { name: 'backend', type: 'list', value: 'NAME[,NAME]', description: 'backend variants: wasm|fast-wasm|blas, wasm-gemm, wasm-xnnpack, wasm-reference, wasm-parallel, cpu, tensorflow, tensorflow-gpu, torch', default: DEFAULT_BACKENDS },
+    { name: 'backend', type: 'list', value: 'NAME[,NAME]', description: 'backend variants: wasm|fast-wasm|blas, wasm-gemm, wasm-baseline, wasm-xnnpack, wasm-reference, wasm-parallel, cpu, tensorflow, tensorflow-gpu, torch', default: DEFAULT_BACKENDS },
     { name: 'workers', type: 'integer', value: 'N', description: 'worker threads of wasm-parallel (default: DIVE_WORKERS, else one per core)' },
     { name: 'steps', type: 'integer', value: 'N', description: 'timed steps per run', default: 10 },
     { name: 'warmup', type: 'integer', value: 'N', description: 'untimed warm-up steps per run', default: 2 },
