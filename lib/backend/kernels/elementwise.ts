@@ -131,7 +131,7 @@ function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
  * float32 row vector added to a matrix goes to `add_rows`. Everything else to the original.
  */
 export function makeFastBinary(kernelName: string, original: tf.KernelFunc): tf.KernelFunc {
-  const commutesRows = kernelName === tf.Add;
+  const isAdd = kernelName === tf.Add;
   return (args) => {
     const backend = asWasmBackend(args.backend);
     const a = args.inputs.a as tf.TensorInfo;
@@ -144,7 +144,7 @@ export function makeFastBinary(kernelName: string, original: tf.KernelFunc): tf.
       const r = original({ ...args, inputs: { a: sa === 1 ? withShape(a, []) : a, b: sb === 1 ? withShape(b, []) : b } }) as tf.TensorInfo;
       return tf.util.arraysEqual(r.shape, out) ? r : withShape(r, out);
     }
-    if (commutesRows && a.dtype === 'float32') {
+    if (isAdd && a.dtype === 'float32') {
       const gemm = gemmOf(backend);
       for (const [full, row] of [[a, b], [b, a]] as const) {
         const rows = gemm ? rowBroadcast(full.shape, row.shape) : null;
