@@ -141,8 +141,8 @@ export const benchCommand: Command = {
     { name: 'workload', type: 'list', value: 'NAME[,NAME]', description: `workloads to time (${workloadNames().join(', ')})`, default: 'mlp-vae' },
     { name: 'backend', type: 'list', value: 'NAME[,NAME]', description: 'backend variants: wasm|fast-wasm|blas, wasm-gemm, wasm-baseline, wasm-xnnpack, wasm-reference, wasm-parallel, cpu, tensorflow, tensorflow-gpu, torch', default: DEFAULT_BACKENDS },
     { name: 'workers', type: 'integer', value: 'N', description: 'worker threads of wasm-parallel (default: DIVE_WORKERS, else one per core)' },
-    { name: 'steps', type: 'integer', value: 'N', description: 'timed steps per run', default: 10 },
-    { name: 'warmup', type: 'integer', value: 'N', description: 'untimed warm-up steps per run', default: 2 },
+    { name: 'steps', type: 'integer', value: 'N', description: 'timed steps per run', default: 20 },
+    { name: 'warmup', type: 'integer', value: 'N', description: 'untimed warm-up steps per run (the JIT needs ≈ 5 on the small deepdive-gait step)', default: 5 },
     { name: 'seed', type: 'integer', value: 'N', description: 'seed of weights and synthetic data', default: 0 },
     { name: 'in-process', type: 'boolean', description: 'measure in this process instead of one fresh process per run (peak RSS then covers all runs)' },
     { name: 'threads', type: 'list', value: 'N[,N]', description: 'OpenBLAS threads of the wasm variant, one run per value (default: DIVE_THREADS, else every core)' },
@@ -156,8 +156,8 @@ export const benchCommand: Command = {
       if (!findWorkload(w)) throw new UserError(`unknown workload '${w}' for --workload (known: ${workloadNames().join(', ')})`);
     }
     const backends = [...new Set(optList(args, 'backend').map(parseBenchBackend))];
-    const steps = optNumber(args, 'steps') ?? 10;
-    const warmup = optNumber(args, 'warmup') ?? 2;
+    const steps = optNumber(args, 'steps') ?? 20;
+    const warmup = optNumber(args, 'warmup') ?? 5;
     const seed = optNumber(args, 'seed') ?? 0;
     if (steps < 1) throw new UserError(`--steps must be at least 1, got ${steps}`);
     if (warmup < 0) throw new UserError(`--warmup must be 0 or more, got ${warmup}`);
