@@ -89,7 +89,7 @@ function captureOriginals(): Map<string, tf.KernelConfig> {
   return found;
 }
 
-/** Kernels divelab adds (not replacements): the fused Adam update and the sum of squares. */
+/** Kernels divelab adds (not replacements): fused Adam, sum of squares, ReLU gradient, mean squared error and its gradient, middle-axis tile. */
 function unregisterOwnKernels(): void {
   for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL, RELU_GRAD_KERNEL, MSE_KERNEL, SCALED_DIFF_KERNEL, TILE_MIDDLE_KERNEL]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
 }
@@ -101,8 +101,8 @@ function swap(config: tf.KernelConfig): void {
 
 /**
  * Replace the REPLACED_KERNELS on 'wasm' with the fast versions (the `baseline` and `xnnpack`
- * kinds replace fewer and keep the originals of the rest); except with `xnnpack` also register
- * divelab's own kernels (fused Adam, ./adam.ts; sum of squares, ./reduce.ts; and, not with
+ * kinds replace fewer and keep the originals of the rest); with every kind but `xnnpack` also
+ * register divelab's own kernels (fused Adam, ./adam.ts; sum of squares, ./reduce.ts; and, not with
  * `baseline`, the ReLU gradient, ./elementwise.ts, the mean squared error, ./squaredError.ts,
  * and the broadcast of Sum and Mean gradients, ./reduceGradient.ts).
  * Idempotent. Returns the replaced kernel names. Throws when the wasm backend's kernels are not loaded.
