@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../lib/backend/select';
 import { activeFastKernels, registerFastWasmKernels, restoreWasmKernels, type FastKernelKind } from '../../lib/backend/kernels';
 import { lastTwoSwapped, RELU_GRAD_KERNEL, rowBroadcast } from '../../lib/backend/kernels/elementwise';
-import { reducedBlock, TILE_MIDDLE_KERNEL } from '../../lib/backend/kernels/reduceGradient';
+import { TILE_MIDDLE_KERNEL } from '../../lib/backend/kernels/reduceGradient';
+import { reducedBlock } from '../../lib/backend/kernels/reduce';
 import { makeRng } from '../../lib/util/random';
 
 const rng = makeRng(1402);

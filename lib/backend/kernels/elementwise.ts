@@ -133,7 +133,6 @@ function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
 export function makeFastBinary(kernelName: string, original: tf.KernelFunc): tf.KernelFunc {
   const isAdd = kernelName === tf.Add;
   return (args) => {
-    const backend = asWasmBackend(args.backend);
     const a = args.inputs.a as tf.TensorInfo;
     const b = args.inputs.b as tf.TensorInfo;
     if (a.dtype !== b.dtype || a.dtype === 'string' || a.dtype === 'complex64') return original(args);
@@ -144,11 +143,12 @@ export function makeFastBinary(kernelName: string, original: tf.KernelFunc): tf.
       const r = original({ ...args, inputs: { a: sa === 1 ? withShape(a, []) : a, b: sb === 1 ? withShape(b, []) : b } }) as tf.TensorInfo;
       return tf.util.arraysEqual(r.shape, out) ? r : withShape(r, out);
     }
-    if (isAdd && a.dtype === 'float32') {
-      const gemm = gemmOf(backend);
+    const backend = isAdd && a.dtype === 'float32' ? asWasmBackend(args.backend) : null;
+    const gemm = backend ? gemmOf(backend) : null;
+    if (backend && gemm) {
       for (const [full, row] of [[a, b], [b, a]] as const) {
-        const rows = gemm ? rowBroadcast(full.shape, row.shape) : null;
-        if (!gemm || !rows) continue;
+        const rows = rowBroadcast(full.shape, row.shape);
+        if (!rows) continue;
         const out = backend.makeOutput(full.shape, 'float32');
         gemm.addRows(heapOffset(backend, full), heapOffset(backend, row), heapOffset(backend, out), rows.m, rows.n);
         return out;

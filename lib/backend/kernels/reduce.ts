@@ -12,24 +12,36 @@ import { asWasmBackend, f32, heapMemory, heapOffset } from './wasmInternals';
 export const SUM_SQUARES_KERNEL = 'DiveSumSquares';
 
 
+/** The reduced axes (all when `axis` is undefined) as one contiguous block [a0, a1) of a rank-`rank` tensor, or null. */
+function axisBlock(axis: number | number[] | undefined, rank: number): { a0: number; a1: number } | null {
+  const list = axis === undefined || axis === null ? Array.from({ length: rank }, (_, i) => i) : (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
+  const sorted = [...new Set(list)].sort((a, b) => a - b);
+  if (sorted.length === 0 || sorted.some((a, i) => a !== sorted[0] + i || a < 0 || a >= rank)) return null;
+  return { a0: sorted[0], a1: sorted[sorted.length - 1] + 1 };
+}
+
+function blockSizes(shape: readonly number[], { a0, a1 }: { a0: number; a1: number }): { outer: number; reduced: number; inner: number } {
+  return {
+    outer: tf.util.sizeFromShape(shape.slice(0, a0)),
+    reduced: tf.util.sizeFromShape(shape.slice(a0, a1)),
+    inner: tf.util.sizeFromShape(shape.slice(a1)),
+  };
+}
+
+/** [outer, reduced, inner] when the (deduplicated) axes are one contiguous block of `shape` (all axes when undefined), else null. */
+export function reducedBlock(axis: number | number[] | undefined, shape: readonly number[]): { outer: number; reduced: number; inner: number } | null {
+  const b = axisBlock(axis, shape.length);
+  return b ? blockSizes(shape, b) : null;
+}
+
 /**
  * x viewed as [outer, reduced, inner] when `axis` is one contiguous block of axes [a0, a1) of a
  * rank-`rank` tensor that leaves at least one axis after it (so `inner` ≥ 1 is a row of
  * contiguous floats); null otherwise.
  */
 export function contiguousAxes(axis: number | number[], shape: readonly number[]): { outer: number; reduced: number; inner: number } | null {
-  const rank = shape.length;
-  const list = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
-  const sorted = [...new Set(list)].sort((a, b) => a - b);
-  if (sorted.length === 0 || sorted.some((a, i) => a !== sorted[0] + i)) return null;
-  const a0 = sorted[0];
-  const a1 = sorted[sorted.length - 1] + 1;
-  if (a1 >= rank) return null;
-  return {
-    outer: tf.util.sizeFromShape(shape.slice(0, a0)),
-    reduced: tf.util.sizeFromShape(shape.slice(a0, a1)),
-    inner: tf.util.sizeFromShape(shape.slice(a1)),
-  };
+  const b = axisBlock(axis, shape.length);
+  return b && b.a1 < shape.length ? blockSizes(shape, b) : null;
 }
 
 /** Rows of contiguous floats shorter than this keep the original kernel (it reduces innermost axes well). */

@@ -13,20 +13,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { gemmFor } from '../gemm/gemm';
 import { asWasmBackend, heapMemory, heapOffset } from './wasmInternals';
+import { reducedBlock } from './reduce';
 
 export const TILE_MIDDLE_KERNEL = 'DiveTileMiddle';
-
-/** [outer, reduced, inner] when the (deduplicated) axes are one contiguous block of `shape`, else null. */
-export function reducedBlock(axis: number | number[] | undefined, shape: readonly number[]): { outer: number; reduced: number; inner: number } | null {
-  const rank = shape.length;
-  const list = axis === undefined || axis === null ? shape.map((_, i) => i) : (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
-  const sorted = [...new Set(list)].sort((a, b) => a - b);
-  if (sorted.length === 0 || sorted.some((a, i) => a !== sorted[0] + i || a < 0 || a >= rank)) return null;
-  const a0 = sorted[0];
-  const a1 = sorted[sorted.length - 1] + 1;
-  const size = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
-  return { outer: size(shape.slice(0, a0)), reduced: size(shape.slice(a0, a1)), inner: size(shape.slice(a1)) };
-}
 
 /** DiveTileMiddle: x with outer·inner 4-byte elements → `shape` (outer·reduced·inner elements), x repeated along the middle. */
 export function makeTileMiddleKernel(): tf.KernelFunc {

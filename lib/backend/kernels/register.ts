@@ -116,11 +116,11 @@ export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernel
     blas = loaded.blas;
     blasInUse = { blas, threads: blasThreadsWanted() };
   } else blasInUse = undefined;
+  const elementwise = kind === 'blas' || kind === 'gemm';
   // Saved-for-backward tensors share their buffer without a kernel call (./savedTensors.ts).
-  setSharedSavedTensors(kind === 'blas' || kind === 'gemm');
+  setSharedSavedTensors(elementwise);
   if (active === kind) return [...REPLACED_KERNELS];
   const simdKernels = kind !== 'xnnpack';
-  const elementwise = kind === 'blas' || kind === 'gemm';
   const paths = { gemm: simdKernels, blas, blasThreads: () => blasInUse?.threads.threads ?? 1 };
   const or = (name: string, make: (o: tf.KernelFunc) => tf.KernelFunc, when: boolean): tf.KernelFunc => (when ? make(orig.get(name)!.kernelFunc) : orig.get(name)!.kernelFunc);
   const kernels: OriginalKernels = {
