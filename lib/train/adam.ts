@@ -45,6 +45,15 @@ export interface NamedGradient {
   readonly grad: tf.Tensor;
 }
 
+/**
+ * The gradients of `params` found in `grads` (a `tf.variableGrads` result, keyed by variable
+ * name), named by the parameters' stable names — what `Adam.step` takes. Parameters without a
+ * gradient (not on the loss's path) are left out.
+ */
+export function namedGradients(params: readonly { name: string; variable: tf.Variable }[], grads: Readonly<Record<string, tf.Tensor>>): NamedGradient[] {
+  return params.filter((p) => grads[p.variable.name] !== undefined).map((p) => ({ name: p.name, variable: p.variable, grad: grads[p.variable.name] }));
+}
+
 /** √(Σ_i ‖g_i‖²) of a gradient list (a number; syncs once). */
 export function globalNorm(grads: readonly tf.Tensor[]): number {
   if (grads.length === 0) return 0;

@@ -17,7 +17,7 @@ import { weightedSum, type Model, type TensorBatch, type TermName } from '../mod
 import { UserError } from '../util/errors';
 import { Progress, type ProgressSink } from '../util/progress';
 import { makeRng, permutation } from '../util/random';
-import { Adam, DEFAULT_ADAM } from './adam';
+import { Adam, DEFAULT_ADAM, namedGradients } from './adam';
 import { disposeBatch, range, toTensors } from './batches';
 import { loadCheckpoint, restoreWeights, saveCheckpoint, shapesOf, snapshotWeights, CHECKPOINT_FORMAT, type Weights } from './checkpoint';
 import { measureConflict, type ConflictRecord } from './gradConflict';
@@ -167,10 +167,7 @@ export function trainStep(model: Model, batch: TensorBatch, phase: Phase, noiseS
     for (const [t, v] of Object.entries(kept) as [TermName, tf.Scalar][]) terms[t] = v.dataSync()[0];
     const describe = (): string => Object.entries(terms).map(([k, v]) => `${k}=${String(v)}`).join(', ');
     if (!Number.isFinite(loss)) throw new TrainingDiverged(`training diverged at ${where} (phase ${phase.name}): loss is ${loss} (${describe()})`);
-    const named = params
-      .filter((p) => grads[p.variable.name] !== undefined)
-      .map((p) => ({ name: p.name, variable: p.variable, grad: grads[p.variable.name] }));
-    const norm = adam.step(named, clipNorm);
+    const norm = adam.step(namedGradients(params, grads), clipNorm);
     if (!Number.isFinite(norm)) throw new TrainingDiverged(`training diverged at ${where} (phase ${phase.name}): gradient norm is ${norm} (${describe()})`);
     return { loss, terms };
   } finally {

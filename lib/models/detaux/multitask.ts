@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dense, ParamStore, dropout, mixSeed } from '../nn';
 import { Trunk } from '../trunk';
-import { Adam } from '../../train/adam';
+import { Adam, namedGradients } from '../../train/adam';
 import { makeRng, permutation } from '../../util/random';
 import { UserError } from '../../util/errors';
 import { classificationScores, type ClassificationScores } from '../../eval/classification';
@@ -130,7 +130,7 @@ export function trainArm(arm: ArmName, cfg: Stage3Config, train: TaskData, aux: 
         try {
           const v = value.dataSync()[0];
           if (!Number.isFinite(v)) throw new UserError(`detaux stage 3 (${arm}) diverged at epoch ${epoch}: loss ${v}; lower stage3.lr`);
-          adam.step(vars.filter((p) => grads[p.variable.name]).map((p) => ({ name: p.name, variable: p.variable, grad: grads[p.variable.name] })), cfg.clipNorm);
+          adam.step(namedGradients(vars, grads), cfg.clipNorm);
           sum += v;
           count++;
         } finally {

@@ -14,7 +14,7 @@ import { BENCHMARK_FACTORS, BENCHMARK_LEVELS, PRINCIPAL, factorColumn, factorTab
 import { nmi } from '../../eval/cluster';
 import { mean, sampleStd } from '../../eval/stats';
 import { disentanglementScores, type DisentanglementScores } from '../../eval/disentanglement';
-import { Adam } from '../../train/adam';
+import { Adam, namedGradients } from '../../train/adam';
 import { makeRng, permutation } from '../../util/random';
 import { UserError } from '../../util/errors';
 import { writeDirAtomic } from '../../util/atomic';
@@ -157,7 +157,7 @@ export function trainStage1(bench: Benchmark, cfg: DetauxConfig, onProgress?: Pr
         try {
           const v = value.dataSync()[0];
           if (!Number.isFinite(v)) throw new UserError(`detaux stage 1 diverged at epoch ${epoch}, step ${step}: loss ${v}; lower stage1.lr`);
-          adam.step(params.filter((p) => grads[p.variable.name]).map((p) => ({ name: p.name, variable: p.variable, grad: grads[p.variable.name] })), s1.clipNorm);
+          adam.step(namedGradients(params, grads), s1.clipNorm);
           acc.total += v;
           for (const k of ['rec', 'sp', 'dist', 'cons', 'reg'] as const) acc[k] += kept[k].dataSync()[0];
         } finally {

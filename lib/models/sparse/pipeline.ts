@@ -17,7 +17,7 @@ import { disentanglementScores, type DisentanglementScores } from '../../eval/di
 import { mcc } from '../../eval/disentanglement/mcc';
 import { mean } from '../../eval/stats';
 import { cholesky, cholSolve } from '../../theory/linalg';
-import { Adam } from '../../train/adam';
+import { Adam, namedGradients } from '../../train/adam';
 import { UserError } from '../../util/errors';
 import { makeRng } from '../../util/random';
 import type { ProgressSink } from '../../util/progress';
@@ -144,7 +144,7 @@ export function trainEncoder(bench: Benchmark, v: Float64Array, cfg: SparseConfi
       try {
         const lv = value.dataSync()[0];
         if (!Number.isFinite(lv)) throw new UserError(`sparse-bilevel ${label} diverged at step ${step}: outer loss ${lv}; lower lr`);
-        adam.step(params.filter((p) => grads[p.variable.name]).map((p) => ({ name: p.name, variable: p.variable, grad: grads[p.variable.name] })), cfg.clipNorm);
+        adam.step(namedGradients(params, grads), cfg.clipNorm);
         acc += lv;
         count++;
       } finally {
