@@ -128,7 +128,13 @@ describe('exported notebook site', () => {
     const rail = await page.locator(`#${id} .slider-rail-rect`).boundingBox();
     expect(rail).not.toBeNull();
     await page.mouse.click(rail!.x + rail!.width - 1, rail!.y + rail!.height / 2); // drag target: the last month
-    await page.waitForFunction((gid) => (document.getElementById(gid!) as unknown as { layout: { sliders: { active: number }[] } }).layout.sliders[0].active !== 0, id);
+    // The slider's `active` index changes before its restyle has landed, so wait for both: the
+    // last step active and the last trace visible (a timeout here is a failure, as it should be).
+    await page.waitForFunction((gid) => {
+      const gd = document.getElementById(gid!) as unknown as { data: { visible: boolean }[]; layout: { sliders: { active: number; steps: unknown[] }[] } };
+      const s = gd.layout.sliders[0];
+      return s.active === s.steps.length - 1 && gd.data[gd.data.length - 1].visible === true;
+    }, id, { timeout: 30_000 });
     const after = await state();
     expect(after.active).toBe(before.steps - 1);
     expect(after.visible.indexOf(true)).toBe(after.visible.length - 1);
