@@ -116,8 +116,10 @@ describe('exported notebook site', () => {
       return gd?.id ?? null;
     });
     expect(id, 'a figure with layout.sliders').not.toBeNull();
+    /** The figure's fields the slider drives (a type only: erased before the page runs it). */
+    type SliderFigure = { data: { visible: boolean }[]; layout: { sliders: { active: number; steps: unknown[] }[] } };
     const state = () => page.evaluate((gid) => {
-      const gd = document.getElementById(gid!) as unknown as { data: { visible: boolean }[]; layout: { sliders: { active: number; steps: unknown[] }[] } };
+      const gd = document.getElementById(gid!) as unknown as SliderFigure;
       return { active: gd.layout.sliders[0].active, steps: gd.layout.sliders[0].steps.length, visible: gd.data.map((t) => t.visible) };
     }, id);
     const before = await state();
@@ -131,7 +133,7 @@ describe('exported notebook site', () => {
     // The slider's `active` index changes before its restyle has landed, so wait for both: the
     // last step active and the last trace visible (a timeout here is a failure, as it should be).
     await page.waitForFunction((gid) => {
-      const gd = document.getElementById(gid!) as unknown as { data: { visible: boolean }[]; layout: { sliders: { active: number; steps: unknown[] }[] } };
+      const gd = document.getElementById(gid!) as unknown as SliderFigure;
       const s = gd.layout.sliders[0];
       return s.active === s.steps.length - 1 && gd.data[gd.data.length - 1].visible === true;
     }, id, { timeout: 30_000 });
