@@ -314,7 +314,7 @@ export class DeepDive implements Model {
       if (wants('klB')) {
         const mus = this.columns(mu);
         const lvs = this.columns(lv);
-        terms.klB = tf.addN(this.rbf.map((layer, i) => tf.mean(layer.componentKl(mus[i], lvs[i], batch.labels[i])))) as tf.Scalar;
+        terms.klB = tf.addN(this.rbf.map((layer, i) => layer.meanComponentKl(mus[i], lvs[i], batch.labels[i]))) as tf.Scalar;
       }
     }
     const cTrunkTerm = this.atom !== undefined && this.cTrunk !== undefined && wants('atom');

@@ -24,6 +24,7 @@
 import { LOG_2PI } from '../util/math';
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from './nn';
+import { rbfComponentKlKernel, rbfKernelsHere, rbfLogitsKernel } from '../backend/kernels/rbf';
 
 /** Smallest class frequency used for log π (absent classes must not give −∞). */
 const MIN_FREQUENCY = 1e-6;
@@ -114,8 +115,18 @@ export class RbfLayer {
     });
   }
 
-  /** b: [B] marginal scalars → logits [B, K] = log π_k + log p_k(b) (E3's π_k p_k(b) in log space). */
+  /**
+   * b: [B] marginal scalars → logits [B, K] = log π_k + log p_k(b) (E3's π_k p_k(b) in log space).
+   * One kernel where lib/backend/kernels/rbf.ts's run (the wasm backend's fast kinds), else
+   * `composedLogits`.
+   */
   logits(b: tf.Tensor1D): tf.Tensor2D {
+    if (rbfKernelsHere()) return rbfLogitsKernel(b, this.centres as tf.Tensor1D, this.logWidths as tf.Tensor1D, this.logPrior, this.geometry);
+    return this.composedLogits(b);
+  }
+
+  /** `logits` as tf ops: the definition, and the path on every backend without the RBF kernels. */
+  composedLogits(b: tf.Tensor1D): tf.Tensor2D {
     return tf.tidy(() => tf.add(this.componentLogDensity(b), this.logPrior) as tf.Tensor2D);
   }
 
@@ -151,6 +162,15 @@ export class RbfLayer {
       const ratio = tf.div(tf.add(varQ, tf.square(tf.sub(mu, cY))), tf.exp(logVarY));
       return tf.mul(0.5, tf.sub(tf.add(tf.sub(logVarY, logvar), ratio), 1)) as tf.Tensor1D;
     });
+  }
+
+  /**
+   * docs/paper.md E3: the batch mean of `componentKl` (a scalar), one kernel where
+   * lib/backend/kernels/rbf.ts's run, else tf.mean of the composition.
+   */
+  meanComponentKl(mu: tf.Tensor1D, logvar: tf.Tensor1D, labels: tf.Tensor1D): tf.Scalar {
+    if (rbfKernelsHere()) return rbfComponentKlKernel(mu, logvar, labels, this.centres as tf.Tensor1D, this.logWidths as tf.Tensor1D, this.geometry);
+    return tf.tidy(() => tf.mean(this.componentKl(mu, logvar, labels)));
   }
 
   dispose(): void {

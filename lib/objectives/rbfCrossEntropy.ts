@@ -5,9 +5,19 @@
  * replaces the marginal KL by Σ_i CE_i.
  */
 import * as tf from '@tensorflow/tfjs';
+import { rbfCrossEntropyKernel, rbfKernelsHere } from '../backend/kernels/rbf';
 
-/** E3: mean over the batch of −log softmax(logits)[label]; logits [B, K], labels int32 [B]. */
+/**
+ * E3: mean over the batch of −log softmax(logits)[label]; logits [B, K], labels int32 [B]. One
+ * kernel where lib/backend/kernels/rbf.ts's run, else `composedRbfCrossEntropy`.
+ */
 export function rbfCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  if (rbfKernelsHere() && logits.dtype === 'float32') return rbfCrossEntropyKernel(logits, labels);
+  return composedRbfCrossEntropy(logits, labels);
+}
+
+/** `rbfCrossEntropy` as tf ops: the definition, and the path on every backend without the kernel. */
+export function composedRbfCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
     const logR = tf.logSoftmax(logits);
     const onehot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]);

@@ -23,6 +23,7 @@ import { installReduceGradients, makeTileMiddleKernel, TILE_MIDDLE_KERNEL } from
 import { installSquaredErrorGradients, makeMseKernel, makeScaledDiffKernel, MSE_KERNEL, SCALED_DIFF_KERNEL } from './squaredError';
 import { installReluGradient, makeFastBinary, makeFastRelu, makeFastTranspose, makeReluGradKernel, makeSharingCast, RELU_GRAD_KERNEL } from './elementwise';
 import { makeFastBatchMatMul, makeFastFusedMatMul, type OriginalKernels } from './matMul';
+import { installRbfGradients, RBF_KERNELS, rbfKernelConfigs } from './rbf';
 
 const BACKEND = 'wasm';
 
@@ -89,9 +90,9 @@ function captureOriginals(): Map<string, tf.KernelConfig> {
   return found;
 }
 
-/** Kernels divelab adds (not replacements): fused Adam, sum of squares, ReLU gradient, mean squared error and its gradient, middle-axis tile. */
+/** Kernels divelab adds (not replacements): fused Adam, sum of squares, ReLU gradient, mean squared error and its gradient, middle-axis tile, the RBF head. */
 function unregisterOwnKernels(): void {
-  for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL, RELU_GRAD_KERNEL, MSE_KERNEL, SCALED_DIFF_KERNEL, TILE_MIDDLE_KERNEL]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
+  for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL, RELU_GRAD_KERNEL, MSE_KERNEL, SCALED_DIFF_KERNEL, TILE_MIDDLE_KERNEL, ...RBF_KERNELS]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
 }
 
 function swap(config: tf.KernelConfig): void {
@@ -104,7 +105,7 @@ function swap(config: tf.KernelConfig): void {
  * kinds replace fewer and keep the originals of the rest); with every kind but `xnnpack` also
  * register divelab's own kernels (fused Adam, ./adam.ts; sum of squares, ./reduce.ts; and, not with
  * `baseline`, the ReLU gradient, ./elementwise.ts, the mean squared error, ./squaredError.ts,
- * and the broadcast of Sum and Mean gradients, ./reduceGradient.ts).
+ * the broadcast of Sum and Mean gradients, ./reduceGradient.ts, and the RBF head, ./rbf.ts).
  * Idempotent. Returns the replaced kernel names. Throws when the wasm backend's kernels are not loaded.
  */
 export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernels()): string[] {
@@ -154,6 +155,8 @@ export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernel
       tf.registerKernel({ kernelName: SCALED_DIFF_KERNEL, backendName: BACKEND, kernelFunc: makeScaledDiffKernel() });
       installReduceGradients();
       tf.registerKernel({ kernelName: TILE_MIDDLE_KERNEL, backendName: BACKEND, kernelFunc: makeTileMiddleKernel() });
+      installRbfGradients();
+      for (const config of rbfKernelConfigs(BACKEND)) tf.registerKernel(config);
     }
   }
   for (const name of REPLACED_KERNELS) {
