@@ -7,6 +7,11 @@
  * the machine's load hits both. Prints per round and the median over rounds, with the ratio
  * old / new (≥ 2 = at least twice as fast), and writes everything to OUT as JSON.
  *
+ * Each workload runs in its own `dive bench` call with a count of warm-up steps that both
+ * commits understand (--warmup-seconds is newer than REV may be): 100 for deepdive-gait, whose
+ * first ≈ 50 steps run while V8 still compiles tfjs (≈ 15 ms a step against ≈ 6 later), 5 for
+ * the others; --warmup N sets one count for all.
+ *
  * Usage: node bench/against-commit.js REV [--workload W[,W]] [--rounds N] [--steps N] [--warmup N] [--out FILE]
  * Example (issue 14's reference, the default when it was opened):
  *   npm run build && node bench/against-commit.js 8d6b3bf --workload deepdive-electricity,deepdive-gait
@@ -30,7 +35,8 @@ if (!rev || rev.startsWith('--')) {
 const workloads = opt('workload', 'deepdive-electricity,deepdive-gait');
 const rounds = Number(opt('rounds', '3'));
 const steps = opt('steps', '20');
-const warmup = opt('warmup', '5');
+const WARMUP = { 'deepdive-gait': '100' };
+const warmupOf = (w) => opt('warmup', WARMUP[w] ?? '5');
 const out = opt('out', path.join(root, 'out', 'bench', `against-${rev}.json`));
 
 const sha = execFileSync('git', ['rev-parse', '--verify', `${rev}^{commit}`], { cwd: root, encoding: 'utf8' }).trim();
@@ -47,8 +53,13 @@ if (!fs.existsSync(path.join(tree, 'dist', 'lib', 'cli'))) {
 const here = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
 const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !== '';
 
+/** One `dive bench` call per workload in the checkout at `dir`: { workload: { medianMs, gflopPerStep } }. */
 function bench(dir) {
-  const text = execFileSync(process.execPath, [path.join(dir, 'bin', 'dive.js'), 'bench', '--workload', workloads, '--backend', 'wasm', '--steps', steps, '--warmup', warmup, '--json'], {
+  return Object.assign({}, ...workloads.split(',').map((w) => benchOne(dir, w)));
+}
+
+function benchOne(dir, workload) {
+  const text = execFileSync(process.execPath, [path.join(dir, 'bin', 'dive.js'), 'bench', '--workload', workload, '--backend', 'wasm', '--steps', steps, '--warmup', warmupOf(workload), '--json'], {
     cwd: dir,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -63,7 +74,7 @@ const median = (v) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const uptime = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-const record = { old: sha, new: here + (dirty ? ' (with uncommitted changes)' : ''), workloads: workloads.split(','), steps: Number(steps), warmup: Number(warmup), loadBefore: uptime(), rounds: [] };
+const record = { old: sha, new: here + (dirty ? ' (with uncommitted changes)' : ''), workloads: workloads.split(','), steps: Number(steps), warmup: Object.fromEntries(workloads.split(',').map((w) => [w, Number(warmupOf(w))])), loadBefore: uptime(), rounds: [] };
 for (let i = 0; i < rounds; i++) {
   const o = bench(tree);
   const n = bench(root);

@@ -34,7 +34,7 @@ async function measure(workloadName, variant, steps) {
   const workload = findWorkload(workloadName);
   if (!workload) throw new Error(`unknown workload '${workloadName}'`);
   const inst = await workload.create(0);
-  for (let i = 0; i < 10; i++) inst.step(); // JIT warm-up
+  for (let i = 0; i < 100; i++) inst.step(); // JIT warm-up (a gait step settles after ≈ 50)
   const info = await tf.profile(() => {
     inst.step();
   });

@@ -22,8 +22,15 @@ export interface BenchSpec {
   backend: string;
   /** Timed steps (≥ 1). */
   steps: number;
-  /** Untimed warm-up steps (≥ 0). */
+  /** Untimed warm-up steps (≥ 0): at least this many… */
   warmup: number;
+  /**
+   * …and at least this many seconds of them (default 0). V8 compiles tfjs's JavaScript while the
+   * first steps run: the deepdive-gait step takes ≈ 15 ms over its first 25 steps and ≈ 6 ms from
+   * the 50th on, so a count of steps alone measures the compiler on small steps and nothing on
+   * large ones (docs/performance.md §10).
+   */
+  warmupSeconds?: number;
   /** Seed of the model initialisation and synthetic data. */
   seed: number;
   /** Worker threads of the wasm-parallel variant. Default `defaultWorkerCount()` (DIVE_WORKERS, else the cores). */
@@ -135,11 +142,13 @@ export async function runBenchInProcess(spec: BenchSpec, onStep?: StepListener, 
   const cpuMs: number[] = [];
   const losses: number[] = [];
   let profile: KernelProfile | undefined;
+  let warmupSteps = 0;
   try {
-    for (let i = 0; i < spec.warmup; i++) {
+    const warmupUntil = performance.now() + 1000 * (spec.warmupSeconds ?? 0);
+    for (; warmupSteps < spec.warmup || performance.now() < warmupUntil; warmupSteps++) {
       const t0 = performance.now();
       const loss = inst.step();
-      onStep?.('warmup', i, performance.now() - t0, loss);
+      onStep?.('warmup', warmupSteps, performance.now() - t0, loss);
     }
     inst.startTiming?.();
     for (let i = 0; i < spec.steps; i++) {
@@ -160,7 +169,7 @@ export async function runBenchInProcess(spec: BenchSpec, onStep?: StepListener, 
   }
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) throw new Error(`workload '${w.name}' leaked ${leaked} tensors on ${backend}`);
-  return { ...summarise(w, inst, backend, stepMs, cpuMs, losses, spec.warmup), details, isolated: false, ...(profile ? { profile } : {}) };
+  return { ...summarise(w, inst, backend, stepMs, cpuMs, losses, warmupSteps), details, isolated: false, ...(profile ? { profile } : {}) };
 }
 
 /** Path of the compiled child entry point, or undefined when running from TypeScript sources. */

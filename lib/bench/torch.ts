@@ -26,6 +26,8 @@ interface TorchOutput {
   blasLibraries: string[];
   stepMs: number[];
   cpuMs: number[];
+  /** Warm-up steps the child ran (at least the asked count; more when a time was asked for). */
+  warmupSteps?: number;
   losses: number[];
 }
 
@@ -50,11 +52,11 @@ function runPython(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
  * Time `workload` in PyTorch on `threads` threads (torch.set_num_threads, OMP_NUM_THREADS and
  * OpenBLAS's own count). Resolves to an ok or skipped result; never rejects.
  */
-export async function runTorchBench(w: Workload, spec: { steps: number; warmup: number; seed: number }, threads: number): Promise<BenchResult> {
+export async function runTorchBench(w: Workload, spec: { steps: number; warmup: number; warmupSeconds?: number; seed: number }, threads: number): Promise<BenchResult> {
   const skipped = (reason: string): BenchResult => ({ workload: w.name, backend: 'torch', status: 'skipped', reason, details: { threads } });
   if (!(TORCH_WORKLOADS as readonly string[]).includes(w.name)) return skipped(`${w.name} has no PyTorch version (only ${TORCH_WORKLOADS.join(', ')})`);
   const c = DEFAULT_MLP_VAE;
-  const arg = JSON.stringify({ threads, steps: spec.steps, warmup: spec.warmup, seed: spec.seed, batch: c.batch, input: c.input, hidden: c.hidden, latent: c.latent, lr: c.lr });
+  const arg = JSON.stringify({ threads, steps: spec.steps, warmup: spec.warmup, warmupSeconds: spec.warmupSeconds ?? 0, seed: spec.seed, batch: c.batch, input: c.input, hidden: c.hidden, latent: c.latent, lr: c.lr });
   const t = String(threads);
   const env = { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t };
   const r = await runPython([torchScript(), arg], env);
@@ -72,7 +74,7 @@ export async function runTorchBench(w: Workload, spec: { steps: number; warmup: 
   }
   const inst = { flopsPerStep: mlpVaeFlops(c), flopFormula: mlpVaeFlopFormula(c) };
   return {
-    ...summarise(w, inst, 'torch', o.stepMs, o.cpuMs, o.losses, spec.warmup),
+    ...summarise(w, inst, 'torch', o.stepMs, o.cpuMs, o.losses, o.warmupSteps ?? spec.warmup),
     // The child's own peak RSS is not measured; the parent's would mislead.
     peakRssMiB: undefined,
     isolated: true,

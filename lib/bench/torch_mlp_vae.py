@@ -50,6 +50,7 @@ def main():
     threads = int(spec.get("threads", 1))
     steps = int(spec.get("steps", 10))
     warmup = int(spec.get("warmup", 2))
+    warmup_seconds = float(spec.get("warmupSeconds", 0))
     seed = int(spec.get("seed", 0))
     batch = int(spec.get("batch", 256))
     width = int(spec.get("input", 2048))
@@ -94,10 +95,14 @@ def main():
 
     blas = blas_libraries()
     blas_threads = set_openblas_threads(blas, threads)
-    for i in range(warmup):
-        step(i)
+    # At least `warmup` steps and at least `warmup_seconds` of them (as dive bench's own steps).
+    until = time.perf_counter() + warmup_seconds
+    warmup_steps = 0
+    while warmup_steps < warmup or time.perf_counter() < until:
+        step(warmup_steps)
+        warmup_steps += 1
     step_ms, cpu_ms, losses = [], [], []
-    for i in range(warmup, warmup + steps):
+    for i in range(warmup_steps, warmup_steps + steps):
         c0 = time.process_time()
         t0 = time.perf_counter()
         losses.append(step(i))
@@ -117,6 +122,7 @@ def main():
             "stepMs": step_ms,
             "cpuMs": cpu_ms,
             "losses": losses,
+            "warmupSteps": warmup_steps,
         },
         sys.stdout,
     )

@@ -85,6 +85,18 @@ describe('bench runner', () => {
     expect(Math.abs(fast.lastLoss! - ref.lastLoss!)).toBeLessThan(1e-4 * Math.abs(ref.lastLoss!));
   });
 
+  it('warms up for at least --warmup steps and at least --warmup-seconds, and reports the steps it ran', async () => {
+    const counted = await runBenchInProcess({ ...spec, warmup: 2, steps: 1, backend: 'wasm' }, undefined, [tiny]);
+    expect(counted.warmupSteps).toBe(2);
+    const phases: string[] = [];
+    const t0 = performance.now();
+    const timed = await runBenchInProcess({ ...spec, warmup: 1, warmupSeconds: 0.2, steps: 1, backend: 'wasm' }, (phase) => phases.push(phase), [tiny]);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(200);
+    // A tiny-vae step takes milliseconds: 0.2 s holds many of them.
+    expect(timed.warmupSteps!).toBeGreaterThan(1);
+    expect(phases.filter((p) => p === 'warmup')).toHaveLength(timed.warmupSteps!);
+  });
+
   it('is reproducible for seed 0 too (tfjs treats a noise seed of 0 as unseeded)', async () => {
     expect(mlpVaeNoiseSeed(0, 0)).not.toBe(0);
     const a = await runBenchInProcess({ ...spec, seed: 0, warmup: 0, steps: 2, backend: 'wasm' }, undefined, [tiny]);
@@ -130,6 +142,7 @@ describe('dive bench', () => {
       [['bench', '--backend', 'quantum'], /unknown bench backend 'quantum'/],
       [['bench', '--steps', '0'], /--steps must be at least 1/],
       [['bench', '--workers', '0'], /--workers must be from 1 to 256/],
+      [['bench', '--warmup-seconds', '-1'], /--warmup-seconds must be from 0 to 3600/],
     ] as [string[], RegExp][]) {
       const io = capture();
       expect(await main(argv, io)).toBe(2);
@@ -140,7 +153,7 @@ describe('dive bench', () => {
 
   it('times one mlp-vae step in-process and prints JSON with machine and results', async () => {
     const io = capture();
-    expect(await main(['bench', '--backend', 'fast-wasm', '--steps', '1', '--warmup', '0', '--in-process', '--json'], io)).toBe(0);
+    expect(await main(['bench', '--backend', 'fast-wasm', '--steps', '1', '--warmup', '0', '--warmup-seconds', '0', '--in-process', '--json'], io)).toBe(0);
     const out = JSON.parse(io.stdout[0]) as { machine: { cores: number }; results: BenchResult[] };
     expect(out.machine.cores).toBeGreaterThan(0);
     expect(out.results).toHaveLength(1);

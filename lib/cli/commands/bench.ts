@@ -133,7 +133,7 @@ export const benchCommand: Command = {
   words: ['bench'],
   summary: 'time training steps per workload and backend (ms/step, GFLOP/s, peak RSS)',
   help:
-    `Runs --warmup untimed steps, then --steps timed steps (each ends with a loss read-back). Workloads: ${WORKLOADS.map((w) => `${w.name} (${w.description})`).join('; ')}. ` +
+    `Runs untimed warm-up steps (at least --warmup of them and --warmup-seconds of time), then --steps timed steps (each ends with a loss read-back). Workloads: ${WORKLOADS.map((w) => `${w.name} (${w.description})`).join('; ')}. ` +
     'Backends: wasm (the default fast kernels: products on the machine\'s OpenBLAS through koffi on --threads/DIVE_THREADS threads when it loads, else our relaxed-SIMD GEMM), wasm-gemm (every product on our relaxed-SIMD GEMM, one thread, as with DIVE_FAST_KERNELS=gemm: the fallback without OpenBLAS), wasm-baseline (the default kernels when issue 14 was opened: products on our wasm GEMM without the element-wise kernels added since, as with DIVE_FAST_KERNELS=baseline; the reference of the speed-up lines), torch (the same workload in PyTorch, python3 child, once per --torch-threads; mlp-vae only; the result lines give torch ms / ours at PyTorch\'s best thread count), wasm-xnnpack (the earlier fast kernels: XNNPACK behind explicit transposes, as with DIVE_FAST_KERNELS=xnnpack), wasm-reference (tfjs-backend-wasm kernels, as with DIVE_FAST_KERNELS=0), wasm-parallel (data-parallel over --workers worker threads, each a wasm backend with the fast kernels; gradients averaged in shared memory, Adam split across the workers), cpu, tensorflow, tensorflow-gpu; unavailable ones are reported as skipped. ' +
     'CPU ms counts every thread of the measuring process (all workers for wasm-parallel); peak RSS is the whole process (all workers). ' +
     'GFLOP/s = the workload\'s FLOPs per step (forward + backward ≈ 3 × forward matmul FLOPs) / median step time; GFLOP/CPU-s divides by the median CPU time of the process instead (robust on a shared machine).',
@@ -142,7 +142,8 @@ export const benchCommand: Command = {
     { name: 'backend', type: 'list', value: 'NAME[,NAME]', description: 'backend variants: wasm|fast-wasm|blas, wasm-gemm, wasm-baseline, wasm-xnnpack, wasm-reference, wasm-parallel, cpu, tensorflow, tensorflow-gpu, torch', default: DEFAULT_BACKENDS },
     { name: 'workers', type: 'integer', value: 'N', description: 'worker threads of wasm-parallel (default: DIVE_WORKERS, else one per core)' },
     { name: 'steps', type: 'integer', value: 'N', description: 'timed steps per run', default: 20 },
-    { name: 'warmup', type: 'integer', value: 'N', description: 'untimed warm-up steps per run (the JIT needs ≈ 5 on the small deepdive-gait step)', default: 5 },
+    { name: 'warmup', type: 'integer', value: 'N', description: 'untimed warm-up steps per run: at least N…', default: 5 },
+    { name: 'warmup-seconds', type: 'number', value: 'S', description: '…and at least S seconds of them (the JIT needs ≈ 50 steps, 0.5 s, on the small deepdive-gait step; 0 = N steps only)', default: 1 },
     { name: 'seed', type: 'integer', value: 'N', description: 'seed of weights and synthetic data', default: 0 },
     { name: 'in-process', type: 'boolean', description: 'measure in this process instead of one fresh process per run (peak RSS then covers all runs)' },
     { name: 'threads', type: 'list', value: 'N[,N]', description: 'OpenBLAS threads of the wasm variant, one run per value (default: DIVE_THREADS, else every core)' },
@@ -158,6 +159,8 @@ export const benchCommand: Command = {
     const backends = [...new Set(optList(args, 'backend').map(parseBenchBackend))];
     const steps = optNumber(args, 'steps') ?? 20;
     const warmup = optNumber(args, 'warmup') ?? 5;
+    const warmupSeconds = optNumber(args, 'warmup-seconds') ?? 1;
+    if (!(warmupSeconds >= 0 && warmupSeconds <= 3600)) throw new UserError(`--warmup-seconds must be from 0 to 3600, got ${warmupSeconds}`);
     const seed = optNumber(args, 'seed') ?? 0;
     if (steps < 1) throw new UserError(`--steps must be at least 1, got ${steps}`);
     if (warmup < 0) throw new UserError(`--warmup must be 0 or more, got ${warmup}`);
@@ -180,8 +183,8 @@ export const benchCommand: Command = {
         if (backend === 'torch') {
           const w = findWorkload(workload)!;
           for (const t of torchThreads) {
-            io.err(`bench: ${workload} on PyTorch, ${t} thread${t === 1 ? '' : 's'} (${warmup} warm-up + ${steps} timed steps, python3 child)`);
-            const r = await runTorchBench(w, { steps, warmup, seed }, t);
+            io.err(`bench: ${workload} on PyTorch, ${t} thread${t === 1 ? '' : 's'} (≥ ${warmup} warm-up steps and ≥ ${warmupSeconds} s + ${steps} timed steps, python3 child)`);
+            const r = await runTorchBench(w, { steps, warmup, warmupSeconds, seed }, t);
             results.push(r);
             if (r.status !== 'ok') break; // the same reason for every thread count
           }
@@ -193,12 +196,13 @@ export const benchCommand: Command = {
             backend,
             steps,
             warmup,
+            warmupSeconds,
             seed,
             ...(backend === 'wasm-parallel' && workers !== undefined ? { workers } : {}),
             ...(threads !== undefined ? { threads } : {}),
             ...(profile ? { profileSteps: profile } : {}),
           };
-          io.err(`bench: ${workload} on ${backend}${threads ? ` (${threads} BLAS threads)` : ''} (${warmup} warm-up + ${steps} timed steps${isolate ? ', own process' : ''})`);
+          io.err(`bench: ${workload} on ${backend}${threads ? ` (${threads} BLAS threads)` : ''} (≥ ${warmup} warm-up steps and ≥ ${warmupSeconds} s + ${steps} timed steps${isolate ? ', own process' : ''})`);
           const result = isolate
             ? await runBenchIsolated(spec, (l) => io.err(`  ${l}`))
             : await runBenchInProcess(spec, (phase, i, ms, loss) => io.err(`  ${phase} step ${i + 1}: ${ms.toFixed(1)} ms, loss ${loss.toFixed(4)}`));
