@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Dense, NOISE_STREAM, ParamStore, dropout, mixSeed, reparameterise } from './nn';
+import { clipLogvar } from '../backend/kernels/gaussian';
 import { DEFAULT_TRUNK, Trunk, type TrunkConfig } from './trunk';
 import { Decoder, Forecaster } from './heads';
 import { autoBeta } from './deepdive';
@@ -121,7 +122,7 @@ export class BetaVae implements Model {
   private encode(x: tf.Tensor3D, dropSeed?: number): { h: tf.Tensor2D; hRaw: tf.Tensor2D; mu: tf.Tensor2D; lv: tf.Tensor2D } {
     const hRaw = this.trunk.apply(x);
     const h = dropSeed !== undefined ? dropout(hRaw, this.config.dropout, dropSeed) : hRaw;
-    return { h, hRaw, mu: this.mu.apply(h), lv: tf.clipByValue(this.logvar.apply(h), this.config.logvarMin, this.config.logvarMax) };
+    return { h, hRaw, mu: this.mu.apply(h), lv: clipLogvar(this.logvar.apply(h), this.config.logvarMin, this.config.logvarMax) };
   }
 
   /** The forecaster MLP's input: z, or [z ‖ h] with the 'code+features' side channel. */

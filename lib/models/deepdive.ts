@@ -27,6 +27,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../util/errors';
 import { Dense, NOISE_STREAM, ParamStore, dropout, mixSeed, reparameterise } from './nn';
 import { RbfLayer } from './rbf';
+import { clipLogvar } from '../backend/kernels/gaussian';
 import { CrossAttention, LabelTokens } from './crossAttention';
 import { DEFAULT_TRUNK, Trunk, type TrunkConfig } from './trunk';
 import { Decoder, Forecaster } from './heads';
@@ -258,11 +259,11 @@ export class DeepDive implements Model {
 
   /** μ_b, clipped log σ²_b [B, M] (labels on a circle clip σ_b at 0.5 rad). */
   private encodeB(h: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-    const lv = tf.minimum(tf.maximum(this.bLogvar!.apply(h), this.config.logvarMin), this.bLogvarMax!) as tf.Tensor2D;
+    const lv = clipLogvar(this.bLogvar!.apply(h), this.config.logvarMin, this.bLogvarMax!);
     return [this.bMu!.apply(h), lv];
   }
   private encodeA(h: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-    return [this.aMu!.apply(h), tf.clipByValue(this.aLogvar!.apply(h), this.config.logvarMin, this.config.logvarMax)];
+    return [this.aMu!.apply(h), clipLogvar(this.aLogvar!.apply(h), this.config.logvarMin, this.config.logvarMax)];
   }
 
   /** The M columns of a [B, M] tensor as [B] vectors. */

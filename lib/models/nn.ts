@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { makeRng, type Rng } from '../util/random';
+import { reparameteriseWith } from '../backend/kernels/gaussian';
 import { fusedDense } from './fusedDense';
 
 export interface Param {
@@ -176,10 +177,12 @@ export class Gru {
   }
 }
 
-/** Reparameterisation trick: z = μ + exp(½ log σ²) · ε, ε ~ N(0, I) drawn with `seed`. */
+/**
+ * Reparameterisation trick: z = μ + exp(½ log σ²) · ε, ε ~ N(0, I) drawn with `seed` (one
+ * kernel where lib/backend/kernels/gaussian.ts's run, else the tf composition).
+ */
 export function reparameterise(mu: tf.Tensor2D, logvar: tf.Tensor2D, seed: number): tf.Tensor2D {
-  const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', seed);
-  return tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logvar)), eps));
+  return tf.tidy(() => reparameteriseWith(mu, logvar, tf.randomNormal(mu.shape, 0, 1, 'float32', seed)));
 }
 
 /**

@@ -24,6 +24,7 @@ import { installSquaredErrorGradients, makeMseKernel, makeScaledDiffKernel, MSE_
 import { installReluGradient, makeFastBinary, makeFastRelu, makeFastTranspose, makeReluGradKernel, makeSharingCast, RELU_GRAD_KERNEL } from './elementwise';
 import { makeFastBatchMatMul, makeFastFusedMatMul, type OriginalKernels } from './matMul';
 import { installRbfGradients, RBF_KERNELS, rbfKernelConfigs } from './rbf';
+import { GAUSSIAN_KERNELS, gaussianKernelConfigs, installGaussianGradients } from './gaussian';
 
 const BACKEND = 'wasm';
 
@@ -92,7 +93,7 @@ function captureOriginals(): Map<string, tf.KernelConfig> {
 
 /** Kernels divelab adds (not replacements): fused Adam, sum of squares, ReLU gradient, mean squared error and its gradient, middle-axis tile, the RBF head. */
 function unregisterOwnKernels(): void {
-  for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL, RELU_GRAD_KERNEL, MSE_KERNEL, SCALED_DIFF_KERNEL, TILE_MIDDLE_KERNEL, ...RBF_KERNELS]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
+  for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL, RELU_GRAD_KERNEL, MSE_KERNEL, SCALED_DIFF_KERNEL, TILE_MIDDLE_KERNEL, ...RBF_KERNELS, ...GAUSSIAN_KERNELS]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
 }
 
 function swap(config: tf.KernelConfig): void {
@@ -105,7 +106,8 @@ function swap(config: tf.KernelConfig): void {
  * kinds replace fewer and keep the originals of the rest); with every kind but `xnnpack` also
  * register divelab's own kernels (fused Adam, ./adam.ts; sum of squares, ./reduce.ts; and, not with
  * `baseline`, the ReLU gradient, ./elementwise.ts, the mean squared error, ./squaredError.ts,
- * the broadcast of Sum and Mean gradients, ./reduceGradient.ts, and the RBF head, ./rbf.ts).
+ * the broadcast of Sum and Mean gradients, ./reduceGradient.ts, the RBF head, ./rbf.ts, and the
+ * Gaussian codes' clip, reparameterisation and KL, ./gaussian.ts).
  * Idempotent. Returns the replaced kernel names. Throws when the wasm backend's kernels are not loaded.
  */
 export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernels()): string[] {
@@ -157,6 +159,8 @@ export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernel
       tf.registerKernel({ kernelName: TILE_MIDDLE_KERNEL, backendName: BACKEND, kernelFunc: makeTileMiddleKernel() });
       installRbfGradients();
       for (const config of rbfKernelConfigs(BACKEND)) tf.registerKernel(config);
+      installGaussianGradients();
+      for (const config of gaussianKernelConfigs(BACKEND)) tf.registerKernel(config);
     }
   }
   for (const name of REPLACED_KERNELS) {
