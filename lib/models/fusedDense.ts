@@ -18,6 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { reluGradient } from '../backend/kernels/elementwise';
+import { rank2ProductsHere } from '../backend/kernels/register';
 
 export type FusedActivation = 'relu' | 'linear';
 
@@ -31,7 +32,7 @@ let installed = false;
 
 /**
  * Register the gradient of `_FusedMatMul` for untransposed products [batch, M, K]·[batch, K, N]
- * (same batch) with a bias of N and a linear or ReLU activation; anything else throws when
+ * (same batch), or [M, K]·[K, N] where our kernels run (`rank2ProductsHere`), with a bias of N and a linear or ReLU activation; anything else throws when
  * its gradient is asked for. Global (the gradient registry is shared by every backend); idempotent.
  */
 export function installFusedMatMulGradient(): void {
@@ -51,9 +52,12 @@ export function installFusedMatMulGradient(): void {
       // g here, not in a thunk: tfjs runs each thunk in its own tidy, which would dispose a shared g.
       const g = activation === 'relu' ? reluGradient(d, y) : d;
       const lead = Array.from({ length: d.rank - 1 }, (_, i) => i);
+      // Rank-2 operands (fusedDense on our kernels) go to BatchMatMul as they are.
+      const product = (x: tf.Tensor, y: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor =>
+        x.rank === 2 && rank2ProductsHere() ? (tf.engine().runKernel(tf.BatchMatMul, { a: x, b: y }, { transposeA, transposeB }) as tf.Tensor) : tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, transposeA, transposeB);
       return {
-        a: () => tf.matMul(g as tf.Tensor3D, b as tf.Tensor3D, false, true),
-        b: () => tf.matMul(a as tf.Tensor3D, g as tf.Tensor3D, true, false),
+        a: () => product(g, b, false, true),
+        b: () => product(a, g, true, false),
         bias: () => tf.sum(g, lead),
       };
     },
@@ -63,6 +67,9 @@ export function installFusedMatMulGradient(): void {
 /** act(x·W + b): x [B, in], W [in, out], b [out] → [B, out]. */
 export function fusedDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, act: FusedActivation): tf.Tensor2D {
   installFusedMatMulGradient();
+  const attrs = { transposeA: false, transposeB: false, activation: act };
+  // Our kernels take the rank-2 operands as they are; tfjs's want rank 3.
+  if (rank2ProductsHere()) return tf.engine().runKernel(tf._FusedMatMul, { a: x, b: w, bias: b }, attrs) as tf.Tensor2D;
   return tf.tidy(() => {
     const [rows, inDim] = x.shape;
     const outDim = w.shape[1];

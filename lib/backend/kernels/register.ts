@@ -220,6 +220,15 @@ export function activeFastKernels(): FastKernelKind | null {
 }
 
 /**
+ * True when the active backend's BatchMatMul and _FusedMatMul are ours with the element-wise
+ * kinds (`blas`, `gemm`), which take rank-2 operands as they are (tfjs's own kernels and ops
+ * reshape them to rank 3 first, one Reshape kernel per operand and result).
+ */
+export function rank2ProductsHere(): boolean {
+  return (active === 'blas' || active === 'gemm') && tf.getBackend() === BACKEND;
+}
+
+/**
  * The kernels `DIVE_FAST_KERNELS` asks for: null for `0|false|off|no` (tfjs's own), `blas`,
  * `gemm`, `xnnpack`, or the default (`blas` when OpenBLAS loads, else `gemm`) when unset or
  * `1|true|on|yes`; anything else is rejected with a one-line error.
