@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeRng, type Rng } from '../util/random';
 import { reparameteriseWith } from '../backend/kernels/gaussian';
+import { dropoutWith } from '../backend/kernels/dropout';
 import { fusedDense } from './fusedDense';
 
 export interface Param {
@@ -188,12 +189,13 @@ export function reparameterise(mu: tf.Tensor2D, logvar: tf.Tensor2D, seed: numbe
 /**
  * Inverted dropout for training passes: each entry is zeroed with probability `rate` and the
  * survivors are scaled by 1/(1 − rate), so the expectation equals the input and evaluation
- * (`predict`) uses the layer unchanged. The mask is drawn with `seed` (same seed → same mask).
+ * (`predict`) uses the layer unchanged. The mask is drawn with `seed` from lib/util/random.ts
+ * (same seed → same mask on every backend; one kernel on wasm, lib/backend/kernels/dropout.ts).
  * rate ≤ 0 returns x itself. x: any shape.
  */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number): T {
   if (!(rate > 0)) return x;
-  return tf.dropout(x, rate, undefined, seed) as T;
+  return dropoutWith(x, rate, seed);
 }
 
 /** Deterministic 32-bit seed from several integers (step, phase, draw index, …). */

@@ -25,6 +25,7 @@ import { installReluGradient, makeFastBinary, makeFastRelu, makeFastTranspose, m
 import { makeFastBatchMatMul, makeFastFusedMatMul, type OriginalKernels } from './matMul';
 import { installRbfGradients, RBF_KERNELS, rbfKernelConfigs } from './rbf';
 import { GAUSSIAN_KERNELS, gaussianKernelConfigs, installGaussianGradients } from './gaussian';
+import { DROPOUT_KERNELS, dropoutKernelConfigs, installDropoutGradient } from './dropout';
 
 const BACKEND = 'wasm';
 
@@ -93,7 +94,7 @@ function captureOriginals(): Map<string, tf.KernelConfig> {
 
 /** Kernels divelab adds (not replacements): fused Adam, sum of squares, ReLU gradient, mean squared error and its gradient, middle-axis tile, the RBF head. */
 function unregisterOwnKernels(): void {
-  for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL, RELU_GRAD_KERNEL, MSE_KERNEL, SCALED_DIFF_KERNEL, TILE_MIDDLE_KERNEL, ...RBF_KERNELS, ...GAUSSIAN_KERNELS]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
+  for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL, RELU_GRAD_KERNEL, MSE_KERNEL, SCALED_DIFF_KERNEL, TILE_MIDDLE_KERNEL, ...RBF_KERNELS, ...GAUSSIAN_KERNELS, ...DROPOUT_KERNELS]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
 }
 
 function swap(config: tf.KernelConfig): void {
@@ -106,8 +107,8 @@ function swap(config: tf.KernelConfig): void {
  * kinds replace fewer and keep the originals of the rest); with every kind but `xnnpack` also
  * register divelab's own kernels (fused Adam, ./adam.ts; sum of squares, ./reduce.ts; and, not with
  * `baseline`, the ReLU gradient, ./elementwise.ts, the mean squared error, ./squaredError.ts,
- * the broadcast of Sum and Mean gradients, ./reduceGradient.ts, the RBF head, ./rbf.ts, and the
- * Gaussian codes' clip, reparameterisation and KL, ./gaussian.ts).
+ * the broadcast of Sum and Mean gradients, ./reduceGradient.ts, the RBF head, ./rbf.ts, the
+ * Gaussian codes' clip, reparameterisation and KL, ./gaussian.ts, and dropout, ./dropout.ts).
  * Idempotent. Returns the replaced kernel names. Throws when the wasm backend's kernels are not loaded.
  */
 export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernels()): string[] {
@@ -161,6 +162,8 @@ export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernel
       for (const config of rbfKernelConfigs(BACKEND)) tf.registerKernel(config);
       installGaussianGradients();
       for (const config of gaussianKernelConfigs(BACKEND)) tf.registerKernel(config);
+      installDropoutGradient();
+      for (const config of dropoutKernelConfigs(BACKEND)) tf.registerKernel(config);
     }
   }
   for (const name of REPLACED_KERNELS) {
