@@ -10,9 +10,9 @@
  * decayed). λ_wd = 0 is plain Adam.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ADAM_KERNEL, type AdamAttrs } from '../backend/kernels/adam';
+import { ADAM_IN_PLACE_KERNEL, ADAM_KERNEL, ownsBuffers, type AdamAttrs, type AdamInPlaceAttrs } from '../backend/kernels/adam';
 import { adamCoefficients } from './adamRule';
-import { sumSquares } from '../backend/kernels/reduce';
+import { SUM_SQUARES_MANY_KERNEL, sumSquares } from '../backend/kernels/reduce';
 
 export interface AdamConfig {
   /** Learning rate. Default 1e-3. */
@@ -54,9 +54,22 @@ export function namedGradients(params: readonly { name: string; variable: tf.Var
   return params.filter((p) => grads[p.variable.name] !== undefined).map((p) => ({ name: p.name, variable: p.variable, grad: grads[p.variable.name] }));
 }
 
-/** √(Σ_i ‖g_i‖²) of a gradient list (a number; syncs once). */
+/** True when `name` runs here (the wasm backend with the element-wise kinds) and every tensor is float32. */
+function wasmKernelFor(name: string, tensors: readonly tf.Tensor[]): boolean {
+  return tf.getBackend() === 'wasm' && tf.getKernel(name, 'wasm') !== undefined && tensors.every((t) => t.dtype === 'float32');
+}
+
+/**
+ * √(Σ_i ‖g_i‖²) of a gradient list (a number; syncs once): one kernel call where
+ * DiveSumSquaresMany runs, else a sum of squares per tensor and an AddN — the same numbers.
+ */
 export function globalNorm(grads: readonly tf.Tensor[]): number {
   if (grads.length === 0) return 0;
+  if (wasmKernelFor(SUM_SQUARES_MANY_KERNEL, grads)) {
+    const inputs: tf.NamedTensorMap = {};
+    grads.forEach((g, i) => (inputs[`x${i}`] = g));
+    return tf.tidy(() => Math.sqrt((tf.engine().runKernel(SUM_SQUARES_MANY_KERNEL, inputs, {}) as tf.Scalar).dataSync()[0]));
+  }
   return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => sumSquares(g))).dataSync()[0]));
 }
 
@@ -97,13 +110,26 @@ export class Adam {
     const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
     const { lr, beta1, beta2, epsilon } = this.config;
     const wd = this.config.weightDecay ?? 0;
-    for (const { name, variable, grad } of grads) {
+    const slots = grads.map(({ name, variable }) => {
       let slot = this.slots.get(name);
       if (!slot) {
         slot = { m: tf.keep(tf.zerosLike(variable)), v: tf.keep(tf.zerosLike(variable)), t: 0 };
         this.slots.set(name, slot);
       }
-      const s = slot;
+      return slot;
+    });
+    const owned = grads.flatMap(({ variable }, i) => [variable, slots[i].m, slots[i].v]);
+    if (grads.length > 0 && wasmKernelFor(ADAM_IN_PLACE_KERNEL, [...owned, ...grads.map((g) => g.grad)]) && ownsBuffers(owned)) {
+      // Every variable in one call, over its own buffers (the same routine, the same numbers).
+      slots.forEach((s) => (s.t += 1));
+      const inputs: tf.NamedTensorMap = {};
+      grads.forEach(({ variable, grad }, i) => Object.assign(inputs, { [`p${i}`]: variable, [`g${i}`]: grad, [`m${i}`]: slots[i].m, [`v${i}`]: slots[i].v }));
+      const attrs: AdamInPlaceAttrs = { scale, beta1, beta2, epsilon, lr, t: slots.map((s) => s.t), weightDecay: grads.map((g) => (g.variable.rank >= 2 ? wd : 0)) };
+      tf.engine().runKernel(ADAM_IN_PLACE_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap);
+      return norm;
+    }
+    for (const [i, { variable, grad }] of grads.entries()) {
+      const s = slots[i];
       s.t += 1;
       const [p, m, v] = adamUpdate(variable, grad, s.m, s.v, { scale, beta1, beta2, t: s.t, epsilon, lr, weightDecay: variable.rank >= 2 ? wd : 0 });
       variable.assign(p);

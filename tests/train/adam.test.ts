@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/select';
 import { Adam, adamUpdate, globalNorm } from '../../lib/train/adam';
-import { ADAM_KERNEL } from '../../lib/backend/kernels/adam';
+import { ADAM_IN_PLACE_KERNEL, ADAM_KERNEL } from '../../lib/backend/kernels/adam';
+import { SUM_SQUARES_MANY_KERNEL } from '../../lib/backend/kernels/reduce';
 import { registerFastWasmKernels } from '../../lib/backend/kernels/register';
 import { makeRng } from '../../lib/util/random';
 import { relErr } from '../numeric';
@@ -103,5 +104,50 @@ describe('adamUpdate: the fused wasm kernel and the tf-op formula agree', () => 
     }
     for (let i = 0; i < 3; i++) expect(relErr(fused[i].dataSync(), composite[i].dataSync())).toBeLessThan(1e-5);
     tf.dispose([...fused, ...composite]);
+  });
+});
+
+describe('Adam.step on wasm: every variable in one in-place call, the same numbers', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    registerFastWasmKernels();
+  });
+
+  /** Three steps of Adam over variables of several shapes (with clipping and weight decay); their final values. */
+  function train(mode: 'in-place' | 'per-variable', cloneOne = false): { values: Float32Array[]; norms: number[]; cloneIntact: boolean } {
+    if (mode === 'per-variable') for (const k of [ADAM_IN_PLACE_KERNEL, SUM_SQUARES_MANY_KERNEL]) tf.unregisterKernel(k, 'wasm');
+    const rng = makeRng(99);
+    const draw = (shape: number[]): tf.Tensor => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
+    const shapes = [[17, 5], [5], [3, 4, 2], [1]];
+    const vars = shapes.map((s, i) => tf.tidy(() => tf.variable(draw(s), true, `adamInPlace-${mode}-${cloneOne}-${i}`)));
+    // A clone shares the first variable's buffer: the in-place path must not write through it.
+    const clone = cloneOne ? vars[0].clone() : undefined;
+    const cloneBefore = clone?.dataSync().slice();
+    const adam = new Adam({ lr: 0.05, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 });
+    const norms: number[] = [];
+    for (let t = 0; t < 3; t++) {
+      const grads = shapes.map((s) => draw(s));
+      norms.push(adam.step(vars.map((variable, i) => ({ name: `v${i}`, variable, grad: grads[i] })), 2));
+      tf.dispose(grads);
+    }
+    const values = vars.map((v) => v.dataSync().slice() as Float32Array);
+    const cloneIntact = clone === undefined || tf.util.arraysEqual(clone.dataSync(), cloneBefore!);
+    tf.dispose([...vars, ...(clone ? [clone] : [])]);
+    adam.dispose();
+    registerFastWasmKernels();
+    return { values, norms, cloneIntact };
+  }
+
+  it('gives the per-variable kernels’ numbers bit for bit, leaves a sharing clone alone, and leaks nothing', () => {
+    const before = tf.memory().numTensors;
+    expect(tf.getKernel(ADAM_IN_PLACE_KERNEL, 'wasm')).toBeDefined();
+    const fast = train('in-place');
+    const slow = train('per-variable');
+    expect(fast.norms).toEqual(slow.norms);
+    fast.values.forEach((v, i) => expect(Array.from(v), `variable ${i}`).toEqual(Array.from(slow.values[i])));
+    const shared = train('in-place', true);
+    expect(shared.cloneIntact).toBe(true);
+    shared.values.forEach((v, i) => expect(Array.from(v), `variable ${i} with a clone`).toEqual(Array.from(slow.values[i])));
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -115,6 +115,33 @@ export function makeSumSquaresKernel(): tf.KernelFunc {
   };
 }
 
+export const SUM_SQUARES_MANY_KERNEL = 'DiveSumSquaresMany';
+
+/**
+ * `DiveSumSquaresMany`: inputs x0 … x{N−1} (float32) → the scalar Σ_i Σ x_i², each tensor's sum
+ * by `DiveSumSquares`'s routine rounded to float32 and the N sums added in order in float32 — the
+ * numbers of N `DiveSumSquares` calls and an AddN, in one call (the global gradient norm).
+ */
+export function makeSumSquaresManyKernel(): tf.KernelFunc {
+  return (args) => {
+    const backend = asWasmBackend(args.backend);
+    const gemm = gemmFor(heapMemory(backend));
+    if (!gemm) throw new Error(`${SUM_SQUARES_MANY_KERNEL}: needs the wasm GEMM module`);
+    const n = Object.keys(args.inputs).length;
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      const x = args.inputs[`x${i}`] as tf.TensorInfo | undefined;
+      if (!x || x.dtype !== 'float32') throw new Error(`${SUM_SQUARES_MANY_KERNEL}: input x${i} must be a float32 tensor`);
+      const count = tf.util.sizeFromShape(x.shape);
+      const s = Math.fround(count === 0 ? 0 : gemm.sumsq(heapOffset(backend, x), count));
+      acc = i === 0 ? s : Math.fround(acc + s);
+    }
+    const out = backend.makeOutput([], 'float32');
+    f32(backend, out)[0] = acc;
+    return out;
+  };
+}
+
 /** Σ x² as a scalar tensor: one fused pass on wasm with the fast kernels, else Square + Sum. */
 export function sumSquares(x: tf.Tensor): tf.Scalar {
   if (tf.getBackend() === 'wasm' && x.dtype === 'float32' && tf.getKernel(SUM_SQUARES_KERNEL, 'wasm')) {

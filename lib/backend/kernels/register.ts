@@ -15,8 +15,8 @@ import { UserError } from '../../util/errors';
 import { loadGemmModule } from '../gemm/gemm';
 import { BLAS_MIN_WORK, BLAS_PARALLEL_MIN_WORK, loadOpenBlas, type OpenBlas } from '../blas/openblas';
 import { blasThreadsWanted, type ThreadChoice } from '../blas/threads';
-import { ADAM_KERNEL, makeWasmAdamKernel } from './adam';
-import { makeFastMean, makeFastSum, makeSumSquaresKernel, SUM_SQUARES_KERNEL } from './reduce';
+import { ADAM_IN_PLACE_KERNEL, ADAM_KERNEL, makeWasmAdamInPlaceKernel, makeWasmAdamKernel } from './adam';
+import { makeFastMean, makeFastSum, makeSumSquaresKernel, makeSumSquaresManyKernel, SUM_SQUARES_KERNEL, SUM_SQUARES_MANY_KERNEL } from './reduce';
 import { makeSharedIdentity } from './identity';
 import { setSharedSavedTensors } from './savedTensors';
 import { installReduceGradients, makeTileMiddleKernel, TILE_MIDDLE_KERNEL } from './reduceGradient';
@@ -94,7 +94,7 @@ function captureOriginals(): Map<string, tf.KernelConfig> {
 
 /** Kernels divelab adds (not replacements): fused Adam, sum of squares, ReLU gradient, mean squared error and its gradient, middle-axis tile, the RBF head. */
 function unregisterOwnKernels(): void {
-  for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL, RELU_GRAD_KERNEL, MSE_KERNEL, SCALED_DIFF_KERNEL, TILE_MIDDLE_KERNEL, ...RBF_KERNELS, ...GAUSSIAN_KERNELS, ...DROPOUT_KERNELS]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
+  for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL, ADAM_IN_PLACE_KERNEL, SUM_SQUARES_MANY_KERNEL, RELU_GRAD_KERNEL, MSE_KERNEL, SCALED_DIFF_KERNEL, TILE_MIDDLE_KERNEL, ...RBF_KERNELS, ...GAUSSIAN_KERNELS, ...DROPOUT_KERNELS]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
 }
 
 function swap(config: tf.KernelConfig): void {
@@ -108,7 +108,8 @@ function swap(config: tf.KernelConfig): void {
  * register divelab's own kernels (fused Adam, ./adam.ts; sum of squares, ./reduce.ts; and, not with
  * `baseline`, the ReLU gradient, ./elementwise.ts, the mean squared error, ./squaredError.ts,
  * the broadcast of Sum and Mean gradients, ./reduceGradient.ts, the RBF head, ./rbf.ts, the
- * Gaussian codes' clip, reparameterisation and KL, ./gaussian.ts, and dropout, ./dropout.ts).
+ * Gaussian codes' clip, reparameterisation and KL, ./gaussian.ts, dropout, ./dropout.ts, and the
+ * in-place Adam of every variable and the global norm in one call each, ./adam.ts, ./reduce.ts).
  * Idempotent. Returns the replaced kernel names. Throws when the wasm backend's kernels are not loaded.
  */
 export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernels()): string[] {
@@ -164,6 +165,8 @@ export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernel
       for (const config of gaussianKernelConfigs(BACKEND)) tf.registerKernel(config);
       installDropoutGradient();
       for (const config of dropoutKernelConfigs(BACKEND)) tf.registerKernel(config);
+      tf.registerKernel({ kernelName: ADAM_IN_PLACE_KERNEL, backendName: BACKEND, kernelFunc: makeWasmAdamInPlaceKernel() });
+      tf.registerKernel({ kernelName: SUM_SQUARES_MANY_KERNEL, backendName: BACKEND, kernelFunc: makeSumSquaresManyKernel() });
     }
   }
   for (const name of REPLACED_KERNELS) {
