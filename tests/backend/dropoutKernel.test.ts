@@ -64,5 +64,11 @@ describe('dropout', () => {
     expect(dropoutMultipliers(1000, 0.3, 7)).toEqual(m.subarray(0, 1000));
     expect(dropoutMultipliers(1000, 0.3, 8)).not.toEqual(m.subarray(0, 1000));
     expect(() => dropoutMultipliers(3, 1, 0)).toThrow(/dropout rate must be in \[0, 1\), got 1/);
+    // The mask is the makeRng(seed) draws: keep where the i-th uniform is ≥ rate.
+    for (const seed of [0, 7, 0x9e3779b9, 4294967295]) {
+      const r = makeRng(seed);
+      const want = Float32Array.from({ length: 5000 }, () => (r.uniform() >= 0.3 ? Math.fround(1 / 0.7) : 0));
+      expect(dropoutMultipliers(5000, 0.3, seed), `seed ${seed}`).toEqual(want);
+    }
   });
 });
