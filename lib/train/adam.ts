@@ -95,6 +95,12 @@ export function adamUpdate(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tenso
   });
 }
 
+/** The in-place kernel's input names of variable i (p{i}, g{i}, m{i}, v{i}), made once. */
+const NAMES: string[][] = [];
+function inputNames(i: number): string[] {
+  return (NAMES[i] ??= ['p', 'g', 'm', 'v'].map((k) => `${k}${i}`));
+}
+
 export class Adam {
   private readonly slots = new Map<string, Slot>();
   constructor(readonly config: AdamConfig = DEFAULT_ADAM) {}
@@ -123,7 +129,13 @@ export class Adam {
       // Every variable in one call, over its own buffers (the same routine, the same numbers).
       slots.forEach((s) => (s.t += 1));
       const inputs: tf.NamedTensorMap = {};
-      grads.forEach(({ variable, grad }, i) => Object.assign(inputs, { [`p${i}`]: variable, [`g${i}`]: grad, [`m${i}`]: slots[i].m, [`v${i}`]: slots[i].v }));
+      grads.forEach(({ variable, grad }, i) => {
+        const [p, g, m, v] = inputNames(i);
+        inputs[p] = variable;
+        inputs[g] = grad;
+        inputs[m] = slots[i].m;
+        inputs[v] = slots[i].v;
+      });
       const attrs: AdamInPlaceAttrs = { scale, beta1, beta2, epsilon, lr, t: slots.map((s) => s.t), weightDecay: grads.map((g) => (g.variable.rank >= 2 ? wd : 0)) };
       tf.engine().runKernel(ADAM_IN_PLACE_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap);
       return norm;

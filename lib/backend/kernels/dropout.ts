@@ -7,8 +7,8 @@
  *
  * - `DiveDropout` x (float32), attrs { rate, seed } → x·m, m_i = 1/(1 − rate) where the i-th
  *   uniform of makeRng(seed) is ≥ rate, else 0 (x·0 keeps x's sign, NaN stays NaN).
- * - gradient `DiveDropoutGrad` dy, attrs { rate, seed } → dy·m, the mask drawn again from the
- *   seed (nothing saved).
+ * - gradient `DiveDropoutGrad` dy, attrs { rate, seed } → dy·m, the mask of the seed (kept from
+ *   the forward call in a small cache, else drawn again; no tensor saved).
  *
  * `dropoutMultipliers` is the one definition of m: backends without the kernels compute
  * tf.mul(x, m) from it, so every backend gets the same mask and the same numbers bit for bit.
@@ -64,6 +64,25 @@ export function dropoutMultipliers(n: number, rate: number, seed: number): Float
   return m;
 }
 
+/**
+ * The masks of the last few calls by (n, rate, seed): the gradient kernel asks for the mask its
+ * forward call drew. Only ever returns what `dropoutMultipliers` would; a handful of small
+ * arrays (a gait step has four masks of 8,192 values).
+ */
+const recentMasks = new Map<string, Float32Array>();
+const RECENT_MASKS = 8;
+
+function maskFor(n: number, rate: number, seed: number): Float32Array {
+  const key = `${n}|${rate}|${seed}`;
+  let m = recentMasks.get(key);
+  if (!m) {
+    m = dropoutMultipliers(n, rate, seed);
+    recentMasks.set(key, m);
+    if (recentMasks.size > RECENT_MASKS) recentMasks.delete(recentMasks.keys().next().value as string);
+  }
+  return m;
+}
+
 function times(name: string): tf.KernelFunc {
   return (args) => {
     const backend = asWasmBackend(args.backend);
@@ -71,7 +90,7 @@ function times(name: string): tf.KernelFunc {
     const { rate, seed } = args.attrs as unknown as DropoutAttrs;
     if (x.dtype !== 'float32') throw new Error(`${name}: input must be float32, got ${x.dtype}`);
     const n = tf.util.sizeFromShape(x.shape);
-    const m = dropoutMultipliers(n, rate, seed);
+    const m = maskFor(n, rate, seed);
     const out = backend.makeOutput([...x.shape], 'float32');
     const o = f32(backend, out);
     const v = f32(backend, x);
