@@ -65,20 +65,27 @@ export function dropoutMultipliers(n: number, rate: number, seed: number): Float
 }
 
 /**
- * The masks of the last few calls by (n, rate, seed): the gradient kernel asks for the mask its
- * forward call drew. Only ever returns what `dropoutMultipliers` would; a handful of small
- * arrays (a gait step has four masks of 8,192 values).
+ * The masks of the last calls by (n, rate, seed), at most RECENT_MASK_VALUES values in all: the
+ * gradient kernel asks for the mask its forward call drew. Only ever returns what
+ * `dropoutMultipliers` would (a gait step has four masks of 8,192 values; a mask larger than
+ * the bound is drawn again).
  */
 const recentMasks = new Map<string, Float32Array>();
-const RECENT_MASKS = 8;
+const RECENT_MASK_VALUES = 1 << 20;
+let recentValues = 0;
 
 function maskFor(n: number, rate: number, seed: number): Float32Array {
   const key = `${n}|${rate}|${seed}`;
-  let m = recentMasks.get(key);
-  if (!m) {
-    m = dropoutMultipliers(n, rate, seed);
-    recentMasks.set(key, m);
-    if (recentMasks.size > RECENT_MASKS) recentMasks.delete(recentMasks.keys().next().value as string);
+  const hit = recentMasks.get(key);
+  if (hit) return hit;
+  const m = dropoutMultipliers(n, rate, seed);
+  if (n > RECENT_MASK_VALUES) return m;
+  recentMasks.set(key, m);
+  recentValues += n;
+  for (const [k, v] of recentMasks) {
+    if (recentValues <= RECENT_MASK_VALUES) break;
+    recentMasks.delete(k);
+    recentValues -= v.length;
   }
   return m;
 }
