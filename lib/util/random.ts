@@ -25,11 +25,25 @@ function splitmix32(a: number): () => number {
   };
 }
 
-export function makeRng(seed: number): Rng {
+/**
+ * The sfc32 state (a, b, c, d) of `seed`: seeded through splitmix32, the first 12 draws
+ * discarded. Advance it with `nextUint32s`.
+ */
+export function rngState(seed: number): Int32Array {
   const sm = splitmix32(Math.floor(seed) >>> 0);
-  let a = sm(), b = sm(), c = sm(), d = sm();
-  const next = (): number => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+  const state = Int32Array.of(sm(), sm(), sm(), sm());
+  nextUint32s(state, new Uint32Array(12));
+  return state;
+}
+
+/**
+ * Fill `out` with the generator's next draws (uint32), advancing `state`. The loop keeps the
+ * state in int32 locals: it is how `makeRng` draws too (64 at a time), and what dropout masks
+ * use directly (lib/backend/kernels/dropout.ts) — one definition of the stream.
+ */
+export function nextUint32s(state: Int32Array, out: Uint32Array): void {
+  let a = state[0], b = state[1], c = state[2], d = state[3];
+  for (let i = 0; i < out.length; i++) {
     let t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -37,9 +51,22 @@ export function makeRng(seed: number): Rng {
     d = (d + 1) | 0;
     t = (t + d) | 0;
     c = (c + t) | 0;
-    return t >>> 0;
+    out[i] = t;
+  }
+  state[0] = a; state[1] = b; state[2] = c; state[3] = d;
+}
+
+export function makeRng(seed: number): Rng {
+  const state = rngState(seed);
+  const block = new Uint32Array(64);
+  let pos = block.length;
+  const next = (): number => {
+    if (pos === block.length) {
+      nextUint32s(state, block);
+      pos = 0;
+    }
+    return block[pos++];
   };
-  for (let i = 0; i < 12; i++) next();
   let spare: number | undefined;
   const uniform = (): number => next() / 4294967296;
   return {
