@@ -16,11 +16,13 @@ const x = (): tf.Tensor2D => tf.tensor2d(Float32Array.from({ length: 64 * 33 }, 
 
 /** dropout's output and its gradient for weights w, as bit patterns. */
 function run(input: tf.Tensor2D, w: tf.Tensor2D, rate: number, seed: number): Uint32Array[] {
-  return tf.tidy(() => {
+  let bits: Uint32Array[] = [];
+  tf.tidy(() => {
     const y = dropout(input, rate, seed);
     const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(dropout(t as tf.Tensor2D, rate, seed), w)))(input);
-    return [y, g].map((t) => new Uint32Array(new Float32Array(t.dataSync()).buffer));
+    bits = [y, g].map((t) => new Uint32Array(new Float32Array(t.dataSync()).buffer));
   });
+  return bits;
 }
 
 beforeAll(async () => {
