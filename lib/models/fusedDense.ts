@@ -17,6 +17,7 @@
  * tests/models/fusedDense.test.ts checks values and gradients against it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { outputGradient } from '../backend/kernels/ownKernels';
 import { reluGradient } from '../backend/kernels/elementwise';
 import { rank2ProductsHere } from '../backend/kernels/register';
 
@@ -32,8 +33,8 @@ let installed = false;
 
 /**
  * Register the gradient of `_FusedMatMul` for untransposed products [batch, M, K]·[batch, K, N]
- * (same batch), or [M, K]·[K, N] where our kernels run (`rank2ProductsHere`), with a bias of N and a linear or ReLU activation; anything else throws when
- * its gradient is asked for. Global (the gradient registry is shared by every backend); idempotent.
+ * (same batch), or [M, K]·[K, N] where our kernels run (`rank2ProductsHere`), with a bias of N
+ * and a linear or ReLU activation; anything else throws when its gradient is asked for. Global (the gradient registry is shared by every backend); idempotent.
  */
 export function installFusedMatMulGradient(): void {
   if (installed) return;
@@ -48,7 +49,7 @@ export function installFusedMatMulGradient(): void {
       if (transposeA || transposeB || (activation !== 'relu' && activation !== 'linear') || a.rank !== b.rank) {
         throw new Error(`the gradient of _FusedMatMul is implemented for untransposed products with a linear or ReLU activation only (got transposeA=${transposeA}, transposeB=${transposeB}, activation=${activation})`);
       }
-      const d = (Array.isArray(dy) ? dy[0] : dy) as tf.Tensor;
+      const d = outputGradient(dy);
       // g here, not in a thunk: tfjs runs each thunk in its own tidy, which would dispose a shared g.
       const g = activation === 'relu' ? reluGradient(d, y) : d;
       const lead = Array.from({ length: d.rank - 1 }, (_, i) => i);
@@ -73,11 +74,7 @@ export function fusedDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, act: 
   return tf.tidy(() => {
     const [rows, inDim] = x.shape;
     const outDim = w.shape[1];
-    const y = tf.engine().runKernel(
-      tf._FusedMatMul,
-      { a: tf.reshape(x, [1, rows, inDim]), b: tf.reshape(w, [1, inDim, outDim]), bias: b },
-      { transposeA: false, transposeB: false, activation: act },
-    ) as tf.Tensor3D;
+    const y = tf.engine().runKernel(tf._FusedMatMul, { a: tf.reshape(x, [1, rows, inDim]), b: tf.reshape(w, [1, inDim, outDim]), bias: b }, attrs) as tf.Tensor3D;
     return tf.reshape(y, [rows, outDim]) as tf.Tensor2D;
   });
 }

@@ -10,6 +10,7 @@
  * decayed). λ_wd = 0 is plain Adam.
  */
 import * as tf from '@tensorflow/tfjs';
+import { kernelHere } from '../backend/kernels/ownKernels';
 import { ADAM_IN_PLACE_KERNEL, ADAM_KERNEL, ownsBuffers, type AdamAttrs, type AdamInPlaceAttrs } from '../backend/kernels/adam';
 import { adamCoefficients } from './adamRule';
 import { SUM_SQUARES_MANY_KERNEL, sumSquares } from '../backend/kernels/reduce';
@@ -56,7 +57,7 @@ export function namedGradients(params: readonly { name: string; variable: tf.Var
 
 /** True when `name` runs here (the wasm backend with the element-wise kinds) and every tensor is float32. */
 function wasmKernelFor(name: string, tensors: readonly tf.Tensor[]): boolean {
-  return tf.getBackend() === 'wasm' && tf.getKernel(name, 'wasm') !== undefined && tensors.every((t) => t.dtype === 'float32');
+  return kernelHere(name) && tensors.every((t) => t.dtype === 'float32');
 }
 
 /**
@@ -80,7 +81,7 @@ export function globalNorm(grads: readonly tf.Tensor[]): number {
  * decides which variables decay).
  */
 export function adamUpdate(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: AdamAttrs): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  if (tf.getBackend() === 'wasm' && tf.getKernel(ADAM_KERNEL, 'wasm') && p.dtype === 'float32' && g.dtype === 'float32') {
+  if (wasmKernelFor(ADAM_KERNEL, [p, g])) {
     return tf.engine().runKernel(ADAM_KERNEL, { p, g, m, v }, attrs as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
   }
   // The rule of lib/train/adamRule.ts from tf ops (every backend has them).

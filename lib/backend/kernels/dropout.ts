@@ -14,6 +14,7 @@
  * tf.mul(x, m) from it, so every backend gets the same mask and the same numbers bit for bit.
  */
 import * as tf from '@tensorflow/tfjs';
+import { kernelHere, outputGradient } from './ownKernels';
 import { nextUint32s, rngState } from '../../util/random';
 import { asWasmBackend, f32 } from './wasmInternals';
 
@@ -95,22 +96,24 @@ export function dropoutKernelConfigs(backendName: string): tf.KernelConfig[] {
 
 let installed = false;
 
-/** Register DiveDropout's gradient (global registry; used only where the kernel runs). Idempotent. */
+/**
+ * Register DiveDropout's gradient (global registry; used only where the kernel runs;
+ * `registerFastWasmKernels` calls it with the kernels' registration). Idempotent.
+ */
 export function installDropoutGradient(): void {
   if (installed) return;
   installed = true;
   tf.registerGradient({
     kernelName: DROPOUT_KERNEL,
     gradFunc: (dy, _saved, attrs) => ({
-      x: () => tf.engine().runKernel(DROPOUT_GRAD_KERNEL, { dy: Array.isArray(dy) ? dy[0] : dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor,
+      x: () => tf.engine().runKernel(DROPOUT_GRAD_KERNEL, { dy: outputGradient(dy) }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor,
     }),
   });
 }
 
 /** x·m (see dropoutMultipliers): one kernel where registered, else tf.mul with m as a tensor. */
 export function dropoutWith<T extends tf.Tensor>(x: T, rate: number, seed: number): T {
-  if (x.dtype === 'float32' && tf.getKernel(DROPOUT_KERNEL, tf.getBackend()) !== undefined) {
-    installDropoutGradient();
+  if (x.dtype === 'float32' && kernelHere(DROPOUT_KERNEL)) {
     return tf.engine().runKernel(DROPOUT_KERNEL, { x }, { rate, seed }) as T;
   }
   return tf.tidy(() => tf.mul(x, tf.tensor(dropoutMultipliers(x.size, rate, seed), x.shape, 'float32'))) as T;

@@ -23,6 +23,7 @@
  * (values bit for bit against tfjs's kernels, gradients, no leaked tensors or buffers).
  */
 import * as tf from '@tensorflow/tfjs';
+import { outputGradient } from './ownKernels';
 import { gemmFor, type LoadedGemm } from '../gemm/gemm';
 import { asWasmBackend, heapMemory, heapOffset, withShape, type WasmBackendLike } from './wasmInternals';
 
@@ -90,7 +91,7 @@ export function installReluGradient(): void {
     inputsToSave: ['x'],
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
-      const g = Array.isArray(dy) ? dy[0] : dy;
+      const g = outputGradient(dy);
       if (g.dtype === 'float32' && x.dtype === 'float32' && tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend())) {
         return { x: () => tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: g, x }, {}) as tf.Tensor };
       }

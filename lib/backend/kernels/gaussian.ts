@@ -19,6 +19,7 @@
  * checks values and gradients against them.
  */
 import * as tf from '@tensorflow/tfjs';
+import { kernelHere, outputGradient } from './ownKernels';
 import { asWasmBackend, f32 } from './wasmInternals';
 
 export const CLIP_KERNEL = 'DiveClip';
@@ -185,7 +186,7 @@ export function makeStandardNormalKlGradKernel(): tf.KernelFunc {
 
 /** True when this module's kernels run on the active backend. */
 export function gaussianKernelsHere(): boolean {
-  return tf.getKernel(REPARAM_KERNEL, tf.getBackend()) !== undefined;
+  return kernelHere(REPARAM_KERNEL);
 }
 
 /**
@@ -194,7 +195,6 @@ export function gaussianKernelsHere(): boolean {
  */
 export function clipLogvar<T extends tf.Tensor>(x: T, lo: number, hi: number | tf.Tensor1D): T {
   if (gaussianKernelsHere() && x.dtype === 'float32') {
-    installGaussianGradients();
     if (typeof hi === 'number') return tf.engine().runKernel(CLIP_KERNEL, { x }, { lo, hi }) as T;
     return tf.engine().runKernel(CLIP_COLUMNS_KERNEL, { x, hi }, { lo, hi: Infinity }) as T;
   }
@@ -204,7 +204,6 @@ export function clipLogvar<T extends tf.Tensor>(x: T, lo: number, hi: number | t
 /** z = μ + exp(½ log σ²)·ε: one kernel where registered, else the tf composition. */
 export function reparameteriseWith(mu: tf.Tensor2D, logvar: tf.Tensor2D, eps: tf.Tensor2D): tf.Tensor2D {
   if (gaussianKernelsHere() && mu.dtype === 'float32') {
-    installGaussianGradients();
     return tf.engine().runKernel(REPARAM_KERNEL, { mu, logvar, eps }, {}) as tf.Tensor2D;
   }
   return tf.tidy(() => tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logvar)), eps)));
@@ -212,23 +211,24 @@ export function reparameteriseWith(mu: tf.Tensor2D, logvar: tf.Tensor2D, eps: tf
 
 /** E1's KL(q ‖ N(0, I)) summed over dims and averaged over rows, by DiveStandardNormalKl (callers check gaussianKernelsHere). */
 export function standardNormalKlKernel(mu: tf.Tensor2D, logvar: tf.Tensor2D): tf.Scalar {
-  installGaussianGradients();
   return tf.engine().runKernel(STD_KL_KERNEL, { mu, logvar }, {}) as tf.Scalar;
 }
 
 let installed = false;
 
-/** Register the kernels' gradients (global registry; used only where the kernels run). Idempotent. */
+/**
+ * Register the kernels' gradients (global registry; used only where the kernels run;
+ * `registerFastWasmKernels` calls it with the kernels' registration). Idempotent.
+ */
 export function installGaussianGradients(): void {
   if (installed) return;
   installed = true;
-  const first = (dy: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(dy) ? dy[0] : dy);
   tf.registerGradient({
     kernelName: CLIP_KERNEL,
     inputsToSave: ['x'],
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
-      return { x: () => tf.engine().runKernel(CLIP_GRAD_KERNEL, { dy: first(dy), x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor };
+      return { x: () => tf.engine().runKernel(CLIP_GRAD_KERNEL, { dy: outputGradient(dy), x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor };
     },
   });
   tf.registerGradient({
@@ -236,7 +236,7 @@ export function installGaussianGradients(): void {
     inputsToSave: ['x', 'hi'],
     gradFunc: (dy, saved, attrs) => {
       const [x, hi] = saved;
-      return { x: () => tf.engine().runKernel(CLIP_GRAD_KERNEL, { dy: first(dy), x, hi }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor, hi: () => tf.zerosLike(hi) };
+      return { x: () => tf.engine().runKernel(CLIP_GRAD_KERNEL, { dy: outputGradient(dy), x, hi }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor, hi: () => tf.zerosLike(hi) };
     },
   });
   tf.registerGradient({
@@ -244,7 +244,7 @@ export function installGaussianGradients(): void {
     inputsToSave: ['logvar', 'eps'],
     gradFunc: (dy, saved) => {
       const [logvar, eps] = saved;
-      const [dmu, dlv] = tf.engine().runKernel(REPARAM_GRAD_KERNEL, { dy: first(dy), logvar, eps }, {}) as tf.Tensor[];
+      const [dmu, dlv] = tf.engine().runKernel(REPARAM_GRAD_KERNEL, { dy: outputGradient(dy), logvar, eps }, {}) as tf.Tensor[];
       return { mu: () => dmu, logvar: () => dlv, eps: () => tf.zerosLike(eps) };
     },
   });
@@ -253,7 +253,7 @@ export function installGaussianGradients(): void {
     inputsToSave: ['mu', 'logvar'],
     gradFunc: (dy, saved) => {
       const [mu, logvar] = saved;
-      const [dmu, dlv] = tf.engine().runKernel(STD_KL_GRAD_KERNEL, { dy: first(dy), mu, logvar }, {}) as tf.Tensor[];
+      const [dmu, dlv] = tf.engine().runKernel(STD_KL_GRAD_KERNEL, { dy: outputGradient(dy), mu, logvar }, {}) as tf.Tensor[];
       return { mu: () => dmu, logvar: () => dlv };
     },
   });

@@ -24,6 +24,7 @@
  * not bit for bit; tests/backend/rbfKernels.test.ts checks values and gradients against it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { kernelHere, outputGradient } from './ownKernels';
 import { LOG_2PI } from '../../util/math';
 import { asWasmBackend, f32, type WasmBackendLike } from './wasmInternals';
 
@@ -346,31 +347,29 @@ export function makeRbfComponentKlGradKernel(): tf.KernelFunc {
 
 /** True when this module's kernels run on the active backend. */
 export function rbfKernelsHere(): boolean {
-  return tf.getKernel(RBF_LOGITS_KERNEL, tf.getBackend()) !== undefined;
+  return kernelHere(RBF_LOGITS_KERNEL);
 }
 
 /** RBF logits [B, K] by DiveRbfLogits (callers check rbfKernelsHere first). */
 export function rbfLogitsKernel(b: tf.Tensor1D, centres: tf.Tensor1D, logWidths: tf.Tensor1D, logPrior: tf.Tensor1D, geometry: RbfGeometryAttr): tf.Tensor2D {
-  installRbfGradients();
   return tf.engine().runKernel(RBF_LOGITS_KERNEL, { b, centres, logWidths, logPrior }, { geometry }) as tf.Tensor2D;
 }
 
 /** mean_b −log softmax(logits_b)[y_b] by DiveRbfCrossEntropy. */
 export function rbfCrossEntropyKernel(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  installRbfGradients();
   return tf.engine().runKernel(RBF_CE_KERNEL, { logits, labels }, {}) as tf.Scalar;
 }
 
 /** mean_b KL(q(b|x) ‖ p_y) by DiveRbfComponentKl. */
 export function rbfComponentKlKernel(mu: tf.Tensor1D, logvar: tf.Tensor1D, labels: tf.Tensor1D, centres: tf.Tensor1D, logWidths: tf.Tensor1D, geometry: RbfGeometryAttr): tf.Scalar {
-  installRbfGradients();
   return tf.engine().runKernel(RBF_KL_KERNEL, { mu, logvar, labels, centres, logWidths }, { geometry }) as tf.Scalar;
 }
 
 let installed = false;
 
 /**
- * Register the three kernels' gradients (global registry; used only where the kernels run).
+ * Register the three kernels' gradients (global registry; used only where the kernels run;
+ * `registerFastWasmKernels` calls it with the kernels' registration).
  * Each gradient function runs one kernel for every input at once; tfjs then asks only for the
  * inputs on the path to the variables, and the other outputs are disposed by the gradient
  * computation's tidy. Idempotent.
@@ -378,13 +377,12 @@ let installed = false;
 export function installRbfGradients(): void {
   if (installed) return;
   installed = true;
-  const first = (dy: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(dy) ? dy[0] : dy);
   tf.registerGradient({
     kernelName: RBF_LOGITS_KERNEL,
     inputsToSave: ['b', 'centres', 'logWidths'],
     gradFunc: (dy, saved, attrs) => {
       const [b, centres, logWidths] = saved;
-      const [db, dc, dw] = tf.engine().runKernel(RBF_LOGITS_GRAD_KERNEL, { dy: first(dy), b, centres, logWidths }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      const [db, dc, dw] = tf.engine().runKernel(RBF_LOGITS_GRAD_KERNEL, { dy: outputGradient(dy), b, centres, logWidths }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       return { b: () => db, centres: () => dc, logWidths: () => dw, logPrior: () => tf.zerosLike(centres) };
     },
   });
@@ -394,7 +392,7 @@ export function installRbfGradients(): void {
     gradFunc: (dy, saved) => {
       const [logits, labels] = saved;
       return {
-        logits: () => tf.engine().runKernel(RBF_CE_GRAD_KERNEL, { dy: first(dy), logits, labels }, {}) as tf.Tensor,
+        logits: () => tf.engine().runKernel(RBF_CE_GRAD_KERNEL, { dy: outputGradient(dy), logits, labels }, {}) as tf.Tensor,
         labels: () => tf.zerosLike(labels),
       };
     },
@@ -404,7 +402,7 @@ export function installRbfGradients(): void {
     inputsToSave: ['mu', 'logvar', 'labels', 'centres', 'logWidths'],
     gradFunc: (dy, saved, attrs) => {
       const [mu, logvar, labels, centres, logWidths] = saved;
-      const [dmu, dlv, dc, dw] = tf.engine().runKernel(RBF_KL_GRAD_KERNEL, { dy: first(dy), mu, logvar, labels, centres, logWidths }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      const [dmu, dlv, dc, dw] = tf.engine().runKernel(RBF_KL_GRAD_KERNEL, { dy: outputGradient(dy), mu, logvar, labels, centres, logWidths }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       return { mu: () => dmu, logvar: () => dlv, labels: () => tf.zerosLike(labels), centres: () => dc, logWidths: () => dw };
     },
   });

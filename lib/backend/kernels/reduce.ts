@@ -6,6 +6,7 @@
  * - `DiveSumSquares` (x → scalar Σ x²), one pass for gradient norms instead of Square + Sum.
  */
 import * as tf from '@tensorflow/tfjs';
+import { kernelHere } from './ownKernels';
 import { gemmFor } from '../gemm/gemm';
 import { asWasmBackend, f32, heapMemory, heapOffset } from './wasmInternals';
 
@@ -144,7 +145,7 @@ export function makeSumSquaresManyKernel(): tf.KernelFunc {
 
 /** Σ x² as a scalar tensor: one fused pass on wasm with the fast kernels, else Square + Sum. */
 export function sumSquares(x: tf.Tensor): tf.Scalar {
-  if (tf.getBackend() === 'wasm' && x.dtype === 'float32' && tf.getKernel(SUM_SQUARES_KERNEL, 'wasm')) {
+  if (x.dtype === 'float32' && kernelHere(SUM_SQUARES_KERNEL)) {
     return tf.engine().runKernel(SUM_SQUARES_KERNEL, { x }, {}) as tf.Scalar;
   }
   return tf.tidy(() => tf.sum(tf.square(x)));

@@ -11,6 +11,7 @@
  * Other reductions, dtypes and backends keep tfjs's gradients.
  */
 import * as tf from '@tensorflow/tfjs';
+import { outputGradient } from './ownKernels';
 import { gemmFor } from '../gemm/gemm';
 import { asWasmBackend, heapMemory, heapOffset } from './wasmInternals';
 import { reducedBlock } from './reduce';
@@ -47,7 +48,7 @@ export function installReduceGradients(): void {
       inputsToSave: ['x'],
       gradFunc: (dy, saved, attrs) => {
         const [x] = saved;
-        const g = Array.isArray(dy) ? dy[0] : dy;
+        const g = outputGradient(dy);
         const { axis } = attrs as unknown as { axis: number | number[] };
         const block = x.dtype === 'float32' && g.dtype === 'float32' && tf.getKernel(TILE_MIDDLE_KERNEL, tf.getBackend()) ? reducedBlock(axis, x.shape) : null;
         if (!block) return original.gradFunc(dy, saved, attrs);
@@ -70,7 +71,7 @@ export function installReduceGradients(): void {
     inputsToSave: ['x'],
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
-      const g = Array.isArray(dy) ? dy[0] : dy;
+      const g = outputGradient(dy);
       const { outer, reduced, inner } = attrs as unknown as { outer: number; reduced: number; inner: number };
       return { x: () => tf.reshape(tf.sum(tf.reshape(g, [outer, reduced, inner]), 1), x.shape) };
     },

@@ -92,7 +92,7 @@ function captureOriginals(): Map<string, tf.KernelConfig> {
   return found;
 }
 
-/** Kernels divelab adds (not replacements): fused Adam, sum of squares, ReLU gradient, mean squared error and its gradient, middle-axis tile, the RBF head. */
+/** Kernels divelab adds (not replacements): fused and in-place Adam, sums of squares, ReLU gradient, mean squared error and its gradient, middle-axis tile, the RBF head, the Gaussian codes, dropout. */
 function unregisterOwnKernels(): void {
   for (const name of [ADAM_KERNEL, SUM_SQUARES_KERNEL, ADAM_IN_PLACE_KERNEL, SUM_SQUARES_MANY_KERNEL, RELU_GRAD_KERNEL, MSE_KERNEL, SCALED_DIFF_KERNEL, TILE_MIDDLE_KERNEL, ...RBF_KERNELS, ...GAUSSIAN_KERNELS, ...DROPOUT_KERNELS]) if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
 }

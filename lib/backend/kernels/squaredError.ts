@@ -15,6 +15,7 @@
  * tfjs's in the last bit. On backends without the kernel the op is tfjs's own composition.
  */
 import * as tf from '@tensorflow/tfjs';
+import { kernelHere, outputGradient } from './ownKernels';
 import { gemmFor } from '../gemm/gemm';
 import { asWasmBackend, f32, heapMemory, heapOffset } from './wasmInternals';
 
@@ -58,10 +59,6 @@ export function makeScaledDiffKernel(): tf.KernelFunc {
   };
 }
 
-function kernelHere(name: string): boolean {
-  return tf.getKernel(name, tf.getBackend()) !== undefined;
-}
-
 /** s·(a − b), one kernel where registered (s a scalar tensor). */
 export function scaledDifference(a: tf.Tensor, b: tf.Tensor, s: tf.Scalar): tf.Tensor {
   if (kernelHere(SCALED_DIFF_KERNEL) && sameFloat32(a, b) && s.dtype === 'float32') return tf.engine().runKernel(SCALED_DIFF_KERNEL, { a, b, s }, {}) as tf.Tensor;
@@ -85,7 +82,7 @@ export function installSquaredErrorGradients(): void {
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, saved) => {
       const [a, b] = saved;
-      const g = (Array.isArray(dy) ? dy[0] : dy) as tf.Scalar;
+      const g = outputGradient(dy) as tf.Scalar;
       const scale = (): tf.Scalar => tf.mul(g, 2 / a.size) as tf.Scalar;
       return { a: () => scaledDifference(a, b, scale()), b: () => scaledDifference(b, a, scale()) };
     },
@@ -95,7 +92,7 @@ export function installSquaredErrorGradients(): void {
     inputsToSave: ['a', 'b', 's'],
     gradFunc: (dy, saved) => {
       const [a, b, s] = saved;
-      const g = Array.isArray(dy) ? dy[0] : dy;
+      const g = outputGradient(dy);
       return { a: () => tf.mul(g, s), b: () => tf.neg(tf.mul(g, s)), s: () => tf.reshape(tf.sum(tf.mul(g, tf.sub(a, b))), s.shape) };
     },
   });
