@@ -41,12 +41,15 @@ export * as models from './models/index';
 export * as objectives from './objectives/index';
 /** Training: schedule, loop, optimiser, checkpoints, evaluation and whole runs. */
 export * as train from './train/index';
+export * as methods from './methods/index';
 /** Evaluation metrics (lib/eval). */
 export * as evaluate from './eval/index';
 /** Float64 numerical checks of E1–E3. */
 export * as theory from './theory/index';
 /** The paper's experiments: plans, runs, tables, figures. */
-export * as experiments from './experiments/index';
+export * as study from './study/index';
+/** The former name of `study` (notebooks written before the restructuring use it). */
+export * as experiments from './study/index';
 /** Figures and tables for notebooks and pages. */
 export * as plot from './plot/index';
 /** TensorFlow.js backend selection. */

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { repoRoot } from '../util/repo';
-import { pythonPath } from '../notebooks/paths';
+import { pythonPath } from '../util/python';
 import { DEFAULT_MLP_VAE, mlpVaeFlopFormula, mlpVaeFlops } from './workloads/mlpVae';
 import { summarise } from './run';
 import type { BenchResult, Workload } from './types';

@@ -2,7 +2,7 @@
  * `dive` entry point: finds the command by its words, parses options, runs it, and maps
  * errors to exit codes (2: bad input, with a one-line `dive: …` message; 1: internal failure).
  */
-import { commandName, formatHelp, parseArgs, type CliIO, type Command } from './command';
+import { commandName, formatHelp, parseArgs, type CliIO, type Command } from '../util/command';
 import { COMMANDS } from './registry';
 import { UserError } from '../util/errors';
 import { packageVersion } from '../version';

@@ -1,5 +1,5 @@
 /** Every `dive` command, in the order `dive --help` lists them. Add new commands here. */
-import type { Command } from './command';
+import type { Command } from '../util/command';
 import { backendCommand } from './commands/backend';
 import { theoryCheckCommand } from './commands/theory';
 import { benchCommand } from './commands/bench';

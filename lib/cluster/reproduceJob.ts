@@ -7,12 +7,11 @@
  * scheduler starts `dive reproduce <args> --out OUT --shard auto/N` N times and then
  * `dive merge OUT --out OUT` once.
  */
-import { parseArgs, optBool, optList, optNumber } from '../cli/command';
-import { reproduceCommand } from '../cli/commands/reproduce';
-import { chooseAll, filesPresent } from '../experiments/dataChoice';
-import { expandPlan, selectExperiments } from '../experiments/plan';
-import { protocolFor } from '../experiments/protocol';
-import { tuningEnabled } from '../experiments/tune';
+import { parseArgs, optBool, optList, optNumber, type Command } from '../util/command';
+import { chooseAll, filesPresent } from '../study/run/dataChoice';
+import { expandPlan, selectExperiments } from '../study/run/plan';
+import { protocolFor } from '../study/spec/protocol';
+import { tuningEnabled } from '../study/spec/tuning';
 import { UserError } from '../util/errors';
 
 export interface ReproduceJob {
@@ -28,7 +27,7 @@ export interface ReproduceJob {
   readonly htmlOnly: boolean;
   /**
    * The plan has the tuning stage (experiment 'tune' selected and the protocol has a budget,
-   * lib/experiments/tune.ts): its test runs depend on every shard's trials, so the shards run
+   * lib/study/run/tune.ts): its test runs depend on every shard's trials, so the shards run
    * twice — the first pass finishes the trials (a shard whose trials are done stops early while
    * others' are missing), the second, after the first has ended, the test runs.
    */
@@ -37,8 +36,11 @@ export interface ReproduceJob {
 
 const OWNED = ['out', 'shard'] as const;
 
-/** Check the reproduce options and the shard count (see module doc). */
-export function reproduceJob(args: readonly string[], shards: number): ReproduceJob {
+/**
+ * Check the reproduce options (parsed with `reproduce`, the `dive reproduce` command the CLI
+ * passes in) and the shard count (see module doc).
+ */
+export function reproduceJob(args: readonly string[], shards: number, reproduce: Command): ReproduceJob {
   for (const a of args) {
     const name = /^--([^=]+)/.exec(a)?.[1];
     if (name && (OWNED as readonly string[]).includes(name)) {
@@ -46,7 +48,7 @@ export function reproduceJob(args: readonly string[], shards: number): Reproduce
     }
     if (name === 'json' || name === 'help') throw new UserError(`--${name} cannot be passed to the jobs' 'dive reproduce'; drop it from the options after '--'`);
   }
-  const parsed = parseArgs(reproduceCommand, args);
+  const parsed = parseArgs(reproduce, args);
   if (parsed.positionals.length > 0) throw new UserError(`'dive reproduce' takes no arguments, got '${parsed.positionals.join(' ')}' after '--'`);
   if (!Number.isInteger(shards) || shards < 1) throw new UserError(`--shards must be a whole number ≥ 1, got ${shards}`);
   const quick = optBool(parsed, 'quick');

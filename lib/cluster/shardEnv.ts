@@ -19,7 +19,7 @@
  * 1..N, a non-integer) is a UserError naming the variable and the fix.
  */
 import { UserError } from '../util/errors';
-import type { Shard } from '../experiments/plan';
+import type { Shard } from '../study/run/plan';
 
 export type ShardEnv = Readonly<Record<string, string | undefined>>;
 

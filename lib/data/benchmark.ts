@@ -26,7 +26,7 @@
 import { waveform } from './synthetic';
 import { makeRng, type Rng } from '../util/random';
 import { UserError } from '../util/errors';
-import { mixSeed } from '../models/nn';
+import { mixSeed } from '../util/random';
 import { SegmentWindowSet, type WindowSetParts } from './windows';
 import type { DiscreteFactorInfo, Segment, TimeSeriesDataset, WindowSet } from './types';
 

@@ -33,7 +33,7 @@
 import { LOG_2PI, logSumExp } from '../util/math';
 import { UserError } from '../util/errors';
 import { makeRng, permutation } from '../util/random';
-import type { Matrix } from '../theory/linalg';
+import type { Matrix } from '../math/linalg';
 import { totalCorrelation } from '../theory/naiveBayes';
 import { type NumericArray, type LabelArray, assertFinite, assertLength, assertPositiveInt, selectColumns } from './arrays';
 import { discretiseEqualWidth } from './mig';

@@ -11,7 +11,8 @@
  * forecaster widths, |z| = |a| + |b|, and the same training-time dropout (docs/design.md).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Dense, NOISE_STREAM, ParamStore, dropout, mixSeed, reparameterise } from './nn';
+import { Dense, NOISE_STREAM, ParamStore, dropout, reparameterise } from './nn';
+import { mixSeed } from '../util/random';
 import { clipLogvar } from '../backend/kernels/gaussian';
 import { DEFAULT_TRUNK, Trunk, type TrunkConfig } from './trunk';
 import { Decoder, Forecaster } from './heads';
@@ -21,7 +22,7 @@ import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, StepContext
 import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
 import { tcDecomposition } from '../objectives/totalCorrelation';
-import { AtomRegulariser, DEFAULT_ATOM, atomActive, checkAtomConfig, type AtomConfig } from '../objectives/atom';
+import { AtomRegulariser, DEFAULT_ATOM, atomActive, checkAtomConfig, type AtomConfig } from './atom';
 
 export interface BetaVaeConfig {
   /** Weight-initialisation seed. */
@@ -50,7 +51,7 @@ export interface BetaVaeConfig {
   logvarMin: number;
   logvarMax: number;
   /**
-   * Optional atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/objectives/atom.ts)
+   * Optional atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/models/atom.ts)
    * or its plain-repulsion control, on the (pre-dropout) trunk features cut into tokens; one
    * phase, like every other term. Default kind 'none' (off).
    */

@@ -25,7 +25,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../util/errors';
-import { Dense, NOISE_STREAM, ParamStore, dropout, mixSeed, reparameterise } from './nn';
+import { Dense, NOISE_STREAM, ParamStore, dropout, reparameterise } from './nn';
+import { mixSeed } from '../util/random';
 import { RbfLayer } from './rbf';
 import { clipLogvar } from '../backend/kernels/gaussian';
 import { CrossAttention, LabelTokens } from './crossAttention';
@@ -35,7 +36,7 @@ import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, StepContext
 import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
 import { rbfCrossEntropy } from '../objectives/rbfCrossEntropy';
-import { AtomRegulariser, DEFAULT_ATOM, atomActive, checkAtomConfig, type AtomConfig } from '../objectives/atom';
+import { AtomRegulariser, DEFAULT_ATOM, atomActive, checkAtomConfig, type AtomConfig } from './atom';
 
 export interface DeepDiveConfig {
   /** Weight-initialisation seed. Default 0 (the trainer passes --seed). */
@@ -111,7 +112,7 @@ export interface DeepDiveConfig {
   logvarMin: number;
   logvarMax: number;
   /**
-   * Optional atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/objectives/atom.ts)
+   * Optional atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/models/atom.ts)
    * or its plain-repulsion control, on the features of the conditional path's trunk g, cut
    * into tokens; it joins the phase that trains that trunk (phase C with a separate
    * conditional trunk, phase M when g is the label trunk). Default kind 'none' (off).

@@ -5,9 +5,6 @@ export { DeepDive, DEFAULT_DEEPDIVE, type DeepDiveConfig, autoBeta } from './dee
 export { BetaVae, DEFAULT_BETA_VAE, DEFAULT_BETA_TCVAE, type BetaVaeConfig } from './betaVae';
 export { RbfLayer } from './rbf';
 export { CrossAttention, LabelTokens } from './crossAttention';
-export { ParamStore, Dense, Mlp, Gru, reparameterise, mixSeed } from './nn';
+export { ParamStore, Dense, Mlp, Gru, reparameterise } from './nn';
 export { overrideConfig } from './override';
-/** Detaux: weakly supervised product-space auto-encoder, discovered auxiliary task, multi-task learning (docs/design.md §Detaux). */
-export * as detaux from './detaux/index';
-/** Sparse base-predictors (Lachapelle et al. 2023): bi-level Lasso heads on a shared encoder (docs/design.md §Sparse base-predictors). */
-export * as sparse from './sparse/index';
+export { atomParts, repulsionParts, normPenalty, AtomRegulariser, checkAtomConfig, atomActive, DEFAULT_ATOM, ATOM_KINDS, ATOM_PROVENANCE, type AtomConfig, type AtomKind, type AtomParts } from './atom';

@@ -198,15 +198,6 @@ export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number): 
   return dropoutWith(x, rate, seed);
 }
 
-/** Deterministic 32-bit seed from several integers (step, phase, draw index, …). */
-export function mixSeed(...parts: number[]): number {
-  let h = 0x811c9dc5;
-  for (const p of parts) {
-    h = Math.imul(h ^ (p | 0), 0x01000193);
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-  }
-  return makeRng(h >>> 0).nextSeed() >>> 0;
-}
 
 /**
  * The named noise streams of one training step: each stochastic part of a forward pass draws

@@ -42,7 +42,7 @@ export interface TensorBatch {
 }
 
 /** Names of the scalar loss terms models report. */
-/** `atom`: the atom-modeling regulariser or its repulsion control (lib/objectives/atom.ts, a reconstruction). */
+/** `atom`: the atom-modeling regulariser or its repulsion control (lib/models/atom.ts, a reconstruction). */
 export const TERM_NAMES = ['forecast', 'recon', 'klA', 'ce', 'klB', 'kl', 'mi', 'tc', 'dwkl', 'atom'] as const;
 export type TermName = (typeof TERM_NAMES)[number];
 

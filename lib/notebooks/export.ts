@@ -21,7 +21,8 @@ import { writeDirAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
 import { listNotebooks, notebookInfo, type NotebookInfo } from './catalog';
 import { jupyterEnv } from './kernel';
-import { executedDir, pythonPath, repoRoot, siteDir } from './paths';
+import { executedDir, repoRoot, siteDir } from './paths';
+import { pythonPath } from '../util/python';
 import { checkJupyter, checkMathJax, INSTALL_COMMAND, MATHJAX_DIR, requireTools } from './tools';
 
 export interface ExportOptions {

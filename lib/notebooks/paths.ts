@@ -23,13 +23,6 @@ export function siteDir(root = repoRoot()): string {
   return path.join(root, 'out', 'site');
 }
 
-/**
- * The Python that runs Jupyter: Debian's `/usr/bin/python3` (where apt installs nbclient and
- * nbconvert), not whatever `python3` is first on PATH. `DIVE_PYTHON` overrides it.
- */
-export function pythonPath(): string {
-  return process.env.DIVE_PYTHON || '/usr/bin/python3';
-}
 
 /** The nbclient driver script, shipped as a source file beside this module's source. */
 export function executorScript(root = repoRoot()): string {

@@ -12,7 +12,8 @@ import { UserError } from '../util/errors';
 import { ensureBuilt, type BuildResult } from './build';
 import { resolveNotebooks, readNotebook } from './catalog';
 import { jupyterEnv, KERNEL_NAME, writeKernelSpec } from './kernel';
-import { executedDir, executorScript, notebooksDir, pythonPath, repoRoot } from './paths';
+import { executedDir, executorScript, notebooksDir, repoRoot } from './paths';
+import { pythonPath } from '../util/python';
 import { checkJupyter, requireTools } from './tools';
 
 export interface RunOptions {

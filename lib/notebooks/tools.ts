@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { UserError } from '../util/errors';
-import { pythonPath } from './paths';
+import { pythonPath } from '../util/python';
 
 /** Debian packages that provide everything above. */
 export const APT_PACKAGES = ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'chromium', 'libjs-mathjax'] as const;

@@ -3,4 +3,3 @@ export { forecastLoss, reconstructionLoss, meanSquaredError } from './likelihood
 export { klStandardNormal, klStandardNormalPerDim, naiveBayesMarginalKl } from './kl';
 export { rbfCrossEntropy, sumRbfCrossEntropy } from './rbfCrossEntropy';
 export { tcDecomposition, gaussianLogDensity, type TcTerms } from './totalCorrelation';
-export { atomParts, repulsionParts, normPenalty, AtomRegulariser, checkAtomConfig, atomActive, DEFAULT_ATOM, ATOM_KINDS, ATOM_PROVENANCE, type AtomConfig, type AtomKind, type AtomParts } from './atom';

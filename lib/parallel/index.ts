@@ -1,7 +1,8 @@
 /** Data-parallel synchronous training over worker_threads (see ./trainer.ts). */
 export * from './types';
 export { DataParallelTrainer, NonFiniteLoss, type DataParallelConfig } from './trainer';
-export { shardRows, chunk, availableCores, defaultWorkerCount } from './shards';
+export { shardRows, chunk, defaultWorkerCount } from './shards';
+export { availableCores } from '../util/cores';
 export { REPLICA_FACTORIES, createReplica } from './replicas';
 export { MlpVaeReplica } from './mlpVaeReplica';
 export { mlpVaeInputs } from '../bench/workloads/mlpVae';

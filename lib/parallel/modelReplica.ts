@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { createModel } from '../models/factory';
-import { mixSeed } from '../models/nn';
+import { mixSeed } from '../util/random';
 import { weightedSum, type DataInfo, type Model } from '../models/types';
 import { Adam, DEFAULT_ADAM, type AdamConfig } from '../train/adam';
 import { modelPhases, type Phase, type PhaseName } from '../train/interleave';

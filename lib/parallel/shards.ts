@@ -3,6 +3,7 @@
  */
 import * as os from 'node:os';
 import { UserError } from '../util/errors';
+import { availableCores } from '../util/cores';
 import type { ShardInfo } from './types';
 
 /**
@@ -33,10 +34,6 @@ export function chunk(n: number, parts: number, part: number): [number, number] 
   return [lo, lo + base + (part < extra ? 1 : 0)];
 }
 
-/** Cores Node may use (os.availableParallelism, else the CPU count). */
-export function availableCores(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : Math.max(1, os.cpus().length);
-}
 
 /**
  * Number of data-parallel workers: `DIVE_WORKERS` when set (a positive integer), else the

@@ -3,12 +3,12 @@
  * the data-parallel trainer's `sharded` update. The master weights θ and the moments m, v live
  * in SharedArrayBuffers (float32, in the trainer's variable layout); after the gradient average,
  * worker w updates chunk w in one fused loop (float64 arithmetic, float32 storage), then every
- * replica loads the new θ. The update is the rule of lib/train/adamRule.ts with
+ * replica loads the new θ. The update is the rule of lib/math/adamRule.ts with
  * scale = min(1, clipNorm / ‖g‖) (global norm over the phase's gradient), λ_wd on rank ≥ 2
  * variables, and t counted per variable (a variable's t grows only in the phases that update it).
  * tf.train.adam is the same update with ε = the backend epsilon (1e-7) and no clipping.
  */
-import { adamCoefficients, adamScalar } from '../train/adamRule';
+import { adamCoefficients, adamScalar } from '../math/adamRule';
 
 export interface SharedAdamConfig {
   lr: number;

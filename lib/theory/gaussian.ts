@@ -16,7 +16,7 @@ import {
   mahalanobisSq,
   trace,
   vsub,
-} from './linalg';
+} from '../math/linalg';
 
 
 /** N(mean, cov): mean has d entries, cov is d × d symmetric positive definite. */

@@ -11,7 +11,7 @@
  * - checks: the named numerical checks behind `dive theory check`.
  */
 export * from './gaussian';
-export * from './linalg';
+export * from '../math/linalg';
 export * from './quadrature';
 export * from './montecarlo';
 export * from './randomParams';

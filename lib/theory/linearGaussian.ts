@@ -38,7 +38,7 @@ import {
   transpose,
   vadd,
   vsub,
-} from './linalg';
+} from '../math/linalg';
 import { mcExpectation, type McEstimate } from './montecarlo';
 import { randomMatrix, randomSpd, randomVector } from './randomParams';
 

@@ -33,7 +33,7 @@ import {
   vadd,
   vsub,
   zeros,
-} from './linalg';
+} from '../math/linalg';
 import { mcExpectation, type McEstimate } from './montecarlo';
 import { randomMatrix, randomSpd, randomVector, uniformIn } from './randomParams';
 

@@ -4,7 +4,7 @@
  */
 import type { Rng } from '../util/random';
 import { type Gaussian, gaussian } from './gaussian';
-import { type Matrix, zeros } from './linalg';
+import { type Matrix, zeros } from '../math/linalg';
 
 /** rows × cols matrix with i.i.d. N(0, scale²) entries. */
 export function randomMatrix(rows: number, cols: number, rng: Rng, scale = 1): Matrix {

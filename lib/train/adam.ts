@@ -5,14 +5,14 @@
  * the interleaving phases update disjoint variable sets, and a shared counter would mis-correct
  * the bias of variables updated only every other step — and (2) the state serialises by the
  * variables' stable names for resumable checkpoints. The update rule itself, with AdamW's
- * decoupled weight decay, is defined once in lib/train/adamRule.ts; decay applies to weight
+ * decoupled weight decay, is defined once in lib/math/adamRule.ts; decay applies to weight
  * matrices only (variables of rank ≥ 2; biases, RBF centres/widths and other vectors are not
  * decayed). λ_wd = 0 is plain Adam.
  */
 import * as tf from '@tensorflow/tfjs';
 import { kernelHere } from '../backend/kernels/ownKernels';
 import { ADAM_IN_PLACE_KERNEL, ADAM_KERNEL, ownsBuffers, type AdamAttrs, type AdamInPlaceAttrs } from '../backend/kernels/adam';
-import { adamCoefficients } from './adamRule';
+import { adamCoefficients } from '../math/adamRule';
 import { SUM_SQUARES_MANY_KERNEL, sumSquares } from '../backend/kernels/reduce';
 
 export interface AdamConfig {
@@ -84,7 +84,7 @@ export function adamUpdate(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tenso
   if (wasmKernelFor(ADAM_KERNEL, [p, g])) {
     return tf.engine().runKernel(ADAM_KERNEL, { p, g, m, v }, attrs as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
   }
-  // The rule of lib/train/adamRule.ts from tf ops (every backend has them).
+  // The rule of lib/math/adamRule.ts from tf ops (every backend has them).
   const c = adamCoefficients(attrs);
   return tf.tidy(() => {
     const gs = c.scale === 1 ? g : tf.mul(g, c.scale);

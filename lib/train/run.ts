@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { prepareData, type PrepareOptions } from '../data/prepare';
 import { datasetInfo } from '../data/registry';
 import { DEFAULT_BENCHMARK, type BenchmarkConfig } from '../data/benchmark';
-import { DEFAULT_ATOM, ATOM_KINDS, type AtomKind } from '../objectives/atom';
+import { DEFAULT_ATOM, ATOM_KINDS, type AtomKind } from '../models/atom';
 import type { PreparedData } from '../data/types';
 import { createModel, dataModelConfig } from '../models/factory';
 import { deepMerge } from '../util/merge';
@@ -77,7 +77,7 @@ export interface RunRequest {
   readonly onProgress?: ProgressSink;
   readonly onEpoch?: (r: EpochRecord) => void;
   /**
-   * The atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/objectives/atom.ts):
+   * The atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/models/atom.ts):
    * sets model.atom.kind and model.atom.weight (latent models only; `dive train --atom W --atom-kind K`).
    */
   readonly atom?: { readonly weight: number; readonly kind?: AtomKind };

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { WindowSet } from '../data/types';
-import { mixSeed } from '../models/nn';
+import { mixSeed } from '../util/random';
 import { weightedSum, type Model, type TensorBatch, type TermName } from '../models/types';
 import { UserError } from '../util/errors';
 import { Progress, type ProgressSink } from '../util/progress';

@@ -1,5 +1,5 @@
 /** General helpers a researcher's own code may want: seeded randomness, errors, atomic writes, config merging. */
-export { makeRng, permutation, type Rng } from './random';
+export { makeRng, mixSeed, permutation, type Rng } from './random';
 export { UserError } from './errors';
 export { writeFileAtomic, writeDirAtomic } from './atomic';
 export { deepMerge, isPlainObject } from './merge';

@@ -99,3 +99,13 @@ export function permutation(n: number, rng: Rng): Int32Array {
   }
   return p;
 }
+
+/** Deterministic 32-bit seed from several integers (step, phase, draw index, …). */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) {
+    h = Math.imul(h ^ (p | 0), 0x01000193);
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  }
+  return makeRng(h >>> 0).nextSeed() >>> 0;
+}

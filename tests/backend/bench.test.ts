@@ -7,7 +7,7 @@ import { findWorkload } from '../../lib/bench/workloads';
 import { formatBenchTable, torchComparisons } from '../../lib/cli/commands/bench';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../lib/cli/main';
-import type { CliIO } from '../../lib/cli/command';
+import type { CliIO } from '../../lib/util/command';
 
 function capture(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

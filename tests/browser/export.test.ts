@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../lib/cli/command';
+import type { CliIO } from '../../lib/util/command';
 import { main } from '../../lib/cli/main';
 import { resolveNotebooks } from '../../lib/notebooks/catalog';
 import { notebooksDir } from '../../lib/notebooks/paths';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { main } from '../../lib/cli/main';
-import type { CliIO } from '../../lib/cli/command';
+import type { CliIO } from '../../lib/util/command';
 import { validateManifest } from '../../lib/cluster/kubernetes';
 import { resolveAutoShard } from '../../lib/cluster/shardEnv';
 

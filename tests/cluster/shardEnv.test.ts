@@ -4,10 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAutoShard, resolveAutoShard } from '../../lib/cluster/shardEnv';
-import { chooseAll } from '../../lib/experiments/dataChoice';
-import { expandPlan, shardRuns, type PlanInputs } from '../../lib/experiments/plan';
-import { TINY } from '../../lib/experiments/protocol';
-import { claimPlanInputs, planPath } from '../../lib/experiments/store';
+import { chooseAll } from '../../lib/study/run/dataChoice';
+import { expandPlan, shardRuns, type PlanInputs } from '../../lib/study/run/plan';
+import { TINY } from '../../lib/study/spec/protocol';
+import { claimPlanInputs, planPath } from '../../lib/study/run/store';
 import { UserError } from '../../lib/util/errors';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-shardenv-'));

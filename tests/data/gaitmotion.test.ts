@@ -7,7 +7,7 @@ import type { GaitMotionDataset } from '../../lib/data/gaitmotion';
 import { DATASETS, resolveDataPath } from '../../lib/data/registry';
 import { prepareData } from '../../lib/data/prepare';
 import { fetchDataset } from '../../lib/data/fetch';
-import { filesPresent, chooseData } from '../../lib/experiments/dataChoice';
+import { filesPresent, chooseData } from '../../lib/study/run/dataChoice';
 import { SPLIT_NAMES } from '../../lib/data/splits';
 import { main } from '../../lib/cli/main';
 import { capture, tempDir, userError } from './helpers';

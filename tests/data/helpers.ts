@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'vitest';
-import type { CliIO } from '../../lib/cli/command';
+import type { CliIO } from '../../lib/util/command';
 import { UserError } from '../../lib/util/errors';
 import { cacheDir, mirrorDir } from '../../lib/data/paths';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../lib/util/random';
 import { UserError } from '../../lib/util/errors';
-import { cholesky, fromRows, matvec, type Matrix } from '../../lib/theory/linalg';
+import { cholesky, fromRows, matvec, type Matrix } from '../../lib/math/linalg';
 import { totalCorrelation, totalCorrelation2d } from '../../lib/theory/naiveBayes';
 import {
   aggregateCovariance,

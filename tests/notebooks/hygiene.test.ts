@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listNotebooks, readNotebook, type NotebookJson } from '../../lib/notebooks/catalog';
 import { checkNotebook, formatIssues, notebookIssues, serialiseNotebook, strippedNotebook, stripNotebook } from '../../lib/notebooks/hygiene';
-import { notebooksDir, pythonPath } from '../../lib/notebooks/paths';
+import { notebooksDir } from '../../lib/notebooks/paths';
+import { pythonPath } from '../../lib/util/python';
 import { checkJupyter, requireTools } from '../../lib/notebooks/tools';
 
 const KERNEL = { name: 'tslab', display_name: 'TypeScript (divelab tslab)', language: 'typescript' };

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../lib/cli/command';
+import type { CliIO } from '../../lib/util/command';
 import { main } from '../../lib/cli/main';
 import { notebooksDir } from '../../lib/notebooks/paths';
 import { runNotebooks } from '../../lib/notebooks/run';

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../lib/cli/command';
+import type { CliIO } from '../../lib/util/command';
 import { main } from '../../lib/cli/main';
 import { VERSION } from '../../lib/index';
 import { repoRoot } from '../../lib/util/repo';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
-import type { CliIO } from '../../lib/cli/command';
+import type { CliIO } from '../../lib/util/command';
 import { CHECKS, runCheck } from '../../lib/theory/checks';
 
 function capture(): CliIO & { stdout: string[]; stderr: string[] } {

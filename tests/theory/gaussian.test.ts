@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../lib/util/random';
 import { diagGaussian, entropy, gaussian, klDiagGaussian, klGaussian, logDensity, marginal, sampleGaussian } from '../../lib/theory/gaussian';
-import { cholesky, fromRows, identity, inverseSpd, logDetSpd, matmul, toRows } from '../../lib/theory/linalg';
+import { cholesky, fromRows, identity, inverseSpd, logDetSpd, matmul, toRows } from '../../lib/math/linalg';
 import { mcKl, summarize, zScore } from '../../lib/theory/montecarlo';
 import { randomGaussian, randomSpd } from '../../lib/theory/randomParams';
 

@@ -13,7 +13,7 @@ import {
   totalCorrelation2d,
 } from '../../lib/theory/naiveBayes';
 import { klGaussian } from '../../lib/theory/gaussian';
-import { identity } from '../../lib/theory/linalg';
+import { identity } from '../../lib/math/linalg';
 
 describe('E2: Naive-Bayes split of the prior KL', () => {
   it('holds exactly when q(b|x) factorises', () => {

@@ -8,7 +8,7 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import { UserError } from '../../util/errors';
-import { availableCores } from '../../parallel/shards';
+import { availableCores } from '../../util/cores';
 
 export interface ThreadContext {
   /** True inside a worker thread. Default: `!isMainThread`. */

@@ -18,7 +18,7 @@
  * Strides make transposes free: op(A)[i, p] is read at a + 4·(i·rsA + p·csA), so a transposed
  * operand only swaps its strides (no transpose is materialised).
  */
-import { adamCoefficients, type AdamHyper } from '../../train/adamRule';
+import { adamCoefficients, type AdamHyper } from '../../math/adamRule';
 import { setFlagsFromString } from 'node:v8';
 import { GEMM_WASM_BASE64 } from './binary';
 import { MR, NR } from './wat';
@@ -59,11 +59,11 @@ interface GemmExports {
   tile_middle(src: number, dst: number, outer: number, reduced: number, inner: number): void;
 }
 
-export type { AdamHyper } from '../../train/adamRule';
+export type { AdamHyper } from '../../math/adamRule';
 
 /**
  * One fused Adam/AdamW update of `count` floats (byte addresses; outputs may not alias inputs),
- * the rule of lib/train/adamRule.ts with its `adamCoefficients`.
+ * the rule of lib/math/adamRule.ts with its `adamCoefficients`.
  */
 export interface AdamCall extends AdamHyper {
   p: number;

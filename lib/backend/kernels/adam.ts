@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { gemmFor } from '../gemm/gemm';
-import type { AdamHyper } from '../../train/adamRule';
+import type { AdamHyper } from '../../math/adamRule';
 import { asWasmBackend, heapMemory, heapOffset } from './wasmInternals';
 
 export const ADAM_KERNEL = 'DiveAdamUpdate';

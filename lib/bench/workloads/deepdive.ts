@@ -23,8 +23,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { prepareData, prepareDataset, type Prepared } from '../../data/prepare';
 import { generateLstnetShaped, LSTNET_ELECTRICITY_SHAPE } from '../../data/lstnetGenerated';
-import { chooseData } from '../../experiments/dataChoice';
-import { createModel, mixSeed, type Model, type TensorBatch } from '../../models';
+import { chooseData } from '../../study/run/dataChoice';
+import { createModel, type Model, type TensorBatch } from '../../models';
+import { mixSeed } from '../../util/random';
 import { dataModelConfig } from '../../models/factory';
 import { Adam, DEFAULT_ADAM } from '../../train/adam';
 import { DEFAULT_TRAIN, trainStep } from '../../train/trainer';

@@ -1,6 +1,6 @@
 /** `dive backend`: which tfjs backend is active, and why the preferred ones were skipped. */
-import type { Command } from '../command';
-import { optString } from '../command';
+import type { Command } from '../../util/command';
+import { optString } from '../../util/command';
 import { describeBackend, initBackend } from '../../backend/select';
 import { UserError } from '../../util/errors';
 

@@ -11,8 +11,8 @@
  * Each pair runs in its own process unless --in-process is given.
  */
 import * as os from 'node:os';
-import type { Command } from '../command';
-import { optBool, optList, optNumber } from '../command';
+import type { Command } from '../../util/command';
+import { optBool, optList, optNumber } from '../../util/command';
 import { UserError } from '../../util/errors';
 import { WORKLOADS, findWorkload, workloadNames } from '../../bench/workloads';
 import { parseBenchBackend } from '../../bench/variants';
@@ -20,7 +20,7 @@ import { defaultWorkerCount } from '../../parallel/shards';
 import { childEntry, runBenchInProcess, runBenchIsolated, type BenchSpec } from '../../bench/run';
 import { runTorchBench } from '../../bench/torch';
 import type { BenchResult } from '../../bench/types';
-import { availableCores } from '../../parallel/shards';
+import { availableCores } from '../../util/cores';
 import { loadOpenBlas } from '../../backend/blas/openblas';
 
 const DEFAULT_BACKENDS = 'wasm-reference,wasm-xnnpack,wasm-baseline,wasm-gemm,wasm,wasm-parallel,tensorflow,torch';

@@ -1,6 +1,6 @@
 /** `dive data list | describe <name> | fetch <name>`: the data sets, their shape and protocol, and downloads. */
-import type { Command, CliIO } from '../command';
-import { optNumber, optString } from '../command';
+import type { Command, CliIO } from '../../util/command';
+import { optNumber, optString } from '../../util/command';
 import { DATASETS, DATASET_NAMES, datasetInfo, isLstnetSuite, manifestEntry, resolveDataPath } from '../../data/registry';
 import { prepareData, type Prepared } from '../../data/prepare';
 import { fetchDataset } from '../../data/fetch';

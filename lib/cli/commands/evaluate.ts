@@ -1,6 +1,6 @@
 /** `dive evaluate`: reload a checkpoint and recompute its test metrics (identical to dive train's). */
-import type { Command } from '../command';
-import { optString } from '../command';
+import type { Command } from '../../util/command';
+import { optString } from '../../util/command';
 import { evaluateCheckpoint } from '../../train/run';
 import { UserError } from '../../util/errors';
 import { backendName, describeReport } from './train';

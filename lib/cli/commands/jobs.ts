@@ -7,10 +7,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import type { Command, OptionSpec, ParsedArgs } from '../command';
-import { optList, optNumber, optString } from '../command';
+import type { Command, OptionSpec, ParsedArgs } from '../../util/command';
+import { optList, optNumber, optString } from '../../util/command';
 import { kubernetesManifests, SCHEMA_SOURCE, validateManifest } from '../../cluster/kubernetes';
 import { checkJobName, reproduceJob, type ReproduceJob } from '../../cluster/reproduceJob';
+import { reproduceCommand } from './reproduce';
 import { sbatchFiles } from '../../cluster/sbatch';
 import { writeDirAtomic } from '../../util/atomic';
 import { UserError } from '../../util/errors';
@@ -28,7 +29,7 @@ function shardsOf(args: ParsedArgs): number {
 }
 
 function planOf(args: ParsedArgs): ReproduceJob {
-  return reproduceJob(args.positionals, shardsOf(args));
+  return reproduceJob(args.positionals, shardsOf(args), reproduceCommand);
 }
 
 async function writeFiles(dir: string, files: Record<string, string>, executable: readonly string[] = []): Promise<void> {

@@ -1,7 +1,7 @@
 /** `dive merge`: combine shard results folders of `dive reproduce` and rebuild tables/figures. */
-import type { Command } from '../command';
-import { optBool, optString } from '../command';
-import { mergeResults } from '../../experiments/merge';
+import type { Command } from '../../util/command';
+import { optBool, optString } from '../../util/command';
+import { mergeResults } from '../../study/merge';
 
 export const mergeCommand: Command = {
   words: ['merge'],

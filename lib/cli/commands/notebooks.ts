@@ -3,8 +3,8 @@
  * kernel) and `dive notebooks export` turns the executed copies into an offline static site.
  */
 import * as path from 'node:path';
-import type { Command } from '../command';
-import { optBool, optNumber, optString } from '../command';
+import type { Command } from '../../util/command';
+import { optBool, optNumber, optString } from '../../util/command';
 import { exportSite } from '../../notebooks/export';
 import { checkNotebook, formatIssues, stripNotebook } from '../../notebooks/hygiene';
 import { resolveNotebooks } from '../../notebooks/catalog';

@@ -1,11 +1,11 @@
-/** `dive reproduce`: regenerate the paper's tables and figures (lib/experiments). */
-import type { Command } from '../command';
-import { optBool, optList, optNumber, optString } from '../command';
-import { EXPERIMENT_NAMES } from '../../experiments/definitions';
-import { parseShard, type Shard } from '../../experiments/plan';
+/** `dive reproduce`: regenerate the paper's tables and figures (lib/study). */
+import type { Command } from '../../util/command';
+import { optBool, optList, optNumber, optString } from '../../util/command';
+import { EXPERIMENT_NAMES } from '../../study/spec/definitions';
+import { parseShard, type Shard } from '../../study/run/plan';
 import { isAutoShard, resolveAutoShard } from '../../cluster/shardEnv';
-import { protocolFor } from '../../experiments/protocol';
-import { reproduce } from '../../experiments/reproduce';
+import { protocolFor } from '../../study/spec/protocol';
+import { reproduce } from '../../study/reproduce';
 import { formatBar, terminalSink, type ProgressSink } from '../../util/progress';
 import { UserError } from '../../util/errors';
 

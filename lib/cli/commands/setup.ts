@@ -7,14 +7,14 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CliIO, Command } from '../command';
-import { optBool } from '../command';
+import type { CliIO, Command } from '../../util/command';
+import { optBool } from '../../util/command';
 import { kernelSpec, kernelSpecPath, writeKernelSpec } from '../../notebooks/kernel';
 import { repoRoot } from '../../notebooks/paths';
 import { APT_PACKAGES, checkJupyter, checkMathJax, INSTALL_COMMAND, type ToolStatus } from '../../notebooks/tools';
 import { checkChromium } from '../../plot/chromium';
 import { loadOpenBlas, resetOpenBlasCache } from '../../backend/blas/openblas';
-import { pythonPath } from '../../notebooks/paths';
+import { pythonPath } from '../../util/python';
 
 /** Debian packages for the wasm backend's products (OpenBLAS) and, with --with-torch, dive bench's PyTorch comparison. */
 const BLAS_APT = ['libopenblas0-pthread'] as const;

@@ -3,8 +3,8 @@
  * random parameters and print, per check, the largest error found (or, for checks that expect
  * a violation, the weakest violation), its tolerance and pass/fail. Exit 1 if any check fails.
  */
-import type { Command } from '../command';
-import { optList, optNumber } from '../command';
+import type { Command } from '../../util/command';
+import { optList, optNumber } from '../../util/command';
 import { CHECKS, DEFAULT_TRIALS, runChecks, type CheckResult } from '../../theory/checks';
 import { UserError } from '../../util/errors';
 

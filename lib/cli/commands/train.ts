@@ -1,15 +1,15 @@
 /** `dive train`: train a model on a data set, evaluate it on the test split, print the metrics. */
 import { readJsonConfigFile } from '../../util/jsonFile';
-import type { CliIO, Command, ParsedArgs } from '../command';
-import { optBool, optNumber, optString } from '../command';
+import type { CliIO, Command, ParsedArgs } from '../../util/command';
+import { optBool, optNumber, optString } from '../../util/command';
 import { initBackend } from '../../backend/select';
 import { MODEL_NAMES } from '../../models/factory';
 import { DATASET_NAMES } from '../../data/registry';
-import { runDetauxCommand } from '../../models/detaux/cli';
-import { runSparseCommand } from '../../models/sparse/cli';
+import { runDetauxCommand } from './detaux';
+import { runSparseCommand } from './sparse';
 import { checkRunConfig, runTraining, type RunReport } from '../../train/run';
 import { UserError } from '../../util/errors';
-import { ATOM_PROVENANCE } from '../../objectives/atom';
+import { ATOM_PROVENANCE } from '../../models/atom';
 import { formatBar, type ProgressSink } from '../../util/progress';
 
 /** Progress on stderr: redrawn in place on a terminal, one line every 10 s otherwise. */

@@ -1,11 +1,12 @@
-/** `dive tune`: the tuning stage of `dive reproduce` on its own (lib/experiments/tune.ts). */
-import type { Command } from '../command';
-import { optBool, optString } from '../command';
+/** `dive tune`: the tuning stage of `dive reproduce` on its own (lib/study/run/tune.ts). */
+import type { Command } from '../../util/command';
+import { optBool, optString } from '../../util/command';
 import { isAutoShard, resolveAutoShard } from '../../cluster/shardEnv';
-import { parseShard, type Shard } from '../../experiments/plan';
-import { protocolFor } from '../../experiments/protocol';
-import { reproduce } from '../../experiments/reproduce';
-import { describeSpace, tuningPath } from '../../experiments/tune';
+import { parseShard, type Shard } from '../../study/run/plan';
+import { protocolFor } from '../../study/spec/protocol';
+import { reproduce } from '../../study/reproduce';
+import { tuningPath } from '../../study/run/tune';
+import { describeSpace } from '../../study/spec/tuning';
 import { formatBar, terminalSink, type ProgressSink } from '../../util/progress';
 import { UserError } from '../../util/errors';
 
@@ -14,7 +15,7 @@ export const tuneCommand: Command = {
   summary: 'the tuning stage alone: the same search budget for every compared model, chosen on validation (resumable, shardable)',
   help:
     'Runs the tuning trials of every compared model (the protocol\'s budget: configurations per model from its declared search space, ' +
-    'lib/experiments/definitions.ts SEARCH_SPACES), each a run recorded in OUT/runs/ and evaluated on the validation split only, and writes ' +
+    'lib/study/spec/definitions.ts SEARCH_SPACES), each a run recorded in OUT/runs/ and evaluated on the validation split only, and writes ' +
     'OUT/tuning.json with every trial\'s validation MSE and the chosen configuration per model. `dive reproduce` into the same --out reuses ' +
     'the finished trials and runs the test runs with the chosen configurations. --shard K/N runs every N-th trial; the shard that finds ' +
     'every trial finished writes tuning.json (rerun a shard to select once the others are done).',

@@ -18,7 +18,7 @@
  * error, for which the test R² is reported alongside.
  */
 import { UserError } from '../../util/errors';
-import { cholesky, cholSolve, type Matrix } from '../../theory/linalg';
+import { cholesky, cholSolve, type Matrix } from '../../math/linalg';
 import { checkSplit, factorLevels, fitStandardiser, standardise, type CodeSample } from './sample';
 
 /** Options of {@link dci}; every field has a documented default. */

@@ -1,0 +1,330 @@
+/**
+ * Sparse base-predictors end to end on the shared benchmark (Lachapelle et al. 2023; docs/design.md
+ * §Sparse base-predictors): per arm, a shared encoder trained bi-level — per outer step a
+ * meta-batch of tasks, each task's inner predictor solved on its support points (S1, S2 or the
+ * unrolled FISTA), the outer loss on its query points (S3), Adam on the encoder — and the frozen
+ * codes scored against the factors (MCC, R²), on held-out tasks (task error) and on new tasks
+ * from k examples (few-shot regression by an inner Lasso, classification by the group-Lasso head).
+ *
+ * Arms: `sparse` (sparse tasks T1, inner Lasso), `dense-control` (tasks on all factors, inner
+ * Lasso), `ridge` (sparse tasks, inner ridge S4) and `ridge-ica` (the ridge encoder's codes
+ * rotated by FastICA, S6). All arms start from the same encoder weights and see the same
+ * windows; `sparse` and `ridge` see the same tasks.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { generateBenchmark, factorTable, type Benchmark, type BenchmarkSplit } from '../../data/benchmark';
+import { disentanglementScores, type DisentanglementScores } from '../../eval/disentanglement';
+import { mcc } from '../../eval/disentanglement/mcc';
+import { mean } from '../../eval/stats';
+import { cholesky, cholSolve } from '../../math/linalg';
+import { Adam, namedGradients } from '../../train/adam';
+import { UserError } from '../../util/errors';
+import { makeRng } from '../../util/random';
+import type { ProgressSink } from '../../util/progress';
+import { mixSeed } from '../../util/random';
+import { sparseConfig, type SparseArm, type SparseConfig } from './config';
+import { disposeHead, fitGroupLasso, predictGroupLasso, zeroRowFraction } from './groupLasso';
+import { applyFastIca, fitFastIca } from './ica';
+import { implicitSolve, lassoHyper, ridgeHyper, type InnerHyper } from './implicit';
+import { fistaLasso, gramOf, lassoGram, lipschitz } from './lasso';
+import { SparseEncoder } from './model';
+import { M, TASK_COLUMNS, classificationTask, factorColumns, regressionTask, type Task, type TaskMode } from './tasks';
+
+export interface TaskErrorReport {
+  /** Mean query MSE over the held-out tasks. */
+  mse: number;
+  /** Mean query R² = 1 − MSE/Var(y_query) over the held-out tasks. */
+  r2: number;
+  /** Mean number of nonzero inner coefficients (true |S| for comparison in `trueSupport`). */
+  meanSupport: number;
+  trueSupport: number;
+}
+
+export interface FewShotReport {
+  k: number;
+  /** New sparse regression tasks: inner Lasso on k examples of the frozen codes. */
+  regression: { mse: number; r2: number };
+  /** New sparse C-class tasks: group-Lasso head on k examples. */
+  classification: { accuracy: number; chance: number; zeroRows: number };
+}
+
+export interface ArmReport {
+  arm: SparseArm;
+  tasks: TaskMode;
+  inner: 'lasso' | 'ridge';
+  mcc: { pearson: number; spearman: number };
+  /** Mean over the 6 factor columns of the test R² of a linear regression of the column on the codes. */
+  r2: number;
+  r2PerFactor: Record<string, number>;
+  taskError: TaskErrorReport;
+  fewShot: FewShotReport[];
+  disentanglement?: DisentanglementScores;
+  /** Outer loss, mean over blocks of steps. */
+  history: { step: number; loss: number }[];
+  seconds: number;
+}
+
+export interface SparseReport {
+  model: 'sparse-bilevel';
+  data: 'benchmark';
+  seed: number;
+  backend: string;
+  seconds: number;
+  inner: SparseConfig['inner'];
+  factors: string[];
+  /** The first arm's scores (normally `sparse`). */
+  arm: SparseArm;
+  mcc: { pearson: number; spearman: number };
+  r2: number;
+  taskError: TaskErrorReport;
+  fewShot: FewShotReport[];
+  disentanglement?: DisentanglementScores;
+  arms: Partial<Record<SparseArm, ArmReport>>;
+}
+
+function progress(sink: ProgressSink | undefined, label: string, done: number, total: number, t0: number, status = ''): void {
+  if (!sink) return;
+  const elapsedSec = (Date.now() - t0) / 1000;
+  sink({ label, done, total, elapsedSec, etaSec: done > 0 ? (elapsedSec / done) * (total - done) : undefined, status });
+}
+
+/** Stacked inputs and targets of a meta-batch: x [T·(s+q), L], y split into support / query. */
+function batchOf(split: BenchmarkSplit, tasks: Task[], L: number): { x: Float32Array; ys: Float32Array; yq: Float32Array } {
+  const per = tasks[0].index.length, s = tasks[0].supportPoints, q = per - s;
+  const x = new Float32Array(tasks.length * per * L), ys = new Float32Array(tasks.length * s), yq = new Float32Array(tasks.length * q);
+  tasks.forEach((t, ti) => {
+    t.index.forEach((row, i) => x.set(split.x.subarray(row * L, (row + 1) * L), (ti * per + i) * L));
+    for (let i = 0; i < s; i++) ys[ti * s + i] = t.y[i];
+    for (let i = 0; i < q; i++) yq[ti * q + i] = t.y[s + i];
+  });
+  return { x, ys, yq };
+}
+
+/** The inner solution ŵ [T, m′, 1] of the configured kind (on the tape). */
+function innerSolve(phiS: tf.Tensor3D, yS: tf.Tensor3D, inner: 'lasso' | 'ridge', cfg: SparseConfig): tf.Tensor3D {
+  const hyper: InnerHyper = inner === 'lasso' ? lassoHyper(cfg.l1reg) : ridgeHyper(cfg.l2reg);
+  if (cfg.inner === 'implicit' || inner === 'ridge') return implicitSolve(phiS, yS, hyper);
+  const [T, n, m] = phiS.shape;
+  const g = gramOf(phiS.dataSync(), yS.dataSync(), T, n, m);
+  return fistaLasso(phiS, yS, hyper(g).lambda, lipschitz(g), cfg.unrollSteps);
+}
+
+/** The outer loss ½·mean over tasks and query points of (Φ_q ŵ − y_q)² (docs/design.md §Sparse base-predictors S3). */
+export function outerLoss(phiQ: tf.Tensor3D, w: tf.Tensor3D, yQ: tf.Tensor3D): tf.Scalar {
+  return tf.tidy(() => tf.mul(0.5, tf.mean(tf.square(tf.sub(tf.matMul(phiQ, w), yQ)))) as tf.Scalar);
+}
+
+/** Train one arm's encoder bi-level; returns it (caller disposes) with the loss history. */
+export function trainEncoder(bench: Benchmark, v: Float64Array, cfg: SparseConfig, mode: TaskMode, inner: 'lasso' | 'ridge', label: string, onProgress?: ProgressSink): { encoder: SparseEncoder; history: { step: number; loss: number }[] } {
+  const L = bench.config.inputLength;
+  const tc = cfg.tasks;
+  const encoder = new SparseEncoder(cfg.trunk, L, cfg.codes, mixSeed(cfg.seed, 1));
+  const adam = new Adam({ lr: cfg.lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 });
+  const params = encoder.store.all();
+  const T = cfg.tasksPerBatch, s = tc.supportPoints, q = tc.queryPoints, m = cfg.codes;
+  const history: { step: number; loss: number }[] = [];
+  const block = Math.max(1, Math.round(cfg.steps / 20));
+  let acc = 0, count = 0;
+  const t0 = Date.now();
+  try {
+    for (let step = 0; step < cfg.steps; step++) {
+      const rng = makeRng(mixSeed(cfg.seed, 10, step));
+      const tasks = Array.from({ length: T }, () => regressionTask(bench.train, v, mode, tc.supportSize, tc.noiseScale, s, q, rng));
+      const { x, ys, yq } = batchOf(bench.train, tasks, L);
+      const { value, grads } = tf.tidy(() => {
+        const xt = tf.tensor2d(x, [T * (s + q), L]);
+        const ysT = tf.tensor3d(ys, [T, s, 1]), yqT = tf.tensor3d(yq, [T, q, 1]);
+        return tf.variableGrads(() => {
+          const codes = tf.reshape(encoder.apply(xt), [T, s + q, m]) as tf.Tensor3D;
+          const phiS = tf.slice(codes, [0, 0, 0], [T, s, m]) as tf.Tensor3D;
+          const phiQ = tf.slice(codes, [0, s, 0], [T, q, m]) as tf.Tensor3D;
+          return outerLoss(phiQ, innerSolve(phiS, ysT, inner, cfg), yqT); // docs/design.md §Sparse S3
+        }, params.map((p) => p.variable));
+      });
+      try {
+        const lv = value.dataSync()[0];
+        if (!Number.isFinite(lv)) throw new UserError(`sparse-bilevel ${label} diverged at step ${step}: outer loss ${lv}; lower lr`);
+        adam.step(namedGradients(params, grads), cfg.clipNorm);
+        acc += lv;
+        count++;
+      } finally {
+        value.dispose();
+        Object.values(grads).forEach((g) => g.dispose());
+      }
+      if ((step + 1) % block === 0 || step === cfg.steps - 1) {
+        history.push({ step: step + 1, loss: acc / count });
+        progress(onProgress, `sparse-bilevel ${label}`, step + 1, cfg.steps, t0, `outer loss ${(acc / count).toFixed(4)}`);
+        acc = 0;
+        count = 0;
+      }
+    }
+  } catch (err) {
+    encoder.dispose();
+    throw err;
+  } finally {
+    adam.dispose();
+  }
+  return { encoder, history };
+}
+
+/** Per factor column, the test R² of an OLS fit (with intercept) of the column on the codes, fitted on the training codes. */
+export function factorR2(trainCodes: ArrayLike<number>, trainV: Float64Array, nTrain: number, testCodes: ArrayLike<number>, testV: Float64Array, nTest: number, d: number): number[] {
+  const p = d + 1;
+  const A = { rows: p, cols: p, data: new Float64Array(p * p) };
+  const feat = (codes: ArrayLike<number>, i: number, a: number): number => (a < d ? codes[i * d + a] : 1);
+  for (let i = 0; i < nTrain; i++) for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) A.data[a * p + b] += feat(trainCodes, i, a) * feat(trainCodes, i, b);
+  for (let a = 0; a < d; a++) A.data[a * p + a] += 1e-8 * nTrain;
+  const chol = cholesky(A, 'code covariance');
+  return Array.from({ length: M }, (_, j) => {
+    const rhs = new Float64Array(p);
+    for (let i = 0; i < nTrain; i++) for (let a = 0; a < p; a++) rhs[a] += feat(trainCodes, i, a) * trainV[i * M + j];
+    const beta = cholSolve(chol, rhs);
+    let mu = 0;
+    for (let i = 0; i < nTest; i++) mu += testV[i * M + j] / nTest;
+    let sse = 0, sst = 0;
+    for (let i = 0; i < nTest; i++) {
+      let pred = 0;
+      for (let a = 0; a < p; a++) pred += beta[a] * feat(testCodes, i, a);
+      sse += (pred - testV[i * M + j]) ** 2;
+      sst += (testV[i * M + j] - mu) ** 2;
+    }
+    return sst > 0 ? 1 - sse / sst : 0;
+  });
+}
+
+/** Fit a linear head on each task's support codes (float64), score its query points. */
+function regressionScores(codes: ArrayLike<number>, d: number, tasks: Task[], inner: 'lasso' | 'ridge', cfg: SparseConfig): TaskErrorReport {
+  const T = tasks.length, s = tasks[0].supportPoints, q = tasks[0].index.length - s;
+  const phi = new Float64Array(T * s * d), y = new Float64Array(T * s);
+  tasks.forEach((t, ti) => {
+    for (let i = 0; i < s; i++) {
+      for (let a = 0; a < d; a++) phi[(ti * s + i) * d + a] = codes[t.index[i] * d + a];
+      y[ti * s + i] = t.y[i];
+    }
+  });
+  const g = gramOf(phi, y, T, s, d);
+  const { lambda, mu } = (inner === 'lasso' ? lassoHyper(cfg.l1reg) : ridgeHyper(cfg.l2reg))(g);
+  const sol = lassoGram(g, lambda, mu);
+  const mses: number[] = [], r2s: number[] = [];
+  tasks.forEach((t, ti) => {
+    let sse = 0, ym = 0, sst = 0;
+    for (let i = s; i < s + q; i++) ym += t.y[i] / q;
+    for (let i = s; i < s + q; i++) {
+      let pred = 0;
+      for (let a = 0; a < d; a++) pred += sol.w[ti * d + a] * codes[t.index[i] * d + a];
+      sse += (pred - t.y[i]) ** 2;
+      sst += (t.y[i] - ym) ** 2;
+    }
+    mses.push(sse / q);
+    r2s.push(sst > 0 ? 1 - sse / sst : 0);
+  });
+  return { mse: mean(mses), r2: mean(r2s), meanSupport: mean(sol.support.map((S) => S.length)), trueSupport: mean(tasks.map((t) => t.support.length)) };
+}
+
+function classificationScores(codes: ArrayLike<number>, d: number, tasks: Task[], cfg: SparseConfig): FewShotReport['classification'] {
+  const C = cfg.tasks.classes, T = tasks.length, s = tasks[0].supportPoints, q = tasks[0].index.length - s;
+  const sup = new Float64Array(T * s * d), qry = new Float64Array(T * q * d), labels = new Int32Array(T * s);
+  tasks.forEach((t, ti) => {
+    for (let i = 0; i < s + q; i++) {
+      const dst = i < s ? sup : qry, r = i < s ? ti * s + i : ti * q + i - s;
+      for (let a = 0; a < d; a++) dst[r * d + a] = codes[t.index[i] * d + a];
+    }
+    for (let i = 0; i < s; i++) labels[ti * s + i] = t.y[i];
+  });
+  const head = fitGroupLasso(sup, labels, T, s, d, C, cfg.l1reg, 4 * cfg.unrollSteps);
+  try {
+    const pred = predictGroupLasso(head, qry, q);
+    const accs = tasks.map((t, ti) => {
+      let right = 0;
+      for (let i = 0; i < q; i++) if (pred[ti * q + i] === t.y[s + i]) right++;
+      return right / q;
+    });
+    return { accuracy: mean(accs), chance: 1 / C, zeroRows: mean(zeroRowFraction(head)) };
+  } finally {
+    disposeHead(head);
+  }
+}
+
+/** Score frozen test codes [n, d]: MCC and R² against the factors, task error, few-shot. */
+export function scoreCodes(arm: SparseArm, mode: TaskMode, inner: 'lasso' | 'ridge', bench: Benchmark, trainCodes: ArrayLike<number>, testCodes: ArrayLike<number>, cfg: SparseConfig, withSuite: boolean): Omit<ArmReport, 'history' | 'seconds'> {
+  const d = cfg.codes, test = bench.test;
+  const vTrain = factorColumns(bench.train), vTest = factorColumns(test);
+  const m = mcc(testCodes, d, vTest, M);
+  const r2 = factorR2(trainCodes, vTrain, bench.train.n, testCodes, vTest, test.n, d);
+  const tc = cfg.tasks;
+  const rng = makeRng(mixSeed(cfg.seed, 20));
+  const heldOut = Array.from({ length: cfg.evalTasks }, () => regressionTask(test, vTest, mode, tc.supportSize, tc.noiseScale, tc.supportPoints, tc.queryPoints, rng));
+  const taskError = regressionScores(testCodes, d, heldOut, inner, cfg);
+  const fewShot = cfg.fewShot.map((k): FewShotReport => {
+    const r = makeRng(mixSeed(cfg.seed, 21, k));
+    const reg = Array.from({ length: cfg.evalTasks }, () => regressionTask(test, vTest, 'sparse', tc.supportSize, tc.noiseScale, k, 4 * tc.queryPoints, r));
+    const cls = Array.from({ length: cfg.evalTasks }, () => classificationTask(test, vTest, 'sparse', tc.supportSize, tc.classes, k, 4 * tc.queryPoints, r));
+    const rs = regressionScores(testCodes, d, reg, 'lasso', cfg);
+    return { k, regression: { mse: rs.mse, r2: rs.r2 }, classification: classificationScores(testCodes, d, cls, cfg) };
+  });
+  return {
+    arm, tasks: mode, inner,
+    mcc: { pearson: m.pearson, spearman: m.spearman },
+    r2: mean(r2),
+    r2PerFactor: Object.fromEntries(TASK_COLUMNS.map((c, j) => [c, r2[j]])),
+    taskError,
+    fewShot,
+    ...(withSuite ? { disentanglement: disentanglementScores(testCodes, d, factorTable(test), { seed: cfg.seed }) } : {}),
+  };
+}
+
+const ARM_SETUP: Record<Exclude<SparseArm, 'ridge-ica'>, { mode: TaskMode; inner: 'lasso' | 'ridge' }> = {
+  sparse: { mode: 'sparse', inner: 'lasso' },
+  'dense-control': { mode: 'dense', inner: 'lasso' },
+  ridge: { mode: 'sparse', inner: 'ridge' },
+};
+
+export interface SparseRunOptions {
+  backend?: string;
+  onProgress?: ProgressSink;
+}
+
+/** Run every configured arm on one benchmark draw (a checked, complete config). */
+export function runSparse(cfg: SparseConfig, opts: SparseRunOptions = {}): SparseReport {
+  const t0 = Date.now();
+  const bench = generateBenchmark(cfg.data);
+  const v = factorColumns(bench.train);
+  const arms: Partial<Record<SparseArm, ArmReport>> = {};
+  let ridgeCodes: { train: Float32Array; test: Float32Array; history: ArmReport['history'] } | null = null;
+  const order = cfg.arms.filter((a) => a !== 'ridge-ica');
+  for (const arm of order as Exclude<SparseArm, 'ridge-ica'>[]) {
+    const ta = Date.now();
+    const { mode, inner } = ARM_SETUP[arm];
+    const { encoder, history } = trainEncoder(bench, v, cfg, mode, inner, arm, opts.onProgress);
+    let train: Float32Array, test: Float32Array;
+    try {
+      train = encoder.codesOf(bench.train.x, bench.train.n);
+      test = encoder.codesOf(bench.test.x, bench.test.n);
+    } finally {
+      encoder.dispose();
+    }
+    if (arm === 'ridge') ridgeCodes = { train, test, history };
+    arms[arm] = { ...scoreCodes(arm, mode, inner, bench, train, test, cfg, true), history, seconds: (Date.now() - ta) / 1000 };
+  }
+  if (cfg.arms.includes('ridge-ica') && ridgeCodes) {
+    const ta = Date.now();
+    const ica = fitFastIca(ridgeCodes.train, bench.train.n, cfg.codes, { seed: cfg.seed });
+    const train = applyFastIca(ica, ridgeCodes.train, bench.train.n), test = applyFastIca(ica, ridgeCodes.test, bench.test.n);
+    // ICA sources have unit variance on the training codes; the heads see them as they are.
+    arms['ridge-ica'] = { ...scoreCodes('ridge-ica', 'sparse', 'lasso', bench, train, test, cfg, true), history: ridgeCodes.history, seconds: (Date.now() - ta) / 1000 };
+  }
+  const first = arms[cfg.arms[0]]!;
+  return {
+    model: 'sparse-bilevel', data: 'benchmark', seed: cfg.seed, backend: opts.backend ?? tf.getBackend(), seconds: (Date.now() - t0) / 1000,
+    inner: cfg.inner, factors: [...TASK_COLUMNS], arm: first.arm,
+    mcc: first.mcc, r2: first.r2, taskError: first.taskError, fewShot: first.fewShot, disentanglement: first.disentanglement,
+    arms,
+  };
+}
+
+/** The companions-comparison entry point: defaults overridden by `config` (checked), then {@link runSparse}. */
+export async function runSparseBilevel(config: Partial<SparseConfig> & { seed: number }, onProgress?: ProgressSink): Promise<SparseReport> {
+  return runSparse(sparseConfig(config), { onProgress });
+}
+
+

@@ -1,0 +1,221 @@
+/**
+ * Atom modeling as a plug-in regulariser — a RECONSTRUCTION of arXiv 2210.03728 ("Dynamic
+ * Latent Separation for Deep Learning", Tuan, Chiu, Wang): no code or equations of that paper are
+ * published, so every formula below is ours, built from its abstracts (docs/paper.md §10.3,
+ * docs/design.md §Atom modeling (reconstruction)). Any latent model of the project can add it.
+ *
+ * Particles: the encoder features h [B, H] of a sample (atom) A are cut into n = `tokens`
+ * consecutive chunks of H/n, the sub-components h_i^A ∈ ℝ^{H/n} (i = 1..n).
+ *   π_i = softmax(g(h_i)) over {electron, proton, neutron}    (g: a Dense type head H/n → 3)
+ *   q_i = π_i^p − π_i^e   (charge),   m_i = π_i^p + π_i^n   (mass)
+ *   c_A = Σ_i m_i h_i^A / Σ_i m_i   (centre),   d̄_AB = ‖c_A − c_B‖,   d_ij = ‖h_i^A − h_j^B‖
+ *   U_AB = Σ_{i∈A} Σ_{j∈B} q_i q_j / (d_ij + ε)   (× 1[d̄_AB < cutoff] when a cutoff is set)
+ *   energy = mean over ordered pairs A ≠ B of U_AB
+ *   L_atom = energy + w_n · mean_A (Σ_i q_i^A)²               (neutrality)
+ *                   + w_m · mean_A ReLU(m_min − mean_i m_i^A)² (minimum mass)
+ *                   + w_r · mean_{A,i} ReLU(‖h_i^A‖ − R)²     (norm bound)
+ * Control (`repulsion`, no type head, no charges): h̄_A = mean_i h_i^A,
+ *   L_rep = mean_{A≠B} 1/(‖h̄_A − h̄_B‖ + ε) + w_r · (the same norm bound).
+ * Both are ≥ 0-weighted by `weight` (α) in the model's objective (term `atom`).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Dense, type ParamStore } from './nn';
+import { UserError } from '../util/errors';
+
+export type AtomKind = 'none' | 'atom' | 'repulsion';
+export const ATOM_KINDS: readonly AtomKind[] = ['none', 'atom', 'repulsion'];
+
+/** The one-line label every output of this regulariser carries. */
+export const ATOM_PROVENANCE = 'reconstruction of arXiv 2210.03728; no code or equations published';
+
+export interface AtomConfig {
+  /** 'none' (default: off), 'atom' (the reconstructed Coulomb energy) or 'repulsion' (the plain control). */
+  kind: AtomKind;
+  /** α, weight of the term in the objective (used when kind ≠ 'none'). Default 0.1. */
+  weight: number;
+  /** n: sub-components (particles) per sample; the feature width must be divisible by it. Default 8. */
+  tokens: number;
+  /** ε, softening of 1/(d + ε). Default 1 (so |q_i q_j/(d_ij + ε)| ≤ 1). */
+  epsilon: number;
+  /** Atoms interact only when their centres are closer than this; null = all pairs (default). */
+  cutoff: number | null;
+  /** w_n, weight of the neutrality constraint (Σ_i q_i)². Default 1. */
+  neutralityWeight: number;
+  /** m_min, minimum mean mass per atom (proton + neutron fraction). Default 0.5. */
+  minMass: number;
+  /** w_m, weight of the minimum-mass constraint. Default 1. */
+  massWeight: number;
+  /** R, bound on a particle's norm ‖h_i‖. Default 4. */
+  normBound: number;
+  /** w_r, weight of the norm bound. Default 1. */
+  normWeight: number;
+}
+
+export const DEFAULT_ATOM: AtomConfig = {
+  kind: 'none',
+  weight: 0.1,
+  tokens: 8,
+  epsilon: 1,
+  cutoff: null,
+  neutralityWeight: 1,
+  minMass: 0.5,
+  massWeight: 1,
+  normBound: 4,
+  normWeight: 1,
+};
+
+/** Check an atom config (`where` names it in messages, e.g. "model.atom"). */
+export function checkAtomConfig(c: AtomConfig, where = 'model.atom'): void {
+  if (!ATOM_KINDS.includes(c.kind)) throw new UserError(`config field ${where}.kind must be ${ATOM_KINDS.join(', ')}, got '${String(c.kind)}'`);
+  if (!(Number.isFinite(c.weight) && c.weight >= 0)) throw new UserError(`config field ${where}.weight must be a number ≥ 0, got ${c.weight}`);
+  if (!(Number.isInteger(c.tokens) && c.tokens >= 1)) throw new UserError(`config field ${where}.tokens must be a whole number ≥ 1, got ${c.tokens}`);
+  if (!(c.epsilon > 0)) throw new UserError(`config field ${where}.epsilon must be > 0, got ${c.epsilon}`);
+  if (c.cutoff !== null && !(c.cutoff > 0)) throw new UserError(`config field ${where}.cutoff must be > 0 or null, got ${c.cutoff}`);
+  for (const k of ['neutralityWeight', 'minMass', 'massWeight', 'normBound', 'normWeight'] as const) {
+    if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new UserError(`config field ${where}.${k} must be a number ≥ 0, got ${c[k]}`);
+  }
+}
+
+/** True when the config adds a term to the objective. */
+export function atomActive(c: AtomConfig): boolean {
+  return c.kind !== 'none' && c.weight > 0;
+}
+
+/** Pairwise Euclidean distances of the rows of p [P, d] → [P, P] (gradient-safe at 0). */
+function pairwiseDistances(p: tf.Tensor2D): tf.Tensor2D {
+  const sq = tf.sum(tf.square(p), 1, true); // [P, 1]
+  const d2 = tf.sub(tf.add(sq, tf.transpose(sq)), tf.mul(2, tf.matMul(p, p, false, true)));
+  // The 1e-12 keeps the gradient of √· finite on the diagonal (masked out, but 0·∞ would be NaN).
+  return tf.sqrt(tf.add(tf.relu(d2), 1e-12)) as tf.Tensor2D;
+}
+
+/** Sample membership of the B·n particles, one-hot [B·n, B]. */
+function membership(B: number, n: number): tf.Tensor2D {
+  const ids = new Int32Array(B * n);
+  for (let i = 0; i < ids.length; i++) ids[i] = Math.floor(i / n);
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(ids, 'int32'), B).toFloat() as tf.Tensor2D);
+}
+
+/** The parts of the atom loss (unweighted by α), each a scalar. */
+export interface AtomParts {
+  readonly energy: tf.Scalar;
+  readonly neutrality: tf.Scalar;
+  readonly mass: tf.Scalar;
+  readonly norm: tf.Scalar;
+  readonly total: tf.Scalar;
+}
+
+/** Norm bound mean_{A,i} ReLU(‖h_i‖ − R)² of particles [B, n, d]. */
+export function normPenalty(particles: tf.Tensor3D, bound: number): tf.Scalar {
+  return tf.tidy(() => {
+    // docs/design.md §Atom modeling (reconstruction): latent-norm bound, a soft constraint (reconstruction).
+    const norms = tf.sqrt(tf.add(tf.sum(tf.square(particles), 2), 1e-12));
+    return tf.mean(tf.square(tf.relu(tf.sub(norms, bound)))) as tf.Scalar;
+  });
+}
+
+/**
+ * The reconstructed atom loss of particles [B, n, d] with type logits [B, n, 3] (electron,
+ * proton, neutron) under `c` (see module doc). Batches of one sample have energy 0.
+ */
+export function atomParts(particles: tf.Tensor3D, typeLogits: tf.Tensor3D, c: AtomConfig): AtomParts {
+  const [B, n, d] = particles.shape;
+  if (typeLogits.shape[0] !== B || typeLogits.shape[1] !== n || typeLogits.shape[2] !== 3) {
+    throw new Error(`type logits of shape [${typeLogits.shape}] for particles [${particles.shape}]; expected [${B}, ${n}, 3]`);
+  }
+  return tf.tidy(() => {
+    const pi = tf.softmax(typeLogits); // [B, n, 3]
+    const [pe, pp, pn] = tf.split(pi, 3, 2).map((t) => tf.reshape(t, [B, n]) as tf.Tensor2D);
+    // docs/paper.md §10.3, docs/design.md §Atom modeling: charge q_i = π^p − π^e, mass m_i = π^p + π^n (reconstruction).
+    const q = tf.sub(pp, pe) as tf.Tensor2D;
+    const m = tf.add(pp, pn) as tf.Tensor2D;
+    let energy: tf.Scalar = tf.scalar(0);
+    if (B >= 2) {
+      const P = tf.reshape(particles, [B * n, d]) as tf.Tensor2D;
+      const S = membership(B, n);
+      const cross = tf.sub(1, tf.matMul(S, S, false, true)); // 1 for particles of different samples
+      let mask = cross;
+      if (c.cutoff !== null) {
+        // docs/design.md §Atom modeling: centres c_A = Σ m_i h_i / Σ m_i, near atoms only (d̄_AB < cutoff) (reconstruction).
+        const centres = tf.div(tf.sum(tf.mul(particles, tf.expandDims(m, 2)), 1), tf.add(tf.sum(m, 1, true), 1e-12)) as tf.Tensor2D;
+        const near = tf.cast(tf.less(pairwiseDistances(centres), c.cutoff), 'float32') as tf.Tensor2D;
+        mask = tf.mul(cross, tf.matMul(tf.matMul(S, near), S, false, true));
+      }
+      const qf = tf.reshape(q, [B * n, 1]);
+      // docs/paper.md §10.3, docs/design.md §Atom modeling: U_AB = Σ_ij q_i q_j/(d_ij + ε), mean over A ≠ B (reconstruction).
+      const pairEnergy = tf.div(tf.matMul(qf, qf, false, true), tf.add(pairwiseDistances(P), c.epsilon));
+      energy = tf.div(tf.sum(tf.mul(pairEnergy, mask)), B * (B - 1)) as tf.Scalar;
+    }
+    // docs/design.md §Atom modeling: neutrality constraint (Σ_i q_i)² per atom (reconstruction).
+    const neutrality = tf.mean(tf.square(tf.sum(q, 1))) as tf.Scalar;
+    // docs/design.md §Atom modeling: minimum-mass constraint ReLU(m_min − mean_i m_i)² (reconstruction).
+    const mass = tf.mean(tf.square(tf.relu(tf.sub(c.minMass, tf.mean(m, 1))))) as tf.Scalar;
+    const norm = normPenalty(particles, c.normBound);
+    const total = tf.addN([energy, tf.mul(c.neutralityWeight, neutrality), tf.mul(c.massWeight, mass), tf.mul(c.normWeight, norm)]) as tf.Scalar;
+    return { energy, neutrality, mass, norm, total };
+  });
+}
+
+/**
+ * The plain-repulsion control: mean_{A≠B} 1/(‖h̄_A − h̄_B‖ + ε) on the mean-pooled particles
+ * h̄ [B, d], plus the same norm bound on the particles [B, n, d]. Batches of one: the bound only.
+ */
+export function repulsionParts(particles: tf.Tensor3D, c: AtomConfig): { energy: tf.Scalar; norm: tf.Scalar; total: tf.Scalar } {
+  const B = particles.shape[0];
+  return tf.tidy(() => {
+    let energy: tf.Scalar = tf.scalar(0);
+    if (B >= 2) {
+      const pooled = tf.mean(particles, 1) as tf.Tensor2D;
+      const offDiagonal = tf.sub(1, tf.eye(B));
+      // docs/design.md §Atom modeling (reconstruction): plain-repulsion control, mean_{A≠B} 1/(‖h̄_A − h̄_B‖ + ε).
+      energy = tf.div(tf.sum(tf.mul(tf.div(1, tf.add(pairwiseDistances(pooled), c.epsilon)), offDiagonal)), B * (B - 1)) as tf.Scalar;
+    }
+    const norm = normPenalty(particles, c.normBound);
+    return { energy, norm, total: tf.add(energy, tf.mul(c.normWeight, norm)) as tf.Scalar };
+  });
+}
+
+/**
+ * The regulariser as a model part: owns the type head (group `group`, 'atom' kind only) and
+ * turns encoder features [B, H] into the unweighted term. Create it LAST in a model's
+ * constructor so the other parameters' initial values do not depend on it.
+ */
+export class AtomRegulariser {
+  readonly tokenDim: number;
+  private readonly typeHead?: Dense;
+
+  constructor(store: ParamStore, group: string, readonly config: AtomConfig, readonly featureDim: number) {
+    checkAtomConfig(config);
+    if (featureDim % config.tokens !== 0) {
+      throw new UserError(`config field model.atom.tokens (${config.tokens}) must divide the encoder feature width ${featureDim}; pick a divisor of ${featureDim}`);
+    }
+    this.tokenDim = featureDim / config.tokens;
+    if (config.kind === 'atom') this.typeHead = new Dense(store, group, 'typeHead', this.tokenDim, 3);
+  }
+
+  /** Features [B, H] → particles [B, n, H/n]. */
+  particles(features: tf.Tensor2D): tf.Tensor3D {
+    return tf.reshape(features, [features.shape[0], this.config.tokens, this.tokenDim]) as tf.Tensor3D;
+  }
+
+  /** Type probabilities π [B, n, 3] (electron, proton, neutron); 'atom' kind only. */
+  types(features: tf.Tensor2D): tf.Tensor3D {
+    if (!this.typeHead) throw new Error(`the ${this.config.kind} regulariser has no type head`);
+    return tf.tidy(() => tf.softmax(this.typeLogits(this.particles(features))));
+  }
+
+  private typeLogits(p: tf.Tensor3D): tf.Tensor3D {
+    const [B, n, d] = p.shape;
+    return tf.reshape(this.typeHead!.apply(tf.reshape(p, [B * n, d]) as tf.Tensor2D), [B, n, 3]) as tf.Tensor3D;
+  }
+
+  /** The unweighted term L_atom or L_rep of features [B, H]. */
+  loss(features: tf.Tensor2D): tf.Scalar {
+    return tf.tidy(() => {
+      const p = this.particles(features);
+      if (this.config.kind === 'repulsion') return repulsionParts(p, this.config).total;
+      if (this.config.kind === 'atom') return atomParts(p, this.typeLogits(p), this.config).total;
+      throw new Error("the 'none' atom regulariser has no loss");
+    });
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Tables from run records: every cell is mean ± sample std of one metric over a variant's seeds,
+ * beside the paper's value where it reports one. Output is a pure function of (plan, records) —
+ * no timestamps, no timings, no paths — so merged shards give byte-identical tables.
+ *
+ * CSV columns: `row`, then per table column `<key>_mean, <key>_std, <key>_n, <key>_paper`
+ * (full precision; empty when not applicable). Markdown: the table with "mean ± std" cells and
+ * "(paper)" side columns, then the notes (data used, protocol differences, provenance).
+ */
+import { mean, sampleStd } from '../../eval/stats';
+import { PAPER_PROVENANCE, formatPaperValue } from '../spec/paper';
+import { cellRunIds, type PlanInputs } from '../run/plan';
+import type { CellSpec, RowSpec, RunRecord, TableSpec } from '../spec/types';
+
+/** The numbers behind one cell. */
+export interface CellSummary {
+  /** Runs expected (seeds). */
+  readonly expected: number;
+  /** Runs whose record is present. */
+  readonly present: number;
+  /** Metric values of the present runs where the metric applies. */
+  readonly values: readonly number[];
+  readonly mean?: number;
+  /** Sample std (n − 1); undefined for fewer than 2 values. */
+  readonly std?: number;
+}
+
+export function summariseCell(cell: CellSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): CellSummary {
+  const ids = cellRunIds(cell.variant, inputs);
+  const present = ids.map((id) => records.get(id)).filter((r): r is RunRecord => r !== undefined);
+  const values = present.map((r) => r.metrics[cell.metric]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (values.length === 0) return { expected: ids.length, present: present.length, values };
+  const std = values.length > 1 ? sampleStd(values) : undefined;
+  return { expected: ids.length, present: present.length, values, mean: mean(values), std };
+}
+
+/** Markdown text of a cell: "0.1234 ± 0.0056", "0.1234 (n=1)", "n/a", "missing (0/3 runs)". */
+export function formatCell(s: CellSummary, digits: number): string {
+  if (s.present === 0) return `missing (0/${s.expected} runs)`;
+  if (s.mean === undefined) return 'n/a';
+  const core = s.std === undefined ? `${s.mean.toFixed(digits)} (n=1)` : `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`;
+  return s.present < s.expected ? `${core} [${s.present}/${s.expected} runs]` : core;
+}
+
+function csvField(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+function num(v: number | undefined): string {
+  return v === undefined ? '' : String(v);
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+export interface RenderedTable {
+  readonly name: string;
+  readonly csv: string;
+  readonly markdown: string;
+  /** Cells by row label → column key, for summary.json. */
+  readonly cells: Record<string, Record<string, { mean: number | null; std: number | null; n: number; expected: number; paper: number | null }>>;
+  /** Cells with fewer runs than expected. */
+  readonly missingRuns: number;
+}
+
+function paperOf(row: RowSpec, key: string): { value: number; approximate?: boolean } | undefined {
+  return row.paperOnly?.[key] ?? row.cells[key]?.paper;
+}
+
+/**
+ * Checkpoint-selection provenance of a table's runs: each run's selected epoch (0 = the
+ * untrained model, a candidate for every model) and a flag for runs whose selected weights
+ * forecast the validation split no better than the untrained model did.
+ */
+export function selectionNotes(table: TableSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): string[] {
+  const epochs: string[] = [];
+  const flagged: string[] = [];
+  for (const row of table.rows) {
+    const ids = [...new Set(Object.values(row.cells).flatMap((c) => (c ? cellRunIds(c.variant, inputs) : [])))];
+    const runs = ids.map((id) => records.get(id)).filter((r): r is RunRecord => r !== undefined && typeof r.metrics.bestEpoch === 'number');
+    if (runs.length === 0) continue;
+    epochs.push(`${row.label} ${runs.map((r) => r.metrics.bestEpoch).join(', ')}`);
+    const bad = runs.filter((r) => r.metrics.improvedOnInitial === 0).map((r) => r.spec.seed);
+    if (bad.length) flagged.push(`${row.label} (seed ${bad.join(', ')})`);
+  }
+  const notes: string[] = [];
+  if (epochs.length) notes.push(`Selected epoch per run (best validation forecast MSE; 0 = the untrained model, a candidate for every model): ${epochs.join('; ')}.`);
+  if (flagged.length) notes.push(`NOT IMPROVED: the selected checkpoint forecasts the validation split no better than the untrained model (persistence through the highway) for ${flagged.join('; ')}; those cells measure the initial forecaster, not training.`);
+  return notes;
+}
+
+/** Render one table (CSV + Markdown) from the records. */
+export function renderTable(table: TableSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): RenderedTable {
+  const csvHeader = ['row', ...table.columns.flatMap((c) => [`${c.key}_mean`, `${c.key}_std`, `${c.key}_n`, `${c.key}_paper`])];
+  const csvRows: string[] = [csvHeader.map(csvField).join(',')];
+  const mdHeader = ['model', ...table.columns.flatMap((c) => (c.paperColumn ? [c.title, `${c.title} (paper)`] : [c.title]))];
+  const md: string[] = [`# ${table.title}`, '', `| ${mdHeader.map(mdEscape).join(' | ')} |`, `|${mdHeader.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
+  const cells: RenderedTable['cells'] = {};
+  let missingRuns = 0;
+  for (const row of table.rows) {
+    const csv: string[] = [row.label];
+    const mdRow: string[] = [row.label];
+    cells[row.label] = {};
+    for (const c of table.columns) {
+      const digits = c.digits ?? 4;
+      const cell = row.cells[c.key];
+      const paper = paperOf(row, c.key);
+      if (cell) {
+        const s = summariseCell(cell, inputs, records);
+        missingRuns += s.expected - s.present;
+        csv.push(num(s.mean), num(s.std), String(s.values.length), num(paper?.value));
+        mdRow.push(formatCell(s, digits));
+        cells[row.label][c.key] = { mean: s.mean ?? null, std: s.std ?? null, n: s.values.length, expected: s.expected, paper: paper?.value ?? null };
+      } else {
+        csv.push('', '', '0', num(paper?.value));
+        mdRow.push('—');
+        if (paper) cells[row.label][c.key] = { mean: null, std: null, n: 0, expected: 0, paper: paper.value };
+      }
+      if (c.paperColumn) mdRow.push(formatPaperValue(paper, digits));
+    }
+    csvRows.push(csv.map(csvField).join(','));
+    md.push(`| ${mdRow.map(mdEscape).join(' | ')} |`);
+  }
+  md.push('', 'Notes:', ...table.notes.map((n) => `- ${n}`), ...selectionNotes(table, inputs, records).map((n) => `- ${n}`));
+  if (table.columns.some((c) => c.paperColumn)) md.push(`- Paper values: ${PAPER_PROVENANCE}.`);
+  if (missingRuns > 0) md.push(`- ${missingRuns} run(s) of this table are missing; run 'dive reproduce' again (finished runs are kept) or 'dive merge' the other shards.`);
+  return { name: table.name, csv: `${csvRows.join('\n')}\n`, markdown: `${md.join('\n')}\n`, cells, missingRuns };
+}

@@ -1,0 +1,285 @@
+/**
+ * Run one RunSpec end to end: prepare the data (lib/data/prepare.ts, data seed 0), keep a
+ * seeded subset of windows when the protocol says so, build the model (lib/models/factory.ts),
+ * train it with the library trainer that `dive train` uses (lib/train/trainer.ts `train`),
+ * evaluate on the test split and return the RunRecord (metrics, compact history, artifacts for
+ * figures). Tensors: the model is disposed at the end; the tensor count is unchanged.
+ *
+ * Metrics (test split), computed by `metricsOf` (lib/train/evaluate.ts), as `dive train` does:
+ *   forecastRrse, forecastCorr  LSTNet RRSE / CORR of ŷ vs y in original units
+ *   reconRrse                   RRSE of x̂ vs x in original units, models with a decoder only
+ *   mig                         MIG of the latent means [μ_a ‖ μ_b] vs the true factors
+ *                               (synthetic) or the window labels (real data); null when the
+ *                               model has fewer than 2 latent dims
+ *   clusterAccuracy             mean over labels of the Hungarian-matched accuracy of argmax RBF
+ *                               memberships
+ *   gradientCosine              mean over training of cos(∇forecast, ∇CE) on the shared trunk
+ *                               (DeepDIVE with labels only)
+ * `runTraining` (lib/train/run.ts) is not called as a whole because a reproduction needs the
+ * seeded window subsets, the per-epoch phase history and the latents for figures; it uses the
+ * same parts (prepareData, createModel, dataInfoOf, train, metricsOf).
+ */
+import { executePipelineRun, isPipelineModel } from './pipelineRuns';
+import { codeVersion, provenanceOf } from './provenance';
+import { initBackend } from '../../backend/select';
+import { prepareData, type Prepared } from '../../data/prepare';
+import { DATASETS } from '../../data/registry';
+import { DEFAULT_SYNTHETIC } from '../../data/synthetic';
+import type { PreparedData, WindowSet } from '../../data/types';
+import { createModel } from '../../models/factory';
+import type { Model } from '../../models/types';
+import { dataInfoOf } from '../../train/batches';
+import { DEFAULT_SCHEDULE } from '../../train/interleave';
+import { metricsOf } from '../../train/evaluate';
+import { mse as mseOf } from '../../eval/forecast';
+import { predictSplit, type SplitOutputs } from '../../train/predict';
+import { DEFAULT_TRAIN, train, type TrainConfig, type TrainResult } from '../../train/trainer';
+import type { ProgressSink } from '../../util/progress';
+import { makeRng, permutation } from '../../util/random';
+import { overrideConfig } from '../../models/override';
+import type { ConflictSample, HistoryEpoch, MetricKey, RunArtifacts, RunRecord, RunSpec } from '../spec/types';
+
+/** Number of sample forecast windows kept for figures. */
+const FORECAST_SAMPLES = 4;
+/** Last input rows shown before the forecast in the figures. */
+const FORECAST_CONTEXT = 48;
+
+/** Round to 4 significant digits (compact JSON for figure arrays). */
+function r4(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(4)) : 0;
+}
+
+/**
+ * A seeded subset of at most `max` windows of a set (0 = all), in original order. The returned
+ * set reads through to `set` (no copies); `batch`/`input`/`target`/`label` map indices.
+ */
+export function subsetWindows(set: WindowSet, max: number, seed: number): WindowSet {
+  if (max <= 0 || set.count <= max) return set;
+  const picked = Int32Array.from(permutation(set.count, makeRng(seed)).subarray(0, max)).sort();
+  return {
+    spec: set.spec,
+    channels: set.channels,
+    count: picked.length,
+    labels: set.labels,
+    factorNames: set.factorNames,
+    ...(set.discreteFactors ? { discreteFactors: set.discreteFactors } : {}),
+    input: (i) => set.input(picked[i]),
+    target: (i) => set.target(picked[i]),
+    label: (i, l) => set.label(picked[i], l),
+    batch: (indices) => set.batch(Array.from(indices, (i) => picked[i])),
+  };
+}
+
+/** The trainer config of a run: DEFAULT_TRAIN ⊕ protocol trainer overrides ⊕ epochs, seed, mode. */
+export function trainConfigOf(spec: RunSpec): TrainConfig {
+  const base = overrideConfig(DEFAULT_TRAIN, spec.trainConfig, 'train');
+  return { ...base, epochs: spec.epochs, seed: spec.seed, schedule: { ...DEFAULT_SCHEDULE, ...base.schedule, mode: spec.mode } };
+}
+
+/**
+ * Synthetic segments hold exactly one default window (input + horizon 16); a longer horizon
+ * (the electricity tables' 24 on the synthetic fallback) lengthens the segments to fit.
+ */
+function syntheticFor(name: string, horizon: number): { synthetic?: { length: number } } {
+  if (name !== 'synthetic') return {};
+  const need = DATASETS.synthetic.defaults.window.inputLength + horizon;
+  return need > DEFAULT_SYNTHETIC.length ? { synthetic: { length: need } } : {};
+}
+
+/** Prepared data by (data set, horizon), reused across the runs of one process (at most 4 kept). */
+const preparedCache = new Map<string, Prepared>();
+
+function prepareCached(name: string, horizon: number): Prepared {
+  const key = `${name}|${horizon}`;
+  let p = preparedCache.get(key);
+  if (!p) {
+    p = prepareData(name, { horizon, seed: 0, ...syntheticFor(name, horizon) });
+    if (preparedCache.size >= 4) preparedCache.delete(preparedCache.keys().next().value as string);
+    preparedCache.set(key, p);
+  }
+  return p;
+}
+
+function compactHistory(result: TrainResult): RunRecord['history'] {
+  const epochs: HistoryEpoch[] = result.history.epochs.map((e) => {
+    const phases: Record<string, Record<string, number>> = {};
+    for (const [key, value] of Object.entries(e.train)) {
+      const [phase, term] = key.split('.');
+      (phases[phase] ??= {})[term] = r4(value);
+    }
+    return { epoch: e.epoch, phases, valForecast: r4(e.valForecastMse) };
+  });
+  const conflict: ConflictSample[] = result.history.conflicts.map((c) => {
+    const cosines: Record<string, number> = {};
+    for (const [pair, v] of Object.entries(c.cosines)) if (typeof v === 'number' && Number.isFinite(v)) cosines[pair] = r4(v);
+    return { step: c.step, cosines };
+  });
+  return { epochs, conflict, ...(result.history.conflictNote ? { conflictNote: result.history.conflictNote } : {}) };
+}
+
+/** Mean of cos(∇forecast, ∇ce) over the conflict samples (either key order), or null. */
+export function meanForecastCeCosine(conflict: readonly ConflictSample[]): number | null {
+  const vals = conflict.map((c) => c.cosines['forecast|ce'] ?? c.cosines['ce|forecast']).filter((v): v is number => typeof v === 'number');
+  return vals.length ? vals.reduce((s, v) => s + v, 0) / vals.length : null;
+}
+
+function artifactsOf(model: Model, out: SplitOutputs, test: WindowSet, data: PreparedData, points: number): RunArtifacts {
+  // Evenly spaced test windows (windows are ordered by segment: the first n would miss classes).
+  const n = Math.min(out.n, points);
+  const pick = Array.from({ length: n }, (_, j) => Math.floor((j * out.n) / n));
+  const keep = (lat: Float32Array | undefined, dims: number): RunArtifacts['latentA'] =>
+    lat && dims > 0 ? { dims, values: pick.flatMap((w) => Array.from(lat.subarray(w * dims, (w + 1) * dims), r4)) } : undefined;
+  const labels = test.labels.map((l, i) => ({ name: l.name, classes: [...l.classes], ids: pick.map((w) => out.labels[i][w]) }));
+  const rbf: { centres: number[]; widths: number[] }[] = [];
+  for (let i = 0; ; i++) {
+    const c = model.params.all().find((p) => p.name === `rbf/rbf${i}/centres`);
+    const w = model.params.all().find((p) => p.name === `rbf/rbf${i}/logWidths`);
+    if (!c || !w) break;
+    rbf.push({ centres: Array.from(c.variable.dataSync(), r4), widths: Array.from(w.variable.dataSync(), (v) => r4(Math.exp(v))) });
+  }
+  const { inputLength: L, targetLength: T } = test.spec;
+  const C = test.channels;
+  const ch = C - 1; // the last channel (ETT: oil temperature OT; gait: right foot)
+  const channel = data.dataset.channelNames[ch] ?? `channel ${ch}`;
+  const forecasts: RunArtifacts['forecasts'][number][] = [];
+  const samples = Math.min(FORECAST_SAMPLES, out.n);
+  for (let s = 0; s < samples; s++) {
+    const w = Math.floor((s * out.n) / samples);
+    const ctx = Math.min(L, FORECAST_CONTEXT);
+    const x = data.scaler.inverse(Float32Array.from(test.input(w)));
+    const y = data.scaler.inverse(out.target.slice(w * T * C, (w + 1) * T * C));
+    const f = data.scaler.inverse(out.forecast.slice(w * T * C, (w + 1) * T * C));
+    forecasts.push({
+      window: w,
+      channel,
+      input: Array.from({ length: ctx }, (_, t) => r4(x[(L - ctx + t) * C + ch])),
+      truth: Array.from({ length: T }, (_, t) => r4(y[t * C + ch])),
+      forecast: Array.from({ length: T }, (_, t) => r4(f[t * C + ch])),
+    });
+  }
+  const art: RunArtifacts = { labels, forecasts, ...(rbf.length ? { rbf } : {}) };
+  const a = keep(out.latentA, out.latentADim);
+  const b = keep(out.latentB, out.latentBDim);
+  return { ...art, ...(a ? { latentA: a } : {}), ...(b ? { latentB: b } : {}) };
+}
+
+export interface ExecuteOptions {
+  /** Progress of the training loop (per batch). */
+  readonly onProgress?: ProgressSink;
+}
+
+/** Train and evaluate one run; returns its record (not yet written). */
+export async function executeRun(id: string, spec: RunSpec, options: ExecuteOptions = {}): Promise<RunRecord> {
+  if (isPipelineModel(spec.model)) return executePipelineRun(id, { ...spec, model: spec.model });
+  const backend = await initBackend();
+  const started = Date.now();
+  const prepared = prepareCached(spec.data, spec.horizon);
+  const data: PreparedData = {
+    ...prepared,
+    train: subsetWindows(prepared.train, spec.maxWindows.train, 1),
+    val: subsetWindows(prepared.val, spec.maxWindows.val, 2),
+    test: subsetWindows(prepared.test, spec.maxWindows.test, 3),
+  };
+  const model = createModel(spec.model, { ...spec.config, seed: spec.seed }, dataInfoOf(data));
+  try {
+    const tc = trainConfigOf(spec);
+    const result = await train(model, data, tc, { onProgress: options.onProgress });
+    if (spec.stage === 'tune') return tuningRecord(id, spec, model, data, prepared.protocol, backend.active, started, result, tc.evalBatchSize);
+    const out = predictSplit(model, data.test, tc.evalBatchSize);
+    // The same metrics as `dive train` (lib/train/evaluate.ts), on the same outputs the figures use.
+    const test = metricsOf(out, data.test, data.scaler);
+    const history = compactHistory(result);
+    const clusters = test.cluster ? Object.values(test.cluster) : [];
+    const metrics: Partial<Record<MetricKey, number | null>> & Record<string, number | null> = {
+      forecastRrse: test.forecast.original.rrse,
+      forecastCorr: Number.isFinite(test.forecast.original.corr) ? test.forecast.original.corr : null,
+      forecastMse: test.forecast.original.mse,
+      forecastMae: test.forecast.original.mae,
+      forecastRrseNormalised: test.forecast.normalised.rrse,
+      reconRrse: test.reconstruction ? test.reconstruction.rrseOriginal : null,
+      mig: test.mig,
+      clusterAccuracy: clusters.length ? clusters.reduce((a, c) => a + c.accuracy, 0) / clusters.length : null,
+      gradientCosine: meanForecastCeCosine(history.conflict),
+      bestValForecastMse: result.bestValForecastMse,
+      initialValForecastMse: result.initialValForecastMse,
+      // Selection provenance: the selected epoch (0 = untrained) and whether it beat the untrained model.
+      bestEpoch: model.params.size() > 0 ? result.bestEpoch : null,
+      improvedOnInitial: model.params.size() > 0 ? (result.improvedOnInitial ? 1 : 0) : null,
+      // The disentanglement suite where the true factors are known (the benchmark).
+      suiteMig: test.disentanglement?.mig ?? null,
+      dciD: test.disentanglement?.dci.disentanglement ?? null,
+      sap: test.disentanglement?.sap ?? null,
+      mcc: test.disentanglement?.mcc.pearson ?? null,
+    };
+    return {
+      schema: 1,
+      id,
+      spec,
+      data: {
+        name: spec.data,
+        ...provenanceOf(spec.data),
+        protocol: prepared.protocol,
+        windows: { train: data.train.count, val: data.val.count, test: data.test.count },
+      },
+      backend: backend.active,
+      code: codeVersion(),
+      seconds: (Date.now() - started) / 1000,
+      epochs: result.epochsRun,
+      modelConfig: model.config,
+      metrics,
+      history,
+      artifacts: artifactsOf(model, out, data.test, data, spec.figurePoints),
+      testWindowSquaredErrors: windowSquaredErrors(out, data),
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Per-window mean squared forecast error in original units (4 significant digits): the loss
+ * series of the Diebold–Mariano test (claims.ts). Original units, like RRSE: RRSE orders two
+ * models on one test set exactly as their summed squared errors in original units do.
+ */
+export function windowSquaredErrors(out: SplitOutputs, data: PreparedData): number[] {
+  const f = data.scaler.inverse(out.forecast);
+  const y = data.scaler.inverse(out.target);
+  const k = out.n > 0 ? f.length / out.n : 0;
+  const res: number[] = new Array(out.n);
+  for (let w = 0; w < out.n; w++) {
+    let s = 0;
+    for (let j = w * k; j < (w + 1) * k; j++) s += (f[j] - y[j]) ** 2;
+    res[w] = r4(s / k);
+  }
+  return res;
+}
+
+/**
+ * The record of a tuning trial (RunSpec.stage 'tune'): the selected checkpoint's forecast MSE on
+ * the validation split (scaled units, every kept validation window — also for parameter-free
+ * models, which the trainer does not validate) and nothing from the test split, which a tuning
+ * trial never reads.
+ */
+function tuningRecord(id: string, spec: RunSpec, model: Model, data: PreparedData, protocol: string, backend: string, started: number, result: TrainResult, evalBatchSize: number): RunRecord {
+  const val = predictSplit(model, data.val, evalBatchSize);
+  const valForecastMse = mseOf(val.forecast, val.target);
+  return {
+    schema: 1,
+    id,
+    spec,
+    data: { name: spec.data, ...provenanceOf(spec.data), protocol, windows: { train: data.train.count, val: data.val.count, test: 0 } },
+    backend,
+    code: codeVersion(),
+    seconds: (Date.now() - started) / 1000,
+    epochs: result.epochsRun,
+    modelConfig: model.config,
+    metrics: {
+      valForecastMse,
+      bestValForecastMse: result.bestValForecastMse,
+      initialValForecastMse: result.initialValForecastMse,
+      bestEpoch: model.params.size() > 0 ? result.bestEpoch : null,
+      improvedOnInitial: model.params.size() > 0 ? (result.improvedOnInitial ? 1 : 0) : null,
+    },
+    history: compactHistory(result),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Runs of the companion methods that are pipelines, not forecasting models (Detaux's three
+ * stages, Lachapelle et al.'s sparse base-predictors): the same RunSpec → RunRecord contract as
+ * executeRun, so they share the store, sharding, merging and tables of `dive reproduce`.
+ *
+ * A spec's `config.preset` picks the pipeline's base settings — 'quick' (its QUICK preset, the
+ * quick and test protocols) or 'default' (the documented defaults, the full protocol) — and the
+ * rest of `config` overrides it (unknown fields are a UserError, as on the command line).
+ * Metrics: the disentanglement suite of each method's codes on the benchmark's ID test split
+ * (`suiteMig`, `dciD`, `sap`, `mcc`) and, for Detaux, the principal-task accuracy of MTL with the
+ * discovered task (`principalAccuracy`) beside single-task learning's (`stlAccuracy`).
+ */
+import { initBackend } from '../../backend/select';
+import type { DisentanglementScores } from '../../eval/disentanglement';
+import { DEFAULT_DETAUX, QUICK_DETAUX, detauxConfig } from '../../methods/detaux/config';
+import { runDetaux } from '../../methods/detaux/pipeline';
+import { QUICK_SPARSE } from '../../methods/sparse/config';
+import { runSparseBilevel } from '../../methods/sparse/pipeline';
+import { UserError } from '../../util/errors';
+import { codeVersion, provenanceOf } from './provenance';
+import type { RunRecord, RunSpec } from '../spec/types';
+
+/** The companion pipelines `dive reproduce` can run. */
+export const PIPELINE_MODELS = ['detaux', 'sparse-bilevel'] as const;
+export type PipelineModel = (typeof PIPELINE_MODELS)[number];
+
+export function isPipelineModel(model: string): model is PipelineModel {
+  return (PIPELINE_MODELS as readonly string[]).includes(model);
+}
+
+/** The suite's headline numbers as record metrics. */
+function suiteMetrics(d: DisentanglementScores | undefined): Record<string, number | null> {
+  return { suiteMig: d?.mig ?? null, dciD: d?.dci.disentanglement ?? null, sap: d?.sap ?? null, mcc: d?.mcc.pearson ?? null };
+}
+
+function splitPreset(spec: RunSpec): { preset: 'quick' | 'default'; rest: Record<string, unknown> } {
+  const { preset = 'quick', ...rest } = spec.config as Record<string, unknown>;
+  if (preset !== 'quick' && preset !== 'default') throw new UserError(`config field preset of ${spec.model} must be quick or default, got '${String(preset)}'`);
+  return { preset, rest };
+}
+
+/** Run one pipeline spec; its record has no training history and no forecast metrics. */
+export async function executePipelineRun(id: string, spec: RunSpec & { model: PipelineModel }): Promise<RunRecord> {
+  if (spec.data !== 'benchmark') throw new UserError(`${spec.model} runs on the shared benchmark only, not ${spec.data}`);
+  const backend = await initBackend();
+  const started = Date.now();
+  const { preset, rest } = splitPreset(spec);
+  let metrics: Record<string, number | null>;
+  let modelConfig: object;
+  let windows: { train: number; val: number; test: number };
+  let note: string;
+  if (spec.model === 'detaux') {
+    const cfg = detauxConfig({ ...rest, seed: spec.seed }, preset === 'quick' ? QUICK_DETAUX : DEFAULT_DETAUX, `the ${spec.model} config of the companions experiment`);
+    const { report } = runDetaux(cfg);
+    const arms = report.stage3.arms;
+    metrics = { ...suiteMetrics(report.disentanglement.iid), principalAccuracy: arms.detaux.iid.accuracy.mean, stlAccuracy: arms.stl.iid.accuracy.mean, oodPrincipalAccuracy: arms.detaux.ood.accuracy.mean };
+    modelConfig = cfg;
+    windows = { train: report.benchmark.train, val: report.benchmark.val, test: report.benchmark.test };
+    note = `benchmark split ${report.benchmark.split}; codes: ${report.disentanglement.codes}`;
+  } else {
+    const report = await runSparseBilevel({ ...(preset === 'quick' ? QUICK_SPARSE : {}), ...rest, seed: spec.seed });
+    metrics = { ...suiteMetrics(report.disentanglement), mcc: report.mcc.pearson, r2: report.r2 };
+    modelConfig = { preset, ...rest };
+    windows = { train: 0, val: 0, test: 0 };
+    note = `arm ${report.arm}, factors ${report.factors.join(', ')}`;
+  }
+  return {
+    schema: 1,
+    id,
+    spec,
+    data: { name: spec.data, ...provenanceOf(spec.data), protocol: `${spec.model} pipeline (${preset} preset): ${note}`, windows },
+    backend: backend.active,
+    code: codeVersion(),
+    seconds: (Date.now() - started) / 1000,
+    epochs: 0,
+    modelConfig,
+    metrics,
+    history: { epochs: [], conflict: [] },
+  };
+}

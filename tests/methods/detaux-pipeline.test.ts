@@ -1,0 +1,93 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../lib/backend/select';
+import { QUICK_DETAUX } from '../../lib/methods/detaux/config';
+import { runDetaux, saveDetaux, trainStage1 } from '../../lib/methods/detaux/pipeline';
+import { generateBenchmark } from '../../lib/data/benchmark';
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+const inUnit = (v: unknown): void => {
+  expect(typeof v).toBe('number');
+  expect(v as number).toBeGreaterThanOrEqual(0);
+  expect(v as number).toBeLessThanOrEqual(1);
+};
+
+describe('Detaux pipeline (quick settings)', () => {
+  it('stage 1 is seeded: the same config and seed give identical loss histories', () => {
+    const cfg = { ...QUICK_DETAUX, stage1: { ...QUICK_DETAUX.stage1, epochs: 4, stepsPerEpoch: 3 } };
+    const bench = generateBenchmark(cfg.data);
+    const a = trainStage1(bench, cfg);
+    const b = trainStage1(bench, cfg);
+    a.ae.dispose();
+    b.ae.dispose();
+    expect(a.history).toEqual(b.history);
+  });
+
+  it('runs all three stages, reports every field in range, saves labels beside the weights, leaks no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const { report, artifacts } = runDetaux(QUICK_DETAUX);
+    expect(tf.memory().numTensors).toBe(before);
+    const h = report.stage1.history;
+    expect(h).toHaveLength(QUICK_DETAUX.stage1.epochs);
+    // the validation reconstruction improves during the reconstruction-only warm-up (epochs 0..2 of 8)
+    expect(h[2].valRec).toBeLessThan(0.95 * h[0].valRec);
+    // every term is active after the warm-up, and the orthogonality term falls once it is on
+    const last = h[h.length - 1];
+    expect(h[3].sp).toBeGreaterThan(0);
+    expect(last.sp).toBeLessThan(0.5 * h[3].sp);
+    expect(last.sp).toBeGreaterThan(0);
+    expect(last.dist).toBeGreaterThan(0);
+    expect(last.cons).toBeGreaterThan(0);
+    expect(h[0].sp).toBe(0);
+    const k = QUICK_DETAUX.stage1.subspaces;
+    expect(report.stage2.alignment).toHaveLength(k);
+    expect(report.stage2.chosenSubspace).toBeGreaterThanOrEqual(1);
+    expect(report.stage2.chosenSubspace).toBeLessThan(k);
+    expect(report.stage2.k).toBeGreaterThanOrEqual(QUICK_DETAUX.stage2.kMin);
+    expect(report.stage2.k).toBeLessThanOrEqual(QUICK_DETAUX.stage2.kMax);
+    expect(report.stage2.clusterSizes.reduce((a, b) => a + b, 0)).toBe(QUICK_DETAUX.data.trainWindows);
+    for (const f of ['regime', 'frequency', 'amplitude', 'phase', 'trend']) inUnit(report.stage2.nmi[f]);
+    for (const arm of ['stl', 'detaux', 'random', 'oracle'] as const) {
+      const a = report.stage3.arms[arm];
+      for (const split of ['iid', 'ood'] as const) {
+        inUnit(a[split].accuracy.mean);
+        inUnit(a[split].macroF1.mean);
+        expect(a[split].accuracy.values).toHaveLength(QUICK_DETAUX.stage3.seeds);
+        expect(a[split].accuracy.std).toBeGreaterThanOrEqual(0);
+      }
+    }
+    expect(report.stage3.arms.stl.auxClasses).toBeNull();
+    expect(report.stage3.arms.random.auxClasses).toBe(report.stage2.k);
+    expect(report.stage3.arms.oracle.auxClasses).toBe(6);
+    for (const split of ['iid', 'ood'] as const) {
+      const s = report.disentanglement[split] as { mig: number; dci: { disentanglement: number; completeness: number; informativeness: number }; sap: number; mcc: { pearson: number } };
+      inUnit(s.mig);
+      inUnit(s.dci.disentanglement);
+      inUnit(s.dci.completeness);
+      expect(Number.isFinite(s.sap)).toBe(true);
+      inUnit(s.mcc.pearson);
+    }
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'detaux-'));
+    try {
+      const out = path.join(dir, 'run');
+      await saveDetaux(out, QUICK_DETAUX, report, artifacts);
+      expect(fs.readdirSync(out).sort()).toEqual(['detaux.json', 'labels.json', 'metrics.json', 'weights.bin']);
+      const labels = JSON.parse(fs.readFileSync(path.join(out, 'labels.json'), 'utf8'));
+      expect(labels.labels).toHaveLength(QUICK_DETAUX.data.trainWindows);
+      expect(labels.subspace).toBe(report.stage2.chosenSubspace);
+      const meta = JSON.parse(fs.readFileSync(path.join(out, 'detaux.json'), 'utf8'));
+      const floats = meta.tensors.reduce((s: number, t: { shape: number[] }) => s + t.shape.reduce((a, b) => a * b, 1), 0);
+      expect(fs.statSync(path.join(out, 'weights.bin')).size).toBe(4 * floats);
+      expect(floats).toBe(report.stage1.parameters);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

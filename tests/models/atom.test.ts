@@ -1,0 +1,194 @@
+/**
+ * The atom-modeling regulariser (a reconstruction of arXiv 2210.03728) and its plain-repulsion
+ * control: hand computations, gradients to the encoder, phases, the training loss, leaks, errors.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../lib/backend/select';
+import { atomParts, repulsionParts, DEFAULT_ATOM, type AtomConfig } from '../../lib/models/atom';
+import { createModel } from '../../lib/models/factory';
+import { modelPhases } from '../../lib/train/interleave';
+import { prepareData } from '../../lib/data/prepare';
+import { DEFAULT_TRAIN, train } from '../../lib/train/trainer';
+import { dataInfoOf } from '../../lib/train/batches';
+import { UserError } from '../../lib/util/errors';
+import { TINY_INFO, sineBatch } from '../models/helpers';
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+const val = (t: tf.Tensor): number => t.dataSync()[0];
+
+// Two samples (atoms) × two particles in ℝ²; type logits (electron, proton, neutron) per particle.
+const P = [
+  [[0, 0], [1, 0]],
+  [[0, 2], [3, 4]],
+];
+const LOGITS = [
+  [[2, 0, -1], [-1, 1.5, 0]],
+  [[0.5, 0.5, 0.2], [-2, 1, 1]],
+];
+const CFG: AtomConfig = { ...DEFAULT_ATOM, kind: 'atom', epsilon: 0.5, minMass: 0.8, normBound: 1.5 };
+
+function softmax(z: number[]): number[] {
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+/** The reconstruction's formulas written out with loops (docs/design.md §Atom modeling). */
+function byHand(c: AtomConfig) {
+  const pi = LOGITS.map((a) => a.map(softmax));
+  const q = pi.map((a) => a.map(([e, p]) => p - e));
+  const m = pi.map((a) => a.map(([, p, n]) => p + n));
+  let u = 0;
+  for (let A = 0; A < 2; A++) {
+    for (let B = 0; B < 2; B++) {
+      if (A === B) continue;
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) {
+        const d = Math.hypot(P[A][i][0] - P[B][j][0], P[A][i][1] - P[B][j][1]);
+        u += (q[A][i] * q[B][j]) / (d + c.epsilon);
+      }
+    }
+  }
+  const energy = u / 2; // mean over the 2 ordered pairs (A, B), A ≠ B
+  const neutrality = (q[0].reduce((a, b) => a + b) ** 2 + q[1].reduce((a, b) => a + b) ** 2) / 2;
+  const mass = m.map((a) => Math.max(0, c.minMass - (a[0] + a[1]) / 2) ** 2).reduce((a, b) => a + b) / 2;
+  const norm = P.flat().map(([x, y]) => Math.max(0, Math.hypot(x, y) - c.normBound) ** 2).reduce((a, b) => a + b) / 4;
+  return { energy, neutrality, mass, norm, total: energy + c.neutralityWeight * neutrality + c.massWeight * mass + c.normWeight * norm };
+}
+
+describe('atom energy (reconstruction)', () => {
+  it('matches a hand computation on 2 samples × 2 particles, every part', () => {
+    const before = tf.memory().numTensors;
+    const want = byHand(CFG);
+    expect(want.mass).toBeGreaterThan(0); // the constraints are exercised, not vacuous
+    expect(want.norm).toBeGreaterThan(0);
+    expect(Math.abs(want.energy)).toBeGreaterThan(1e-3);
+    const p = tf.tensor3d(P);
+    const l = tf.tensor3d(LOGITS);
+    const got = atomParts(p, l, CFG);
+    for (const k of ['energy', 'neutrality', 'mass', 'norm', 'total'] as const) expect(val(got[k])).toBeCloseTo(want[k], 5);
+    tf.dispose([p, l, got.energy, got.neutrality, got.mass, got.norm, got.total]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a centre cutoff below the atoms’ distance switches the interaction off; one sample has energy 0', () => {
+    tf.tidy(() => {
+      const far = atomParts(tf.tensor3d(P), tf.tensor3d(LOGITS), { ...CFG, cutoff: 0.1 });
+      expect(val(far.energy)).toBe(0);
+      const near = atomParts(tf.tensor3d(P), tf.tensor3d(LOGITS), { ...CFG, cutoff: 100 });
+      expect(val(near.energy)).toBeCloseTo(byHand(CFG).energy, 5);
+      const one = atomParts(tf.tensor3d([P[0]]), tf.tensor3d([LOGITS[0]]), CFG);
+      expect(val(one.energy)).toBe(0);
+    });
+  });
+
+  it('the plain-repulsion control is mean 1/(‖h̄_A − h̄_B‖ + ε) on pooled particles plus the norm bound', () => {
+    tf.tidy(() => {
+      const r = repulsionParts(tf.tensor3d(P), CFG);
+      // h̄_A = (0.5, 0), h̄_B = (1.5, 3): distance √10.
+      expect(val(r.energy)).toBeCloseTo(1 / (Math.sqrt(10) + CFG.epsilon), 6);
+      expect(val(r.norm)).toBeCloseTo(byHand(CFG).norm, 6);
+      expect(val(r.total)).toBeCloseTo(val(r.energy) + val(r.norm), 6);
+    });
+  });
+
+  it('its gradient is finite although a particle’s distance to itself is 0', () => {
+    const x = tf.variable(tf.tensor3d(P));
+    const { value, grads } = tf.variableGrads(() => atomParts(x as unknown as tf.Tensor3D, tf.tensor3d(LOGITS), CFG).total, [x]);
+    const g = grads[x.name].dataSync();
+    expect(Array.from(g).every(Number.isFinite)).toBe(true);
+    expect(Math.max(...Array.from(g, Math.abs))).toBeGreaterThan(0);
+    tf.dispose([value, grads[x.name], x]);
+  });
+});
+
+const SMALL = { trunk: { kind: 'mlp', hidden: 16, layers: 1 } };
+
+describe('atom term in the models', () => {
+  const batch = sineBatch(6);
+
+  it('reaches the encoder: DeepDIVE’s conditional trunk (phase C) and β-VAE’s trunk', () => {
+    const before = tf.memory().numTensors;
+    for (const [name, group, kind] of [['deepdive', 'conditionalTrunk', 'atom'], ['deepdive', 'conditionalTrunk', 'repulsion'], ['beta-vae', 'trunk', 'atom'], ['beta-vae', 'trunk', 'repulsion']] as const) {
+      const m = createModel(name, { ...SMALL, atom: { kind, weight: 0.1, tokens: 4 } }, TINY_INFO);
+      expect(m.objective.weights.atom).toBe(0.1);
+      const vars = m.params.variables([group]);
+      const { value, grads } = tf.variableGrads(() => m.losses(batch, { noiseSeed: 3 }).atom!, vars);
+      const norm = Object.values(grads).reduce((s, g) => s + tf.tidy(() => val(tf.sum(tf.square(g)))), 0);
+      expect(norm, `${name} ${kind}`).toBeGreaterThan(0);
+      expect(Number.isFinite(val(value))).toBe(true);
+      tf.dispose([value, ...Object.values(grads)]);
+      if (name === 'deepdive') {
+        const ph = modelPhases(m);
+        expect(ph.C!.terms).toContain('atom');
+        expect(ph.M!.terms).not.toContain('atom');
+      }
+      m.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('reads the label trunk and joins phase M when there is no separate conditional trunk (deepdive-b)', () => {
+    const m = createModel('deepdive-b', { ...SMALL, atom: { kind: 'atom', weight: 0.1, tokens: 4 } }, TINY_INFO);
+    const ph = modelPhases(m);
+    expect(ph.M!.terms).toContain('atom');
+    expect(ph.M!.groups).toEqual(expect.arrayContaining(['trunk', 'atom']));
+    expect(ph.C?.terms ?? []).not.toContain('atom');
+    tf.tidy(() => {
+      const t = m.losses(batch, { noiseSeed: 1 }, ph.M!.terms);
+      expect(t.atom).toBeDefined();
+    });
+    m.dispose();
+  });
+
+  it('leaves every other parameter and term unchanged (the type head is created last)', () => {
+    const a = createModel('deepdive', SMALL, TINY_INFO);
+    const b = createModel('deepdive', { ...SMALL, atom: { kind: 'atom', weight: 0.1, tokens: 4 } }, TINY_INFO);
+    tf.tidy(() => {
+      const ta = a.losses(batch, { noiseSeed: 5 });
+      const tb = b.losses(batch, { noiseSeed: 5 });
+      for (const k of ['forecast', 'recon', 'klA', 'ce', 'klB'] as const) expect(val(tb[k]!)).toBe(val(ta[k]!));
+      expect(ta.atom).toBeUndefined();
+      expect(tb.atom).toBeDefined();
+    });
+    expect(b.params.groups()).toContain('atom');
+    expect(a.params.groups()).not.toContain('atom');
+    a.dispose();
+    b.dispose();
+  });
+
+  it('rejects an unknown kind and a token count that does not divide the features, as UserErrors', () => {
+    expect(() => createModel('deepdive', { ...SMALL, atom: { kind: 'coulomb' } }, TINY_INFO)).toThrow(UserError);
+    expect(() => createModel('beta-vae', { ...SMALL, atom: { kind: 'coulomb' } }, TINY_INFO)).toThrow(/model\.atom\.kind must be none, atom, repulsion/);
+    expect(() => createModel('deepdive', { ...SMALL, atom: { kind: 'atom', tokens: 5 } }, TINY_INFO)).toThrow(/model\.atom\.tokens \(5\) must divide/);
+    expect(() => createModel('deepdive', { ...SMALL, atom: { kind: 'atom', weight: -1 } }, TINY_INFO)).toThrow(/model\.atom\.weight/);
+  });
+
+  it('atom 0.1 changes the training loss against atom 0, same seed (benchmark data)', async () => {
+    const data = prepareData('benchmark', { seed: 0, benchmark: { trainWindows: 192, valWindows: 64, testWindows: 64, oodWindows: 32 } });
+    const cfg = { ...DEFAULT_TRAIN, epochs: 1, batchSize: 32, maxBatchesPerEpoch: 3, conflictEvery: 0, seed: 0 };
+    const loss = async (atom: object) => {
+      const m = createModel('beta-vae', { ...SMALL, seed: 0, atom }, dataInfoOf(data));
+      try {
+        const r = await train(m, data, cfg);
+        return r.history.epochs[0].train;
+      } finally {
+        m.dispose();
+      }
+    };
+    const off = await loss({ kind: 'atom', weight: 0 });
+    const on = await loss({ kind: 'atom', weight: 0.1 });
+    expect(await loss({ kind: 'atom', weight: 0.1 })).toEqual(on); // seeded: same config + seed → same numbers
+    const rep = await loss({ kind: 'repulsion', weight: 0.1 });
+    expect(off['joint.atom']).toBeUndefined();
+    expect(on['joint.atom']).toBeGreaterThan(-Infinity);
+    expect(rep['joint.atom']).toBeGreaterThan(0);
+    // Same seed: different objective → different updates → a different forecast term after step 1.
+    expect(on['joint.forecast']).not.toBe(off['joint.forecast']);
+    expect(rep['joint.forecast']).not.toBe(off['joint.forecast']);
+  }, 60_000);
+});
