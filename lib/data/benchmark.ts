@@ -26,6 +26,7 @@
 import { waveform } from './synthetic';
 import { makeRng, type Rng } from '../util/random';
 import { UserError } from '../util/errors';
+import { defaultsOf, parseConfig, z } from '../util/config';
 import { mixSeed } from '../util/random';
 import { SegmentWindowSet, type WindowSetParts } from './windows';
 import type { DiscreteFactorInfo, Segment, TimeSeriesDataset, WindowSet } from './types';
@@ -42,38 +43,23 @@ export const PRINCIPAL = 0;
 const K = BENCHMARK_FACTORS.length;
 const TWO_PI = 2 * Math.PI;
 
-export interface BenchmarkConfig {
-  /** Input rows per window (L). Default 48. */
-  readonly inputLength: number;
-  /** Forecast rows after the input (H). Default 12. */
-  readonly horizon: number;
-  /** Training windows. Default 4,000. */
-  readonly trainWindows: number;
-  /** Validation windows (train region). Default 500. */
-  readonly valWindows: number;
-  /** In-distribution test windows (train region, separate seed stream). Default 1,000. */
-  readonly testWindows: number;
-  /** Out-of-distribution test windows (held-out combinations; `ood` split only). Default 1,000. */
-  readonly oodWindows: number;
-  /** Range of the nuisance noise standard deviation σ. Default [0.05, 0.2]. */
-  readonly noiseRange: readonly [number, number];
-  /** `ood` (combination hold-out, default) or `iid`. */
-  readonly split: 'ood' | 'iid';
-  /** Default 0. */
-  readonly seed: number;
-}
-
-export const DEFAULT_BENCHMARK: BenchmarkConfig = {
-  inputLength: 48,
-  horizon: 12,
-  trainWindows: 4000,
-  valWindows: 500,
-  testWindows: 1000,
-  oodWindows: 1000,
-  noiseRange: [0.05, 0.2],
-  split: 'ood',
-  seed: 0,
-};
+export const BenchmarkSchema = z.strictObject({
+  inputLength: z.int().min(1).default(48).describe('Input rows per window (L).'),
+  horizon: z.int().min(0).default(12).describe('Forecast rows after the input (H).'),
+  trainWindows: z.int().min(1).default(4000).describe('Training windows.'),
+  valWindows: z.int().min(1).default(500).describe('Validation windows (train region).'),
+  testWindows: z.int().min(1).default(1000).describe('In-distribution test windows (train region, separate seed stream).'),
+  oodWindows: z.int().min(1).default(1000).describe('Out-of-distribution test windows (held-out combinations; `ood` split only).'),
+  noiseRange: z
+    .tuple([z.number().min(0), z.number().min(0)])
+    .refine(([lo, hi]) => lo <= hi, 'must be [low, high] with 0 ≤ low ≤ high')
+    .default([0.05, 0.2])
+    .describe('Range of the nuisance noise standard deviation σ.'),
+  split: z.enum(['ood', 'iid']).default('ood').describe('`ood` (combination hold-out) or `iid`.'),
+  seed: z.int().default(0).describe('Seed of the four split streams.'),
+});
+export type BenchmarkConfig = Readonly<z.output<typeof BenchmarkSchema>>;
+export const DEFAULT_BENCHMARK: BenchmarkConfig = defaultsOf(BenchmarkSchema);
 
 /** Physical value of each factor level. */
 export function frequencyOf(level: number): number {
@@ -182,20 +168,9 @@ function makeSplit(cfg: BenchmarkConfig, n: number, region: Region, seed: number
   return { n, x, y, factors, noise };
 }
 
-function checkConfig(cfg: BenchmarkConfig): void {
-  for (const k of ['inputLength', 'trainWindows', 'valWindows', 'testWindows', 'oodWindows'] as const) {
-    if (!Number.isInteger(cfg[k]) || cfg[k] < 1) throw new UserError(`benchmark ${k} must be a whole number ≥ 1, got ${cfg[k]}`);
-  }
-  if (!Number.isInteger(cfg.horizon) || cfg.horizon < 0) throw new UserError(`benchmark horizon must be a whole number ≥ 0, got ${cfg.horizon}`);
-  const r = cfg.noiseRange;
-  if (!(Array.isArray(r) && r.length === 2 && r[0] >= 0 && r[0] <= r[1])) throw new UserError(`benchmark noiseRange must be [low, high] with 0 ≤ low ≤ high, got ${JSON.stringify(r)}`);
-  if (cfg.split !== 'ood' && cfg.split !== 'iid') throw new UserError(`benchmark split must be 'ood' or 'iid', got '${String(cfg.split)}'`);
-}
-
 /** Generate the benchmark: four splits from independent seed streams of `seed`. */
 export function generateBenchmark(partial: Partial<BenchmarkConfig> = {}): Benchmark {
-  const cfg: BenchmarkConfig = { ...DEFAULT_BENCHMARK, ...partial };
-  checkConfig(cfg);
+  const cfg: BenchmarkConfig = parseConfig(BenchmarkSchema, partial, 'benchmark');
   const fit: Region = cfg.split === 'ood' ? 'train' : 'all';
   return {
     config: cfg,

@@ -56,6 +56,12 @@ export interface DatasetInfo {
   /** Candidate paths of the file/folder relative to a data root (cache, mirror), in order. */
   readonly locations: readonly string[];
   readonly defaults: DatasetDefaults;
+  /**
+   * Hundreds of series (LSTNet electricity 321, traffic 862, solar 137): models with a
+   * flattened-window MLP trunk get the channel-shared trunk on it (lib/models/registry.ts
+   * `dataModelConfig`).
+   */
+  readonly manySeries?: boolean;
   /** Load from an explicit path (ignored for 'generated'). */
   load(file: string | undefined, options: LoadOptions): TimeSeriesDataset;
 }
@@ -66,12 +72,13 @@ export interface DatasetInfo {
  * --horizon), chronological 0.6/0.2/0.2, max-abs per series fitted on train; season one day
  * (24 hourly rows, 144 ten-minute rows) or one week (7 daily rows) for the exchange rate.
  */
-function lstnetSuiteInfo(name: Exclude<LstnetSuiteEntry['name'], 'electricity-lstnet'>, description: string): DatasetInfo {
+function lstnetSuiteInfo(name: Exclude<LstnetSuiteEntry['name'], 'electricity-lstnet'>, description: string, manySeries: boolean): DatasetInfo {
   const e = LSTNET_SUITE[name];
   return {
     name,
     description,
     kind: 'file',
+    ...(manySeries ? { manySeries } : {}),
     locations: [`${e.folder}/${e.file}.gz`, `${e.folder}/${e.file}`],
     defaults: {
       window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 },
@@ -134,14 +141,15 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
     name: 'electricity-lstnet',
     description: 'LSTNet electricity: 321 clients, hourly kWh, 26,304 rows from 2012-01-01 (bring your own file: electricity.txt[.gz])',
     kind: 'file',
+    manySeries: true,
     locations: ['electricity/electricity.txt.gz', 'electricity/electricity.txt'],
     // LSTNet protocol: 168 h input, one row at horizon 24, chronological 0.6/0.2/0.2, max-abs per series.
     defaults: { window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 }, split: LSTNET_SPLIT, scaler: 'maxabs', seasonSeconds: 86_400, horizons: LSTNET_HORIZONS },
     load: (file) => loadLstnet(file!),
   },
-  traffic: lstnetSuiteInfo('traffic', 'LSTNet traffic: California PeMS road occupancy (0–1), 862 sensors, hourly, 17,544 rows from 2015-01-01 (bring your own file: traffic.txt[.gz])'),
-  'solar-al': lstnetSuiteInfo('solar-al', 'LSTNet solar-AL: NREL solar power of 137 Alabama PV plants, every 10 minutes, 52,560 rows from 2006-01-01 (bring your own file: solar_AL.txt[.gz])'),
-  'exchange-rate': lstnetSuiteInfo('exchange-rate', 'LSTNet exchange rate: daily rates of 8 currencies, 7,588 calendar days from 1990-01-01 (bring your own file: exchange_rate.txt[.gz])'),
+  traffic: lstnetSuiteInfo('traffic', 'LSTNet traffic: California PeMS road occupancy (0–1), 862 sensors, hourly, 17,544 rows from 2015-01-01 (bring your own file: traffic.txt[.gz])', true),
+  'solar-al': lstnetSuiteInfo('solar-al', 'LSTNet solar-AL: NREL solar power of 137 Alabama PV plants, every 10 minutes, 52,560 rows from 2006-01-01 (bring your own file: solar_AL.txt[.gz])', true),
+  'exchange-rate': lstnetSuiteInfo('exchange-rate', 'LSTNet exchange rate: daily rates of 8 currencies, 7,588 calendar days from 1990-01-01 (bring your own file: exchange_rate.txt[.gz])', false),
   synthetic: {
     name: 'synthetic',
     description: 'seeded synthetic waveforms with known factors (regime, frequency, amplitude, phase, trend, noise); 10,400 segments x 80 rows x 3 channels (one window each)',

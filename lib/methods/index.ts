@@ -5,3 +5,4 @@
 export * as detaux from './detaux/index';
 /** Sparse base-predictors (Lachapelle et al. 2023): bi-level Lasso heads on a shared encoder (docs/design.md §Sparse base-predictors). */
 export * as sparse from './sparse/index';
+export { PIPELINE_MODELS, isPipelineModel, type PipelineModel } from './pipelines';

@@ -21,59 +21,32 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dense, type ParamStore } from './nn';
 import { UserError } from '../util/errors';
+import { defaultsOf, parseConfig, z } from '../util/config';
 
 export type AtomKind = 'none' | 'atom' | 'repulsion';
-export const ATOM_KINDS: readonly AtomKind[] = ['none', 'atom', 'repulsion'];
+export const ATOM_KINDS = ['none', 'atom', 'repulsion'] as const satisfies readonly AtomKind[];
 
 /** The one-line label every output of this regulariser carries. */
 export const ATOM_PROVENANCE = 'reconstruction of arXiv 2210.03728; no code or equations published';
 
-export interface AtomConfig {
-  /** 'none' (default: off), 'atom' (the reconstructed Coulomb energy) or 'repulsion' (the plain control). */
-  kind: AtomKind;
-  /** α, weight of the term in the objective (used when kind ≠ 'none'). Default 0.1. */
-  weight: number;
-  /** n: sub-components (particles) per sample; the feature width must be divisible by it. Default 8. */
-  tokens: number;
-  /** ε, softening of 1/(d + ε). Default 1 (so |q_i q_j/(d_ij + ε)| ≤ 1). */
-  epsilon: number;
-  /** Atoms interact only when their centres are closer than this; null = all pairs (default). */
-  cutoff: number | null;
-  /** w_n, weight of the neutrality constraint (Σ_i q_i)². Default 1. */
-  neutralityWeight: number;
-  /** m_min, minimum mean mass per atom (proton + neutron fraction). Default 0.5. */
-  minMass: number;
-  /** w_m, weight of the minimum-mass constraint. Default 1. */
-  massWeight: number;
-  /** R, bound on a particle's norm ‖h_i‖. Default 4. */
-  normBound: number;
-  /** w_r, weight of the norm bound. Default 1. */
-  normWeight: number;
-}
+export const AtomSchema = z.strictObject({
+  kind: z.enum(ATOM_KINDS).default('none').describe("'none' (off), 'atom' (the reconstructed Coulomb energy) or 'repulsion' (the plain control)."),
+  weight: z.number().min(0).default(0.1).describe("α, weight of the term in the objective (used when kind ≠ 'none')."),
+  tokens: z.int().min(1).default(8).describe('n: sub-components (particles) per sample; the feature width must be divisible by it.'),
+  epsilon: z.number().positive().default(1).describe('ε, softening of 1/(d + ε) (1: |q_i q_j/(d_ij + ε)| ≤ 1).'),
+  cutoff: z.number().positive().nullable().default(null).describe('Atoms interact only when their centres are closer than this; null = all pairs.'),
+  neutralityWeight: z.number().min(0).default(1).describe('w_n, weight of the neutrality constraint (Σ_i q_i)².'),
+  minMass: z.number().min(0).default(0.5).describe('m_min, minimum mean mass per atom (proton + neutron fraction).'),
+  massWeight: z.number().min(0).default(1).describe('w_m, weight of the minimum-mass constraint.'),
+  normBound: z.number().min(0).default(4).describe("R, bound on a particle's norm ‖h_i‖."),
+  normWeight: z.number().min(0).default(1).describe('w_r, weight of the norm bound.'),
+});
+export type AtomConfig = z.output<typeof AtomSchema>;
+export const DEFAULT_ATOM: AtomConfig = defaultsOf(AtomSchema);
 
-export const DEFAULT_ATOM: AtomConfig = {
-  kind: 'none',
-  weight: 0.1,
-  tokens: 8,
-  epsilon: 1,
-  cutoff: null,
-  neutralityWeight: 1,
-  minMass: 0.5,
-  massWeight: 1,
-  normBound: 4,
-  normWeight: 1,
-};
-
-/** Check an atom config (`where` names it in messages, e.g. "model.atom"). */
+/** Check an atom config built by hand (`where` names it in messages, e.g. "model.atom"). */
 export function checkAtomConfig(c: AtomConfig, where = 'model.atom'): void {
-  if (!ATOM_KINDS.includes(c.kind)) throw new UserError(`config field ${where}.kind must be ${ATOM_KINDS.join(', ')}, got '${String(c.kind)}'`);
-  if (!(Number.isFinite(c.weight) && c.weight >= 0)) throw new UserError(`config field ${where}.weight must be a number ≥ 0, got ${c.weight}`);
-  if (!(Number.isInteger(c.tokens) && c.tokens >= 1)) throw new UserError(`config field ${where}.tokens must be a whole number ≥ 1, got ${c.tokens}`);
-  if (!(c.epsilon > 0)) throw new UserError(`config field ${where}.epsilon must be > 0, got ${c.epsilon}`);
-  if (c.cutoff !== null && !(c.cutoff > 0)) throw new UserError(`config field ${where}.cutoff must be > 0 or null, got ${c.cutoff}`);
-  for (const k of ['neutralityWeight', 'minMass', 'massWeight', 'normBound', 'normWeight'] as const) {
-    if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new UserError(`config field ${where}.${k} must be a number ≥ 0, got ${c[k]}`);
-  }
+  parseConfig(AtomSchema, c, where);
 }
 
 /** True when the config adds a term to the objective. */

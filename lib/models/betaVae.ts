@@ -14,7 +14,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Dense, NOISE_STREAM, ParamStore, dropout, reparameterise } from './nn';
 import { mixSeed } from '../util/random';
 import { clipLogvar } from '../backend/kernels/gaussian';
-import { DEFAULT_TRUNK, Trunk, type TrunkConfig } from './trunk';
+import { Trunk, TrunkSchema } from './trunk';
+import { defaultsOf, z } from '../util/config';
 import { Decoder, Forecaster } from './heads';
 import { autoBeta } from './deepdive';
 import { UserError } from '../util/errors';
@@ -22,62 +23,33 @@ import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, StepContext
 import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
 import { tcDecomposition } from '../objectives/totalCorrelation';
-import { AtomRegulariser, DEFAULT_ATOM, atomActive, checkAtomConfig, type AtomConfig } from './atom';
+import { AtomRegulariser, AtomSchema, atomActive } from './atom';
 
-export interface BetaVaeConfig {
-  /** Weight-initialisation seed. */
-  seed: number;
-  trunk: TrunkConfig;
-  /** Estimate the prior term as β-TCVAE (MI + β·TC + dwKL) instead of β·KL. */
-  totalCorrelation: boolean;
-  /** Z: latent dims; null = 16 + number of labels (DeepDIVE's |a| + |b|). */
-  zDim: number | null;
-  decoderHidden: number;
-  forecasterHidden: number;
-  /** Forecaster MLP input besides the highway: the code z only, or [z ‖ trunk features] (as DeepDIVE's option). Default 'code'. */
-  forecasterInput: 'code' | 'code+features';
-  /** Dropout on the trunk features and the forecaster's hidden layer in training passes (as DeepDIVE). Default 0.2. */
-  dropout: number;
-  /** Highway window, rows (0 = none). Default 24. */
-  highway: number;
-  /** β: KL weight (β-VAE, default 4) or TC weight (β-TCVAE, default 6). */
-  beta: number;
-  /** α: weight of the index-code MI (β-TCVAE). Default 1. */
-  alpha: number;
-  /** γ: weight of the dimension-wise KL (β-TCVAE). Default 1. */
-  gamma: number;
-  /** s: scale of the whole prior term; null = 2/(L·C). */
-  klScale: number | null;
-  logvarMin: number;
-  logvarMax: number;
-  /**
-   * Optional atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/models/atom.ts)
-   * or its plain-repulsion control, on the (pre-dropout) trunk features cut into tokens; one
-   * phase, like every other term. Default kind 'none' (off).
-   */
-  atom: AtomConfig;
-}
-
-export const DEFAULT_BETA_VAE: BetaVaeConfig = {
-  seed: 0,
-  trunk: DEFAULT_TRUNK,
-  totalCorrelation: false,
-  zDim: null,
-  decoderHidden: 128,
-  forecasterHidden: 128,
-  forecasterInput: 'code',
-  dropout: 0.2,
-  highway: 24,
-  beta: 4,
-  alpha: 1,
-  gamma: 1,
-  klScale: null,
-  logvarMin: -8,
-  logvarMax: 4,
-  atom: DEFAULT_ATOM,
-};
-
-export const DEFAULT_BETA_TCVAE: BetaVaeConfig = { ...DEFAULT_BETA_VAE, totalCorrelation: true, beta: 6 };
+export const BetaVaeSchema = z.strictObject({
+  seed: z.int().default(0).describe('Weight-initialisation seed.'),
+  trunk: TrunkSchema.prefault({}),
+  totalCorrelation: z.boolean().default(false).describe('Estimate the prior term as β-TCVAE (MI + β·TC + dwKL) instead of β·KL.'),
+  zDim: z.int().min(1).nullable().default(null).describe("Z: latent dims; null = 16 + number of labels (DeepDIVE's |a| + |b|)."),
+  decoderHidden: z.int().min(1).default(128).describe('Hidden width of the decoder.'),
+  forecasterHidden: z.int().min(1).default(128).describe('Hidden width of the forecaster.'),
+  forecasterInput: z.enum(['code', 'code+features']).default('code').describe("Forecaster MLP input besides the highway: the code z only, or [z ‖ trunk features] (as DeepDIVE's option)."),
+  dropout: z.number().min(0).lt(1).default(0.2).describe("Dropout on the trunk features and the forecaster's hidden layer in training passes (as DeepDIVE)."),
+  highway: z.int().min(0).default(24).describe('Highway window, rows (0 = none).'),
+  beta: z.number().min(0).default(4).describe('β: KL weight (β-VAE) or TC weight (β-TCVAE, whose card sets 6).'),
+  alpha: z.number().min(0).default(1).describe('α: weight of the index-code MI (β-TCVAE).'),
+  gamma: z.number().min(0).default(1).describe('γ: weight of the dimension-wise KL (β-TCVAE).'),
+  klScale: z.number().min(0).nullable().default(null).describe('s: scale of the whole prior term; null = 2/(L·C).'),
+  logvarMin: z.number().default(-8).describe('Lower clip of log σ² of z.'),
+  logvarMax: z.number().default(4).describe('Upper clip of log σ² of z.'),
+  atom: AtomSchema.prefault({}).describe(
+    "Optional atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/models/atom.ts) or its plain-repulsion control, on the (pre-dropout) trunk features cut into tokens; one phase, like every other term. Off by default (kind 'none').",
+  ),
+});
+export type BetaVaeConfig = z.output<typeof BetaVaeSchema>;
+export const DEFAULT_BETA_VAE: BetaVaeConfig = defaultsOf(BetaVaeSchema);
+/** β-TCVAE's defaults: the same schema with totalCorrelation on and β = 6 (its card's variant defaults). */
+export const BETA_TCVAE_DEFAULTS = { totalCorrelation: true, beta: 6 } as const;
+export const DEFAULT_BETA_TCVAE: BetaVaeConfig = BetaVaeSchema.parse(BETA_TCVAE_DEFAULTS);
 
 export class BetaVae implements Model {
   readonly params: ParamStore;
@@ -93,10 +65,6 @@ export class BetaVae implements Model {
   constructor(readonly name: string, readonly config: BetaVaeConfig, readonly dataInfo: DataInfo) {
     const c = config;
     this.zDim = c.zDim ?? 16 + dataInfo.labels.length;
-    if (!(c.dropout >= 0 && c.dropout < 1)) throw new UserError(`config field model.dropout must be in [0, 1), got ${c.dropout}`);
-    if (c.forecasterInput !== 'code' && c.forecasterInput !== 'code+features') {
-      throw new UserError(`config field model.forecasterInput must be code or code+features, got '${String(c.forecasterInput)}'`);
-    }
     this.params = new ParamStore(c.seed);
     const p = this.params;
     this.trunk = new Trunk(p, 'trunk', c.trunk, dataInfo.inputLength, dataInfo.channels);
@@ -110,7 +78,6 @@ export class BetaVae implements Model {
       ? { forecast: 1, recon: 1, mi: s * c.alpha, tc: s * c.beta, dwkl: s * c.gamma }
       : { forecast: 1, recon: 1, kl: s * c.beta };
     // Created last, so the other parameters' initial values are the same with and without it.
-    checkAtomConfig(c.atom);
     if (atomActive(c.atom)) {
       this.atom = new AtomRegulariser(p, 'atom', c.atom, H);
       // docs/design.md §Atom modeling (reconstruction): α · L_atom (or L_rep) joins the objective.

@@ -30,122 +30,55 @@ import { mixSeed } from '../util/random';
 import { RbfLayer } from './rbf';
 import { clipLogvar } from '../backend/kernels/gaussian';
 import { CrossAttention, LabelTokens } from './crossAttention';
-import { DEFAULT_TRUNK, Trunk, type TrunkConfig } from './trunk';
+import { Trunk, TrunkSchema } from './trunk';
+import { defaultsOf, z } from '../util/config';
 import { Decoder, Forecaster } from './heads';
 import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, StepContext, TensorBatch, TermName } from './types';
 import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
 import { rbfCrossEntropy } from '../objectives/rbfCrossEntropy';
-import { AtomRegulariser, DEFAULT_ATOM, atomActive, checkAtomConfig, type AtomConfig } from './atom';
+import { AtomRegulariser, AtomSchema, atomActive } from './atom';
 
-export interface DeepDiveConfig {
-  /** Weight-initialisation seed. Default 0 (the trainer passes --seed). */
-  seed: number;
-  trunk: TrunkConfig;
-  /** Use the conditional code a. false = `deepdive-b`. */
-  useA: boolean;
-  /** Use the marginal code b (needs labels). false = `deepdive-a`. */
-  useB: boolean;
-  /** How a meets the label tokens: cross-attention (DeepDIVE) or concatenation (ablation). */
-  fusion: 'attention' | 'concat';
-  /**
-   * Which trunk the conditional path (a-encoder and the forecaster's summary of x) reads:
-   * 'shared' = the label trunk trained only by Σ CE in phase M (frozen in phase C);
-   * 'separate' = its own trunk of the same config, trained in phase C. Default 'separate',
-   * chosen on validation error (docs/design.md, "Measured choices"): with a shared trunk the
-   * conditional path only ever sees features shaped by the label cross-entropy. Ignored without
-   * b (one trunk).
-   */
-  conditionalTrunk: 'shared' | 'separate';
-  /**
-   * What the forecaster's MLP reads besides the highway: 'code' = the fused latent code only;
-   * 'code+features' = [fused code ‖ conditional trunk features g] (the earlier default: a side
-   * channel around the latent code, which makes the ablations share an unsupervised path).
-   * Default 'code', so that deepdive-a / deepdive-b isolate a and b (docs/design.md).
-   */
-  forecasterInput: 'code' | 'code+features';
-  /**
-   * Dropout rate on the trunk features and the forecaster's hidden layer, training passes only
-   * (`losses`; `predict` is deterministic). Default 0.2 (chosen on ETTh1 validation error,
-   * docs/design.md).
-   */
-  dropout: number;
-  /** A: dims of a. Default 16. */
-  aDim: number;
-  /** nA: number of query tokens a is projected to. Default 4. */
-  aTokens: number;
-  /** d: token width. Default 32. */
-  tokenDim: number;
-  /** Attention heads (d divisible by heads). Default 4. */
-  heads: number;
-  /** Hidden width of the decoder. Default 128. */
-  decoderHidden: number;
-  /** Hidden width of the forecaster. Default 128. */
-  forecasterHidden: number;
-  /** Window of the linear autoregressive highway, rows (0 = none). Default 24. */
-  highway: number;
-  /** RBF centres start evenly spaced on [−span, span]. Default 3. */
-  rbfSpan: number;
-  /**
-   * One learnable width per label, shared by its K RBFs, instead of one per class. Default
-   * false. With equal widths every class's decision region is one interval (E3; the
-   * `e3-one-cluster-fails-unequal-widths` check shows per-class widths can break that).
-   */
-  rbfSharedWidth: boolean;
-  /**
-   * Cyclic labels (hour, weekday, month): 'circle' = von Mises components with centres on a
-   * circle (b read as an angle), so the last class neighbours the first; 'line' = Gaussian
-   * components on a line like ordinal labels. Default 'circle' (docs/design.md, "Cyclic labels").
-   */
-  cyclicLabels: 'circle' | 'line';
-  /** β_a, weight of KL_a; null = 2/(L·C), the weight that makes it the unit-variance bound. */
-  betaA: number | null;
-  /** λ, weight of Σ_i CE_i. Default 1. */
-  lambda: number;
-  /**
-   * β_b, weight of Σ_i KL(q(b_i|x) ‖ p_{y_i}), the label-conditional prior term of E3's bound
-   * (trained in phase M with the CE). Keeps σ_b off the log-variance clip and μ_b near its class
-   * centre. Default 0.1 (chosen on validation error, docs/design.md).
-   */
-  betaB: number;
-  /** log σ² of both codes is clipped to [logvarMin, logvarMax]. Default [−8, 4]. */
-  logvarMin: number;
-  logvarMax: number;
-  /**
-   * Optional atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/models/atom.ts)
-   * or its plain-repulsion control, on the features of the conditional path's trunk g, cut
-   * into tokens; it joins the phase that trains that trunk (phase C with a separate
-   * conditional trunk, phase M when g is the label trunk). Default kind 'none' (off).
-   */
-  atom: AtomConfig;
-}
-
-export const DEFAULT_DEEPDIVE: DeepDiveConfig = {
-  seed: 0,
-  trunk: DEFAULT_TRUNK,
-  useA: true,
-  useB: true,
-  fusion: 'attention',
-  conditionalTrunk: 'separate',
-  forecasterInput: 'code',
-  dropout: 0.2,
-  aDim: 16,
-  aTokens: 4,
-  tokenDim: 32,
-  heads: 4,
-  decoderHidden: 128,
-  forecasterHidden: 128,
-  highway: 24,
-  rbfSpan: 3,
-  rbfSharedWidth: false,
-  cyclicLabels: 'circle',
-  betaA: null,
-  lambda: 1,
-  betaB: 0.1,
-  logvarMin: -8,
-  logvarMax: 4,
-  atom: DEFAULT_ATOM,
-};
+export const DeepDiveSchema = z.strictObject({
+  seed: z.int().default(0).describe('Weight-initialisation seed (the trainer passes --seed).'),
+  trunk: TrunkSchema.prefault({}),
+  useA: z.boolean().default(true).describe('Use the conditional code a. false = `deepdive-b`.'),
+  useB: z.boolean().default(true).describe('Use the marginal code b (needs labels). false = `deepdive-a`.'),
+  fusion: z.enum(['attention', 'concat']).default('attention').describe('How a meets the label tokens: cross-attention (DeepDIVE) or concatenation (ablation).'),
+  conditionalTrunk: z.enum(['shared', 'separate']).default('separate').describe(
+    "Which trunk the conditional path (a-encoder and the forecaster's summary of x) reads: 'shared' = the label trunk trained only by Σ CE in phase M (frozen in phase C); 'separate' = its own trunk of the same config, trained in phase C. 'separate' was chosen on validation error (docs/design.md, \"Measured choices\"): with a shared trunk the conditional path only ever sees features shaped by the label cross-entropy. Ignored without b (one trunk).",
+  ),
+  forecasterInput: z.enum(['code', 'code+features']).default('code').describe(
+    "What the forecaster's MLP reads besides the highway: 'code' = the fused latent code only; 'code+features' = [fused code ‖ conditional trunk features g] (the earlier default: a side channel around the latent code, which makes the ablations share an unsupervised path). 'code', so that deepdive-a / deepdive-b isolate a and b (docs/design.md).",
+  ),
+  dropout: z.number().min(0).lt(1).default(0.2).describe('Dropout rate on the trunk features and the forecaster\'s hidden layer, training passes only (`losses`; `predict` is deterministic); 0.2 chosen on ETTh1 validation error (docs/design.md).'),
+  aDim: z.int().min(1).default(16).describe('A: dims of a.'),
+  aTokens: z.int().min(1).default(4).describe('nA: number of query tokens a is projected to.'),
+  tokenDim: z.int().min(1).default(32).describe('d: token width (divisible by heads).'),
+  heads: z.int().min(1).default(4).describe('Attention heads.'),
+  decoderHidden: z.int().min(1).default(128).describe('Hidden width of the decoder.'),
+  forecasterHidden: z.int().min(1).default(128).describe('Hidden width of the forecaster.'),
+  highway: z.int().min(0).default(24).describe('Window of the linear autoregressive highway, rows (0 = none).'),
+  rbfSpan: z.number().positive().default(3).describe('RBF centres start evenly spaced on [−span, span].'),
+  rbfSharedWidth: z.boolean().default(false).describe(
+    "One learnable width per label, shared by its K RBFs, instead of one per class. With equal widths every class's decision region is one interval (E3; the `e3-one-cluster-fails-unequal-widths` check shows per-class widths can break that).",
+  ),
+  cyclicLabels: z.enum(['circle', 'line']).default('circle').describe(
+    "Cyclic labels (hour, weekday, month): 'circle' = von Mises components with centres on a circle (b read as an angle), so the last class neighbours the first; 'line' = Gaussian components on a line like ordinal labels (docs/design.md, \"Cyclic labels\").",
+  ),
+  betaA: z.number().min(0).nullable().default(null).describe('β_a, weight of KL_a; null = 2/(L·C), the weight that makes it the unit-variance bound.'),
+  lambda: z.number().min(0).default(1).describe('λ, weight of Σ_i CE_i.'),
+  betaB: z.number().min(0).default(0.1).describe(
+    "β_b, weight of Σ_i KL(q(b_i|x) ‖ p_{y_i}), the label-conditional prior term of E3's bound (trained in phase M with the CE). Keeps σ_b off the log-variance clip and μ_b near its class centre; 0.1 chosen on validation error (docs/design.md).",
+  ),
+  logvarMin: z.number().default(-8).describe('Lower clip of log σ² of both codes.'),
+  logvarMax: z.number().default(4).describe('Upper clip of log σ² of both codes.'),
+  atom: AtomSchema.prefault({}).describe(
+    "Optional atom-modeling regulariser (a reconstruction of arXiv 2210.03728, lib/models/atom.ts) or its plain-repulsion control, on the features of the conditional path's trunk g, cut into tokens; it joins the phase that trains that trunk (phase C with a separate conditional trunk, phase M when g is the label trunk). Off by default (kind 'none').",
+  ),
+});
+export type DeepDiveConfig = z.output<typeof DeepDiveSchema>;
+export const DEFAULT_DEEPDIVE: DeepDiveConfig = defaultsOf(DeepDiveSchema);
 
 /**
  * Upper clip of log σ²_b for labels on a circle: σ ≤ 0.5 rad, where q(b|x)'s mass beyond ±π is
@@ -186,20 +119,6 @@ export class DeepDive implements Model {
     const M = dataInfo.labels.length;
     if (c.useB && M === 0) throw new UserError(`model ${name} needs supervised labels but the data have none; use --model deepdive-a or data with labels`);
     if (!c.useA && !c.useB) throw new UserError(`model ${name}: config has neither useA nor useB; enable at least one code`);
-    const oneOf = (field: keyof DeepDiveConfig, allowed: readonly string[]): void => {
-      if (!allowed.includes(c[field] as string)) throw new UserError(`config field model.${field} must be ${allowed.join(' or ')}, got '${String(c[field])}'`);
-    };
-    oneOf('fusion', ['attention', 'concat']);
-    oneOf('conditionalTrunk', ['shared', 'separate']);
-    oneOf('forecasterInput', ['code', 'code+features']);
-    oneOf('cyclicLabels', ['circle', 'line']);
-    for (const k of ['aDim', 'aTokens', 'tokenDim', 'heads', 'decoderHidden', 'forecasterHidden'] as const) {
-      if (!Number.isInteger(c[k]) || c[k] < 1) throw new UserError(`config field model.${k} must be a whole number ≥ 1, got ${c[k]}`);
-    }
-    for (const k of ['lambda', 'betaB'] as const) {
-      if (!(c[k] >= 0)) throw new UserError(`config field model.${k} must be a number ≥ 0, got ${c[k]}`);
-    }
-    if (!(c.dropout >= 0 && c.dropout < 1)) throw new UserError(`config field model.dropout must be in [0, 1), got ${c.dropout}`);
     if (c.tokenDim % c.heads !== 0) throw new UserError(`config field model.tokenDim (${c.tokenDim}) must be divisible by model.heads (${c.heads})`);
     this.params = new ParamStore(c.seed);
     const p = this.params;
@@ -240,7 +159,6 @@ export class DeepDive implements Model {
       weights.klB = c.betaB;
     }
     // Created last, so the other parameters' initial values are the same with and without it.
-    checkAtomConfig(c.atom);
     if (atomActive(c.atom)) {
       this.atom = new AtomRegulariser(p, 'atom', c.atom, H);
       // docs/design.md §Atom modeling (reconstruction): α · L_atom (or L_rep) joins the objective.

@@ -4,15 +4,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Dense, ParamStore } from './nn';
-import { Trunk, type TrunkConfig } from './trunk';
+import { Trunk, trunkSchema } from './trunk';
+import { z } from '../util/config';
 import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, TensorBatch } from './types';
 import { forecastLoss } from '../objectives/likelihood';
 
-export interface GruConfig {
-  seed: number;
-  trunk: TrunkConfig;
-}
-export const DEFAULT_GRU: GruConfig = { seed: 0, trunk: { kind: 'gru', hidden: 64, layers: 1 } };
+export const GruSchema = z.strictObject({
+  seed: z.int().default(0).describe('Weight-initialisation seed.'),
+  trunk: trunkSchema({ kind: 'gru', hidden: 64, layers: 1 }).prefault({}),
+});
+export type GruConfig = z.output<typeof GruSchema>;
 
 export class GruForecaster implements Model {
   readonly params: ParamStore;

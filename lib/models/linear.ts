@@ -6,15 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParamStore } from './nn';
+import { z } from '../util/config';
 import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, TensorBatch } from './types';
 import { forecastLoss } from '../objectives/likelihood';
 
-export interface LinearConfig {
-  seed: number;
-  /** Moving-average kernel in rows (odd; DLinear: 25). */
-  kernel: number;
-}
-export const DEFAULT_LINEAR: LinearConfig = { seed: 0, kernel: 25 };
+export const LinearSchema = z.strictObject({
+  seed: z.int().default(0).describe('Weight-initialisation seed.'),
+  kernel: z.int().min(1).default(25).describe('Moving-average kernel in rows (odd; DLinear: 25).'),
+});
+export type LinearConfig = z.output<typeof LinearSchema>;
 
 /** Averaging matrix A [L, L]: trend = rows · A, window `kernel` with replicate padding. */
 export function movingAverageMatrix(L: number, kernel: number): Float32Array {

@@ -4,14 +4,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParamStore } from './nn';
+import { z } from '../util/config';
 import type { DataInfo, LossTerms, Model, Prediction, TensorBatch } from './types';
 import { forecastLoss } from '../objectives/likelihood';
 
-export interface PersistenceConfig {
-  /** Unused (no parameters); kept so every config has a seed. */
-  seed: number;
-}
-export const DEFAULT_PERSISTENCE: PersistenceConfig = { seed: 0 };
+export const PersistenceSchema = z.strictObject({
+  seed: z.int().default(0).describe('Unused (no parameters); kept so every config has a seed.'),
+});
+export type PersistenceConfig = z.output<typeof PersistenceSchema>;
 
 export class Persistence implements Model {
   readonly params: ParamStore;

@@ -7,15 +7,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../util/errors';
 import { ParamStore } from './nn';
+import { z } from '../util/config';
 import type { DataInfo, LossTerms, Model, Prediction, TensorBatch } from './types';
 import { forecastLoss } from '../objectives/likelihood';
 
-export interface SeasonalNaiveConfig {
-  seed: number;
-  /** Season length in rows; null = 24 for hourly data (required otherwise). */
-  season: number | null;
-}
-export const DEFAULT_SEASONAL_NAIVE: SeasonalNaiveConfig = { seed: 0, season: null };
+export const SeasonalNaiveSchema = z.strictObject({
+  seed: z.int().default(0).describe('Unused (no parameters); kept so every config has a seed.'),
+  season: z.int().min(1).nullable().default(null).describe("Season length in rows; null = the data set's natural cycle (one day for hourly data)."),
+});
+export type SeasonalNaiveConfig = z.output<typeof SeasonalNaiveSchema>;
 
 /** Input row copied by each target row (see the module comment). */
 export function seasonalSourceRows(info: DataInfo, season: number): number[] {

@@ -10,18 +10,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Dense, Gru, Mlp, type ParamStore } from './nn';
-import { UserError } from '../util/errors';
+import { z } from '../util/config';
 
-export interface TrunkConfig {
-  /** Encoder type. Default `mlp`. */
-  kind: 'mlp' | 'channel-mlp' | 'gru';
-  /** Width of every hidden layer / GRU state (H). Default 128. */
-  hidden: number;
-  /** Number of Dense layers (mlp, channel-mlp). Default 2. */
-  layers: number;
+/** The trunk's config schema with the given defaults (the latent models' MLP trunk; the GRU reference's own). */
+export function trunkSchema(d: { kind: 'mlp' | 'channel-mlp' | 'gru'; hidden: number; layers: number }) {
+  return z.strictObject({
+    kind: z.enum(['mlp', 'channel-mlp', 'gru']).default(d.kind).describe('Encoder type.'),
+    hidden: z.int().min(1).default(d.hidden).describe('Width of every hidden layer / GRU state (H).'),
+    layers: z.int().min(1).default(d.layers).describe('Number of Dense layers (mlp, channel-mlp).'),
+  });
 }
-
-export const DEFAULT_TRUNK: TrunkConfig = { kind: 'mlp', hidden: 128, layers: 2 };
+export const TrunkSchema = trunkSchema({ kind: 'mlp', hidden: 128, layers: 2 });
+export type TrunkConfig = z.output<typeof TrunkSchema>;
 
 export class Trunk {
   private readonly mlp?: Mlp;
@@ -29,10 +29,6 @@ export class Trunk {
   private readonly gruOut?: Dense;
   readonly outDim: number;
   constructor(store: ParamStore, group: string, readonly config: TrunkConfig, readonly inputLength: number, readonly channels: number) {
-    if (!['mlp', 'channel-mlp', 'gru'].includes(config.kind)) throw new UserError(`config field model.trunk.kind must be mlp, channel-mlp or gru, got '${config.kind}'`);
-    if (!(Number.isInteger(config.hidden) && config.hidden >= 1 && Number.isInteger(config.layers) && config.layers >= 1)) {
-      throw new UserError(`config fields model.trunk.hidden and model.trunk.layers must be whole numbers ≥ 1, got ${config.hidden} and ${config.layers}`);
-    }
     const widths = new Array<number>(config.layers).fill(config.hidden);
     if (config.kind === 'mlp') this.mlp = new Mlp(store, group, 'mlp', inputLength * channels, widths, 'relu');
     else if (config.kind === 'channel-mlp') this.mlp = new Mlp(store, group, 'cmlp', inputLength, widths, 'relu');

@@ -4,7 +4,7 @@
  * Inputs `x` [rows, L, C], `y` [rows, T, C], `label0…` [rows] int32 (see `modelInputs`).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { createModel } from '../models/factory';
+import { createModel } from '../models/registry';
 import { mixSeed } from '../util/random';
 import { weightedSum, type DataInfo, type Model } from '../models/types';
 import { Adam, DEFAULT_ADAM, type AdamConfig } from '../train/adam';

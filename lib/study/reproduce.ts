@@ -23,7 +23,7 @@ import { executeRun } from './run/execute';
 import { writeOutputs, type OutputReport } from './report/outputs';
 import { expandPlan, selectExperiments, shardRuns, variantsOf, type PlanInputs, type Shard } from './run/plan';
 import { claimPlanInputs, isFinished, readRecord, readRecords, recordPath, writePlanInputs, writeRecord } from './run/store';
-import { TUNING_TARGETS, SEARCH_SPACES } from './spec/definitions';
+import { TUNING_TARGETS, searchSpaces } from './spec/definitions';
 import { selectTuning, trialValMse, tuningRuns, writeTuning, type TrialRun } from './run/tune';
 import { tuningEnabled } from './spec/tuning';
 import type { Protocol, RunRecord, RunSpec } from './spec/types';
@@ -135,7 +135,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceReport> {
   let tuningReport: ReproduceReport['tuning'];
   if (inputs.only.includes('tune') && tuningEnabled(inputs.protocol)) {
     const targets = tuningTargetsOf(inputs);
-    const trials = tuningRuns(inputs.protocol, inputs.choices, targets, SEARCH_SPACES);
+    const trials = tuningRuns(inputs.protocol, inputs.choices, targets, searchSpaces());
     tuningReport = await runTrials(o, trials, log);
     let missing = trials.filter((t) => !isFinished(o.out, t.id)).length;
     const deadline = Date.now() + (o.waitForTuning ?? 0) * 1000;
@@ -149,7 +149,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceReport> {
       log(tuningPending);
       return { out: o.out, inputs, planned: 0, selected: 0, skipped: [], ran: [], failed: [], seconds: (Date.now() - started) / 1000, tuning: tuningReport, tuningPending };
     }
-    const tuning = selectTuning(inputs.protocol, inputs.choices, targets, SEARCH_SPACES, trials, (id) => trialValMse(readRecord(recordPath(o.out, id))));
+    const tuning = selectTuning(inputs.protocol, inputs.choices, targets, searchSpaces(), trials, (id) => trialValMse(readRecord(recordPath(o.out, id))));
     if (tuning) {
       writeTuning(o.out, tuning);
       inputs = { ...inputs, tuning };

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeDirAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
-import { createModel } from '../models/factory';
+import { createModel } from '../models/registry';
 import type { DataInfo, Model } from '../models/types';
 import type { AdamSlotState } from './adam';
 

@@ -14,17 +14,16 @@
  * A phase whose terms all have weight 0 (e.g. λ = β_b = 0) has nothing to optimise and is left
  * out: its groups keep their initial values, the other phase runs alone (warm-up included).
  */
+import { defaultsOf, z } from '../util/config';
 import type { Model, TermName } from '../models/types';
 
-export interface ScheduleConfig {
-  /** `interleave` (DeepDIVE) or `joint` (all terms summed, all variables). Default interleave. */
-  mode: 'interleave' | 'joint';
-  /** Alternate phases on every batch or every epoch. Default batch. */
-  alternation: 'batch' | 'epoch';
-  /** Epochs of phase M only before alternating. Default 1. */
-  warmupEpochs: number;
-}
-export const DEFAULT_SCHEDULE: ScheduleConfig = { mode: 'interleave', alternation: 'batch', warmupEpochs: 1 };
+export const ScheduleSchema = z.strictObject({
+  mode: z.enum(['interleave', 'joint']).default('interleave').describe('`interleave` (DeepDIVE) or `joint` (all terms summed, all variables).'),
+  alternation: z.enum(['batch', 'epoch']).default('batch').describe('Alternate phases on every batch or every epoch.'),
+  warmupEpochs: z.int().min(0).default(1).describe('Epochs of phase M only before alternating.'),
+});
+export type ScheduleConfig = z.output<typeof ScheduleSchema>;
+export const DEFAULT_SCHEDULE: ScheduleConfig = defaultsOf(ScheduleSchema);
 
 export type PhaseName = 'M' | 'C' | 'joint';
 

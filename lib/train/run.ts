@@ -9,49 +9,39 @@
 import * as path from 'node:path';
 import { prepareData, type PrepareOptions } from '../data/prepare';
 import { datasetInfo } from '../data/registry';
-import { DEFAULT_BENCHMARK, type BenchmarkConfig } from '../data/benchmark';
+import { BenchmarkSchema } from '../data/benchmark';
 import { DEFAULT_ATOM, ATOM_KINDS, type AtomKind } from '../models/atom';
 import type { PreparedData } from '../data/types';
-import { createModel, dataModelConfig } from '../models/factory';
+import { createModel, dataModelConfig, modelCards } from '../models/registry';
 import { deepMerge } from '../util/merge';
-import { overrideConfig } from '../models/override';
+import { defaultsOf, parseConfig, z } from '../util/config';
 import { UserError } from '../util/errors';
 import type { ProgressSink } from '../util/progress';
 import { dataInfoOf } from './batches';
 import { loadModel } from './checkpoint';
 import { evaluateModel, type TestMetrics } from './evaluate';
-import { DEFAULT_TRAIN, train, type TrainConfig, type EpochRecord, type TrainingHistory } from './trainer';
+import { DEFAULT_TRAIN, TrainSchema, train, type TrainConfig, type EpochRecord, type TrainingHistory } from './trainer';
+
+const rows = (doc: string) => z.int().min(1).nullable().default(null).describe(`${doc} (null = the data set's default).`);
 
 /** Data preparation overrides a run config may set (null = the data set's default). */
-export interface RunDataConfig {
-  inputLength: number | null;
-  horizon: number | null;
-  targetLength: number | null;
-  stride: number | null;
-  /** Quantile bins of continuous labels. */
-  bins: number | null;
-  /** gaitndd downsampling factor. */
-  downsample: number | null;
-  /** Seed of the by-segment split / synthetic generator. Fixed at 0 across run seeds by default,
-   * so that seeds vary initialisation and batch order over the same test set. */
-  seed: number;
-  /**
-   * benchmark only: generator settings (lib/data/benchmark.ts; defaults DEFAULT_BENCHMARK: 4,000 /
-   * 500 / 1,000 / 1,000 windows, noise [0.05, 0.2], split 'ood'); its seed is `seed`, its geometry
-   * inputLength / horizon above.
-   */
-  benchmark: BenchmarkGeneratorConfig;
-}
-export type BenchmarkGeneratorConfig = Omit<BenchmarkConfig, 'seed' | 'inputLength' | 'horizon'>;
-const BENCHMARK_GENERATOR: BenchmarkGeneratorConfig = {
-  trainWindows: DEFAULT_BENCHMARK.trainWindows,
-  valWindows: DEFAULT_BENCHMARK.valWindows,
-  testWindows: DEFAULT_BENCHMARK.testWindows,
-  oodWindows: DEFAULT_BENCHMARK.oodWindows,
-  noiseRange: DEFAULT_BENCHMARK.noiseRange,
-  split: DEFAULT_BENCHMARK.split,
-};
-export const DEFAULT_RUN_DATA: RunDataConfig = { inputLength: null, horizon: null, targetLength: null, stride: null, bins: null, downsample: null, seed: 0, benchmark: BENCHMARK_GENERATOR };
+export const RunDataSchema = z.strictObject({
+  inputLength: rows('Input window length, rows'),
+  horizon: z.int().min(1).nullable().default(null).describe("Forecast horizon, rows ahead of the last input row (null = the data set's default)."),
+  targetLength: rows('Target rows per window'),
+  stride: rows('Rows between consecutive windows'),
+  bins: z.int().min(2).nullable().default(null).describe('Quantile bins of continuous labels (null = the data set\'s default).'),
+  downsample: z.int().min(1).nullable().default(null).describe('gaitndd downsampling factor (null = 3: 300 → 100 Hz).'),
+  seed: z.int().default(0).describe(
+    'Seed of the by-segment split / synthetic generator. Fixed at 0 across run seeds by default, so that seeds vary initialisation and batch order over the same test set.',
+  ),
+  benchmark: BenchmarkSchema.omit({ seed: true, inputLength: true, horizon: true })
+    .prefault({})
+    .describe('benchmark only: generator settings (lib/data/benchmark.ts); its seed is `seed`, its geometry inputLength / horizon above.'),
+});
+export type RunDataConfig = z.output<typeof RunDataSchema>;
+export type BenchmarkGeneratorConfig = RunDataConfig['benchmark'];
+export const DEFAULT_RUN_DATA: RunDataConfig = defaultsOf(RunDataSchema);
 
 export interface RunConfig {
   model?: unknown;
@@ -83,8 +73,10 @@ export interface RunRequest {
   readonly atom?: { readonly weight: number; readonly kind?: AtomKind };
 }
 
-/** Models that take the atom regulariser (model config field `atom`). */
-export const ATOM_MODELS: readonly string[] = ['deepdive', 'deepdive-a', 'deepdive-b', 'deepdive-concat', 'beta-vae', 'beta-tcvae'];
+/** Models that take the atom regulariser (model config field `atom`): the cards with the `atom` trait. */
+export function atomModels(): string[] {
+  return modelCards().filter((c) => c.traits.atom).map((c) => c.name);
+}
 
 export interface RunReport {
   readonly model: string;
@@ -148,9 +140,9 @@ function summarise(h: TrainingHistory): RunReport['history'] {
 /** Prepare, train, evaluate. The model is disposed before returning. */
 export async function runTraining(req: RunRequest): Promise<RunReport> {
   const cfg = req.config ?? {};
-  const dataCfg = overrideConfig(DEFAULT_RUN_DATA, cfg.data, 'data');
+  const dataCfg = parseConfig(RunDataSchema, cfg.data, 'data');
   if (req.horizon !== undefined) dataCfg.horizon = req.horizon;
-  const trainCfg: TrainConfig = overrideConfig(DEFAULT_TRAIN, cfg.train, 'train');
+  const trainCfg: TrainConfig = parseConfig(TrainSchema, cfg.train, 'train');
   const seed = req.seed ?? 0;
   trainCfg.seed = seed;
   if (req.epochs !== undefined) trainCfg.epochs = req.epochs;
@@ -159,7 +151,7 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
   const modelCfg: Record<string, unknown> = { ...deepMerge(dataModelConfig(req.model, datasetInfo(req.data).name), (cfg.model as Record<string, unknown> | undefined) ?? {}), seed };
   if (req.atom) {
     const kind = req.atom.kind ?? 'atom';
-    if (!ATOM_MODELS.includes(req.model)) throw new UserError(`--atom applies to the latent models (${ATOM_MODELS.join(', ')}), not '${req.model}'; drop --atom or pick one of them`);
+    if (!atomModels().includes(req.model)) throw new UserError(`--atom applies to the latent models (${atomModels().join(', ')}), not '${req.model}'; drop --atom or pick one of them`);
     if (!ATOM_KINDS.includes(kind) || kind === 'none') throw new UserError(`--atom-kind must be atom or repulsion, got '${String(kind)}'`);
     if (!(Number.isFinite(req.atom.weight) && req.atom.weight >= 0)) throw new UserError(`--atom must be a weight ≥ 0, got ${req.atom.weight}`);
     const given = (modelCfg.atom ?? {}) as Record<string, unknown>;

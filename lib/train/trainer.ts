@@ -8,6 +8,7 @@
  * is seeded by mixSeed(seed, s, phase). Same config + seed + backend → identical numbers, and a
  * resumed run continues exactly as an uninterrupted one would.
  */
+import { defaultsOf, parseConfig, z } from '../util/config';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -21,66 +22,28 @@ import { Adam, DEFAULT_ADAM, namedGradients } from './adam';
 import { disposeBatch, range, toTensors } from './batches';
 import { loadCheckpoint, restoreWeights, saveCheckpoint, shapesOf, snapshotWeights, CHECKPOINT_FORMAT, type Weights } from './checkpoint';
 import { measureConflict, type ConflictRecord } from './gradConflict';
-import { DEFAULT_SCHEDULE, modelPhases, phasesForEpoch, type Phase, type PhaseName, type Phases, type ScheduleConfig } from './interleave';
+import { ScheduleSchema, modelPhases, phasesForEpoch, type Phase, type PhaseName, type Phases, type ScheduleConfig } from './interleave';
 
-export interface TrainConfig {
-  /** Maximum epochs. Default 20. */
-  epochs: number;
-  /** Windows per batch. Default 64. */
-  batchSize: number;
-  /** Adam learning rate. Default 1e-3. */
-  lr: number;
-  /** AdamW decoupled weight decay λ_wd of weight matrices (adam.ts). Default 0 (docs/design.md). */
-  weightDecay: number;
-  /** Clip gradients to this global L2 norm (≤ 0: no clipping). Default 5. */
-  clipNorm: number;
-  /** Stop after this many epochs (after warm-up) without a better validation forecast MSE. Default 5. */
-  patience: number;
-  /** Seed of batch order and reparameterisation noise. Default 0. */
-  seed: number;
-  schedule: ScheduleConfig;
-  /** Measure gradient conflicts every k batches (0 = never). Default 50. */
-  conflictEvery: number;
-  /** Cap on batches per epoch (0 = the whole train split). Default 0. */
-  maxBatchesPerEpoch: number;
-  /** Cap on validation windows per evaluation (0 = all). Default 0. */
-  maxValWindows: number;
-  /** Batch size of validation / prediction passes. Default 256. */
-  evalBatchSize: number;
-}
+export const TrainSchema = z.strictObject({
+  epochs: z.int().min(0).default(20).describe('Maximum epochs.'),
+  batchSize: z.int().min(1).default(64).describe('Windows per batch.'),
+  lr: z.number().positive().default(DEFAULT_ADAM.lr).describe('Adam learning rate.'),
+  weightDecay: z.number().min(0).default(0).describe('AdamW decoupled weight decay λ_wd of weight matrices (adam.ts; docs/design.md).'),
+  clipNorm: z.number().default(5).describe('Clip gradients to this global L2 norm (≤ 0: no clipping).'),
+  patience: z.int().min(1).default(5).describe('Stop after this many epochs (after warm-up) without a better validation forecast MSE.'),
+  seed: z.int().default(0).describe('Seed of batch order and reparameterisation noise.'),
+  schedule: ScheduleSchema.prefault({}),
+  conflictEvery: z.int().min(0).default(50).describe('Measure gradient conflicts every k batches (0 = never).'),
+  maxBatchesPerEpoch: z.int().min(0).default(0).describe('Cap on batches per epoch (0 = the whole train split).'),
+  maxValWindows: z.int().min(0).default(0).describe('Cap on validation windows per evaluation (0 = all).'),
+  evalBatchSize: z.int().min(1).default(256).describe('Batch size of validation / prediction passes.'),
+});
+export type TrainConfig = z.output<typeof TrainSchema>;
+export const DEFAULT_TRAIN: TrainConfig = defaultsOf(TrainSchema);
 
-export const DEFAULT_TRAIN: TrainConfig = {
-  epochs: 20,
-  batchSize: 64,
-  lr: DEFAULT_ADAM.lr,
-  weightDecay: 0,
-  clipNorm: 5,
-  patience: 5,
-  seed: 0,
-  schedule: DEFAULT_SCHEDULE,
-  conflictEvery: 50,
-  maxBatchesPerEpoch: 0,
-  maxValWindows: 0,
-  evalBatchSize: 256,
-};
-
-/** Reject values a JSON override can carry but the loop cannot use (one-line UserError). */
+/** Reject values a config built by hand can carry but the loop cannot use (one-line UserError, from the schema). */
 export function checkTrainConfig(c: TrainConfig): void {
-  const int = (v: number, name: string, min: number): void => {
-    if (!Number.isInteger(v) || v < min) throw new UserError(`config field train.${name} must be a whole number ≥ ${min}, got ${v}`);
-  };
-  int(c.epochs, 'epochs', 0);
-  int(c.batchSize, 'batchSize', 1);
-  int(c.patience, 'patience', 1);
-  int(c.conflictEvery, 'conflictEvery', 0);
-  int(c.maxBatchesPerEpoch, 'maxBatchesPerEpoch', 0);
-  int(c.maxValWindows, 'maxValWindows', 0);
-  int(c.evalBatchSize, 'evalBatchSize', 1);
-  int(c.schedule.warmupEpochs, 'schedule.warmupEpochs', 0);
-  if (!(c.weightDecay >= 0)) throw new UserError(`config field train.weightDecay must be ≥ 0, got ${c.weightDecay}`);
-  if (!(c.lr > 0)) throw new UserError(`config field train.lr must be > 0, got ${c.lr}`);
-  if (!['interleave', 'joint'].includes(c.schedule.mode)) throw new UserError(`config field train.schedule.mode must be interleave or joint, got '${c.schedule.mode}'`);
-  if (!['batch', 'epoch'].includes(c.schedule.alternation)) throw new UserError(`config field train.schedule.alternation must be batch or epoch, got '${c.schedule.alternation}'`);
+  parseConfig(TrainSchema, c, 'train');
 }
 
 /** One epoch's record in the training history. */

@@ -114,8 +114,8 @@ describe('benchmark generator (Track A)', () => {
   });
 
   it('rejects bad configs with one-line UserErrors', () => {
-    expect(() => generateBenchmark({ trainWindows: 0 })).toThrow(/trainWindows must be a whole number/);
+    expect(() => generateBenchmark({ trainWindows: 0 })).toThrow(/config field benchmark.trainWindows must be ≥ 1, got 0/);
     expect(() => generateBenchmark({ noiseRange: [0.3, 0.1] })).toThrow(/noiseRange/);
-    expect(() => generateBenchmark({ split: 'random' as 'iid' })).toThrow(/split must be 'ood' or 'iid'/);
+    expect(() => generateBenchmark({ split: 'random' as 'iid' })).toThrow(/benchmark.split must be ood or iid, got 'random'/);
   });
 });

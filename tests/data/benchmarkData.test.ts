@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/select';
 import { prepareData } from '../../lib/data/prepare';
 import { BENCHMARK_FACTORS, discreteFactorsOf, generateBenchmark, isHeldOut } from '../../lib/data/benchmark';
-import { createModel } from '../../lib/models/factory';
+import { createModel } from '../../lib/models/registry';
 import { dataInfoOf } from '../../lib/train/batches';
 import { evaluateModel } from '../../lib/train/evaluate';
 import { main } from '../../lib/cli/main';
@@ -59,7 +59,7 @@ describe('benchmark data set', () => {
     expect(h6.spec).toMatchObject({ inputLength: 48, horizon: 6, targetLength: 6 });
     expect(h6.ood).toBeUndefined();
     userError(() => prepareData('benchmark', { stride: 4 }), /benchmark data set does not take the 'stride' option/);
-    userError(() => prepareData('benchmark', { benchmark: { trainWindows: 0 } }), /benchmark trainWindows must be a whole number ≥ 1/);
+    userError(() => prepareData('benchmark', { benchmark: { trainWindows: 0 } }), /config field benchmark.trainWindows must be ≥ 1, got 0/);
   });
 
   it('evaluation adds MIG, DCI, SAP, FactorVAE and MCC of the latent means; null for a model without latents', () => {

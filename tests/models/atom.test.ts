@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/select';
 import { atomParts, repulsionParts, DEFAULT_ATOM, type AtomConfig } from '../../lib/models/atom';
-import { createModel } from '../../lib/models/factory';
+import { createModel } from '../../lib/models/registry';
 import { modelPhases } from '../../lib/train/interleave';
 import { prepareData } from '../../lib/data/prepare';
 import { DEFAULT_TRAIN, train } from '../../lib/train/trainer';
@@ -163,7 +163,7 @@ describe('atom term in the models', () => {
 
   it('rejects an unknown kind and a token count that does not divide the features, as UserErrors', () => {
     expect(() => createModel('deepdive', { ...SMALL, atom: { kind: 'coulomb' } }, TINY_INFO)).toThrow(UserError);
-    expect(() => createModel('beta-vae', { ...SMALL, atom: { kind: 'coulomb' } }, TINY_INFO)).toThrow(/model\.atom\.kind must be none, atom, repulsion/);
+    expect(() => createModel('beta-vae', { ...SMALL, atom: { kind: 'coulomb' } }, TINY_INFO)).toThrow(/model\.atom\.kind must be one of none, atom, repulsion/);
     expect(() => createModel('deepdive', { ...SMALL, atom: { kind: 'atom', tokens: 5 } }, TINY_INFO)).toThrow(/model\.atom\.tokens \(5\) must divide/);
     expect(() => createModel('deepdive', { ...SMALL, atom: { kind: 'atom', weight: -1 } }, TINY_INFO)).toThrow(/model\.atom\.weight/);
   });

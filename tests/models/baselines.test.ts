@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/select';
-import { createModel, MODEL_NAMES } from '../../lib/models/factory';
+import { createModel, MODEL_NAMES } from '../../lib/models/registry';
 import { movingAverageMatrix } from '../../lib/models/linear';
 import { seasonalSourceRows } from '../../lib/models/seasonalNaive';
 import { SMALL, TINY_INFO, disposeTensorBatch, sineBatch } from './helpers';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/select';
-import { createModel } from '../../lib/models/factory';
+import { createModel } from '../../lib/models/registry';
 import { DeepDive } from '../../lib/models/deepdive';
 import { RbfLayer } from '../../lib/models/rbf';
 import { ParamStore } from '../../lib/models/nn';
@@ -133,7 +133,7 @@ describe('DeepDIVE', () => {
   it('rejects unknown and mistyped config fields', () => {
     expect(() => createModel('deepdive', { hiden: 3 }, TINY_INFO)).toThrow(/unknown config field model.hiden/);
     expect(() => createModel('deepdive', { trunk: { kind: 'mlp', width: 3 } }, TINY_INFO)).toThrow(/model.trunk.width/);
-    expect(() => createModel('deepdive', { aDim: '4' }, TINY_INFO)).toThrow(/model.aDim must be a number/);
+    expect(() => createModel('deepdive', { aDim: '4' }, TINY_INFO)).toThrow(/model.aDim must be a whole number, got string/);
     expect(() => createModel('nope', {}, TINY_INFO)).toThrow(/unknown model 'nope'/);
   });
 
@@ -269,7 +269,7 @@ describe('conditional trunk and training dropout', () => {
         expect(Number.isFinite(r0)).toBe(true);
         expect(Array.from(drop.predict(batch.x).forecast.dataSync())).toEqual(Array.from(plain.predict(batch.x).forecast.dataSync()));
       });
-      expect(() => createModel(name, { ...extra, dropout: 1 }, TINY_INFO)).toThrow(/model.dropout must be in \[0, 1\)/);
+      expect(() => createModel(name, { ...extra, dropout: 1 }, TINY_INFO)).toThrow(/model.dropout must be < 1, got 1/);
       plain.dispose();
       drop.dispose();
     }

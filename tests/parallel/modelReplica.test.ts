@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../lib/backend/select';
 import { prepareData } from '../../lib/data/prepare';
-import { createModel } from '../../lib/models/factory';
+import { createModel } from '../../lib/models/registry';
 import { weightedSum, type DataInfo } from '../../lib/models/types';
 import { dataInfoOf, range, toTensors } from '../../lib/train/batches';
 import { modelPhases } from '../../lib/train/interleave';

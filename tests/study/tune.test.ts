@@ -9,13 +9,14 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseAll } from '../../lib/study/run/dataChoice';
-import { SEARCH_SPACES, TUNING_TARGETS } from '../../lib/study/spec/definitions';
+import { searchSpaces, TUNING_TARGETS } from '../../lib/study/spec/definitions';
 import { cellRunIds, expandPlan, shardRuns, type PlanInputs } from '../../lib/study/run/plan';
 import { FULL, QUICK, TINY } from '../../lib/study/spec/protocol';
 import { reproduce, tuningTargetsOf, type ReproduceReport } from '../../lib/study/reproduce';
 import { readRecords, recordPath } from '../../lib/study/run/store';
 import { drawTrials, readTuningFile, selectTuning, spaceSize, tuningRuns } from '../../lib/study/run/tune';
-import { TUNE_SEED_BASE, applyTuning, type SearchSpace, type TuningResult } from '../../lib/study/spec/tuning';
+import { TUNE_SEED_BASE, applyTuning, type TuningResult } from '../../lib/study/spec/tuning';
+import { type SearchSpace } from '../../lib/models/card';
 import type { Protocol } from '../../lib/study/spec/types';
 
 const none = (): boolean => false;
@@ -45,17 +46,17 @@ describe('random search', () => {
   });
 
   it('enumerates a small finite space whole, dropping seasons longer than the input', () => {
-    const season = SEARCH_SPACES['seasonal-naive']!;
+    const season = searchSpaces()['seasonal-naive']!;
     expect(spaceSize(season, 168)).toBe(2);
     expect(drawTrials(season, 8, 0, target, 168)).toEqual([{ model: { season: 24 }, train: {} }, { model: { season: 168 }, train: {} }]);
     expect(drawTrials(season, 8, 0, target, 64)).toEqual([{ model: { season: 24 }, train: {} }]);
-    expect(SEARCH_SPACES.persistence).toBeNull();
+    expect(searchSpaces().persistence).toBeNull();
   });
 
   it('gives every tuned model the same number of trials × seeds, on tuning seeds, and declares every target', () => {
     const choices = chooseAll(real);
     const p: Protocol = { ...FULL, tuning: { ...FULL.tuning!, seeds: 2 } };
-    const runs = tuningRuns(p, choices, TUNING_TARGETS, SEARCH_SPACES);
+    const runs = tuningRuns(p, choices, TUNING_TARGETS, searchSpaces());
     expect(new Set(runs.map((r) => r.id)).size).toBe(runs.length);
     const perModel = new Map<string, number>();
     for (const r of runs) {
@@ -66,9 +67,9 @@ describe('random search', () => {
       perModel.set(k, (perModel.get(k) ?? 0) + 1);
     }
     for (const t of TUNING_TARGETS) {
-      expect(t.model in SEARCH_SPACES).toBe(true);
+      expect(t.model in searchSpaces()).toBe(true);
       const k = `${t.model}|${t.family}`;
-      const space = SEARCH_SPACES[t.model];
+      const space = searchSpaces()[t.model];
       if (!space) expect(perModel.get(k)).toBeUndefined();
       else if (t.model === 'seasonal-naive') expect(perModel.get(k)).toBe(2 * 2); // the whole 2-point grid
       else expect(perModel.get(k)).toBe(FULL.tuning!.budget * 2);
@@ -76,7 +77,7 @@ describe('random search', () => {
     // The quick and full protocols carry a budget; the test protocol does not.
     expect(QUICK.tuning!.budget).toBeGreaterThan(0);
     expect(TINY.tuning).toBeUndefined();
-    expect(tuningRuns(TINY, choices, TUNING_TARGETS, SEARCH_SPACES)).toEqual([]);
+    expect(tuningRuns(TINY, choices, TUNING_TARGETS, searchSpaces())).toEqual([]);
   });
 
   it('tunes the models the selected experiments use; the stage alone tunes every target', () => {
@@ -89,12 +90,12 @@ describe('random search', () => {
   it('selects on the validation MSE only and applies the choice to variants without their own config', () => {
     const choices = chooseAll(none);
     const targets = [{ model: 'deepdive', family: 'gait' as const }, { model: 'linear', family: 'electricity' as const, horizon: 24 }];
-    const runs = tuningRuns(TUNED, choices, targets, SEARCH_SPACES);
+    const runs = tuningRuns(TUNED, choices, targets, searchSpaces());
     expect(runs).toHaveLength(4);
     // Scores by id: trial 1 of deepdive is best; linear's trial 1 failed (null).
     const score = new Map(runs.map((r) => [r.id, r.target.model === 'deepdive' ? (r.trial === 1 ? 0.5 : 0.7) : r.trial === 1 ? null : 0.9]));
     const seen: string[] = [];
-    const sel = selectTuning(TUNED, choices, targets, SEARCH_SPACES, runs, (id) => {
+    const sel = selectTuning(TUNED, choices, targets, searchSpaces(), runs, (id) => {
       seen.push(id);
       return score.get(id) ?? null;
     })!;
@@ -204,7 +205,7 @@ describe('tuning stage end to end (tiny, synthetic)', () => {
     const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-tune-wait-'));
     try {
       const inp: PlanInputs = { protocol: TUNED, only: ['tune', 'ablation-fusion'], choices: chooseAll(none) };
-      const others = shardRuns(tuningRuns(TUNED, inp.choices, tuningTargetsOf(inp), SEARCH_SPACES), { index: 2, count: 2 });
+      const others = shardRuns(tuningRuns(TUNED, inp.choices, tuningTargetsOf(inp), searchSpaces()), { index: 2, count: 2 });
       // "Shard 2" finishes while shard 1 waits: its records appear in the shared folder.
       const arrive = (): void => {
         setTimeout(() => {

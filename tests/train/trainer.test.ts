@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/select';
 import { prepareData } from '../../lib/data/prepare';
 import type { PreparedData, WindowSet } from '../../lib/data/types';
-import { createModel } from '../../lib/models/factory';
+import { createModel } from '../../lib/models/registry';
 import type { Model } from '../../lib/models/types';
 import { Adam } from '../../lib/train/adam';
 import { dataInfoOf, disposeBatch, range, toTensors } from '../../lib/train/batches';

@@ -26,7 +26,7 @@ import { generateLstnetShaped, LSTNET_ELECTRICITY_SHAPE } from '../../data/lstne
 import { chooseData } from '../../study/run/dataChoice';
 import { createModel, type Model, type TensorBatch } from '../../models';
 import { mixSeed } from '../../util/random';
-import { dataModelConfig } from '../../models/factory';
+import { dataModelConfig } from '../../models/registry';
 import { Adam, DEFAULT_ADAM } from '../../train/adam';
 import { DEFAULT_TRAIN, trainStep } from '../../train/trainer';
 import { modelPhases, type Phase } from '../../train/interleave';

@@ -3,7 +3,8 @@ import { readJsonConfigFile } from '../../util/jsonFile';
 import type { CliIO, Command, ParsedArgs } from '../../util/command';
 import { optBool, optNumber, optString } from '../../util/command';
 import { initBackend } from '../../backend/select';
-import { MODEL_NAMES } from '../../models/factory';
+import { MODEL_NAMES, modelCard, modelNames } from '../../models/registry';
+import { PIPELINE_MODELS, isPipelineModel } from '../../methods/pipelines';
 import { DATASET_NAMES } from '../../data/registry';
 import { runDetauxCommand } from './detaux';
 import { runSparseCommand } from './sparse';
@@ -80,7 +81,7 @@ export const trainCommand: Command = {
     '--data benchmark adds MIG, DCI, SAP, FactorVAE and MCC of the latent means and the OOD test split. ' +
     `--atom W [--atom-kind atom|repulsion] adds the atom-modeling regulariser or its plain-repulsion control (${ATOM_PROVENANCE}).`,
   options: [
-    { name: 'model', type: 'string', value: 'NAME', description: 'model to train (detaux: the three-stage Detaux pipeline on the shared benchmark, --data synthetic; sparse-bilevel: Lachapelle et al.\'s sparse base-predictors, --data synthetic)', choices: [...MODEL_NAMES, 'detaux', 'sparse-bilevel'] },
+    { name: 'model', type: 'string', value: 'NAME', description: `model to train (detaux: the three-stage Detaux pipeline on the shared benchmark, --data synthetic; sparse-bilevel: Lachapelle et al.\'s sparse base-predictors, --data synthetic); one of ${[...MODEL_NAMES, ...PIPELINE_MODELS].join(', ')}, or a model registered by a plugin; case-insensitive` },
     { name: 'data', type: 'string', value: 'NAME', description: 'data set (see dive data list: ett-h1, gaitndd, gaitmotion, the LSTNet suite, synthetic, benchmark)' },
     { name: 'file', type: 'string', value: 'PATH', description: 'load the data from this file or folder' },
     { name: 'horizon', type: 'integer', value: 'H', description: 'forecast horizon in rows (default: the data set protocol)' },
@@ -95,9 +96,10 @@ export const trainCommand: Command = {
   ],
   maxArgs: 0,
   async run(args: ParsedArgs, io: CliIO) {
-    const model = optString(args, 'model');
+    const given = optString(args, 'model');
     const data = optString(args, 'data');
-    if (!model) throw new UserError(`dive train needs --model NAME (one of ${MODEL_NAMES.join(', ')})`);
+    if (!given) throw new UserError(`dive train needs --model NAME (one of ${[...modelNames(), ...PIPELINE_MODELS].join(', ')})`);
+    const model = isPipelineModel(given.toLowerCase()) ? given.toLowerCase() : modelCard(given).name;
     if (!data) throw new UserError(`dive train needs --data NAME (${DATASET_NAMES.join(', ')})`);
     const out = optString(args, 'out');
     if (optBool(args, 'resume') && !out) throw new UserError('--resume needs --out DIR (the checkpoint folder to continue)');

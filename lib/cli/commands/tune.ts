@@ -15,7 +15,7 @@ export const tuneCommand: Command = {
   summary: 'the tuning stage alone: the same search budget for every compared model, chosen on validation (resumable, shardable)',
   help:
     'Runs the tuning trials of every compared model (the protocol\'s budget: configurations per model from its declared search space, ' +
-    'lib/study/spec/definitions.ts SEARCH_SPACES), each a run recorded in OUT/runs/ and evaluated on the validation split only, and writes ' +
+    'lib/study/spec/definitions.ts searchSpaces(), from the model cards), each a run recorded in OUT/runs/ and evaluated on the validation split only, and writes ' +
     'OUT/tuning.json with every trial\'s validation MSE and the chosen configuration per model. `dive reproduce` into the same --out reuses ' +
     'the finished trials and runs the test runs with the chosen configurations. --shard K/N runs every N-th trial; the shard that finds ' +
     'every trial finished writes tuning.json (rerun a shard to select once the others are done).',

@@ -19,24 +19,25 @@
  * seeded window subsets, the per-epoch phase history and the latents for figures; it uses the
  * same parts (prepareData, createModel, dataInfoOf, train, metricsOf).
  */
-import { executePipelineRun, isPipelineModel } from './pipelineRuns';
+import { executePipelineRun } from './pipelineRuns';
+import { isPipelineModel } from '../../methods/pipelines';
 import { codeVersion, provenanceOf } from './provenance';
 import { initBackend } from '../../backend/select';
 import { prepareData, type Prepared } from '../../data/prepare';
 import { DATASETS } from '../../data/registry';
 import { DEFAULT_SYNTHETIC } from '../../data/synthetic';
 import type { PreparedData, WindowSet } from '../../data/types';
-import { createModel } from '../../models/factory';
+import { createModel } from '../../models/registry';
 import type { Model } from '../../models/types';
 import { dataInfoOf } from '../../train/batches';
 import { DEFAULT_SCHEDULE } from '../../train/interleave';
 import { metricsOf } from '../../train/evaluate';
 import { mse as mseOf } from '../../eval/forecast';
 import { predictSplit, type SplitOutputs } from '../../train/predict';
-import { DEFAULT_TRAIN, train, type TrainConfig, type TrainResult } from '../../train/trainer';
+import { DEFAULT_TRAIN, TrainSchema, train, type TrainConfig, type TrainResult } from '../../train/trainer';
 import type { ProgressSink } from '../../util/progress';
 import { makeRng, permutation } from '../../util/random';
-import { overrideConfig } from '../../models/override';
+import { parseConfig } from '../../util/config';
 import type { ConflictSample, HistoryEpoch, MetricKey, RunArtifacts, RunRecord, RunSpec } from '../spec/types';
 
 /** Number of sample forecast windows kept for figures. */
@@ -72,7 +73,7 @@ export function subsetWindows(set: WindowSet, max: number, seed: number): Window
 
 /** The trainer config of a run: DEFAULT_TRAIN ⊕ protocol trainer overrides ⊕ epochs, seed, mode. */
 export function trainConfigOf(spec: RunSpec): TrainConfig {
-  const base = overrideConfig(DEFAULT_TRAIN, spec.trainConfig, 'train');
+  const base = parseConfig(TrainSchema, spec.trainConfig, 'train');
   return { ...base, epochs: spec.epochs, seed: spec.seed, schedule: { ...DEFAULT_SCHEDULE, ...base.schedule, mode: spec.mode } };
 }
 

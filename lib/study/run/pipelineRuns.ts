@@ -18,15 +18,9 @@ import { QUICK_SPARSE } from '../../methods/sparse/config';
 import { runSparseBilevel } from '../../methods/sparse/pipeline';
 import { UserError } from '../../util/errors';
 import { codeVersion, provenanceOf } from './provenance';
+import { isPipelineModel, type PipelineModel } from '../../methods/pipelines';
 import type { RunRecord, RunSpec } from '../spec/types';
 
-/** The companion pipelines `dive reproduce` can run. */
-export const PIPELINE_MODELS = ['detaux', 'sparse-bilevel'] as const;
-export type PipelineModel = (typeof PIPELINE_MODELS)[number];
-
-export function isPipelineModel(model: string): model is PipelineModel {
-  return (PIPELINE_MODELS as readonly string[]).includes(model);
-}
 
 /** The suite's headline numbers as record metrics. */
 function suiteMetrics(d: DisentanglementScores | undefined): Record<string, number | null> {

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../util/json';
 import { DATASETS } from '../../data/registry';
-import { dataModelConfig, defaultConfig, isModelName } from '../../models/factory';
+import { dataModelConfig, defaultConfig, isModelName, modelCard } from '../../models/registry';
 import { UserError } from '../../util/errors';
 import { deepMerge, isPlainObject } from '../../util/merge';
 export { deepMerge } from '../../util/merge';
@@ -41,6 +41,11 @@ export interface Plan {
   readonly tables: readonly TableSpec[];
   /** Unique runs in execution order. */
   readonly runs: readonly PlannedRun[];
+}
+
+/** The protocol's small networks for one model (its card's `sized`), {} at the models' default sizes. */
+function sizedConfig(model: string, p: Protocol): Readonly<Record<string, unknown>> {
+  return p.networkSize ? (modelCard(model).sized?.(p.networkSize) ?? {}) : {};
 }
 
 /** Stable id of a run spec (see module doc). */
@@ -81,8 +86,8 @@ export function resolveRun(variant: Variant, seed: number, p: Protocol, choices:
     mode: variant.mode ?? 'interleave',
     epochs: p.epochs,
     config: isModelName(variant.model)
-      ? pruneDefaults(deepMerge(deepMerge(dataModelConfig(variant.model, data), p.modelConfig[variant.model] ?? {}), variant.config ?? {}), defaultConfig(variant.model))
-      : deepMerge(p.modelConfig[variant.model] ?? {}, variant.config ?? {}),
+      ? pruneDefaults(deepMerge(deepMerge(dataModelConfig(variant.model, data), sizedConfig(variant.model, p)), variant.config ?? {}), defaultConfig(variant.model))
+      : { ...(variant.config ?? {}) },
     trainConfig: deepMerge(deepMerge(p.trainConfig, p.modelTrainConfig[variant.model] ?? {}), variant.trainConfig ?? {}),
     maxWindows: p.maxWindows,
     figurePoints: p.figurePoints,

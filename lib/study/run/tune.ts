@@ -1,7 +1,7 @@
 /**
  * The tuning stage of `dive reproduce`: every compared model gets the same budget of
  * configurations, drawn by a seeded random search from its declared search space
- * (definitions.ts SEARCH_SPACES, TUNING_TARGETS), each trained as a run of its own
+ * (definitions.ts searchSpaces(), TUNING_TARGETS), each trained as a run of its own
  * (RunSpec.stage 'tune', same store, same sharding) and judged on the **validation** forecast
  * MSE only — a tuning trial never evaluates the test split (execute.ts `tuningRecord`). The
  * chosen configuration of each model is then used by every test run of that model (fresh
@@ -37,7 +37,8 @@ import { writeFileAtomic } from '../../util/atomic';
 import { makeRng, type Rng } from '../../util/random';
 import { resolveRun, runId } from './plan';
 import { canonicalJson } from '../../util/json';
-import { TUNE_SEED_BASE, spaceDimensions, tuningEnabled, type Dimension, type SearchSpace, type TrialConfig, type TrialOutcome, type TunedModel, type TuningResult, type TuningTarget } from '../spec/tuning';
+import { TUNE_SEED_BASE, spaceDimensions, tuningEnabled, type TrialConfig, type TrialOutcome, type TunedModel, type TuningResult, type TuningTarget } from '../spec/tuning';
+import { type Dimension, type SearchSpace } from '../../models/card';
 import type { DataChoice, DataFamily, Protocol, RunRecord, RunSpec, TuningBudget, Variant } from '../spec/types';
 
 const EMPTY: TrialConfig = { model: {}, train: {} };

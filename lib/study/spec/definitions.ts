@@ -9,12 +9,14 @@
  * run before the others). The search spaces and the tuned models are declared here (SEARCH_SPACES,
  * TUNING_TARGETS); the budget is the protocol's (protocol.ts `tuning`).
  */
-import { PAPER_ELECTRICITY, PAPER_GAIT, PAPER_HORIZONS, PAPER_ONLY_REFERENCES, isPaperModel } from './paper';
+import { PAPER_ELECTRICITY, PAPER_GAIT, PAPER_HORIZONS, PAPER_ONLY_REFERENCES, isPaperModel, type PaperModel } from './paper';
+import { BUILT_IN_MODELS, isModelName, modelCard, modelCards } from '../../models/registry';
+import type { SearchSpace } from '../../models/card';
 import { DEFAULT_DEEPDIVE } from '../../models/deepdive';
 import { DEFAULT_BETA_VAE } from '../../models/betaVae';
 import { ATOM_PROVENANCE } from '../../models/atom';
 import type { CellSpec, ColumnSpec, DataChoice, DataFamily, Experiment, MetricKey, PaperValue, Protocol, RowSpec, Variant } from './types';
-import { budgetNote, tunedFor, tuningNotes, type SearchSpace, type TuningResult, type TuningTarget } from './tuning';
+import { budgetNote, tunedFor, tuningNotes, type TuningResult, type TuningTarget } from './tuning';
 
 export const EXPERIMENT_NAMES = [
   'gait',
@@ -31,44 +33,23 @@ export const EXPERIMENT_NAMES = [
 ] as const;
 export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
 
-/** The paper's four latent models (main tables). */
-export const PAPER_MODELS = ['deepdive', 'deepdive-a', 'deepdive-b', 'beta-tcvae'] as const;
-/** Non-latent forecasting references of the electricity and horizon tables. */
-export const REFERENCE_MODELS = ['persistence', 'seasonal-naive', 'linear', 'gru'] as const;
+/** The paper's four latent models (main tables): the models the paper reports values for (paper.ts). */
+export const PAPER_MODELS = Object.keys(PAPER_GAIT) as readonly PaperModel[];
+/** Non-latent forecasting references of the electricity and horizon tables: every built-in model card without a latent code. */
+export const REFERENCE_MODELS: readonly string[] = BUILT_IN_MODELS.filter((c) => !c.traits.latent).map((c) => c.name);
 
 /**
- * Search space of every compared model (tune.ts draws from these; docs/results.md §Claims).
- * The latent models share the trainer's learning rate, trunk width and dropout ranges, and
- * each gets its own weights: DeepDIVE λ (CE weight, E3), β_b (KL of b, E3) and the size of a;
- * β-TCVAE its β (TC weight) and latent size. References: the linear model its trend kernel and
- * weight decay, the GRU its width, seasonal naive its season (24 h or one week, where the input
- * holds it). Persistence has no hyper-parameters (null).
+ * Search space of every model (tune.ts draws from these; docs/results.md §Claims), as its card
+ * declares it (lib/models/cards/): null for a model without hyper-parameters (persistence).
  */
-const LR = { kind: 'log-uniform', min: 3e-4, max: 3e-3 } as const;
-const DEEPDIVE_SPACE: SearchSpace = {
-  model: {
-    'trunk.hidden': { kind: 'choice', values: [64, 128, 256] },
-    dropout: { kind: 'choice', values: [0, 0.1, 0.2, 0.3] },
-    aDim: { kind: 'choice', values: [8, 16, 32] },
-    lambda: { kind: 'choice', values: [0.3, 1, 3] },
-    betaB: { kind: 'choice', values: [0.03, 0.1, 0.3] },
-  },
-  train: { lr: LR },
-};
-export const SEARCH_SPACES: Readonly<Record<string, SearchSpace | null>> = {
-  deepdive: DEEPDIVE_SPACE,
-  'deepdive-a': { model: { 'trunk.hidden': DEEPDIVE_SPACE.model!['trunk.hidden'], dropout: DEEPDIVE_SPACE.model!.dropout, aDim: DEEPDIVE_SPACE.model!.aDim }, train: { lr: LR } },
-  'deepdive-b': { model: { 'trunk.hidden': DEEPDIVE_SPACE.model!['trunk.hidden'], dropout: DEEPDIVE_SPACE.model!.dropout, lambda: DEEPDIVE_SPACE.model!.lambda, betaB: DEEPDIVE_SPACE.model!.betaB }, train: { lr: LR } },
-  'deepdive-concat': DEEPDIVE_SPACE,
-  'beta-tcvae': {
-    model: { 'trunk.hidden': { kind: 'choice', values: [64, 128, 256] }, dropout: { kind: 'choice', values: [0, 0.1, 0.2, 0.3] }, zDim: { kind: 'choice', values: [8, 16, 32] }, beta: { kind: 'choice', values: [1, 2, 4, 6, 8] } },
-    train: { lr: LR },
-  },
-  linear: { model: { kernel: { kind: 'choice', values: [13, 25, 49] } }, train: { lr: LR, weightDecay: { kind: 'choice', values: [0, 1e-4] } } },
-  gru: { model: { 'trunk.hidden': { kind: 'choice', values: [32, 64] } }, train: { lr: LR } },
-  'seasonal-naive': { model: { season: { kind: 'choice', values: [24, 168], atMostInputLength: true } } },
-  persistence: null,
-};
+export function searchSpaces(): Readonly<Record<string, SearchSpace | null>> {
+  return Object.fromEntries(modelCards().map((c) => [c.name, c.searchSpace]));
+}
+
+/** The models of a set, in report order (the registry's). */
+function tunedIn(models: ReadonlySet<string>): string[] {
+  return BUILT_IN_MODELS.filter((c) => models.has(c.name)).map((c) => c.name);
+}
 
 /**
  * The models the tuning stage tunes, per data family (electricity at h = 24, the main table's
@@ -76,25 +57,13 @@ export const SEARCH_SPACES: Readonly<Record<string, SearchSpace | null>> = {
  * fusion tables is here, so every compared model gets the same budget.
  */
 export const TUNING_TARGETS: readonly TuningTarget[] = [
-  ...(['deepdive', 'deepdive-a', 'deepdive-b', 'deepdive-concat', 'beta-tcvae'] as const).map((model) => ({ model, family: 'gait' as const })),
-  ...(['deepdive', 'deepdive-a', 'deepdive-b', 'beta-tcvae', 'persistence', 'seasonal-naive', 'linear', 'gru'] as const).map((model) => ({ model, family: 'electricity' as const, horizon: 24 })),
+  ...tunedIn(new Set([...PAPER_MODELS, 'deepdive-concat'])).map((model) => ({ model, family: 'gait' as const })),
+  ...tunedIn(new Set([...PAPER_MODELS, ...REFERENCE_MODELS])).map((model) => ({ model, family: 'electricity' as const, horizon: 24 })),
 ];
 
-const ROW_LABEL: Record<string, string> = {
-  deepdive: 'DeepDIVE',
-  'deepdive-a': 'DeepDIVE-(a) conditional only',
-  'deepdive-b': 'DeepDIVE-(b) marginal only',
-  'deepdive-concat': 'DeepDIVE, concatenation fusion',
-  'beta-tcvae': 'β-TCVAE',
-  'beta-vae': 'β-VAE',
-  persistence: 'persistence (last value)',
-  'seasonal-naive': 'seasonal naive',
-  linear: 'linear (DLinear-style)',
-  gru: 'GRU',
-};
-
+/** A model's row label: its card's label (the name itself for the pipeline methods, which have no card). */
 export function rowLabel(model: string): string {
-  return ROW_LABEL[model] ?? model;
+  return isModelName(model) ? modelCard(model).label : model;
 }
 
 const col = (key: string, title: string, digits = 4, paperColumn = false): ColumnSpec => ({ key, title, digits, paperColumn });

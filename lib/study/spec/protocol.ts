@@ -27,24 +27,6 @@
  */
 import type { Protocol } from './types';
 
-/** Models that learn (the rest — persistence, seasonal-naive — have no parameters). */
-export const LATENT_MODELS = ['deepdive', 'deepdive-a', 'deepdive-b', 'deepdive-concat', 'beta-tcvae', 'beta-vae'] as const;
-
-function sized(trunkHidden: number, head: number, aDim: number): Protocol['modelConfig'] {
-  const trunk = { hidden: trunkHidden };
-  const dd = { trunk, decoderHidden: head, forecasterHidden: head, aDim };
-  const vae = { trunk, decoderHidden: head, forecasterHidden: head };
-  return {
-    deepdive: dd,
-    'deepdive-a': dd,
-    'deepdive-b': dd,
-    'deepdive-concat': dd,
-    'beta-tcvae': vae,
-    'beta-vae': vae,
-    gru: { trunk: { hidden: Math.min(64, trunkHidden) } },
-  };
-}
-
 export const FULL: Protocol = {
   name: 'full',
   seeds: 8,
@@ -54,7 +36,6 @@ export const FULL: Protocol = {
   lambdas: [0.1, 1, 10],
   betaAs: [null, 0.1, 1],
   figurePoints: 400,
-  modelConfig: {},
   trainConfig: { patience: 5, conflictEvery: 20, maxBatchesPerEpoch: 150 },
   modelTrainConfig: { gru: { maxBatchesPerEpoch: 20, maxValWindows: 512 } },
   horizonModels: ['deepdive', 'persistence', 'seasonal-naive', 'linear'],
@@ -70,7 +51,7 @@ export const QUICK: Protocol = {
   lambdas: [0.1, 1, 10],
   betaAs: [null, 1],
   figurePoints: 200,
-  modelConfig: sized(128, 128, 8),
+  networkSize: { trunkHidden: 128, head: 128, aDim: 8 },
   trainConfig: { batchSize: 64, conflictEvery: 2 },
   // The GRU unrolls 168 steps on one wasm thread (~10 s per batch): a few batches only.
   modelTrainConfig: { gru: { maxBatchesPerEpoch: 2 } },
@@ -89,7 +70,7 @@ export const TINY: Protocol = {
   lambdas: [1, 10],
   betaAs: [null, 1],
   figurePoints: 24,
-  modelConfig: sized(16, 16, 4),
+  networkSize: { trunkHidden: 16, head: 16, aDim: 4 },
   trainConfig: { batchSize: 16, conflictEvery: 1 },
   modelTrainConfig: {},
   horizonModels: ['deepdive', 'persistence'],

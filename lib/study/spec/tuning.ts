@@ -5,22 +5,7 @@
  * study/run/tune.ts.
  */
 import type { DataFamily, Protocol, TuningBudget, Variant } from './types';
-/** One hyper-parameter's range. */
-export type Dimension =
-  | {
-    readonly kind: 'choice';
-    readonly values: readonly (number | string | boolean | null)[];
-    /** Drop numeric values larger than the data set's input length (a season must fit the input window). */
-    readonly atMostInputLength?: boolean;
-  }
-  | { readonly kind: 'log-uniform'; readonly min: number; readonly max: number };
-
-/** A model's search space: model-config and trainer-config fields by dotted path ('trunk.hidden'). */
-export interface SearchSpace {
-  readonly model?: Readonly<Record<string, Dimension>>;
-  readonly train?: Readonly<Record<string, Dimension>>;
-}
-
+import type { Dimension, SearchSpace } from '../../models/card';
 /** A model tuned in one data family at one horizon (the tuned config is used at every horizon). */
 export interface TuningTarget {
   readonly model: string;

@@ -11,6 +11,7 @@
  * - RunRecord: what one finished run writes to `results/runs/<run-id>.json` (store.ts).
  */
 import type { DatasetName } from '../../data/registry';
+import type { NetworkSize } from '../../models/card';
 
 /**
  * Which real data set family a table is about. Each family resolves to the best available data
@@ -123,8 +124,8 @@ export interface Protocol {
   readonly betaAs: readonly (number | null)[];
   /** Test windows whose latents are kept for figures. */
   readonly figurePoints: number;
-  /** Model config applied to every latent/learned model (smaller nets in quick mode). */
-  readonly modelConfig: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Smaller networks (quick and tiny protocols): each model card's `sized` turns them into its config; absent = the models' defaults. */
+  readonly networkSize?: NetworkSize;
   /** Trainer overrides (batch size, patience, ...), passed to the training function. */
   readonly trainConfig: Readonly<Record<string, unknown>>;
   /** Per-model trainer overrides on top of `trainConfig` (e.g. fewer GRU batches in quick mode). */

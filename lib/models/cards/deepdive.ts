@@ -1,0 +1,18 @@
+import { DeepDive, DeepDiveSchema } from '../deepdive';
+import { defineModelCard } from '../card';
+import { BETA_B, DROPOUT, LAMBDA, LATENT_SIZE, LR, TRUNK_HIDDEN, latentSized } from './spaces';
+
+/** DeepDIVE (arXiv 2501.08710): marginal code b with RBF mixture layers, conditional code a, cross-attention fusion. */
+export const deepdive = defineModelCard({
+  name: 'deepdive',
+  label: 'DeepDIVE',
+  description: 'DeepDIVE: marginal code b (per-label RBF mixtures), conditional code a, cross-attention fusion, decoder and forecaster with a highway (E1–E3)',
+  schema: DeepDiveSchema,
+  traits: { learns: true, latent: true, atom: true, trunk: 'mlp' },
+  create: (name, config, info) => new DeepDive(name, config, info),
+  searchSpace: {
+    model: { 'trunk.hidden': TRUNK_HIDDEN, dropout: DROPOUT, aDim: LATENT_SIZE, lambda: LAMBDA, betaB: BETA_B },
+    train: { lr: LR },
+  },
+  sized: (s) => latentSized(s, true),
+});

@@ -1,0 +1,15 @@
+import { GruForecaster, GruSchema } from '../gru';
+import { defineModelCard } from '../card';
+import { LR } from './spaces';
+
+/** GRU reference forecaster on the shared trunk. */
+export const gru = defineModelCard({
+  name: 'gru',
+  label: 'GRU',
+  description: 'GRU forecaster (the shared trunk as a GRU, then a linear map to the targets)',
+  schema: GruSchema,
+  traits: { learns: true, latent: false, atom: false, trunk: 'gru' },
+  create: (name, config, info) => new GruForecaster(name, config, info),
+  searchSpace: { model: { 'trunk.hidden': { kind: 'choice', values: [32, 64] } }, train: { lr: LR } },
+  sized: (s) => ({ trunk: { hidden: Math.min(64, s.trunkHidden) } }),
+});
