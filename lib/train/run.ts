@@ -15,6 +15,7 @@ import type { PreparedData } from '../data/types';
 import { createModel, dataModelConfig, modelCards } from '../models/registry';
 import { deepMerge } from '../util/merge';
 import { defaultsOf, parseConfig, z } from '../util/config';
+import { metricValues } from './metrics';
 import { UserError } from '../util/errors';
 import type { ProgressSink } from '../util/progress';
 import { dataInfoOf } from './batches';
@@ -100,6 +101,8 @@ export interface RunReport {
   readonly modelConfig: object;
   readonly history: { valForecastMse: number[]; meanConflictCosine: Record<string, number>; conflictNote?: string };
   readonly checkpoint: string | null;
+  /** Every metric card's value on the test split (lib/train/metrics), by key: what `dive reproduce` records for a run. */
+  readonly metrics: Readonly<Record<string, number | null>>;
 }
 
 /** Parse and check the top level of a run config. */
@@ -135,6 +138,12 @@ function summarise(h: TrainingHistory): RunReport['history'] {
     meanConflictCosine: Object.fromEntries(Object.entries(sums).map(([k, [s, n]]) => [k, s / n])),
     ...(h.conflictNote ? { conflictNote: h.conflictNote } : {}),
   };
+}
+
+/** Mean forecast–CE gradient cosine over the sampled steps (the gradientCosine metric), null when none were sampled. */
+function meanConflict(h: TrainingHistory): number | null {
+  const c = summarise(h).meanConflictCosine;
+  return c['forecast|ce'] ?? c['ce|forecast'] ?? null;
 }
 
 /** Prepare, train, evaluate. The model is disposed before returning. */
@@ -189,6 +198,7 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
       modelConfig: model.config,
       history: summarise(result.history),
       checkpoint: req.out ? path.resolve(req.out) : null,
+      metrics: metricValues({ test, disentanglement: test.disentanglement, training: result, learns: model.params.size() > 0, gradientCosine: meanConflict(result.history) }),
     };
   } finally {
     model.dispose();
@@ -231,6 +241,7 @@ export function evaluateCheckpoint(dir: string, backend: string): RunReport {
       modelConfig: model.config,
       history: summarise(h),
       checkpoint: path.resolve(dir),
+      metrics: metricValues({ test, disentanglement: test.disentanglement, learns: model.params.size() > 0, gradientCosine: meanConflict(h) }),
     };
   } finally {
     model.dispose();

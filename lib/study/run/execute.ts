@@ -38,7 +38,8 @@ import { DEFAULT_TRAIN, TrainSchema, train, type TrainConfig, type TrainResult }
 import type { ProgressSink } from '../../util/progress';
 import { makeRng, permutation } from '../../util/random';
 import { parseConfig } from '../../util/config';
-import type { ConflictSample, HistoryEpoch, MetricKey, RunArtifacts, RunRecord, RunSpec } from '../spec/types';
+import type { ConflictSample, HistoryEpoch, RunArtifacts, RunRecord, RunSpec } from '../spec/types';
+import { metricValues } from '../../train/metrics';
 
 /** Number of sample forecast windows kept for figures. */
 const FORECAST_SAMPLES = 4;
@@ -190,28 +191,14 @@ export async function executeRun(id: string, spec: RunSpec, options: ExecuteOpti
     // The same metrics as `dive train` (lib/train/evaluate.ts), on the same outputs the figures use.
     const test = metricsOf(out, data.test, data.scaler);
     const history = compactHistory(result);
-    const clusters = test.cluster ? Object.values(test.cluster) : [];
-    const metrics: Partial<Record<MetricKey, number | null>> & Record<string, number | null> = {
-      forecastRrse: test.forecast.original.rrse,
-      forecastCorr: Number.isFinite(test.forecast.original.corr) ? test.forecast.original.corr : null,
-      forecastMse: test.forecast.original.mse,
-      forecastMae: test.forecast.original.mae,
-      forecastRrseNormalised: test.forecast.normalised.rrse,
-      reconRrse: test.reconstruction ? test.reconstruction.rrseOriginal : null,
-      mig: test.mig,
-      clusterAccuracy: clusters.length ? clusters.reduce((a, c) => a + c.accuracy, 0) / clusters.length : null,
+    // Every metric card's value (lib/train/metrics), in the registry's order.
+    const metrics = metricValues({
+      test,
+      disentanglement: test.disentanglement,
+      training: result,
+      learns: model.params.size() > 0,
       gradientCosine: meanForecastCeCosine(history.conflict),
-      bestValForecastMse: result.bestValForecastMse,
-      initialValForecastMse: result.initialValForecastMse,
-      // Selection provenance: the selected epoch (0 = untrained) and whether it beat the untrained model.
-      bestEpoch: model.params.size() > 0 ? result.bestEpoch : null,
-      improvedOnInitial: model.params.size() > 0 ? (result.improvedOnInitial ? 1 : 0) : null,
-      // The disentanglement suite where the true factors are known (the benchmark).
-      suiteMig: test.disentanglement?.mig ?? null,
-      dciD: test.disentanglement?.dci.disentanglement ?? null,
-      sap: test.disentanglement?.sap ?? null,
-      mcc: test.disentanglement?.mcc.pearson ?? null,
-    };
+    });
     return {
       schema: 1,
       id,

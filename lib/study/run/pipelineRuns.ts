@@ -18,13 +18,17 @@ import { QUICK_SPARSE } from '../../methods/sparse/config';
 import { runSparseBilevel } from '../../methods/sparse/pipeline';
 import { UserError } from '../../util/errors';
 import { codeVersion, provenanceOf } from './provenance';
+import { metricValues } from '../../train/metrics';
 import { isPipelineModel, type PipelineModel } from '../../methods/pipelines';
 import type { RunRecord, RunSpec } from '../spec/types';
 
 
-/** The suite's headline numbers as record metrics. */
-function suiteMetrics(d: DisentanglementScores | undefined): Record<string, number | null> {
-  return { suiteMig: d?.mig ?? null, dciD: d?.dci.disentanglement ?? null, sap: d?.sap ?? null, mcc: d?.mcc.pearson ?? null };
+/**
+ * A pipeline's record metrics: every metric card that applies (the disentanglement suite, and
+ * the cards that read the pipeline's own numbers), then the pipeline's other numbers as they are.
+ */
+function pipelineMetrics(d: DisentanglementScores | undefined, own: Record<string, number | null>): Record<string, number | null> {
+  return { ...metricValues({ disentanglement: d, pipeline: own }), ...own };
 }
 
 function splitPreset(spec: RunSpec): { preset: 'quick' | 'default'; rest: Record<string, unknown> } {
@@ -47,13 +51,13 @@ export async function executePipelineRun(id: string, spec: RunSpec & { model: Pi
     const cfg = detauxConfig({ ...rest, seed: spec.seed }, preset === 'quick' ? QUICK_DETAUX : DEFAULT_DETAUX, `the ${spec.model} config of the companions experiment`);
     const { report } = runDetaux(cfg);
     const arms = report.stage3.arms;
-    metrics = { ...suiteMetrics(report.disentanglement.iid), principalAccuracy: arms.detaux.iid.accuracy.mean, stlAccuracy: arms.stl.iid.accuracy.mean, oodPrincipalAccuracy: arms.detaux.ood.accuracy.mean };
+    metrics = pipelineMetrics(report.disentanglement.iid, { principalAccuracy: arms.detaux.iid.accuracy.mean, stlAccuracy: arms.stl.iid.accuracy.mean, oodPrincipalAccuracy: arms.detaux.ood.accuracy.mean });
     modelConfig = cfg;
     windows = { train: report.benchmark.train, val: report.benchmark.val, test: report.benchmark.test };
     note = `benchmark split ${report.benchmark.split}; codes: ${report.disentanglement.codes}`;
   } else {
     const report = await runSparseBilevel({ ...(preset === 'quick' ? QUICK_SPARSE : {}), ...rest, seed: spec.seed });
-    metrics = { ...suiteMetrics(report.disentanglement), mcc: report.mcc.pearson, r2: report.r2 };
+    metrics = pipelineMetrics(report.disentanglement, { mcc: report.mcc.pearson, r2: report.r2 });
     modelConfig = { preset, ...rest };
     windows = { train: 0, val: 0, test: 0 };
     note = `arm ${report.arm}, factors ${report.factors.join(', ')}`;

@@ -12,6 +12,7 @@
 import { PAPER_ELECTRICITY, PAPER_GAIT, PAPER_HORIZONS, PAPER_ONLY_REFERENCES, isPaperModel, type PaperModel } from './paper';
 import { BUILT_IN_MODELS, isModelName, modelCard, modelCards } from '../../models/registry';
 import type { SearchSpace } from '../../models/card';
+import { metricCard } from '../../train/metrics';
 import { DEFAULT_DEEPDIVE } from '../../models/deepdive';
 import { DEFAULT_BETA_VAE } from '../../models/betaVae';
 import { ATOM_PROVENANCE } from '../../models/atom';
@@ -67,7 +68,11 @@ export function rowLabel(model: string): string {
 }
 
 const col = (key: string, title: string, digits = 4, paperColumn = false): ColumnSpec => ({ key, title, digits, paperColumn });
-const cell = (variant: Variant, metric: MetricKey, paper?: PaperValue): CellSpec => (paper ? { variant, metric, paper } : { variant, metric });
+/** A table cell; its metric must be a registered metric card (a typo fails when the plan is made). */
+const cell = (variant: Variant, metric: MetricKey, paper?: PaperValue): CellSpec => {
+  metricCard(metric);
+  return paper ? { variant, metric, paper } : { variant, metric };
+};
 
 function dataSentence(choice: DataChoice): string {
   return `Data: ${choice.note}.`;
