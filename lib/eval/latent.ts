@@ -1,11 +1,15 @@
 /**
  * 2-D maps of latent codes for scatter figures ("latent space coloured by each label"):
- * - {@link pca}: principal components from the float64 covariance, eigen-decomposed by the
- *   cyclic Jacobi method (exact, d ≲ 200 latent dims);
+ * - {@link pca}: principal components by ml-pca (SVD of the centred data), with our
+ *   deterministic sign convention; {@link symmetricEigen} is ml-matrix's symmetric
+ *   EigenvalueDecomposition;
  * - {@link tsne}: exact t-SNE (van der Maaten & Hinton 2008), O(n²) per iteration, for up to
  *   2,000 points, seeded.
- * Pure TypeScript on typed arrays, float64 throughout.
+ * t-SNE is ours: the npm t-SNE packages draw their initialisation from Math.random (not seedable).
+ * Float64 throughout.
  */
+import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
+import { PCA } from 'ml-pca';
 import { UserError } from '../util/errors';
 import { makeRng } from '../util/random';
 import { assertFinite, assertPositiveInt, type NumericArray } from './arrays';
@@ -19,61 +23,24 @@ export interface SymmetricEigen {
 }
 
 /**
- * Cyclic Jacobi eigen-decomposition of a symmetric row-major [d, d] matrix (the input is not
- * modified). Converges quadratically; sweeps until the off-diagonal mass is below 1e-22 of the
- * total, at most 100 sweeps.
+ * Eigen-decomposition of a symmetric row-major [d, d] matrix (the input is not modified), by
+ * ml-matrix's EigenvalueDecomposition (Householder tridiagonalisation + QL, JAMA's tred2/tql2),
+ * reordered largest eigenvalue first. Eigenvector signs are the library's.
  */
 export function symmetricEigen(matrix: ArrayLike<number>, d: number): SymmetricEigen {
   assertPositiveInt(d, 'matrix size');
   if (matrix.length !== d * d) throw new UserError(`matrix has ${matrix.length} entries, expected ${d}×${d}`);
-  const a = Float64Array.from(matrix);
-  const v = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) v[i * d + i] = 1;
-  let total = 0;
-  for (let i = 0; i < d * d; i++) total += a[i] * a[i];
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += a[p * d + q] * a[p * d + q];
-    if (off <= 1e-22 * total || off === 0) break;
-    for (let p = 0; p < d; p++) {
-      for (let q = p + 1; q < d; q++) {
-        const apq = a[p * d + q];
-        if (apq === 0) continue;
-        // Rotation angle that zeroes a[p][q] (Numerical Recipes' stable form).
-        const theta = (a[q * d + q] - a[p * d + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < d; k++) {
-          // columns p, q of A
-          const akp = a[k * d + p];
-          const akq = a[k * d + q];
-          a[k * d + p] = c * akp - s * akq;
-          a[k * d + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < d; k++) {
-          // rows p, q of A
-          const apk = a[p * d + k];
-          const aqk = a[q * d + k];
-          a[p * d + k] = c * apk - s * aqk;
-          a[q * d + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < d; k++) {
-          // accumulate V = V · J (eigenvectors are V's columns)
-          const vkp = v[k * d + p];
-          const vkq = v[k * d + q];
-          v[k * d + p] = c * vkp - s * vkq;
-          v[k * d + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: d }, (_, i) => i).sort((i, j) => a[j * d + j] - a[i * d + i]);
+  const m = new MlMatrix(d, d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) m.set(i, j, matrix[i * d + j]);
+  const evd = new EigenvalueDecomposition(m, { assumeSymmetric: true });
+  const lambda = evd.realEigenvalues;
+  const vecs = evd.eigenvectorMatrix;
+  const order = Array.from({ length: d }, (_, i) => i).sort((i, j) => lambda[j] - lambda[i]);
   const values = new Float64Array(d);
   const vectors = new Float64Array(d * d);
   order.forEach((col, r) => {
-    values[r] = a[col * d + col];
-    for (let k = 0; k < d; k++) vectors[r * d + k] = v[k * d + col];
+    values[r] = lambda[col];
+    for (let k = 0; k < d; k++) vectors[r * d + k] = vecs.get(k, col);
   });
   return { values, vectors };
 }
@@ -107,39 +74,29 @@ export function pca(points: NumericArray, dims: number, components = 2): PcaResu
   if (n < 2) throw new UserError('PCA needs at least 2 points');
   if (components > dims) throw new UserError(`cannot keep ${components} components of ${dims}-dimensional points; ask for at most ${dims}`);
   assertFinite(points, dims, 'points', 'the encoder produced non-finite codes');
+  const rows = Array.from({ length: n }, (_, i) => Array.from({ length: dims }, (_, j) => points[i * dims + j]));
+  // ml-pca: centre (no scaling), SVD of the centred data; eigenvalues = σ² / (n − 1).
+  const model = new PCA(rows, { method: 'SVD', center: true, scale: false });
+  const axes = model.getEigenvectors(); // [dims, min(n, dims)], column c = axis c
+  const variances = model.getEigenvalues();
+  if (components > axes.columns) throw new UserError(`cannot keep ${components} components of ${n} points; ask for at most ${axes.columns}`);
   const mean = new Float64Array(dims);
   for (let i = 0; i < n; i++) for (let j = 0; j < dims; j++) mean[j] += points[i * dims + j];
   for (let j = 0; j < dims; j++) mean[j] /= n;
-  const cov = new Float64Array(dims * dims);
-  const row = new Float64Array(dims);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < dims; j++) row[j] = points[i * dims + j] - mean[j];
-    for (let a = 0; a < dims; a++) {
-      const ra = row[a];
-      for (let b = a; b < dims; b++) cov[a * dims + b] += ra * row[b];
-    }
-  }
   let totalVariance = 0;
-  for (let a = 0; a < dims; a++) {
-    for (let b = a; b < dims; b++) {
-      cov[a * dims + b] /= n - 1;
-      cov[b * dims + a] = cov[a * dims + b];
-    }
-    totalVariance += cov[a * dims + a];
-  }
-  const eig = symmetricEigen(cov, dims);
+  for (const v of variances) totalVariance += v;
   const comps = new Float64Array(components * dims);
   const explainedVariance = new Float64Array(components);
   const explainedVarianceRatio = new Float64Array(components);
   for (let c = 0; c < components; c++) {
     let big = 0;
     for (let j = 0; j < dims; j++) {
-      const x = eig.vectors[c * dims + j];
+      const x = axes.get(j, c);
       if (Math.abs(x) > Math.abs(big)) big = x;
     }
     const sign = big < 0 ? -1 : 1;
-    for (let j = 0; j < dims; j++) comps[c * dims + j] = sign * eig.vectors[c * dims + j];
-    explainedVariance[c] = Math.max(0, eig.values[c]);
+    for (let j = 0; j < dims; j++) comps[c * dims + j] = sign * axes.get(j, c);
+    explainedVariance[c] = Math.max(0, variances[c]);
     explainedVarianceRatio[c] = totalVariance > 0 ? explainedVariance[c] / totalVariance : 0;
   }
   const projection = new Float64Array(n * components);

@@ -2,8 +2,11 @@
  * Small dense linear algebra in float64 (plain JS, row-major `Float64Array`), enough for the
  * closed-form Gaussian identities of docs/theory.md: products, Cholesky factorisation, log-
  * determinants, triangular and symmetric positive-definite solves. Sizes here are tiny
- * (≤ ~20), so clarity beats blocking or BLAS.
+ * (≤ ~20), so clarity beats blocking or BLAS. The factorisation itself (and the SPD inverse)
+ * is ml-matrix's CholeskyDecomposition; the triangular solves against a given factor L stay
+ * here, because ml-matrix solves only through a decomposition object it computed itself.
  */
+import { CholeskyDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import { UserError } from '../util/errors';
 
 /** A dense rows × cols matrix, row-major: entry (i, j) is `data[i * cols + j]`. */
@@ -182,27 +185,46 @@ export function blocks2(a: Matrix, b: Matrix, c: Matrix, d: Matrix): Matrix {
   return out;
 }
 
+/** An ml-matrix Matrix of the lower triangle of A mirrored up (ml-matrix refuses inexact symmetry; we read the lower triangle). */
+function mlSymmetricFromLower(a: Matrix): MlMatrix {
+  const n = a.rows;
+  const m = new MlMatrix(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const v = a.data[i * n + j];
+      m.set(i, j, v);
+      m.set(j, i, v);
+    }
+  }
+  return m;
+}
+
+function fromMl(m: MlMatrix): Matrix {
+  const out = zeros(m.rows, m.columns);
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.columns; j++) out.data[i * m.columns + j] = m.get(i, j);
+  return out;
+}
+
+/** ml-matrix's Cholesky decomposition of A's lower triangle; a UserError naming `what` when A is not positive definite. */
+function mlCholesky(a: Matrix, what: string): CholeskyDecomposition {
+  if (a.rows !== a.cols) throw new Error(`cholesky: ${what} is ${a.rows}x${a.cols}, not square`);
+  const dec = new CholeskyDecomposition(mlSymmetricFromLower(a));
+  if (!dec.isPositiveDefinite()) {
+    const l = dec.lowerTriangularMatrix;
+    let pivot = 0;
+    while (pivot < l.rows - 1 && l.get(pivot, pivot) > 0) pivot++;
+    throw new UserError(`${what} is not positive definite (pivot ${pivot}); use a covariance with positive eigenvalues`);
+  }
+  return dec;
+}
+
 /**
- * Cholesky factor L (lower triangular, A = L Lᵀ) of a symmetric positive-definite matrix.
+ * Cholesky factor L (lower triangular, A = L Lᵀ) of a symmetric positive-definite matrix, by
+ * ml-matrix's CholeskyDecomposition (only A's lower triangle is read).
  * Throws a UserError naming `what` when A is not positive definite.
  */
 export function cholesky(a: Matrix, what = 'matrix'): Matrix {
-  if (a.rows !== a.cols) throw new Error(`cholesky: ${what} is ${a.rows}x${a.cols}, not square`);
-  const n = a.rows;
-  const l = zeros(n, n);
-  for (let j = 0; j < n; j++) {
-    let s = a.data[j * n + j];
-    for (let k = 0; k < j; k++) s -= l.data[j * n + k] ** 2;
-    if (!(s > 0)) throw new UserError(`${what} is not positive definite (pivot ${j} = ${s}); use a covariance with positive eigenvalues`);
-    const ljj = Math.sqrt(s);
-    l.data[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let t = a.data[i * n + j];
-      for (let k = 0; k < j; k++) t -= l.data[i * n + k] * l.data[j * n + k];
-      l.data[i * n + j] = t / ljj;
-    }
-  }
-  return l;
+  return fromMl(mlCholesky(a, what).lowerTriangularMatrix);
 }
 
 /** log det A from its Cholesky factor L: 2 Σ log L_ii. */
@@ -258,9 +280,9 @@ export function cholSolveMatrix(l: Matrix, b: Matrix): Matrix {
   return out;
 }
 
-/** A⁻¹ for symmetric positive-definite A. */
+/** A⁻¹ for symmetric positive-definite A (ml-matrix's CholeskyDecomposition.solve against I). */
 export function inverseSpd(a: Matrix, what = 'matrix'): Matrix {
-  return symmetrize(cholSolveMatrix(cholesky(a, what), identity(a.rows)));
+  return symmetrize(fromMl(mlCholesky(a, what).solve(MlMatrix.eye(a.rows))));
 }
 
 /** xᵀ A⁻¹ x given A's Cholesky factor L (= ‖L⁻¹x‖²). */

@@ -218,6 +218,20 @@ describe('stage 2: subspace choice and clustering', () => {
     expect(chosen.sizes.reduce((a, b) => a + b, 0)).toBe(300);
   });
 
+  it('k-means (ml-kmeans) finds the hand-computed optimum of a 1-D case and is reproducible for a seed', () => {
+    // Pairs {0, 1}, {10, 11}, {20, 21}: centroids 0.5, 10.5, 20.5 and inertia 6 × 0.25 = 1.5.
+    const pts = [0, 1, 10, 11, 20, 21];
+    const res = kmeans(pts, 1, 3, makeRng(4));
+    expect(Array.from(res.centroids).sort((a, b) => a - b)).toEqual([0.5, 10.5, 20.5]);
+    expect(res.inertia).toBeCloseTo(1.5, 12);
+    expect(res.labels[0]).toBe(res.labels[1]);
+    expect(new Set(res.labels).size).toBe(3);
+    const a = kmeans(blobs.pts, 2, 5, makeRng(7), 2);
+    const b = kmeans(blobs.pts, 2, 5, makeRng(7), 2);
+    expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
+    expect(Array.from(a.centroids)).toEqual(Array.from(b.centroids));
+  });
+
   it('hdbscan (hdbscan-ts) separates the blobs too, with noise as its own class', () => {
     const res = hdbscanLabels(blobs.pts, 2, 10, makeRng(3), 120);
     expect(res.method).toBe('hdbscan');

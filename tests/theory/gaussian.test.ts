@@ -20,6 +20,16 @@ describe('linalg', () => {
     expect(logDetSpd(m)).toBeCloseTo(Math.log(2 - 0.25), 14);
   });
 
+  it('Cholesky (ml-matrix) and inverseSpd agree with a hand-computed 2x2 case and read only the lower triangle', () => {
+    // [[4, 2], [2, 3]] = L Lᵀ with L = [[2, 0], [1, √2]]; its inverse is [[3, −2], [−2, 4]] / 8.
+    const l = toRows(cholesky(fromRows([[4, 999], [2, 3]])));
+    expect(l[0][0]).toBeCloseTo(2, 14);
+    expect(l[0][1]).toBe(0);
+    expect(l[1][0]).toBeCloseTo(1, 14);
+    expect(l[1][1]).toBeCloseTo(Math.SQRT2, 14);
+    toRows(inverseSpd(fromRows([[4, 2], [2, 3]]))).flat().forEach((v, i) => expect(v).toBeCloseTo([3 / 8, -2 / 8, -2 / 8, 4 / 8][i], 14));
+  });
+
   it('rejects a non-positive-definite matrix with a one-line message', () => {
     expect(() => cholesky(fromRows([[1, 2], [2, 1]]), 'q covariance')).toThrow(/q covariance is not positive definite/);
   });

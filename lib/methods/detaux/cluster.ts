@@ -1,9 +1,10 @@
 /**
  * Detaux stage 2, clustering of the chosen subspace's codes into auxiliary labels
  * (docs/design.md §Detaux; the authors' `clustering.py` offers HDBSCAN and k-means):
- * - k-means: k-means++ seeding (Arthur & Vassilvitskii 2007), Lloyd iterations, best of
- *   `restarts` by inertia; K chosen by the mean silhouette (Rousseeuw 1987) over kMin..kMax,
- *   computed on a seeded subsample (it is O(n²)).
+ * - k-means through the `ml-kmeans` package (k-means++ seeding, Arthur & Vassilvitskii 2007;
+ *   Lloyd iterations), best of `restarts` seeded runs by inertia; K chosen by the mean silhouette
+ *   (Rousseeuw 1987) over kMin..kMax, computed on a seeded subsample (it is O(n²)). The
+ *   silhouette is ours: no maintained npm package computes it.
  * - HDBSCAN (Campello et al. 2013) through the `hdbscan-ts` package; its noise label −1 becomes
  *   class 0 and clusters 1.. (the authors add 1 likewise).
  * Points are row-major [n, d] float arrays; float64 arithmetic; seeded.
@@ -31,66 +32,31 @@ function sq(points: ArrayLike<number>, i: number, c: ArrayLike<number>, j: numbe
   return s;
 }
 
-function kmeansOnce(points: ArrayLike<number>, n: number, d: number, k: number, rng: Rng, maxIter: number): KMeansResult {
-  const c = new Float64Array(k * d);
-  // k-means++ seeding: each next centre drawn with probability ∝ squared distance to the nearest.
-  const first = rng.int(n);
-  for (let t = 0; t < d; t++) c[t] = points[first * d + t];
-  const near = new Float64Array(n).fill(Infinity);
-  for (let j = 1; j < k; j++) {
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      near[i] = Math.min(near[i], sq(points, i, c, j - 1, d));
-      total += near[i];
-    }
-    let pick = n - 1;
-    let r = rng.uniform() * total;
-    for (let i = 0; i < n; i++) {
-      r -= near[i];
-      if (r < 0) {
-        pick = i;
-        break;
-      }
-    }
-    for (let t = 0; t < d; t++) c[j * d + t] = points[pick * d + t];
-  }
-  const labels = new Int32Array(n);
-  let iterations = 0;
+/** The one call of ml-kmeans we use (an ES module: typed here, since `npx tsc` here is TypeScript 5.0; Node ≥ 20.19 `require`s it). */
+interface MlKmeans {
+  kmeans(data: number[][], k: number, options: { seed: number; maxIterations: number; tolerance: number; initialization: 'kmeans++' }): { clusters: number[]; centroids: number[][]; iterations: number };
+}
+const ml = require('ml-kmeans') as MlKmeans;
+
+function kmeansOnce(rows: number[][], points: ArrayLike<number>, n: number, d: number, k: number, rng: Rng, maxIter: number): KMeansResult {
+  // ml-kmeans: greedy k-means++ seeding (2 + ⌊ln k⌋ candidates per centre, as scikit-learn), Lloyd
+  // iterations until no centre moves (tolerance 0) or maxIter; seeded from our stream.
+  const res = ml.kmeans(rows, k, { seed: rng.int(2 ** 31 - 1), maxIterations: maxIter, tolerance: 0, initialization: 'kmeans++' });
+  const labels = Int32Array.from(res.clusters);
+  const centroids = Float64Array.from(res.centroids.flat());
   let inertia = 0;
-  for (let it = 0; it < maxIter; it++) {
-    iterations = it + 1;
-    let changed = it === 0;
-    inertia = 0;
-    for (let i = 0; i < n; i++) {
-      let best = 0, bestD = Infinity;
-      for (let j = 0; j < k; j++) {
-        const dd = sq(points, i, c, j, d);
-        if (dd < bestD) { bestD = dd; best = j; }
-      }
-      if (labels[i] !== best) { labels[i] = best; changed = true; }
-      inertia += bestD;
-    }
-    if (!changed) break;
-    const sums = new Float64Array(k * d), counts = new Float64Array(k);
-    for (let i = 0; i < n; i++) {
-      counts[labels[i]]++;
-      for (let t = 0; t < d; t++) sums[labels[i] * d + t] += points[i * d + t];
-    }
-    for (let j = 0; j < k; j++) {
-      if (counts[j] === 0) continue; // an empty cluster keeps its centre
-      for (let t = 0; t < d; t++) c[j * d + t] = sums[j * d + t] / counts[j];
-    }
-  }
-  return { k, labels, centroids: c, inertia, iterations };
+  for (let i = 0; i < n; i++) inertia += sq(points, i, centroids, labels[i], d);
+  return { k, labels, centroids, inertia, iterations: res.iterations };
 }
 
-/** k-means with k-means++ seeding, best of `restarts` runs by inertia. */
+/** k-means (ml-kmeans, k-means++ seeding), best of `restarts` seeded runs by inertia. */
 export function kmeans(points: ArrayLike<number>, d: number, k: number, rng: Rng, restarts = 4, maxIter = 300): KMeansResult {
   const n = points.length / d;
   if (!(Number.isInteger(n) && n >= k && k >= 1)) throw new UserError(`k-means needs at least k=${k} points of dimension ${d}, got ${points.length / d}`);
+  const rows = Array.from({ length: n }, (_, i) => Array.from({ length: d }, (_, t) => points[i * d + t]));
   let best: KMeansResult | null = null;
   for (let r = 0; r < restarts; r++) {
-    const res = kmeansOnce(points, n, d, k, rng, maxIter);
+    const res = kmeansOnce(rows, points, n, d, k, rng, maxIter);
     if (!best || res.inertia < best.inertia) best = res;
   }
   return best!;
