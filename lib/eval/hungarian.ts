@@ -3,11 +3,9 @@
  * (cluster ↔ class matching, code ↔ factor matching), by the `munkres` package (Kuhn–Munkres,
  * square and rectangular matrices). Exact for any finite real costs.
  */
+import { munkres } from 'munkres';
 import { assertFinite, assertLength, assertPositiveInt } from './arrays';
 
-// `munkres` ships CommonJS (its "require" export) but types it as an ES module, which the TypeScript
-// that `npx tsc` resolves here (5.0, hoisted by tslab) refuses to import from CommonJS: type the one call.
-const { munkres } = require('munkres') as { munkres: (costMatrix: number[][]) => [row: number, col: number][] };
 
 /**
  * Minimum-cost assignment.

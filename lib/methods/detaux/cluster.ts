@@ -10,6 +10,7 @@
  * Points are row-major [n, d] float arrays; float64 arithmetic; seeded.
  */
 import { HDBSCAN } from 'hdbscan-ts';
+import { kmeans as mlKmeans } from 'ml-kmeans';
 import { permutation, type Rng } from '../../util/random';
 import { UserError } from '../../util/errors';
 
@@ -32,16 +33,11 @@ function sq(points: ArrayLike<number>, i: number, c: ArrayLike<number>, j: numbe
   return s;
 }
 
-/** The one call of ml-kmeans we use (an ES module: typed here, since `npx tsc` here is TypeScript 5.0; Node ≥ 20.19 `require`s it). */
-interface MlKmeans {
-  kmeans(data: number[][], k: number, options: { seed: number; maxIterations: number; tolerance: number; initialization: 'kmeans++' }): { clusters: number[]; centroids: number[][]; iterations: number };
-}
-const ml = require('ml-kmeans') as MlKmeans;
 
 function kmeansOnce(rows: number[][], points: ArrayLike<number>, n: number, d: number, k: number, rng: Rng, maxIter: number): KMeansResult {
   // ml-kmeans: greedy k-means++ seeding (2 + ⌊ln k⌋ candidates per centre, as scikit-learn), Lloyd
   // iterations until no centre moves (tolerance 0) or maxIter; seeded from our stream.
-  const res = ml.kmeans(rows, k, { seed: rng.int(2 ** 31 - 1), maxIterations: maxIter, tolerance: 0, initialization: 'kmeans++' });
+  const res = mlKmeans(rows, k, { seed: rng.int(2 ** 31 - 1), maxIterations: maxIter, tolerance: 0, initialization: 'kmeans++' });
   const labels = Int32Array.from(res.clusters);
   const centroids = Float64Array.from(res.centroids.flat());
   let inertia = 0;
