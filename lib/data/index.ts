@@ -1,7 +1,7 @@
 /** The data layer's public API: loaders, windows, splits, scalers, labels, preparation, fetch. */
 export type * from './types';
 export { prepareData, prepareDataset, type PrepareOptions, type Prepared } from './prepare';
-export { DATASETS, DATASET_NAMES, datasetInfo, loadDataset, resolveDataPath, type DatasetName, type DatasetInfo, type LoadOptions } from './registry';
+export { DATASETS, DATASET_NAMES, BUILT_IN_DATASETS, datasetCards, datasetNames, registerDataset, datasetInfo, loadDataset, resolveDataPath, type DatasetName, type DatasetInfo, type DatasetCard, type LoadOptions } from './registry';
 export { loadEtt } from './ett';
 export { loadLstnet, type LstnetOptions } from './lstnet';
 export { loadGaitndd, isGaitDataset, GAIT_GROUPS, type GaitDataset, type GaitSubject } from './gaitndd';

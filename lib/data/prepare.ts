@@ -29,7 +29,7 @@
  * The loaded data set keeps ORIGINAL units; windows view a scaled copy of each segment.
  */
 import type { PreparedData, TimeSeriesDataset, WindowSpec } from './types';
-import { DATASETS, datasetInfo, loadDataset, type DatasetName } from './registry';
+import { datasetCards, datasetInfo, loadDataset, type DatasetName } from './registry';
 import { countRows, planSplit, SPLIT_NAMES, type SplitName, type SplitPlan, type SplitProtocol } from './splits';
 import { fitScaler, type AffineScaler, type ScalerKind } from './scalers';
 import { checkWindowSpec, enumerateWindows, SegmentWindowSet, type WindowPositions } from './windows';
@@ -102,7 +102,7 @@ export function prepareData(name: DatasetName | string, options: PrepareOptions 
  * apply (default: dataset.name when registered, else LSTNet-style fractions with z-score).
  */
 export function prepareDataset(dataset: TimeSeriesDataset, options: PrepareOptions = {}, defaultsOf: string = dataset.name): Prepared {
-  const reg = (DATASETS as Record<string, (typeof DATASETS)[DatasetName] | undefined>)[defaultsOf];
+  const reg = datasetCards().find((c) => c.name === defaultsOf);
   const d = reg?.defaults ?? {
     window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 },
     split: { kind: 'fractions', train: 0.6, val: 0.2 } as SplitProtocol,
@@ -210,7 +210,7 @@ export function prepareBenchmark(options: PrepareOptions = {}): Prepared {
     rows: { train: rowsOf('train'), val: rowsOf('val'), test: rowsOf('test') },
     description,
   };
-  const scaler = fitScaler(options.scaler ?? DATASETS.benchmark.defaults.scaler, dataset.segments, split.rows.train);
+  const scaler = fitScaler(options.scaler ?? datasetInfo('benchmark').defaults.scaler, dataset.segments, split.rows.train);
   const data = dataset.segments.map((s) => scaler.transform(Float32Array.from(s.values)));
   const K = BENCHMARK_FACTORS.length;
   const discrete = { names: [...BENCHMARK_FACTORS], levels: [...BENCHMARK_LEVELS], circular: [...BENCHMARK_CIRCULAR] };

@@ -5,11 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PreparedData, WindowBatch, WindowSet } from '../data/types';
 import type { DataInfo, TensorBatch } from '../models/types';
-import { DATASETS } from '../data/registry';
+import { datasetCards } from '../data/registry';
 
 /** The data set's natural cycle in rows (registry `seasonSeconds` × sampling rate), if known. */
 function seasonRows(data: PreparedData): number | undefined {
-  const info = (DATASETS as Record<string, (typeof DATASETS)[keyof typeof DATASETS] | undefined>)[data.dataset.name];
+  const info = datasetCards().find((c) => c.name === data.dataset.name);
   if (!info) return undefined;
   const rows = Math.round(info.defaults.seasonSeconds * data.dataset.sampleRateHz);
   return rows >= 1 ? rows : undefined;

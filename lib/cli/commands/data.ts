@@ -1,15 +1,15 @@
 /** `dive data list | describe <name> | fetch <name>`: the data sets, their shape and protocol, and downloads. */
 import type { Command, CliIO } from '../../util/command';
 import { optNumber, optString } from '../../util/command';
-import { DATASETS, DATASET_NAMES, datasetInfo, isLstnetSuite, manifestEntry, resolveDataPath } from '../../data/registry';
+import { datasetCards, datasetInfo, manifestEntry, resolveDataPath, type DatasetCard } from '../../data/registry';
 import { prepareData, type Prepared } from '../../data/prepare';
 import { fetchDataset } from '../../data/fetch';
 import { cacheDir, mirrorDir } from '../../data/paths';
 import { SPLIT_NAMES } from '../../data/splits';
 import { terminalSink } from '../../util/progress';
 
-function datasetSummary(name: (typeof DATASET_NAMES)[number]) {
-  const info = DATASETS[name];
+function datasetSummary(info: DatasetCard) {
+  const name = info.name;
   const m = manifestEntry(name);
   let available: string | undefined;
   if (info.kind === 'generated') available = 'generated';
@@ -26,6 +26,9 @@ function datasetSummary(name: (typeof DATASET_NAMES)[number]) {
     kind: info.kind,
     available: available ?? null,
     licence: m?.licence ?? (info.kind === 'generated' ? 'MIT (generated)' : null),
+    obtain: info.obtain.kind === 'bring' ? info.obtain.list : info.obtain.kind === 'fetch' ? `run 'dive data fetch ${name}'` : 'generated',
+    labels: info.labels,
+    calendar: info.calendar,
     citation: m?.citation ?? null,
     url: m ? m.baseUrl : null,
   };
@@ -37,7 +40,7 @@ export const dataListCommand: Command = {
   maxArgs: 0,
   options: [],
   async run(args, io) {
-    const rows = DATASET_NAMES.map(datasetSummary);
+    const rows = datasetCards().map(datasetSummary);
     if (args.json) {
       io.json({ cache: cacheDir(), mirror: mirrorDir() ?? null, datasets: rows });
       return 0;
@@ -45,11 +48,7 @@ export const dataListCommand: Command = {
     const w = Math.max(...rows.map((r) => r.name.length));
     for (const r of rows) {
       io.out(`${r.name.padEnd(w)}  ${r.description}`);
-      const how =
-        isLstnetSuite(r.name) ? 'bring your own file: --file PATH'
-        : r.name === 'gaitmotion' ? "bring your own: 'python3 scripts/gaitmotion-export.py IN OUT', then --file OUT"
-        : `run 'dive data fetch ${r.name}'`;
-      io.out(`${''.padEnd(w)}  ${r.available ? `found: ${r.available}` : `not found (${how})`}`);
+      io.out(`${''.padEnd(w)}  ${r.available ? `found: ${r.available}` : `not found (${r.obtain})`}`);
     }
     return 0;
   },
@@ -64,7 +63,7 @@ export function describePrepared(p: Prepared, where?: string) {
   const span = ts
     ? { start: new Date(ts[0]).toISOString(), end: new Date(last.timestamps![last.length - 1]).toISOString() }
     : { durationSeconds: rows / d.sampleRateHz, perSegmentSeconds: d.segments.length ? d.segments[0].length / d.sampleRateHz : 0 };
-  const info = (DATASETS as Record<string, (typeof DATASETS)[keyof typeof DATASETS] | undefined>)[d.name];
+  const info = datasetCards().find((c) => c.name === d.name);
   return {
     name: d.name,
     source: d.source,

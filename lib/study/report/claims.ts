@@ -29,7 +29,7 @@
  * difference (a − b)/b of its means, carries over to our scale as Δ = rel × mean(b_ours), with
  * the spread of our paired differences: d_z = |Δ| / sd(d_ours).
  */
-import { DATASETS } from '../../data/registry';
+import { datasetInfo } from '../../data/registry';
 import { dci } from '../../eval/disentanglement';
 import { makeRng, permutation } from '../../util/random';
 import { mean, sampleStd } from '../../eval/stats';
@@ -212,7 +212,7 @@ function pooledWindowErrors(p: Pair): { errorsA: Float64Array; errorsB: Float64A
 
 /** DM lag: windows that share forecast information are ⌈horizon / stride⌉ apart or less. */
 function dmHorizon(data: string, horizon: number): number {
-  const stride = (DATASETS as Record<string, { defaults: { window: { stride: number } } }>)[data]?.defaults.window.stride ?? 1;
+  const stride = datasetInfo(data).defaults.window.stride ?? 1;
   return Math.max(1, Math.ceil(horizon / stride));
 }
 
@@ -242,7 +242,7 @@ interface Computed {
 
 function compute(spec: ClaimSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>, seed: number): Computed {
   const data = inputs.choices[spec.a.family].data;
-  const horizon = spec.a.horizon ?? DATASETS[data].defaults.window.horizon;
+  const horizon = spec.a.horizon ?? datasetInfo(data).defaults.window.horizon;
   const comparison = `${describeVariant(spec.a)}${spec.b ? ` − ${describeVariant(spec.b)}` : ''}, ${metricWords(spec.metric, spec.direction)}`;
   const base = {
     key: spec.key, claim: spec.claim, kind: spec.kind, data: spec.a.horizon ? `${data}, h = ${horizon}` : data, comparison,

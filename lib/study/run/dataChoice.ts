@@ -8,14 +8,14 @@
  * "Available" means `resolveDataPath` finds the files (explicit cache, DIVE_DATA_MIRROR,
  * ../shared/data; see lib/data/paths.ts). Every choice carries a note that the tables print.
  */
-import { resolveDataPath, type DatasetName } from '../../data/registry';
+import { datasetInfo, resolveDataPath, type DatasetName } from '../../data/registry';
 import type { DataChoice, DataFamily } from '../spec/types';
 
 /** Is a data set's file/folder present? (synthetic always is.) */
 export type Availability = (name: DatasetName) => boolean;
 
 export const filesPresent: Availability = (name) => {
-  if (name === 'synthetic') return true;
+  if (datasetInfo(name).kind === 'generated') return true;
   try {
     resolveDataPath(name);
     return true;

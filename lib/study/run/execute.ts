@@ -24,7 +24,7 @@ import { isPipelineModel } from '../../methods/pipelines';
 import { codeVersion, provenanceOf } from './provenance';
 import { initBackend } from '../../backend/select';
 import { prepareData, type Prepared } from '../../data/prepare';
-import { DATASETS } from '../../data/registry';
+import { datasetInfo } from '../../data/registry';
 import { DEFAULT_SYNTHETIC } from '../../data/synthetic';
 import type { PreparedData, WindowSet } from '../../data/types';
 import { createModel } from '../../models/registry';
@@ -84,7 +84,7 @@ export function trainConfigOf(spec: RunSpec): TrainConfig {
  */
 function syntheticFor(name: string, horizon: number): { synthetic?: { length: number } } {
   if (name !== 'synthetic') return {};
-  const need = DATASETS.synthetic.defaults.window.inputLength + horizon;
+  const need = datasetInfo('synthetic').defaults.window.inputLength + horizon;
   return need > DEFAULT_SYNTHETIC.length ? { synthetic: { length: need } } : {};
 }
 

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../util/json';
-import { DATASETS } from '../../data/registry';
+import { datasetInfo } from '../../data/registry';
 import { dataModelConfig, defaultConfig, isModelName, modelCard } from '../../models/registry';
 import { UserError } from '../../util/errors';
 import { deepMerge, isPlainObject } from '../../util/merge';
@@ -77,7 +77,7 @@ export function pruneDefaults(patch: Readonly<Record<string, unknown>>, defaults
 /** The concrete run of a variant under a protocol, data choices and a seed. */
 export function resolveRun(variant: Variant, seed: number, p: Protocol, choices: Readonly<Record<DataFamily, DataChoice>>): RunSpec {
   const data = choices[variant.family].data;
-  const horizon = variant.horizon ?? DATASETS[data].defaults.window.horizon;
+  const horizon = variant.horizon ?? datasetInfo(data).defaults.window.horizon;
   return {
     model: variant.model,
     data,

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DATASETS, resolveDataPath } from '../../data/registry';
+import { datasetInfo, resolveDataPath } from '../../data/registry';
 import { repoRoot } from '../../util/repo';
 import type { RunRecord } from '../spec/types';
 let code: RunRecord['code'] | undefined;
@@ -60,11 +60,11 @@ function sha256Of(file: string): string | undefined {
 
 /** Provenance of the data a run used: source path, and the sha256 of a single-file data set. */
 export function provenanceOf(name: string): { source: string; sha256?: string } {
-  if (name === 'synthetic') return { source: 'generated (data seed 0, lib/data/synthetic.ts defaults)' };
-  if (name === 'benchmark') return { source: 'generated (data seed 0, lib/data/benchmark.ts defaults)' };
+  const card = datasetInfo(name);
+  if (card.obtain.kind === 'generated') return { source: card.obtain.source };
   // Where the data were found and their path inside it (no machine path: records get committed).
   const { path: p, where } = resolveDataPath(name);
-  const locations = (DATASETS as Record<string, { locations: readonly string[] } | undefined>)[name]?.locations ?? [];
+  const locations = card.locations;
   const rel = locations.find((loc) => p === loc || p.endsWith(path.sep + path.normalize(loc))) ?? path.basename(p);
   const source = `${where}: ${rel}`;
   const sha = sha256Of(p);

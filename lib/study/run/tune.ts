@@ -32,7 +32,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DATASETS } from '../../data/registry';
+import { datasetInfo } from '../../data/registry';
 import { writeFileAtomic } from '../../util/atomic';
 import { makeRng, type Rng } from '../../util/random';
 import { resolveRun, runId } from './plan';
@@ -158,7 +158,7 @@ export function tuningRuns(
   for (const target of targets) {
     const space = spaces[target.model];
     if (!space) continue;
-    const inputLength = DATASETS[choices[target.family].data].defaults.window.inputLength;
+    const inputLength = datasetInfo(choices[target.family].data).defaults.window.inputLength;
     drawTrials(space, p.tuning.budget, p.tuning.searchSeed, target, inputLength).forEach((config, trial) => {
       for (let s = 0; s < p.tuning.seeds; s++) {
         const spec: RunSpec = { ...resolveRun(trialVariant(target, config), TUNE_SEED_BASE + s, tp, choices), stage: 'tune' };
@@ -184,7 +184,7 @@ export function selectTuning(
   if (!tuningEnabled(p)) return undefined;
   const models: TunedModel[] = targets.map((target) => {
     const data = choices[target.family].data;
-    const horizon = target.horizon ?? DATASETS[data].defaults.window.horizon;
+    const horizon = target.horizon ?? datasetInfo(data).defaults.window.horizon;
     const space = spaces[target.model] ?? null;
     const mine = runs.filter((t) => t.target.model === target.model && t.target.family === target.family);
     const trials: TrialOutcome[] = [];
