@@ -6,6 +6,7 @@ import { commandName, formatHelp, parseArgs, type CliIO, type Command } from '..
 import { COMMANDS } from './registry';
 import { UserError } from '../util/errors';
 import { packageVersion } from '../version';
+import { envPlugins, loadPlugins, takePluginArgs } from './plugins';
 
 export function makeIO(): CliIO {
   return {
@@ -32,13 +33,27 @@ export function globalHelp(): string {
     'commands:',
     ...COMMANDS.map((c) => `  ${`${commandName(c)}${c.args ? ` ${c.args}` : ''}`.padEnd(w)}  ${c.summary}`),
     '',
+    'plugins:     --plugin FILE (any command, repeatable) or DIVE_PLUGINS=FILE[:FILE…] loads your own model,',
+    '             data set and metric cards (a .js module exporting models, datasets, metrics; docs/architecture.md)',
     'environment: DIVE_BACKEND (tensorflow-gpu|tensorflow|wasm|cpu), DIVE_DATA_DIR (download cache),',
     '             DIVE_DATA_MIRROR (local mirror folder for `dive data fetch`), DIVE_FAST_KERNELS=0',
     '             (original wasm matMul kernels), DIVE_QUICK=1 (quick settings in notebooks)',
   ].join('\n');
 }
 
-export async function main(argv: readonly string[], io: CliIO = makeIO()): Promise<number> {
+export async function main(allArgs: readonly string[], io: CliIO = makeIO()): Promise<number> {
+  let argv: readonly string[];
+  try {
+    const { plugins, rest } = takePluginArgs(allArgs);
+    loadPlugins([...envPlugins(), ...plugins]);
+    argv = rest;
+  } catch (err) {
+    if (err instanceof UserError) {
+      io.err(`dive: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(globalHelp());
     return 0;

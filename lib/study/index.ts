@@ -14,4 +14,5 @@ export * from './report/outputs';
 export * from './reproduce';
 export * from './merge';
 export * from './run/tune';
+export * from './spec/tuning';
 export * from './report/claims';

@@ -11,3 +11,6 @@ export { dataInfoOf, toTensors, disposeBatch } from './batches';
 export { predictSplit, type SplitOutputs } from './predict';
 export { evaluateModel, metricsOf, type TestMetrics } from './evaluate';
 export { runTraining, evaluateCheckpoint, checkRunConfig, DEFAULT_RUN_DATA, type RunReport, type RunRequest, type RunDataConfig } from './run';
+export { metricCard, metricCards, metricValues, registerMetric, BUILT_IN_METRICS, type MetricCard, type RunOutputs } from './metrics';
+export { TrainSchema } from './trainer';
+export { atomModels, RunDataSchema } from './run';
