@@ -46,6 +46,12 @@ export interface PairedClaimInput {
   readonly direction: ClaimDirection;
   /** Significance level of the verdict. Default 0.05. */
   readonly alpha?: number;
+  /**
+   * Claims judged together (Holm, judgeClaims). The power column plans for the most demanding
+   * step of Holm, one-sided (as the claims are tested) at α / family: with 12 claims and
+   * d_z = 0.5 that is 52 seeds, not the 27 of a lone one-sided test. Default 1.
+   */
+  readonly family?: number;
   /** Bootstrap seed. Default 0. */
   readonly seed?: number;
   /** Bootstrap resamples. Default 10,000. */
@@ -84,7 +90,7 @@ export interface PairedClaimResult {
   readonly dm?: DieboldMarianoResult;
   /** Cohen's d_z of the differences. */
   readonly effect: EffectSize;
-  /** Seeds a two-sided paired t-test at α = 0.05 needs for 80 % power against the observed d_z (Infinity when d_z = 0; NaN when every difference is the same non-zero value, where d_z is infinite). */
+  /** Seeds a one-sided paired t-test at α / family (Holm's first step) needs for 80 % power against the observed d_z (Infinity when d_z = 0; NaN when every difference is the same non-zero value, where d_z is infinite). */
   readonly seedsForPower: number;
   readonly verdictInput: VerdictInput;
   readonly verdict: Verdict;
@@ -110,7 +116,9 @@ export function pairedClaim(input: PairedClaimInput): PairedClaimResult {
     pDmOpposite = dieboldMariano(errors, { horizon, alternative: opposite(input.direction) }).pValue;
   }
   const effect = effectSizeOfDiffs(d);
-  const seedsForPower = Number.isFinite(effect.value) ? seedsNeeded(effect.value) : NaN;
+  const family = input.family ?? 1;
+  if (!(Number.isInteger(family) && family >= 1)) throw new UserError(`family must be a whole number ≥ 1 (the number of claims judged together), got ${family}`);
+  const seedsForPower = Number.isFinite(effect.value) ? seedsNeeded(effect.value, { alpha: alpha / family, sides: 1 }) : NaN;
   const verdictInput: VerdictInput = {
     direction: input.direction,
     ci95: [ci.lower, ci.upper],

@@ -6,11 +6,15 @@
  * - zero differences are DROPPED before ranking (R's default, Wilcoxon's original rule); n is
  *   the number of non-zero differences; with n = 0 the test has no information: V = 0, p = 1;
  * - V = the sum of the ranks of |d_i| over the positive d_i (mid-ranks for tied |d_i|);
- * - exact p-value from the null distribution of V (all 2^n sign patterns equally likely,
- *   counted by dynamic programming over ranks) when n < 50 and there are no ties among the
- *   |d_i| (`exact` overrides the size rule; ties always force the approximation, since the
- *   exact table assumes ranks 1..n);
- * - otherwise the normal approximation z = (V − n(n+1)/4 − c) / σ with the tie-corrected
+ * - exact p-value from the null distribution of V given the observed ranks (all 2^n sign
+ *   patterns equally likely, counted by dynamic programming over the ranks) when n < 50
+ *   (`exact` overrides the size rule). With tied |d_i| the ranks are the mid-ranks and the
+ *   distribution is the exact *conditional* one (Hollander & Wolfe's conditional test, as
+ *   coin::wilcoxsign_test computes it): sums of doubled mid-ranks are integers, so the same
+ *   counting applies. Unlike R, ties do not force the normal approximation, whose p can fall
+ *   below the smallest attainable one (4 pairs with one tie: 0.049 < 2⁻⁴ = 0.0625) and so
+ *   give a verdict the data cannot support;
+ * - otherwise (n ≥ 50, or `exact: false`) the normal approximation z = (V − n(n+1)/4 − c) / σ with the tie-corrected
  *   σ² = n(n+1)(2n+1)/24 − Σ_g (t_g³ − t_g)/48 (t_g: sizes of the tie groups) and continuity
  *   correction c = ±0.5 towards the mean (sign(V − n(n+1)/4)·0.5 two-sided, 0.5 for 'greater',
  *   −0.5 for 'less'; `correct: false` drops it).
@@ -29,7 +33,7 @@ export type Alternative = 'two-sided' | 'less' | 'greater';
 export interface WilcoxonOptions {
   /** Default 'two-sided'. */
   readonly alternative?: Alternative;
-  /** Force (true) or forbid (false) the exact distribution; default: exact when n < 50 and no ties. Ties always use the approximation. */
+  /** Force (true) or forbid (false) the exact distribution; default: exact when n < 50 (conditional on the mid-ranks when |d| has ties). */
   readonly exact?: boolean;
   /** Continuity correction of the normal approximation. Default true. */
   readonly correct?: boolean;
@@ -83,6 +87,23 @@ export function signedRankCounts(n: number): Float64Array {
   return counts;
 }
 
+/**
+ * Null distribution of V given arbitrary mid-ranks (ties allowed): counts[k] = number of sign
+ * patterns whose positive ranks sum to k/2 (sums of doubled ranks are integers).
+ */
+export function signedRankCountsFor(ranks: ArrayLike<number>): Float64Array {
+  const doubled = Array.from(ranks, (r) => Math.round(2 * r));
+  const max = doubled.reduce((a, b) => a + b, 0);
+  const counts = new Float64Array(max + 1);
+  counts[0] = 1;
+  let top = 0;
+  for (const r of doubled) {
+    top += r;
+    for (let v = top; v >= r; v--) counts[v] += counts[v - r];
+  }
+  return counts;
+}
+
 /** P(V ≤ v) under H0 for n untied ranks. */
 function exactCdf(counts: Float64Array, n: number, v: number): number {
   if (v < 0) return 0;
@@ -119,11 +140,15 @@ export function wilcoxonSignedRankDiffs(d: NumericArray, options: WilcoxonOption
   let v = 0;
   for (let i = 0; i < n; i++) if (nz[i] > 0) v += ranks[i];
   const mu = (n * (n + 1)) / 4;
-  const exact = tieSizes.length === 0 && (options.exact ?? n < 50);
+  const exact = options.exact ?? n < 50;
   if (exact) {
-    const counts = signedRankCounts(n);
-    const upper = (x: number): number => 1 - exactCdf(counts, n, x - 1); // P(V ≥ x)
-    const lower = (x: number): number => exactCdf(counts, n, x); // P(V ≤ x)
+    // Untied: ranks 1..n. Tied: the conditional distribution over the observed mid-ranks, on
+    // the doubled scale (V = k/2), where P(V ≥ x) = P(2V ≥ 2x).
+    const tied = tieSizes.length > 0;
+    const counts = tied ? signedRankCountsFor(ranks) : signedRankCounts(n);
+    const scale = tied ? 2 : 1;
+    const upper = (x: number): number => 1 - exactCdf(counts, n, Math.round(scale * x) - 1); // P(V ≥ x)
+    const lower = (x: number): number => exactCdf(counts, n, Math.round(scale * x)); // P(V ≤ x)
     let p: number;
     if (alternative === 'greater') p = upper(v);
     else if (alternative === 'less') p = lower(v);

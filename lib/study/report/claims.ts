@@ -226,13 +226,13 @@ function describeVariant(v: Variant): string {
 }
 
 /** Seeds a paired t-test needs for 80 % power against the paper's effect (module doc assumption). */
-function seedsForPaper(paper: { a: number; b: number } | undefined, pair: Pair): number | null {
+function seedsForPaper(paper: { a: number; b: number } | undefined, pair: Pair, family: number): number | null {
   if (!paper || pair.a.length < 2 || paper.b === 0) return null;
   const d = pair.a.map((v, i) => v - pair.b[i]);
   const sd = sampleStd(d);
   if (!(sd > 0)) return null;
   const delta = ((paper.a - paper.b) / Math.abs(paper.b)) * mean(pair.b);
-  return seedsNeeded(Math.abs(delta) / sd);
+  return seedsNeeded(Math.abs(delta) / sd, { alpha: 0.05 / family, sides: 1 });
 }
 
 interface Computed {
@@ -240,7 +240,7 @@ interface Computed {
   readonly result?: PairedClaimResult;
 }
 
-function compute(spec: ClaimSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>, seed: number): Computed {
+function compute(spec: ClaimSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>, seed: number, family: number): Computed {
   const data = inputs.choices[spec.a.family].data;
   const horizon = spec.a.horizon ?? datasetInfo(data).defaults.window.horizon;
   const comparison = `${describeVariant(spec.a)}${spec.b ? ` − ${describeVariant(spec.b)}` : ''}, ${metricWords(spec.metric, spec.direction)}`;
@@ -273,17 +273,17 @@ function compute(spec: ClaimSpec, inputs: PlanInputs, records: ReadonlyMap<strin
         notes.push(`DM undefined: ${(err as Error).message.split('\n')[0]}`);
       }
     }
-    notes.push(`1 seed: no CI, rank test or Holm adjustment (a verdict needs ≥ ${seedsForAnyVerdict(claimSpecs().length)} seeds)`);
+    notes.push(`1 seed: no CI, rank test or Holm adjustment (a verdict needs ≥ ${seedsForAnyVerdict(family)} seeds)`);
     return { row: { ...base, n, effect, pDm, margin, verdict: 'inconclusive', note: notes.join('; ') } };
   }
   const a = margin === null ? pair.a : pair.a.map((v) => v - margin);
   let result: PairedClaimResult;
   try {
-    result = pairedClaim({ a, b: pair.b, direction: spec.direction, seed, ...(perWindow ? { perWindow: { ...perWindow, horizon: dmH } } : {}) });
+    result = pairedClaim({ a, b: pair.b, direction: spec.direction, seed, family, ...(perWindow ? { perWindow: { ...perWindow, horizon: dmH } } : {}) });
   } catch (err) {
     // DM undefined (e.g. identical forecasts: a constant loss differential): judge on the seeds alone.
     notes.push(`DM undefined: ${(err as Error).message.split('\n')[0]}`);
-    result = pairedClaim({ a, b: pair.b, direction: spec.direction, seed });
+    result = pairedClaim({ a, b: pair.b, direction: spec.direction, seed, family });
   }
   if (result.dm?.varianceFallback) notes.push(`DM: ${result.dm.varianceFallback}`);
   if (margin !== null) notes.push(`δ = ${margin.toPrecision(3)} (${NONINFERIORITY_MARGIN * 100} % of the reference's mean); tested: mean(a − b) < δ`);
@@ -300,7 +300,7 @@ function compute(spec: ClaimSpec, inputs: PlanInputs, records: ReadonlyMap<strin
       pCombined: result.verdictInput.pClaim,
       dz: Number.isFinite(result.effect.value) ? result.effect.value : null,
       seedsForObserved: Number.isFinite(result.seedsForPower) ? result.seedsForPower : null,
-      seedsForPaper: seedsForPaper(spec.paper, pair),
+      seedsForPaper: seedsForPaper(spec.paper, pair, family),
       margin,
       verdict: result.verdict,
       note: notes.join('; '),
@@ -332,7 +332,8 @@ function csvField(v: string): string {
 /** Compute and render the claims table (see module doc). */
 export function claimsTable(inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>, options: { seed?: number; claims?: readonly ClaimSpec[] } = {}): ClaimsTable {
   // The family Holm adjusts over is the list of claims given (the paper's by default: adding a claim widens it).
-  const computed = (options.claims ?? claimSpecs()).map((s) => compute(s, inputs, records, options.seed ?? 0));
+  const claims = options.claims ?? claimSpecs();
+  const computed = claims.map((s) => compute(s, inputs, records, options.seed ?? 0, claims.length));
   const judged = computed.filter((c) => c.result);
   const adjusted = judgeClaims(judged.map((c) => c.result!));
   const rows: ClaimRow[] = computed.map((c) => {
@@ -366,7 +367,7 @@ export function claimsTable(inputs: PlanInputs, records: ReadonlyMap<string, Run
     '- p Wilcoxon: exact one-sided signed-rank test over seeds in the claimed direction (its smallest p with n seeds is 2⁻ⁿ). p DM: one-sided Diebold–Mariano test (HLN correction) on per-window squared test errors in original units, pooled over seeds (each window\'s loss averaged over the paired seeds), with ⌈horizon / window stride⌉ lags. Combined p = the larger of the two.',
     `- p Holm: the combined p-values of every row with ≥ 2 seeds (${judged.length} here), Holm-adjusted as one family; so no row can get a verdict with fewer than ${seedsForAnyVerdict(Math.max(1, judged.length))} seeds (${judged.length} · 2⁻ⁿ must be < 0.05), and this run has ${p.seeds}. Verdict (lib/eval/paired/claim.ts): supported if p Holm < 0.05 and the CI lies on the claimed side of 0; contradicted if the opposite-direction test passes and the CI lies on the opposite side; otherwise inconclusive at this power.`,
     `- Comparable-to-reference rows are non-inferiority tests with margin δ = ${NONINFERIORITY_MARGIN * 100} % of the reference's mean RRSE: supported = DeepDIVE is not worse by more than δ; contradicted = worse by more than δ (no DM test: a margin has no per-window form). The gradient-conflict row is a one-sample test of the mean cosine against 0; interleaved training has no such cosine (no parameter gets both gradients).`,
-    '- Seeds for 80 % power: paired t-test, two-sided α = 0.05, against the observed d_z (observed) and against the paper\'s effect (paper). The paper reports two means without a spread: we assume its relative difference (a − b)/b carries over to our scale with our seed spread of the differences, d_z = |rel · mean(B)| / sd(A − B).',
+    `- Seeds for 80 % power: paired t-test, one-sided (as the claims are tested) at α = 0.05 / ${claims.length} (Holm's first step over the ${claims.length} claims: the level the claim with the smallest p must meet), against the observed d_z (observed) and against the paper's effect (paper). The paper reports two means without a spread: we assume its relative difference (a − b)/b carries over to our scale with our seed spread of the differences, d_z = |rel · mean(B)| / sd(A − B).`,
     '- MIG: latent means vs the window labels (synthetic: vs the true factors), on the test split. DCI disentanglement (linear probes, lib/eval/disentanglement/dci.ts): latent means vs the window labels on the figure sample of test windows kept in each record (probes fitted on a seeded two thirds, scored on the rest).',
     `- Label: ${label}.`,
   );

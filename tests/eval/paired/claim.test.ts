@@ -29,11 +29,13 @@ describe('paired claims', () => {
     expect(c.verdict).toBe('inconclusive');
   });
 
-  it('effect size and seeds needed: d = (−0.5, 0.5, 1.5) has d_z = 0.5 → 34 seeds (G*Power)', () => {
+  it('effect size and seeds needed: d = (−0.5, 0.5, 1.5) has d_z = 0.5 → 27 seeds one-sided, 52 under Holm over 12 claims (G*Power)', () => {
     const c = pairedClaim({ a: [0.5, 1.5, 2.5], b: [1, 1, 1], direction: 'greater' });
     expect(c.effect.value).toBeCloseTo(0.5, 14);
-    expect(c.seedsForPower).toBe(34);
+    expect(c.seedsForPower).toBe(27);
     expect(c.verdict).toBe('inconclusive');
+    expect(pairedClaim({ a: [0.5, 1.5, 2.5], b: [1, 1, 1], direction: 'greater', family: 12 }).seedsForPower).toBe(52);
+    expect(() => pairedClaim({ a: [1, 2], b: [2, 3], direction: 'less', family: 0 })).toThrow(/family must be a whole number ≥ 1/);
   });
 
   it('with per-window errors the combined p is the larger of Wilcoxon and DM (intersection–union)', () => {
@@ -54,13 +56,13 @@ describe('paired claims', () => {
   it('Holm across a table can turn a nominally supported claim inconclusive', () => {
     const five = pairedClaim({ a: lower6.slice(0, 5), b: b6.slice(0, 5), direction: 'less' }); // p = 1/32
     const six = pairedClaim({ a: lower6, b: b6, direction: 'less' }); // p = 1/64
-    const none = pairedClaim({ a: [1, 2, 3, 4], b: [2, 1, 4, 3], direction: 'less' }); // all |d| tied: z = 0.5/2.5, p = Φ(0.2) = 0.579
+    const none = pairedClaim({ a: [1, 2, 3, 4], b: [2, 1, 4, 3], direction: 'less' }); // all |d| tied (mid-rank 2.5): exact conditional P(V ≤ 5) = P(Bin(4, ½) ≤ 2) = 11/16
     expect(five.verdict).toBe('supported');
     const j = judgeClaims([five, six, none]);
-    // Holm: 1/64·3 = 0.046875, 1/32·2 = 0.0625, max(0.0625, 0.579) = 0.579.
+    // Holm: 1/64·3 = 0.046875, 1/32·2 = 0.0625, max(0.0625, 11/16) = 11/16.
     expect(j[1].adjusted.pClaim).toBeCloseTo(3 / 64, 14);
     expect(j[0].adjusted.pClaim).toBeCloseTo(2 / 32, 14);
-    expect(j[2].adjusted.pClaim).toBeCloseTo(0.5792597094391030, 10);
+    expect(j[2].adjusted.pClaim).toBeCloseTo(11 / 16, 14);
     expect(j.map((x) => x.verdict)).toEqual(['inconclusive', 'supported', 'inconclusive']);
   });
 

@@ -60,12 +60,48 @@ describe('Wilcoxon signed-rank', () => {
     // σ² = 6·7·13/24 − (6 + 6)/48 = 22.5; z = (19.5 − 10.5 − 0.5)/√22.5.
     // scipy.stats.wilcoxon(d, zero_method='wilcox', correction=True, method='approx').
     const d = [1, 2, 2, 3, -1, 0, 4];
-    const two = wilcoxonSignedRankDiffs(d);
+    const two = wilcoxonSignedRankDiffs(d, { exact: false });
     expect(two).toMatchObject({ statistic: 19.5, n: 6, zeros: 1, method: 'normal' });
     expect(two.z).toBeCloseTo(8.5 / Math.sqrt(22.5), 12);
     expect(two.pValue).toBeCloseTo(0.07313979965890892, 10);
-    expect(wilcoxonSignedRankDiffs(d, { alternative: 'greater' }).pValue).toBeCloseTo(0.03656989982945446, 10);
-    expect(wilcoxonSignedRankDiffs(d, { alternative: 'less' }).pValue).toBeCloseTo(0.977399323511739, 10);
+    expect(wilcoxonSignedRankDiffs(d, { alternative: 'greater', exact: false }).pValue).toBeCloseTo(0.03656989982945446, 10);
+    expect(wilcoxonSignedRankDiffs(d, { alternative: 'less', exact: false }).pValue).toBeCloseTo(0.977399323511739, 10);
+  });
+
+  it('with ties, small n uses the exact conditional distribution: equal to enumerating every sign pattern', () => {
+    // Enumerate the 2^n sign patterns over the observed mid-ranks and count V ≥ v / V ≤ v.
+    const enumerate = (d: number[]): { greater: number; less: number } => {
+      const nz = d.filter((x) => x !== 0);
+      const { ranks } = midRanks(nz.map(Math.abs));
+      let v = 0;
+      nz.forEach((x, i) => { if (x > 0) v += ranks[i]!; });
+      let ge = 0, le = 0;
+      const n = nz.length;
+      for (let mask = 0; mask < 1 << n; mask++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) if (mask & (1 << i)) s += ranks[i]!;
+        if (s >= v - 1e-9) ge++;
+        if (s <= v + 1e-9) le++;
+      }
+      return { greater: ge / 2 ** n, less: le / 2 ** n };
+    };
+    for (const d of [[1, 2, 2, 3, -1, 0, 4], [0.5, 0.5, -0.5, 1, 1, 1, -2, 3], [-1, -1, 2, 2, 2, -3, 0, 0, 4, -4]]) {
+      const e = enumerate(d);
+      const g = wilcoxonSignedRankDiffs(d, { alternative: 'greater' });
+      expect(g.method).toBe('exact');
+      expect(g.pValue).toBeCloseTo(e.greater, 14);
+      expect(wilcoxonSignedRankDiffs(d, { alternative: 'less' }).pValue).toBeCloseTo(e.less, 14);
+      expect(wilcoxonSignedRankDiffs(d).pValue).toBeCloseTo(Math.min(1, 2 * Math.min(e.greater, e.less)), 14);
+    }
+  });
+
+  it('4 seeds with one tie: p is never below the attainable minimum 2⁻⁴ (the normal approximation gave 0.049)', () => {
+    const d = [-0.3, -0.3, -0.1, -0.7];
+    const exact = wilcoxonSignedRankDiffs(d, { alternative: 'less' });
+    expect(exact.method).toBe('exact');
+    expect(exact.pValue).toBeGreaterThanOrEqual(0.0625);
+    expect(exact.pValue).toBeCloseTo(0.0625, 14);
+    expect(wilcoxonSignedRankDiffs(d, { alternative: 'less', exact: false }).pValue).toBeLessThan(0.0625);
   });
 
   it('uses the normal approximation from n = 50 without ties (scipy, n = 60)', () => {
