@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/select';
 import { Adam, adamUpdate, globalNorm } from '../../lib/train/adam';
-import { ADAM_IN_PLACE_KERNEL, ADAM_KERNEL } from '../../lib/backend/kernels/adam';
-import { SUM_SQUARES_MANY_KERNEL } from '../../lib/backend/kernels/reduce';
-import { registerFastWasmKernels } from '../../lib/backend/kernels/register';
+import { ADAM_IN_PLACE_KERNEL, ADAM_KERNEL } from '../../packages/speedlab/src/kernels/adam';
+import { SUM_SQUARES_MANY_KERNEL } from '../../packages/speedlab/src/kernels/reduce';
+import { registerFastWasmKernels, restoreWasmKernels } from '../../packages/speedlab/src/kernels/register';
 import { makeRng } from '../../lib/util/random';
 import { relErr } from '../numeric';
 
@@ -93,7 +93,7 @@ describe('adamUpdate: the fused wasm kernel and the tf-op formula agree', () => 
       const g = draw();
       const attrs = { scale, beta1: 0.9, beta2: 0.999, t, epsilon: 1e-8, lr: 0.01, weightDecay };
       const f = adamUpdate(fused[0], g, fused[1], fused[2], attrs);
-      registerFastWasmKernels('xnnpack'); // no fused kernel: the tf-op path
+      restoreWasmKernels(); // no fused kernel: the op's definition (tf ops)
       expect(tf.getKernel(ADAM_KERNEL, 'wasm')).toBeUndefined();
       const c = adamUpdate(composite[0], g, composite[1], composite[2], attrs);
       registerFastWasmKernels('gemm');
