@@ -3,7 +3,8 @@
  * running from the build (dist/, as `dive` does), or — when running from the TypeScript
  * sources (vitest, ts notebooks) — `worker.ts` through a small bootstrap that compiles each
  * required .ts file with the `typescript` package's transpileModule (a devDependency; type
- * checking is left to tsc), caching the output on disk.
+ * checking is left to tsc), caching the output on disk, and that resolves `divelab/lib/…` and
+ * `@divelab/speedlab` to their sources as well (one copy of each module in the worker).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,6 +24,13 @@ const crypto = require('node:crypto');
 const Module = require('node:module');
 const cacheDir = path.join(os.tmpdir(), 'divelab-ts-cache');
 let ts;
+// As vitest's aliases: divelab/lib/… and @divelab/speedlab are the TypeScript sources too.
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request.startsWith('divelab/lib/')) request = path.join(workerData.__divelabLib, request.slice('divelab/lib/'.length));
+  else if (request === '@divelab/speedlab') request = workerData.__speedlabIndex;
+  return resolve.call(this, request, ...rest);
+};
 Module._extensions['.ts'] = function (module, filename) {
   const src = fs.readFileSync(filename, 'utf8');
   const key = crypto.createHash('sha256').update(filename).update('\\0').update(src).digest('hex').slice(0, 32);
@@ -69,5 +77,7 @@ export function startWorker(data: object): Worker {
   } catch {
     throw new Error('running data-parallel workers from TypeScript sources needs the typescript package (npm install), or use the compiled build');
   }
-  return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...data, __entry: entry.file, __typescript: typescript } });
+  const divelabLib = path.resolve(__dirname, '..', '..', '..', '..', 'lib');
+  const speedlabIndex = path.resolve(__dirname, '..', 'index.ts');
+  return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...data, __entry: entry.file, __typescript: typescript, __divelabLib: divelabLib, __speedlabIndex: speedlabIndex } });
 }
