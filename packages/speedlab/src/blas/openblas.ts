@@ -1,6 +1,6 @@
 /**
  * The machine's BLAS (OpenBLAS) called through the `koffi` FFI, for the matrix products of the
- * tfjs wasm backend (lib/backend/kernels/matMul.ts).
+ * tfjs wasm backend (src/kernels/matMul.ts).
  *
  * Why an FFI and not a Node-API addon (docs/performance.md §BLAS): koffi ships prebuilt binaries
  * for every common platform inside its npm packages, so `npm ci` installs it offline with no

@@ -3,7 +3,7 @@
  * multiply-add when the engine has it (see wat.ts for the kernel and why).
  *
  * Loading: the module binary is generated from `gemmWat()` (binary.ts, checked against wabt by
- * tests/backend/gemm.test.ts). Node 20's V8 has relaxed SIMD behind
+ * tests/kernels/gemm.test.ts). Node 20's V8 has relaxed SIMD behind
  * `--experimental-wasm-relaxed-simd`; `loadGemmModule()` turns that flag on when the FMA binary
  * does not validate (it only widens what validates; it changes no other behaviour), and falls
  * back to the multiply-then-add binary when it still does not.

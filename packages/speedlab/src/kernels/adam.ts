@@ -5,7 +5,7 @@
  *
  * Inputs p, g, m, v (float32, same size); attrs { scale, beta1, beta2, t, epsilon, lr,
  * weightDecay }; outputs [p′, m′, v′] (new buffers). Registered for 'wasm' together with the
- * GEMM kernels (the wasm body is `adam` in lib/backend/gemm/wat.ts); `adamUpdate` in
+ * GEMM kernels (the wasm body is `adam` in src/gemm/wat.ts); `adamUpdate` in
  * lib/train/adam.ts calls it when registered and otherwise composes the same formula from
  * tf ops, which every backend has.
  */

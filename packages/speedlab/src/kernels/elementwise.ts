@@ -19,7 +19,7 @@
  *   channel-shared trunk does to [batch, time, channel] windows): 4×4 SIMD register blocks,
  *   64 columns at a time.
  *
- * Everything else goes to the original kernels. Tests: tests/backend/elementwise.test.ts
+ * Everything else goes to the original kernels. Tests: tests/kernels/elementwise.test.ts
  * (values bit for bit against tfjs's kernels, gradients, no leaked tensors or buffers).
  */
 import * as tf from '@tensorflow/tfjs';

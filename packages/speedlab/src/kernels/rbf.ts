@@ -22,7 +22,7 @@
  * its derivative, labels cast to int32 by truncation, a label outside 0..K−1 contributing what
  * tf.oneHot's all-zero row gives (CE 0; KL with c_y = 0, log σ_y = 0). Arithmetic is float64
  * with float32 results, so values equal the composition to float32 rounding (≈ 1e-6 relative),
- * not bit for bit; tests/backend/rbfKernels.test.ts checks values and gradients against it.
+ * not bit for bit; tests/kernels/rbfKernels.test.ts checks values and gradients against it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { outputGradient } from './ownKernels';

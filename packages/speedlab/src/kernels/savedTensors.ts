@@ -15,7 +15,7 @@
  * saves a new tensor on the same buffer (reference count + 1, `keep` as tfjs does) without a
  * kernel call or a tape node; inside a nested gradient it defers to tfjs's clone. Only on the
  * wasm backend, only while `setSharedSavedTensors(true)` (the fast kernel kinds that add
- * element-wise kernels). Tests: tests/backend/savedTensors.test.ts (gradients bit for bit with
+ * element-wise kernels). Tests: tests/kernels/savedTensors.test.ts (gradients bit for bit with
  * and without, second derivatives, memory counts).
  */
 import * as tf from '@tensorflow/tfjs';

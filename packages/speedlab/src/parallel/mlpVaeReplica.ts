@@ -1,5 +1,5 @@
 /**
- * The `mlp-vae` replica: the `dive bench` MLP VAE (lib/bench/workloads/mlpVae.ts) with
+ * The `mlp-vae` replica: the `dive bench` MLP VAE (src/bench/workloads/mlpVae.ts) with
  * lib/train's Adam, as the single-thread workload. Input `x` [rows, input]. The noise ε is drawn for the whole batch from the
  * step's seed and sliced per shard, so the averaged gradient equals the full-batch one.
  */

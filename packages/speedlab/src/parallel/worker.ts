@@ -295,7 +295,7 @@ class WorkerLoop {
 
 async function start(): Promise<void> {
   const port = parentPort;
-  if (!port) throw new Error('lib/parallel/worker must run as a worker thread');
+  if (!port) throw new Error('src/parallel/worker must run as a worker thread');
   const init = workerData as WorkerInit;
   let loop: WorkerLoop;
   try {

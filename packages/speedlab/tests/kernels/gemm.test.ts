@@ -3,7 +3,7 @@
  * (relaxed-SIMD FMA and multiply-then-add) compute C = op(A)·op(B) (+ bias) (ReLU) to float32
  * accuracy against a float64 reference, for ragged sizes across every cache block, strided
  * (transposed) operands, an output row stride wider than n, and k = 0 — writing nothing
- * outside C. (tests/backend/kernels.test.ts covers the same code through tfjs's kernels.)
+ * outside C. (tests/kernels/kernels.test.ts covers the same code through tfjs's kernels.)
  */
 import { describe, expect, it } from 'vitest';
 import { GEMM_WASM_BASE64 } from '../../src/gemm/binary';

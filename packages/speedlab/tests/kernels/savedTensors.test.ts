@@ -1,5 +1,5 @@
 /**
- * Shared saved-for-backward tensors (lib/backend/kernels/savedTensors.ts): with and without
+ * Shared saved-for-backward tensors (src/kernels/savedTensors.ts): with and without
  * them, a DeepDIVE training step's gradients are equal bit for bit, second derivatives are
  * unchanged (nested gradients keep tfjs's clones), the step runs under a quarter of the
  * Identity kernels, and no tensor or wasm buffer is left behind.

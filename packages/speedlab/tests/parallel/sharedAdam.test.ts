@@ -1,4 +1,4 @@
-/** Adam on shared memory (lib/parallel/sharedAdam.ts) against lib/train's Adam, chunk by chunk. */
+/** Adam on shared memory (src/parallel/sharedAdam.ts) against lib/train's Adam, chunk by chunk. */
 import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../../../lib/backend/select';
 import { Adam } from '../../../../lib/train/adam';

@@ -17,7 +17,7 @@
  * Data-parallel version (`wasm-parallel`): the same model, data and phases trained by
  * lib/parallel's `model` replica (each worker a shard of the batch, gradients averaged, the
  * sharded Adam with the same clip-norm). Its reparameterisation noise is drawn per shard
- * (lib/parallel/modelReplica.ts), so its losses follow the single-thread ones in
+ * (src/parallel/modelReplica.ts), so its losses follow the single-thread ones in
  * distribution, not number for number.
  */
 import * as tf from '@tensorflow/tfjs';

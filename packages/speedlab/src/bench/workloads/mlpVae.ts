@@ -221,7 +221,7 @@ export class MlpVaeInstance implements WorkloadInstance {
 /**
  * The workload trained data-parallel (bench backend `wasm-parallel`): W worker threads, each
  * with its own wasm backend + fast kernels and a replica of the same network
- * (lib/parallel/mlpVaeReplica.ts), B/W rows each, gradients averaged in shared memory, the
+ * (src/parallel/mlpVaeReplica.ts), B/W rows each, gradients averaged in shared memory, the
  * same Adam update on every replica. Same seed → the same initial weights, batches and noise
  * as MlpVaeInstance, so the losses agree to float32 rounding. Per step the main thread copies
  * the batch into the trainer's shared input buffer (4·B·input bytes, no allocation) and
