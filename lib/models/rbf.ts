@@ -105,14 +105,19 @@ export class RbfLayer {
     return rbfComponentLogDensity(b, this.centres as tf.Tensor1D, this.logWidths as tf.Tensor1D, this.geometry);
   }
 
-  /** b: [B] marginal scalars → logits [B, K] = log π_k + log p_k(b) (the named op `rbfLogits`). */
+  /**
+   * b: [B] marginal scalars → logits [B, K] = log π_k + log p_k(b) (the named op `rbfLogits`). A
+   * subclass that redefines `componentLogDensity` (the theory checks' controls) gets
+   * `composedLogits` with its own densities instead.
+   */
   logits(b: tf.Tensor1D): tf.Tensor2D {
+    if (this.componentLogDensity !== RbfLayer.prototype.componentLogDensity) return this.composedLogits(b);
     return rbfLogits(b, this.centres as tf.Tensor1D, this.logWidths as tf.Tensor1D, this.logPrior, this.geometry);
   }
 
-  /** `logits` by the op's definition (plain tfjs), whatever is registered. */
+  /** `logits` as plain tfjs, whatever is registered: the definition of `rbfLogits` (by this layer's `componentLogDensity`). */
   composedLogits(b: tf.Tensor1D): tf.Tensor2D {
-    return rbfLogits.definition(b, this.centres as tf.Tensor1D, this.logWidths as tf.Tensor1D, this.logPrior, this.geometry);
+    return tf.tidy(() => tf.add(this.componentLogDensity(b), this.logPrior) as tf.Tensor2D);
   }
 
   /** Memberships r = softmax(logits) [B, K]: the Bayes posterior of the class given b. */
