@@ -1,6 +1,9 @@
 /**
- * The layering of lib/ (docs/architecture.md), checked by `npm run depcheck` inside `npm test`.
- * A room may import from rooms listed before it, never from a room listed after it or beside it.
+ * The layering of lib/ and the speed lab (docs/architecture.md), checked by `npm run depcheck`
+ * inside `npm test`. A room may import from rooms listed before it, never from a room listed
+ * after it or beside it. The speed lab (packages/speedlab, a workspace package) is the room of the
+ * benchmark: it imports divelab (as `divelab/lib/…`, resolved to lib/ here) up to study; divelab
+ * never imports it (it loads it as a plugin, lib/backend/plugin.ts).
  * Exceptions are written here with their reason (at most two).
  */
 const LAYERS = [
@@ -20,16 +23,17 @@ const LAYERS = [
   ['study/report', '^lib/study/report/'],
   ['study', '^lib/study/[^/]+\\.ts$'],
   ['cluster', '^lib/cluster/'],
-  ['bench', '^lib/(bench|parallel)/'],
+  ['speedlab', '^packages/speedlab/src/'],
   ['notebooks', '^lib/notebooks/'],
   ['cli', '^lib/cli/'],
   ['entry', '^lib/index\\.ts$'],
 ];
 /** Rooms of one level that must not import each other (siblings), by index in LAYERS. */
-const SIBLINGS = [['math', 'plot'], ['backend', 'data'], ['cluster', 'bench', 'notebooks']];
+const SIBLINGS = [['math', 'plot'], ['backend', 'data'], ['cluster', 'speedlab', 'notebooks']];
 
 const forbidden = [
-  { name: 'no-circular', severity: 'error', comment: 'modules must not import each other in a circle', from: { path: '^lib/' }, to: { circular: true } },
+  { name: 'no-circular', severity: 'error', comment: 'modules must not import each other in a circle', from: { path: '^(lib|packages/speedlab/src)/' }, to: { circular: true } },
+  { name: 'no-static-speedlab', severity: 'error', comment: 'divelab loads the speed lab as a plugin (lib/backend/plugin.ts), never by import', from: { path: '^lib/' }, to: { path: '^packages/speedlab/' } },
 ];
 LAYERS.forEach(([name, path], i) => {
   const above = LAYERS.slice(i + 1).map(([, p]) => p);
@@ -49,7 +53,7 @@ module.exports = {
   forbidden,
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(dist|node_modules)/' },
+    exclude: { path: '^(dist|node_modules|packages/speedlab/dist)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.build.json' },
     moduleSystems: ['cjs', 'es6'],

@@ -6,7 +6,7 @@
  * Needs `npm run build`. Usage: node bench/blas-products.js ['[[m,n,k,tA,tB],…]']
  */
 const path = require('node:path');
-const dist = path.join(__dirname, '..', 'dist', 'lib', 'backend');
+const dist = path.join(__dirname, '..', 'packages', 'speedlab', 'dist');
 const { loadOpenBlas } = require(path.join(dist, 'blas', 'openblas.js'));
 const { gemmFor } = require(path.join(dist, 'gemm', 'gemm.js'));
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One dive bench run with every product path side by side: the default when issue 14 was opened
-# (wasm-baseline), our wasm GEMM with the current element-wise kernels (wasm-gemm),
+# One dive bench run with every product path side by side:
+# our wasm GEMM with the current element-wise kernels (wasm-gemm),
 # OpenBLAS through koffi on 1 and 2 threads (the default), and PyTorch on 1 and 2 threads, for
 # the three workloads. Prints the machine's load before and after (the numbers are only
 # comparable within one run on a shared machine). Usage: bench/blas-vs-torch.sh [OUT.json]
@@ -10,7 +10,7 @@ out="${1:-out/bench/blas-vs-torch.json}"
 mkdir -p "$(dirname "$out")"
 echo "before: $(uptime)" >&2
 node bin/dive.js bench --workload mlp-vae,deepdive-electricity,deepdive-gait \
-  --backend wasm-baseline,wasm-gemm,wasm,torch --threads 1,2 --torch-threads 1,2 --steps 20 --warmup 5 --json > "$out.tmp"
+  --backend wasm-gemm,wasm,torch --threads 1,2 --torch-threads 1,2 --steps 20 --warmup 5 --json > "$out.tmp"
 mv "$out.tmp" "$out"
 echo "after: $(uptime)" >&2
 node -e '

@@ -11,13 +11,13 @@
  *
  * Usage (after `npm run build`):
  *   node bench/step-kernels.js [--workload W[,W]] [--backend V[,V]] [--steps N] [--json]
- * Defaults: --workload deepdive-gait --backend wasm-baseline,wasm --steps 200.
+ * Defaults: --workload deepdive-gait --backend wasm-reference,wasm --steps 200.
  */
 'use strict';
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
-const dist = path.join(__dirname, '..', 'dist', 'lib');
+const dist = path.join(__dirname, '..', 'packages', 'speedlab', 'dist');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
@@ -96,7 +96,7 @@ async function main() {
     return;
   }
   const workloads = opt('workload', 'deepdive-gait').split(',');
-  const variants = opt('backend', 'wasm-baseline,wasm').split(',');
+  const variants = opt('backend', 'wasm-reference,wasm').split(',');
   const steps = Number(opt('steps', '200'));
   if (!Number.isInteger(steps) || steps < 1) {
     console.error(`--steps must be a positive integer, got '${opt('steps')}'`);

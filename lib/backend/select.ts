@@ -6,9 +6,13 @@
  * project (their install scripts download libtensorflow, which fails on machines without
  * that network access); they are used when the user has installed them. `DIVE_BACKEND`
  * forces one backend by name and fails loudly when it cannot be had.
+ *
+ * Once a backend is active, the speed lab (./plugin.ts, `@divelab/speedlab`), when installed,
+ * registers its kernels and named-op implementations for it; the report says whether it is
+ * active and why not.
  */
 import * as tf from '@tensorflow/tfjs';
-import { applyFastKernelPolicy, productPath } from './kernels/register';
+import { loadSpeedLab } from './plugin';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -97,8 +101,8 @@ export async function initBackend(requested?: string): Promise<BackendReport> {
       await tf.ready();
       current = { active: name, skipped, requestedBy, details: details(name) };
       await afterInit(name);
-      // The product path is decided by the init hooks (DIVE_FAST_KERNELS, OpenBLAS present or not).
-      if (name === 'wasm') current.details = { ...current.details, ...productDetails() };
+      // The speed lab's facts (DIVE_FAST_KERNELS, OpenBLAS present or not) once its hook ran.
+      current.details = { ...current.details, ...(await speedLabDetails(name)) };
       return current;
     }
     skipped.push({ name, reason });
@@ -121,10 +125,11 @@ function details(name: BackendName): Record<string, unknown> {
   return {};
 }
 
-/** What runs the wasm backend's matrix products (OpenBLAS or the wasm GEMM) and why. */
-function productDetails(): Record<string, unknown> {
-  const p = productPath();
-  return { matMul: p.description, ...(p.blas ? { blas: p.blas } : {}) };
+/** Whether the speed lab runs here and why not; on wasm, what runs the matrix products. */
+async function speedLabDetails(name: BackendName): Promise<Record<string, unknown>> {
+  const s = await loadSpeedLab();
+  if (s.loaded) return s.lab.backendDetails(name);
+  return { speedLab: `not active: ${s.reason}`, ...(name === 'wasm' ? { matMul: 'tfjs-backend-wasm kernels (no speed lab)' } : {}) };
 }
 
 /** Hooks run once a backend is active (kernel overrides register here). */
@@ -132,8 +137,11 @@ const initHooks: ((name: BackendName) => void | Promise<void>)[] = [];
 export function onBackendInit(hook: (name: BackendName) => void | Promise<void>): void {
   initHooks.push(hook);
 }
-// Faster wasm matMul kernels (lib/backend/kernels), unless DIVE_FAST_KERNELS=0.
-onBackendInit(applyFastKernelPolicy);
+// The speed lab's kernels and op implementations (unless DIVE_FAST_KERNELS=0), when it is installed.
+onBackendInit(async (name) => {
+  const s = await loadSpeedLab();
+  if (s.loaded) s.lab.onBackendInit(name);
+});
 async function afterInit(name: BackendName): Promise<void> {
   for (const h of initHooks) await h(name);
 }

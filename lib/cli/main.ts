@@ -37,7 +37,8 @@ export function globalHelp(): string {
     '             data set and metric cards (a .js module exporting models, datasets, metrics; docs/architecture.md)',
     'environment: DIVE_BACKEND (tensorflow-gpu|tensorflow|wasm|cpu), DIVE_DATA_DIR (download cache),',
     '             DIVE_DATA_MIRROR (local mirror folder for `dive data fetch`), DIVE_FAST_KERNELS=0',
-    '             (original wasm matMul kernels), DIVE_QUICK=1 (quick settings in notebooks)',
+    '             (tfjs kernels and plain op definitions), DIVE_SPEEDLAB=0 (run as without the speed',
+    '             lab), DIVE_QUICK=1 (quick settings in notebooks)',
   ].join('\n');
 }
 
@@ -77,12 +78,13 @@ export async function main(allArgs: readonly string[], io: CliIO = makeIO()): Pr
       }
       throw new UserError(`unknown command '${argv[0]}' (run 'dive --help' for the list)`);
     }
-    const parsed = parseArgs(found.cmd, found.rest);
+    const cmd = found.cmd.load ? await found.cmd.load() : found.cmd;
+    const parsed = parseArgs(cmd, found.rest);
     if (parsed.help) {
-      io.out(formatHelp(found.cmd));
+      io.out(formatHelp(cmd));
       return 0;
     }
-    return await found.cmd.run(parsed, io);
+    return await cmd.run(parsed, io);
   } catch (err) {
     if (err instanceof UserError) {
       io.err(`dive: ${err.message}`);

@@ -1,9 +1,9 @@
 /**
  * The Adam/AdamW update rule (Kingma & Ba 2015; decoupled weight decay, Loshchilov & Hutter
  * 2019), defined once for its three implementations: the tf-op path and the fused wasm kernel
- * behind `adamUpdate` (lib/train/adam.ts, lib/backend/kernels/adam.ts → `adam` in
- * lib/backend/gemm/wat.ts) and the shared-memory loop of the data-parallel trainer
- * (lib/parallel/sharedAdam.ts). For one variable at its step t ≥ 1, element by element:
+ * behind `adamUpdate` (lib/train/adam.ts, packages/speedlab/src/kernels/adam.ts → `adam` in
+ * packages/speedlab/src/gemm/wat.ts) and the shared-memory loop of the data-parallel trainer
+ * (packages/speedlab/src/parallel/sharedAdam.ts). For one variable at its step t ≥ 1, element by element:
  *
  *   g ← scale·g                                (scale: global-norm clipping, 1 for none)
  *   m ← β₁m + (1−β₁)g;   v ← β₂v + (1−β₂)g²

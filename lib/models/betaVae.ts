@@ -11,9 +11,8 @@
  * forecaster widths, |z| = |a| + |b|, and the same training-time dropout (docs/design.md).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Dense, NOISE_STREAM, ParamStore, dropout, reparameterise } from './nn';
+import { Dense, NOISE_STREAM, ParamStore, clipLogvar, dropout, reparameterise } from './nn';
 import { mixSeed } from '../util/random';
-import { clipLogvar } from '../backend/kernels/gaussian';
 import { Trunk, TrunkSchema } from './trunk';
 import { defaultsOf, z } from '../util/config';
 import { Decoder, Forecaster } from './heads';

@@ -25,10 +25,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../util/errors';
-import { Dense, NOISE_STREAM, ParamStore, dropout, reparameterise } from './nn';
+import { Dense, NOISE_STREAM, ParamStore, clipLogvar, dropout, reparameterise } from './nn';
 import { mixSeed } from '../util/random';
 import { RbfLayer } from './rbf';
-import { clipLogvar } from '../backend/kernels/gaussian';
 import { CrossAttention, LabelTokens } from './crossAttention';
 import { Trunk, TrunkSchema } from './trunk';
 import { defaultsOf, z } from '../util/config';

@@ -8,9 +8,8 @@
  * - Initialisation is seeded from `lib/util/random.ts`: same seed → same weights, on any backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { makeRng, type Rng } from '../util/random';
-import { reparameteriseWith } from '../backend/kernels/gaussian';
-import { dropoutWith } from '../backend/kernels/dropout';
+import { dropoutMultipliers, makeRng, type Rng } from '../util/random';
+import { defineOp } from '../backend/ops';
 import { fusedDense } from './fusedDense';
 
 export interface Param {
@@ -179,19 +178,39 @@ export class Gru {
 }
 
 /**
- * Reparameterisation trick: z = μ + exp(½ log σ²) · ε, ε ~ N(0, I) drawn with `seed` (one
- * kernel where lib/backend/kernels/gaussian.ts's run, else the tf composition).
+ * The clip of a Gaussian code's log σ² to [lo, hi], with hi a number or one bound per column [D]
+ * of x's last axis: tf.clipByValue (number), or tf.maximum then tf.minimum (per column), whose
+ * gradient passes dy where lo ≤ x ≤ hi. A named op (lib/backend/ops.ts).
+ */
+export const clipLogvar = defineOp('clipLogvar', <T extends tf.Tensor>(x: T, lo: number, hi: number | tf.Tensor1D): T =>
+  (typeof hi === 'number' ? tf.clipByValue(x, lo, hi) : tf.tidy(() => tf.minimum(tf.maximum(x, lo), hi))) as T,
+);
+
+/** z = μ + exp(½ log σ²)·ε (E1's reparameterisation, given the noise ε). A named op (lib/backend/ops.ts). */
+export const reparameteriseWith = defineOp('reparameterise', (mu: tf.Tensor2D, logvar: tf.Tensor2D, eps: tf.Tensor2D): tf.Tensor2D =>
+  tf.tidy(() => tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logvar)), eps))),
+);
+
+/**
+ * Reparameterisation trick: z = μ + exp(½ log σ²) · ε, ε ~ N(0, I) drawn with `seed`.
  */
 export function reparameterise(mu: tf.Tensor2D, logvar: tf.Tensor2D, seed: number): tf.Tensor2D {
   return tf.tidy(() => reparameteriseWith(mu, logvar, tf.randomNormal(mu.shape, 0, 1, 'float32', seed)));
 }
 
 /**
+ * x·m with m the dropout multipliers of (x.size, rate, seed) (lib/util/random.ts's
+ * `dropoutMultipliers`, the same mask on every backend). A named op (lib/backend/ops.ts).
+ */
+export const dropoutWith = defineOp('dropout', <T extends tf.Tensor>(x: T, rate: number, seed: number): T =>
+  tf.tidy(() => tf.mul(x, tf.tensor(dropoutMultipliers(x.size, rate, seed), x.shape, 'float32'))) as T,
+);
+
+/**
  * Inverted dropout for training passes: each entry is zeroed with probability `rate` and the
  * survivors are scaled by 1/(1 − rate), so the expectation equals the input and evaluation
  * (`predict`) uses the layer unchanged. The mask is drawn with `seed` from lib/util/random.ts
- * (same seed → same mask on every backend; one kernel on wasm, lib/backend/kernels/dropout.ts).
- * rate ≤ 0 returns x itself. x: any shape.
+ * (same seed → same mask on every backend). rate ≤ 0 returns x itself. x: any shape.
  */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, seed: number): T {
   if (!(rate > 0)) return x;

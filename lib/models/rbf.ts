@@ -24,7 +24,7 @@
 import { LOG_2PI } from '../util/math';
 import * as tf from '@tensorflow/tfjs';
 import type { ParamStore } from './nn';
-import { rbfComponentKlKernel, rbfKernelsHere, rbfLogitsKernel } from '../backend/kernels/rbf';
+import { defineOp } from '../backend/ops';
 
 /** Smallest class frequency used for log π (absent classes must not give −∞). */
 const MIN_FREQUENCY = 1e-6;
@@ -100,32 +100,22 @@ export class RbfLayer {
     this.logPrior = tf.keep(tf.tensor1d(lp));
   }
 
-  /** log p_k(b) [B, K]: each component's normalised log density at b [B]. */
+  /** log p_k(b) [B, K]: each component's normalised log density at b [B] (`rbfComponentLogDensity`). */
   componentLogDensity(b: tf.Tensor1D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const d = tf.sub(tf.reshape(b, [-1, 1]), tf.reshape(this.centres, [1, -1]));
-      const inv2var = tf.div(0.5, tf.exp(tf.mul(2, this.logWidths))); // 1/(2σ²)
-      if (this.geometry === 'circle') {
-        const kappa = tf.mul(2, inv2var); // κ = 1/σ²
-        // E3 (circle): log vM(b; c, κ) = κ cos(b − c) − log 2π − log I₀(κ)
-        return tf.sub(tf.mul(kappa, tf.cos(d)), tf.add(LOG_2PI, logBesselI0(kappa))) as tf.Tensor2D;
-      }
-      // E3 (line): log N(b; c, σ²) = −(b − c)²/(2σ²) − log σ − ½ log 2π
-      return tf.sub(tf.neg(tf.mul(tf.square(d), inv2var)), tf.add(this.logWidths, 0.5 * LOG_2PI)) as tf.Tensor2D;
-    });
+    return rbfComponentLogDensity(b, this.centres as tf.Tensor1D, this.logWidths as tf.Tensor1D, this.geometry);
   }
 
   /**
-   * b: [B] marginal scalars → logits [B, K] = log π_k + log p_k(b) (E3's π_k p_k(b) in log space).
-   * One kernel where lib/backend/kernels/rbf.ts's run (the wasm backend's fast kinds), else
-   * `composedLogits`.
+   * b: [B] marginal scalars → logits [B, K] = log π_k + log p_k(b) (the named op `rbfLogits`). A
+   * subclass that redefines `componentLogDensity` (the theory checks' controls) gets
+   * `composedLogits` with its own densities instead.
    */
   logits(b: tf.Tensor1D): tf.Tensor2D {
-    if (rbfKernelsHere()) return rbfLogitsKernel(b, this.centres as tf.Tensor1D, this.logWidths as tf.Tensor1D, this.logPrior, this.geometry);
-    return this.composedLogits(b);
+    if (this.componentLogDensity !== RbfLayer.prototype.componentLogDensity) return this.composedLogits(b);
+    return rbfLogits(b, this.centres as tf.Tensor1D, this.logWidths as tf.Tensor1D, this.logPrior, this.geometry);
   }
 
-  /** `logits` as tf ops: the definition, and the path on every backend without the RBF kernels. */
+  /** `logits` as plain tfjs, whatever is registered: the definition of `rbfLogits` (by this layer's `componentLogDensity`). */
   composedLogits(b: tf.Tensor1D): tf.Tensor2D {
     return tf.tidy(() => tf.add(this.componentLogDensity(b), this.logPrior) as tf.Tensor2D);
   }
@@ -135,45 +125,81 @@ export class RbfLayer {
     return tf.tidy(() => tf.softmax(this.logits(b)));
   }
 
-  /**
-   * docs/paper.md E3: KL(q(b|x) ‖ p_y) per window [B], for q = N(μ, σ²) (mu, logvar [B]) and the
-   * labelled class's component p_y (labels int32 [B]).
-   *   line:   ½ [log σ_y² − log σ² + (σ² + (μ − c_y)²)/σ_y² − 1]
-   *   circle: −½ log(2πe σ²) − κ_y e^{−σ²/2} cos(μ − c_y) + log 2π + log I₀(κ_y)
-   * On the circle this is the KL of the wrapped q with the Gaussian entropy standing in for the
-   * wrapped one; DeepDive clips σ ≤ 0.5 rad there (q's mass beyond ±π is then < 10⁻⁹, so the two
-   * agree to 10⁻⁷; docs/design.md).
-   */
+  /** docs/paper.md E3: KL(q(b|x) ‖ p_y) per window [B] (`rbfComponentKl`). */
   componentKl(mu: tf.Tensor1D, logvar: tf.Tensor1D, labels: tf.Tensor1D): tf.Tensor1D {
-    return tf.tidy(() => {
-      const K = this.classes;
-      const onehot = tf.oneHot(tf.cast(labels, 'int32'), K);
-      const pick = (v: tf.Tensor): tf.Tensor1D => tf.sum(tf.mul(onehot, tf.reshape(tf.broadcastTo(v, [K]), [1, K])), 1) as tf.Tensor1D;
-      const cY = pick(this.centres);
-      const logSigmaY = pick(this.logWidths);
-      const varQ = tf.exp(logvar);
-      if (this.geometry === 'circle') {
-        const kappaY = tf.exp(tf.mul(-2, logSigmaY));
-        const negEntropy = tf.mul(-0.5, tf.add(logvar, LOG_2PI + 1));
-        const attraction = tf.mul(tf.mul(kappaY, tf.exp(tf.mul(-0.5, varQ))), tf.cos(tf.sub(mu, cY)));
-        return tf.add(tf.sub(negEntropy, attraction), tf.add(LOG_2PI, logBesselI0(kappaY))) as tf.Tensor1D;
-      }
-      const logVarY = tf.mul(2, logSigmaY);
-      const ratio = tf.div(tf.add(varQ, tf.square(tf.sub(mu, cY))), tf.exp(logVarY));
-      return tf.mul(0.5, tf.sub(tf.add(tf.sub(logVarY, logvar), ratio), 1)) as tf.Tensor1D;
-    });
+    return rbfComponentKl(mu, logvar, labels, this.centres as tf.Tensor1D, this.logWidths as tf.Tensor1D, this.geometry);
   }
 
-  /**
-   * docs/paper.md E3: the batch mean of `componentKl` (a scalar), one kernel where
-   * lib/backend/kernels/rbf.ts's run, else tf.mean of the composition.
-   */
+  /** docs/paper.md E3: the batch mean of `componentKl` (a scalar; the named op `rbfMeanComponentKl`). */
   meanComponentKl(mu: tf.Tensor1D, logvar: tf.Tensor1D, labels: tf.Tensor1D): tf.Scalar {
-    if (rbfKernelsHere()) return rbfComponentKlKernel(mu, logvar, labels, this.centres as tf.Tensor1D, this.logWidths as tf.Tensor1D, this.geometry);
-    return tf.tidy(() => tf.mean(this.componentKl(mu, logvar, labels)));
+    return rbfMeanComponentKl(mu, logvar, labels, this.centres as tf.Tensor1D, this.logWidths as tf.Tensor1D, this.geometry);
   }
 
   dispose(): void {
     this.logPrior.dispose();
   }
 }
+
+/**
+ * log p_k(b) [B, K]: each component's normalised log density at b [B], for centres [K] and
+ * log-widths [K] or [1] (E3, line or circle).
+ */
+export function rbfComponentLogDensity(b: tf.Tensor1D, centres: tf.Tensor1D, logWidths: tf.Tensor1D, geometry: RbfGeometry): tf.Tensor2D {
+  return tf.tidy(() => {
+    const d = tf.sub(tf.reshape(b, [-1, 1]), tf.reshape(centres, [1, -1]));
+    const inv2var = tf.div(0.5, tf.exp(tf.mul(2, logWidths))); // 1/(2σ²)
+    if (geometry === 'circle') {
+      const kappa = tf.mul(2, inv2var); // κ = 1/σ²
+      // E3 (circle): log vM(b; c, κ) = κ cos(b − c) − log 2π − log I₀(κ)
+      return tf.sub(tf.mul(kappa, tf.cos(d)), tf.add(LOG_2PI, logBesselI0(kappa))) as tf.Tensor2D;
+    }
+    // E3 (line): log N(b; c, σ²) = −(b − c)²/(2σ²) − log σ − ½ log 2π
+    return tf.sub(tf.neg(tf.mul(tf.square(d), inv2var)), tf.add(logWidths, 0.5 * LOG_2PI)) as tf.Tensor2D;
+  });
+}
+
+/**
+ * E3's logits [B, K] = log π_k + log p_k(b) (π_k p_k(b) in log space) of b [B], for centres [K],
+ * log-widths [K] or [1] and log-priors [K]. A named op (lib/backend/ops.ts); the speed lab's
+ * implementation is one kernel with its own gradient.
+ */
+export const rbfLogits = defineOp('rbfLogits', (b: tf.Tensor1D, centres: tf.Tensor1D, logWidths: tf.Tensor1D, logPrior: tf.Tensor1D, geometry: RbfGeometry): tf.Tensor2D =>
+  tf.tidy(() => tf.add(rbfComponentLogDensity(b, centres, logWidths, geometry), logPrior) as tf.Tensor2D),
+);
+
+/**
+ * docs/paper.md E3: KL(q(b|x) ‖ p_y) per window [B], for q = N(μ, σ²) (mu, logvar [B]) and the
+ * labelled class's component p_y (labels int32 [B]; centres [K], log-widths [K] or [1]).
+ *   line:   ½ [log σ_y² − log σ² + (σ² + (μ − c_y)²)/σ_y² − 1]
+ *   circle: −½ log(2πe σ²) − κ_y e^{−σ²/2} cos(μ − c_y) + log 2π + log I₀(κ_y)
+ * On the circle this is the KL of the wrapped q with the Gaussian entropy standing in for the
+ * wrapped one; DeepDive clips σ ≤ 0.5 rad there (q's mass beyond ±π is then < 10⁻⁹, so the two
+ * agree to 10⁻⁷; docs/design.md).
+ */
+export function rbfComponentKl(mu: tf.Tensor1D, logvar: tf.Tensor1D, labels: tf.Tensor1D, centres: tf.Tensor1D, logWidths: tf.Tensor1D, geometry: RbfGeometry): tf.Tensor1D {
+  return tf.tidy(() => {
+    const K = centres.shape[0];
+    const onehot = tf.oneHot(tf.cast(labels, 'int32'), K);
+    const pick = (v: tf.Tensor): tf.Tensor1D => tf.sum(tf.mul(onehot, tf.reshape(tf.broadcastTo(v, [K]), [1, K])), 1) as tf.Tensor1D;
+    const cY = pick(centres);
+    const logSigmaY = pick(logWidths);
+    const varQ = tf.exp(logvar);
+    if (geometry === 'circle') {
+      const kappaY = tf.exp(tf.mul(-2, logSigmaY));
+      const negEntropy = tf.mul(-0.5, tf.add(logvar, LOG_2PI + 1));
+      const attraction = tf.mul(tf.mul(kappaY, tf.exp(tf.mul(-0.5, varQ))), tf.cos(tf.sub(mu, cY)));
+      return tf.add(tf.sub(negEntropy, attraction), tf.add(LOG_2PI, logBesselI0(kappaY))) as tf.Tensor1D;
+    }
+    const logVarY = tf.mul(2, logSigmaY);
+    const ratio = tf.div(tf.add(varQ, tf.square(tf.sub(mu, cY))), tf.exp(logVarY));
+    return tf.mul(0.5, tf.sub(tf.add(tf.sub(logVarY, logvar), ratio), 1)) as tf.Tensor1D;
+  });
+}
+
+/**
+ * docs/paper.md E3: the batch mean of `rbfComponentKl` (a scalar). A named op
+ * (lib/backend/ops.ts); the speed lab's implementation is one kernel with its own gradient.
+ */
+export const rbfMeanComponentKl = defineOp('rbfMeanComponentKl', (mu: tf.Tensor1D, logvar: tf.Tensor1D, labels: tf.Tensor1D, centres: tf.Tensor1D, logWidths: tf.Tensor1D, geometry: RbfGeometry): tf.Scalar =>
+  tf.tidy(() => tf.mean(rbfComponentKl(mu, logvar, labels, centres, logWidths, geometry))),
+);

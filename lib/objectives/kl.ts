@@ -3,17 +3,16 @@
  * q = N(μ, diag σ²) given as (mu, logvar) of shape [B, D].
  */
 import * as tf from '@tensorflow/tfjs';
-import { gaussianKernelsHere, standardNormalKlKernel } from '../backend/kernels/gaussian';
+import { defineOp } from '../backend/ops';
 
 /**
  * E1 prior term for the conditional code: KL(q(a|x) ‖ N(0, I)) =
  * ½ Σ_d (μ_d² + σ_d² − 1 − log σ_d²), summed over dims, averaged over the batch. Returns a scalar.
+ * A named op (lib/backend/ops.ts); the speed lab's implementation is one kernel with its own gradient.
  */
-export function klStandardNormal(mu: tf.Tensor2D, logvar: tf.Tensor2D): tf.Scalar {
-  // One kernel where lib/backend/kernels/gaussian.ts's run, else the composition below.
-  if (gaussianKernelsHere() && mu.dtype === 'float32' && logvar.dtype === 'float32') return standardNormalKlKernel(mu, logvar);
-  return tf.tidy(() => tf.mean(tf.sum(klStandardNormalPerDim(mu, logvar), 1)) as tf.Scalar);
-}
+export const klStandardNormal = defineOp('klStandardNormal', (mu: tf.Tensor2D, logvar: tf.Tensor2D): tf.Scalar =>
+  tf.tidy(() => tf.mean(tf.sum(klStandardNormalPerDim(mu, logvar), 1)) as tf.Scalar),
+);
 
 /** Element-wise KL(N(μ, σ²) ‖ N(0, 1)) [B, D] (the per-dimension terms of E1's prior KL). */
 export function klStandardNormalPerDim(mu: tf.Tensor2D, logvar: tf.Tensor2D): tf.Tensor2D {

@@ -5,25 +5,22 @@
  * replaces the marginal KL by Σ_i CE_i.
  */
 import * as tf from '@tensorflow/tfjs';
-import { rbfCrossEntropyKernel, rbfKernelsHere } from '../backend/kernels/rbf';
+import { defineOp } from '../backend/ops';
 
 /**
- * E3: mean over the batch of −log softmax(logits)[label]; logits [B, K], labels int32 [B]. One
- * kernel where lib/backend/kernels/rbf.ts's run, else `composedRbfCrossEntropy`.
+ * E3: mean over the batch of −log softmax(logits)[label]; logits [B, K], labels int32 [B]. A
+ * named op (lib/backend/ops.ts); the speed lab's implementation is one kernel with its own gradient.
  */
-export function rbfCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  if (rbfKernelsHere() && logits.dtype === 'float32') return rbfCrossEntropyKernel(logits, labels);
-  return composedRbfCrossEntropy(logits, labels);
-}
-
-/** `rbfCrossEntropy` as tf ops: the definition, and the path on every backend without the kernel. */
-export function composedRbfCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
+export const rbfCrossEntropy = defineOp('rbfCrossEntropy', (logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar =>
+  tf.tidy(() => {
     const logR = tf.logSoftmax(logits);
     const onehot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]);
     return tf.neg(tf.mean(tf.sum(tf.mul(onehot, logR), 1))) as tf.Scalar;
-  });
-}
+  }),
+);
+
+/** `rbfCrossEntropy` by its definition (plain tfjs), whatever is registered. */
+export const composedRbfCrossEntropy = rbfCrossEntropy.definition;
 
 /** E3 summed over labels: Σ_i CE_i (each a batch mean). */
 export function sumRbfCrossEntropy(logits: readonly tf.Tensor2D[], labels: readonly tf.Tensor1D[]): tf.Scalar {

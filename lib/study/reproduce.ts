@@ -16,7 +16,7 @@
  * are there — for array jobs whose shards all run at once; with fewer slots than shards the
  * waiting shards would hold the slots the missing ones need, so the default is not to wait.
  */
-import { useOneBlasThreadPerProcess } from '../backend/blas/threads';
+import { declareOneOfSeveralProcesses } from '../util/cores';
 import { Progress, type ProgressSink } from '../util/progress';
 import { chooseAll, filesPresent, type Availability } from './run/dataChoice';
 import { executeRun } from './run/execute';
@@ -125,7 +125,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceReport> {
   // Every run of a reproduction uses one OpenBLAS thread (unless DIVE_THREADS says otherwise):
   // OpenBLAS's summation order depends on its thread count, and a sharded reproduction (shards
   // side by side, one per core) must give the same numbers as an unsharded one.
-  useOneBlasThreadPerProcess();
+  declareOneOfSeveralProcesses();
   const log = o.log ?? (() => undefined);
   let inputs: PlanInputs = {
     protocol: o.protocol,

@@ -10,10 +10,8 @@
  * decayed). λ_wd = 0 is plain Adam.
  */
 import * as tf from '@tensorflow/tfjs';
-import { kernelHere } from '../backend/kernels/ownKernels';
-import { ADAM_IN_PLACE_KERNEL, ADAM_KERNEL, ownsBuffers, type AdamAttrs, type AdamInPlaceAttrs } from '../backend/kernels/adam';
-import { adamCoefficients } from '../math/adamRule';
-import { SUM_SQUARES_MANY_KERNEL, sumSquares } from '../backend/kernels/reduce';
+import { adamCoefficients, type AdamHyper } from '../math/adamRule';
+import { defineOp } from '../backend/ops';
 
 export interface AdamConfig {
   /** Learning rate. Default 1e-3. */
@@ -26,7 +24,8 @@ export interface AdamConfig {
 }
 export const DEFAULT_ADAM: AdamConfig = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 };
 
-interface Slot {
+/** One variable's Adam state: its moments and its step count. */
+export interface AdamSlot {
   m: tf.Tensor;
   v: tf.Tensor;
   t: number;
@@ -55,36 +54,23 @@ export function namedGradients(params: readonly { name: string; variable: tf.Var
   return params.filter((p) => grads[p.variable.name] !== undefined).map((p) => ({ name: p.name, variable: p.variable, grad: grads[p.variable.name] }));
 }
 
-/** True when `name` runs here (the wasm backend with the element-wise kinds) and every tensor is float32. */
-function wasmKernelFor(name: string, tensors: readonly tf.Tensor[]): boolean {
-  return kernelHere(name) && tensors.every((t) => t.dtype === 'float32');
-}
-
 /**
- * √(Σ_i ‖g_i‖²) of a gradient list (a number; syncs once): one kernel call where
- * DiveSumSquaresMany runs, else a sum of squares per tensor and an AddN — the same numbers.
+ * √(Σ_i ‖g_i‖²) of a gradient list (a number; syncs once): a sum of squares per tensor and an
+ * AddN. A named op (lib/backend/ops.ts); the speed lab's implementation is one kernel call with
+ * the same numbers.
  */
-export function globalNorm(grads: readonly tf.Tensor[]): number {
+export const globalNorm = defineOp('globalNorm', (grads: readonly tf.Tensor[]): number => {
   if (grads.length === 0) return 0;
-  if (wasmKernelFor(SUM_SQUARES_MANY_KERNEL, grads)) {
-    const inputs: tf.NamedTensorMap = {};
-    grads.forEach((g, i) => (inputs[`x${i}`] = g));
-    return tf.tidy(() => Math.sqrt((tf.engine().runKernel(SUM_SQUARES_MANY_KERNEL, inputs, {}) as tf.Scalar).dataSync()[0]));
-  }
-  return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => sumSquares(g))).dataSync()[0]));
-}
+  return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]));
+});
 
 /**
- * One Adam/AdamW update of one variable: returns new [θ, m, v] (the caller owns them). On the
- * wasm backend with the fast kernels this is one fused kernel (lib/backend/kernels/adam.ts);
- * elsewhere the same formula from tf ops. `attrs.weightDecay` applies as given (the caller
- * decides which variables decay).
+ * One Adam/AdamW update of one variable: returns new [θ, m, v] (the caller owns them), by the
+ * rule of lib/math/adamRule.ts from tf ops. `attrs.weightDecay` applies as given (the caller
+ * decides which variables decay). A named op (lib/backend/ops.ts); the speed lab's
+ * implementation is one fused kernel.
  */
-export function adamUpdate(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: AdamAttrs): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  if (wasmKernelFor(ADAM_KERNEL, [p, g])) {
-    return tf.engine().runKernel(ADAM_KERNEL, { p, g, m, v }, attrs as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
-  }
-  // The rule of lib/math/adamRule.ts from tf ops (every backend has them).
+export const adamUpdate = defineOp('adamUpdate', (p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: AdamHyper): [tf.Tensor, tf.Tensor, tf.Tensor] => {
   const c = adamCoefficients(attrs);
   return tf.tidy(() => {
     const gs = c.scale === 1 ? g : tf.mul(g, c.scale);
@@ -94,16 +80,46 @@ export function adamUpdate(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tenso
     if (c.lrWd > 0) p2 = tf.sub(p2, tf.mul(c.lrWd, p));
     return [p2, m2, v2];
   });
+});
+
+/** One variable of an `adamApply` call: the variable, its gradient, its state (t already advanced) and its weight decay. */
+export interface AdamApplyEntry {
+  readonly variable: tf.Variable;
+  readonly grad: tf.Tensor;
+  readonly slot: AdamSlot;
+  readonly weightDecay: number;
 }
 
-/** The in-place kernel's input names of variable i (p{i}, g{i}, m{i}, v{i}), made once. */
-const NAMES: string[][] = [];
-function inputNames(i: number): string[] {
-  return (NAMES[i] ??= ['p', 'g', 'm', 'v'].map((k) => `${k}${i}`));
+/** The hyperparameters an `adamApply` call shares across its variables. */
+export interface AdamApplyHyper {
+  readonly scale: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly lr: number;
 }
+
+/**
+ * Apply one Adam update to each entry: the variable is assigned θ′ and the slot's moments are
+ * replaced by m′, v′ (`adamUpdate` per variable; the old moments disposed). A named op
+ * (lib/backend/ops.ts); the speed lab's implementation writes every variable and moment in
+ * place in one kernel call (the same routine, the same numbers).
+ */
+export const adamApply = defineOp('adamApply', (entries: readonly AdamApplyEntry[], hyper: AdamApplyHyper): void => {
+  const { scale, beta1, beta2, epsilon, lr } = hyper;
+  for (const { variable, grad, slot: s, weightDecay } of entries) {
+    const [p, m, v] = adamUpdate(variable, grad, s.m, s.v, { scale, beta1, beta2, t: s.t, epsilon, lr, weightDecay });
+    variable.assign(p);
+    p.dispose();
+    s.m.dispose();
+    s.v.dispose();
+    s.m = tf.keep(m);
+    s.v = tf.keep(v);
+  }
+});
 
 export class Adam {
-  private readonly slots = new Map<string, Slot>();
+  private readonly slots = new Map<string, AdamSlot>();
   constructor(readonly config: AdamConfig = DEFAULT_ADAM) {}
 
   /**
@@ -125,33 +141,9 @@ export class Adam {
       }
       return slot;
     });
-    const owned = grads.flatMap(({ variable }, i) => [variable, slots[i].m, slots[i].v]);
-    if (grads.length > 0 && wasmKernelFor(ADAM_IN_PLACE_KERNEL, [...owned, ...grads.map((g) => g.grad)]) && ownsBuffers(owned)) {
-      // Every variable in one call, over its own buffers (the same routine, the same numbers).
-      slots.forEach((s) => (s.t += 1));
-      const inputs: tf.NamedTensorMap = {};
-      grads.forEach(({ variable, grad }, i) => {
-        const [p, g, m, v] = inputNames(i);
-        inputs[p] = variable;
-        inputs[g] = grad;
-        inputs[m] = slots[i].m;
-        inputs[v] = slots[i].v;
-      });
-      const attrs: AdamInPlaceAttrs = { scale, beta1, beta2, epsilon, lr, t: slots.map((s) => s.t), weightDecay: grads.map((g) => (g.variable.rank >= 2 ? wd : 0)) };
-      tf.engine().runKernel(ADAM_IN_PLACE_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap);
-      return norm;
-    }
-    for (const [i, { variable, grad }] of grads.entries()) {
-      const s = slots[i];
-      s.t += 1;
-      const [p, m, v] = adamUpdate(variable, grad, s.m, s.v, { scale, beta1, beta2, t: s.t, epsilon, lr, weightDecay: variable.rank >= 2 ? wd : 0 });
-      variable.assign(p);
-      p.dispose();
-      s.m.dispose();
-      s.v.dispose();
-      s.m = tf.keep(m);
-      s.v = tf.keep(v);
-    }
+    slots.forEach((s) => (s.t += 1));
+    const entries = grads.map(({ variable, grad }, i) => ({ variable, grad, slot: slots[i], weightDecay: variable.rank >= 2 ? wd : 0 }));
+    adamApply(entries, { scale, beta1, beta2, epsilon, lr });
     return norm;
   }
 

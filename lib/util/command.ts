@@ -52,6 +52,11 @@ export interface Command {
   /** Minimum/maximum positional arguments. */
   readonly minArgs?: number;
   readonly maxArgs?: number;
+  /**
+   * A command provided by a plugin: the full command (its options, help and run), loaded before
+   * the arguments are parsed; a UserError from it (the plugin is missing) is a `dive: …` line.
+   */
+  load?(): Promise<Command>;
   /** Returns the exit code (0 on success). Throw UserError for bad input. */
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/select';
 import { adamUpdate } from '../../lib/train/adam';
 import { adamCoefficients, adamScalar, type AdamHyper } from '../../lib/math/adamRule';
-import { adamChunk } from '../../lib/parallel/sharedAdam';
+import { adamChunk } from '../../packages/speedlab/src/parallel/sharedAdam';
 
 const N = 257;
 const rnd = (seed: number): Float32Array => {

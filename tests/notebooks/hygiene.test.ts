@@ -82,7 +82,7 @@ describe('the hygiene checker', () => {
   });
 
   it('reports imports of compiled files, static and dynamic', () => {
-    for (const line of ["import { train } from '../dist/lib/train';", "const m = require('../../dist/lib/models/factory');", "const x = await import('dist/lib/index.js');"]) {
+    for (const line of ["import { train } from '../dist/lib/train';", "const m = require('../../dist/lib/models/registry');", "const x = await import('dist/lib/index.js');"]) {
       const issues = notebookIssues(nb([code(`const a = 1;\n${line}`)]));
       expect(issues, line).toHaveLength(1);
       expect(issues[0].problem).toMatch(/^line 2 imports compiled files .* import from 'divelab' instead$/);

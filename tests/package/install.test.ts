@@ -2,8 +2,10 @@
  * divelab as an installed package: `npm pack` the project, install the tarball into a fresh
  * project in a temporary folder outside the repository, then use it only through its public
  * entry point — `node -e "require('divelab')…"` builds DeepDIVE, trains one epoch and
- * evaluates it; the installed `dive --version` works; a strict TypeScript file importing
- * 'divelab' type-checks; deep imports of internal files are refused.
+ * evaluates it — without the speed lab (packages/speedlab is not packed: plain tfjs kernels and
+ * the named ops' plain definitions, docs/performance.md); the installed `dive --version` works;
+ * a strict TypeScript file importing 'divelab' type-checks; deep imports of internal files are
+ * refused (only `divelab/lib/…`, the speed lab's plugin interface, resolves).
  *
  * Offline: the fresh project's dependencies are the production entries of this repository's
  * package-lock.json, hard-linked from this repository's node_modules (what `npm ci` would
@@ -48,7 +50,8 @@ function consumerLock(tarball: string): object {
     'node_modules/divelab': { version: self.version, resolved: `file:../${tarball}`, license: self.license, dependencies: self.dependencies, bin: self.bin, engines: self.engines },
   };
   for (const [key, entry] of Object.entries(lock.packages)) {
-    if (!key || entry.dev) continue;
+    // Skip the workspace (the speed lab, packages/speedlab, and its link back to divelab): the packed library is divelab alone.
+    if (!key || entry.dev || entry.link || !key.startsWith('node_modules/')) continue;
     const name = entry.name ?? key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
     // The repository's lockfile omits registry URLs (omit-lockfile-registry-resolved); with
     // them npm can take any package it must re-extract from its cache by integrity, offline.
@@ -106,7 +109,7 @@ describe('the packed divelab', () => {
       const d = require('divelab');
       const tf = require('@tensorflow/tfjs');
       (async () => {
-        await d.backend.initBackend();
+        const report = await d.backend.initBackend();
         const prepared = d.data.prepareData('synthetic', { seed: 0 });
         const small = { ...prepared, train: d.experiments.subsetWindows(prepared.train, 64, 1), val: d.experiments.subsetWindows(prepared.val, 32, 2), test: d.experiments.subsetWindows(prepared.test, 32, 3) };
         const once = async () => {
@@ -119,15 +122,17 @@ describe('the packed divelab', () => {
         };
         const a = await once();
         const b = await once();
-        console.log(JSON.stringify({ version: d.VERSION, namespaces: Object.keys(d).sort(), a, b }));
+        console.log(JSON.stringify({ version: d.VERSION, namespaces: Object.keys(d).sort(), speedLab: report.details.speedLab, a, b }));
       })().catch((e) => { console.error(e && e.stack || e); process.exit(1); });`;
     const r = run(process.execPath, ['-e', script], project);
     const out = JSON.parse(ok(r, 'node -e').trim().split('\n').pop() ?? '') as {
-      version: string; namespaces: string[];
+      version: string; namespaces: string[]; speedLab: string;
       a: { epochs: number; rrse: number; mig: number | null; leaked: number }; b: { rrse: number; mig: number | null; leaked: number };
     };
     expect(out.version).toBe(rootPkg.version);
-    expect(out.namespaces).toEqual(['VERSION', 'backend', 'data', 'evaluate', 'experiments', 'models', 'objectives', 'plot', 'theory', 'train', 'util']);
+    expect(out.namespaces).toEqual(['VERSION', 'backend', 'data', 'evaluate', 'experiments', 'methods', 'models', 'objectives', 'plot', 'study', 'theory', 'train', 'util']);
+    // The packed library is divelab without the speed lab: plain tfjs kernels and the named ops' definitions.
+    expect(out.speedLab).toMatch(/^not active: @divelab\/speedlab is not installed/);
     expect(out.a.epochs).toBe(1);
     expect(Number.isFinite(out.a.rrse) && out.a.rrse > 0).toBe(true);
     expect(out.a.mig === null || (out.a.mig >= 0 && out.a.mig <= 1)).toBe(true);

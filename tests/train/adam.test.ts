@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/select';
-import { Adam, adamUpdate, globalNorm } from '../../lib/train/adam';
-import { ADAM_IN_PLACE_KERNEL, ADAM_KERNEL } from '../../lib/backend/kernels/adam';
-import { SUM_SQUARES_MANY_KERNEL } from '../../lib/backend/kernels/reduce';
-import { registerFastWasmKernels } from '../../lib/backend/kernels/register';
+import { Adam, adamApply, adamUpdate, globalNorm } from '../../lib/train/adam';
+import { unregisterOpImplementation } from '../../lib/backend/ops';
+import { registerOpImplementations } from '../../packages/speedlab/src/ops';
+import { ADAM_IN_PLACE_KERNEL, ADAM_KERNEL } from '../../packages/speedlab/src/kernels/adam';
+import { SUM_SQUARES_MANY_KERNEL } from '../../packages/speedlab/src/kernels/reduce';
+import { registerFastWasmKernels, restoreWasmKernels } from '../../packages/speedlab/src/kernels/register';
 import { makeRng } from '../../lib/util/random';
 import { relErr } from '../numeric';
 
@@ -93,7 +95,7 @@ describe('adamUpdate: the fused wasm kernel and the tf-op formula agree', () => 
       const g = draw();
       const attrs = { scale, beta1: 0.9, beta2: 0.999, t, epsilon: 1e-8, lr: 0.01, weightDecay };
       const f = adamUpdate(fused[0], g, fused[1], fused[2], attrs);
-      registerFastWasmKernels('xnnpack'); // no fused kernel: the tf-op path
+      restoreWasmKernels(); // no fused kernel: the op's definition (tf ops)
       expect(tf.getKernel(ADAM_KERNEL, 'wasm')).toBeUndefined();
       const c = adamUpdate(composite[0], g, composite[1], composite[2], attrs);
       registerFastWasmKernels('gemm');
@@ -115,7 +117,8 @@ describe('Adam.step on wasm: every variable in one in-place call, the same numbe
 
   /** Three steps of Adam over variables of several shapes (with clipping and weight decay); their final values. */
   function train(mode: 'in-place' | 'per-variable', cloneOne = false): { values: Float32Array[]; norms: number[]; cloneIntact: boolean } {
-    if (mode === 'per-variable') for (const k of [ADAM_IN_PLACE_KERNEL, SUM_SQUARES_MANY_KERNEL]) tf.unregisterKernel(k, 'wasm');
+    // Per variable: the op adamApply by its definition (adamUpdate, the fused kernel, per variable).
+    if (mode === 'per-variable') unregisterOpImplementation(adamApply, 'wasm');
     const rng = makeRng(99);
     const draw = (shape: number[]): tf.Tensor => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
     const shapes = [[17, 5], [5], [3, 4, 2], [1]];
@@ -134,7 +137,7 @@ describe('Adam.step on wasm: every variable in one in-place call, the same numbe
     const cloneIntact = clone === undefined || tf.util.arraysEqual(clone.dataSync(), cloneBefore!);
     tf.dispose([...vars, ...(clone ? [clone] : [])]);
     adam.dispose();
-    registerFastWasmKernels();
+    registerOpImplementations('wasm');
     return { values, norms, cloneIntact };
   }
 
@@ -149,5 +152,16 @@ describe('Adam.step on wasm: every variable in one in-place call, the same numbe
     expect(shared.cloneIntact).toBe(true);
     shared.values.forEach((v, i) => expect(Array.from(v), `variable ${i} with a clone`).toEqual(Array.from(slow.values[i])));
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('globalNorm by DiveSumSquaresMany equals one DiveSumSquares per tensor and an AddN, bit for bit, and the definition to rounding', () => {
+    expect(tf.getKernel(SUM_SQUARES_MANY_KERNEL, 'wasm')).toBeDefined();
+    const rng = makeRng(5);
+    const grads = [[17, 5], [5], [3, 4, 2], [1], [0]].map((s) => tf.tensor(Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng.normal()), s));
+    const many = globalNorm(grads);
+    const perTensor = tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.engine().runKernel('DiveSumSquares', { x: g }, {}) as tf.Scalar)).dataSync()[0]));
+    expect(many).toBe(perTensor);
+    expect(relErr([many], [globalNorm.definition(grads)])).toBeLessThan(1e-6);
+    tf.dispose(grads);
   });
 });

@@ -13,7 +13,7 @@ import { kernelSpec, kernelSpecPath, writeKernelSpec } from '../../notebooks/ker
 import { repoRoot } from '../../notebooks/paths';
 import { APT_PACKAGES, checkJupyter, checkMathJax, INSTALL_COMMAND, type ToolStatus } from '../../notebooks/tools';
 import { checkChromium } from '../../plot/chromium';
-import { loadOpenBlas, resetOpenBlasCache } from '../../backend/blas/openblas';
+import { loadSpeedLab } from '../../backend/plugin';
 import { pythonPath } from '../../util/python';
 
 /** Debian packages for the wasm backend's products (OpenBLAS) and, with --with-torch, dive bench's PyTorch comparison. */
@@ -22,11 +22,12 @@ const TORCH_APT = ['python3-torch'] as const;
 /** The notebook toolchain's install command plus OpenBLAS. */
 const SETUP_INSTALL_COMMAND = INSTALL_COMMAND.replace(APT_PACKAGES.join(' '), [...APT_PACKAGES, ...BLAS_APT].join(' '));
 
-/** OpenBLAS for the wasm backend's matrix products (lib/backend/blas); without it dive uses its wasm GEMM. */
-function checkOpenBlas(): ToolStatus {
-  resetOpenBlasCache();
-  const r = loadOpenBlas();
-  return r.ok ? { name: 'openblas', ok: true, detail: `${r.blas.config} (${r.blas.path})` } : { name: 'openblas', ok: false, detail: r.reason };
+/** OpenBLAS for the speed lab's wasm matrix products (packages/speedlab/src/blas); without it the speed lab uses its wasm GEMM. */
+async function checkOpenBlas(): Promise<ToolStatus> {
+  const lab = await loadSpeedLab();
+  if (!lab.loaded) return { name: 'openblas', ok: true, detail: `not needed: no speed lab (${lab.reason}), so plain tfjs kernels` };
+  const r = lab.lab.openBlas();
+  return r.ok ? { name: 'openblas', ok: true, detail: r.detail } : { name: 'openblas', ok: false, detail: r.reason };
 }
 
 /** PyTorch under pythonPath(), optional: only dive bench's comparison uses it, so it never fails setup. */
@@ -59,8 +60,8 @@ function checkKernelSpec(root: string): ToolStatus {
 }
 
 /** Everything `dive setup` reports, in order. */
-export function checkAll(root = repoRoot()): ToolStatus[] {
-  return [checkNode(), checkTslab(root), ...checkJupyter(), checkMathJax(), checkChromium(), checkOpenBlas(), checkTorch(), checkKernelSpec(root)];
+export async function checkAll(root = repoRoot()): Promise<ToolStatus[]> {
+  return [checkNode(), checkTslab(root), ...checkJupyter(), checkMathJax(), checkChromium(), await checkOpenBlas(), checkTorch(), checkKernelSpec(root)];
 }
 
 /** Statuses that apt can fix. */
@@ -106,21 +107,21 @@ export const setupCommand: Command = {
   async run(args, io) {
     const root = repoRoot();
     const check = optBool(args, 'check');
-    let statuses = checkAll(root);
+    let statuses = await checkAll(root);
     let installed = false;
     let command: string | undefined;
     const withTorch = optBool(args, 'with-torch') && /^not installed/.test(statuses.find((s) => s.name === 'torch (optional)')?.detail ?? '');
     if (!check && (withTorch || statuses.some((s) => !s.ok && aptFixable(s)))) {
       if (isRoot()) {
         installed = runApt(io, withTorch);
-        statuses = checkAll(root);
+        statuses = await checkAll(root);
       } else {
         command = `sudo sh -c '${SETUP_INSTALL_COMMAND}'`;
       }
     }
     if (!check && statuses.find((s) => s.name === 'tslab')?.ok) {
       writeKernelSpec(root);
-      statuses = checkAll(root);
+      statuses = await checkAll(root);
     }
     const missing = statuses.filter((s) => !s.ok);
     if (args.json) {

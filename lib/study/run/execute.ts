@@ -1,6 +1,6 @@
 /**
  * Run one RunSpec end to end: prepare the data (lib/data/prepare.ts, data seed 0), keep a
- * seeded subset of windows when the protocol says so, build the model (lib/models/factory.ts),
+ * seeded subset of windows when the protocol says so, build the model (lib/models/registry.ts),
  * train it with the library trainer that `dive train` uses (lib/train/trainer.ts `train`),
  * evaluate on the test split and return the RunRecord (metrics, compact history, artifacts for
  * figures). Tensors: the model is disposed at the end; the tensor count is unchanged.

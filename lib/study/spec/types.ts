@@ -27,7 +27,7 @@ export type TrainingMode = 'interleave' | 'joint';
 
 /** One run minus its seed: what a table row/column cell evaluates. */
 export interface Variant {
-  /** Model registry name (lib/models/factory.ts MODEL_NAMES). */
+  /** Model registry name (lib/models/registry.ts, from the model cards). */
   readonly model: string;
   readonly family: DataFamily;
   /** Forecast horizon in rows; undefined = the data set's default (24 for hourly data). */
