@@ -13,9 +13,9 @@ const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
 const config = path.join(root, '.dependency-cruiser.cjs');
 
-function cruise(cwd: string): { code: number; out: string } {
+function cruise(cwd: string, roots: readonly string[] = ['lib']): { code: number; out: string } {
   try {
-    const out = execFileSync(process.execPath, [cli, 'lib', '--config', config, '--output-type', 'err'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(process.execPath, [cli, ...roots, '--config', config, '--output-type', 'err'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return { code: 0, out };
   } catch (e) {
     const err = e as { status: number; stdout: string; stderr: string };
@@ -34,8 +34,8 @@ function fixture(files: Record<string, string>): string {
 }
 
 describe('layering checker', () => {
-  it('passes on lib/ as it is', () => {
-    const r = cruise(root);
+  it('passes on lib/ and the speed lab as they are', () => {
+    const r = cruise(root, ['lib', 'packages/speedlab/src']);
     expect(r.out).toContain('no dependency violations');
     expect(r.code).toBe(0);
   }, 60_000);
@@ -49,6 +49,20 @@ describe('layering checker', () => {
       const r = cruise(dir);
       expect(r.code).not.toBe(0);
       expect(r.out).toMatch(/layer-data: lib\/data\/loader\.ts → lib\/models\/net\.ts/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('rejects a static import of the speed lab from lib/', () => {
+    const dir = fixture({
+      'packages/speedlab/src/k.ts': 'export const k = 1;\n',
+      'lib/models/m.ts': "import { k } from '../../packages/speedlab/src/k';\nexport const m = k;\n",
+    });
+    try {
+      const r = cruise(dir, ['lib', 'packages/speedlab/src']);
+      expect(r.code).not.toBe(0);
+      expect(r.out).toMatch(/no-static-speedlab: lib\/models\/m\.ts → packages\/speedlab\/src\/k\.ts/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
