@@ -4,7 +4,7 @@
  * (docs/design.md §Sparse base-predictors). `dive train --model sparse-bilevel --data synthetic`
  * runs it from the command line.
  */
-export { DEFAULT_SPARSE, QUICK_SPARSE, SPARSE_ARMS, sparseConfig, checkSparseConfig, type SparseConfig, type SparseTaskConfig, type SparseArm, type InnerMode } from './config';
+export { DEFAULT_SPARSE, QUICK_SPARSE, SPARSE_ARMS, SparseSchema, sparseConfig, type SparseConfig, type SparseTaskConfig, type SparseArm, type InnerMode } from './config';
 export { TASK_COLUMNS, factorColumns, regressionTask, classificationTask, type Task, type TaskMode } from './tasks';
 export { fistaLasso, lassoGram, gramOf, lambdaMax, lipschitz, softThreshold, type Gram, type GramSolution } from './lasso';
 export { implicitSolve, lassoHyper, ridgeHyper, type InnerHyper } from './implicit';
