@@ -9,6 +9,6 @@ export { TASK_COLUMNS, factorColumns, regressionTask, classificationTask, type T
 export { fistaLasso, lassoGram, gramOf, lambdaMax, lipschitz, softThreshold, type Gram, type GramSolution } from './lasso';
 export { implicitSolve, lassoHyper, ridgeHyper, type InnerHyper } from './implicit';
 export { fitGroupLasso, predictGroupLasso, blockSoftThreshold, zeroRowFraction, disposeHead, type GroupLassoHead } from './groupLasso';
-export { fitFastIca, applyFastIca, DEFAULT_FAST_ICA, type FastIcaConfig, type FastIcaModel } from './ica';
+export { fitFastIca, applyFastIca, DEFAULT_FAST_ICA, FastIcaSchema, type FastIcaConfig, type FastIcaModel } from './ica';
 export { SparseEncoder } from './model';
 export { runSparse, runSparseBilevel, trainEncoder, scoreCodes, factorR2, outerLoss, type SparseReport, type ArmReport, type TaskErrorReport, type FewShotReport, type SparseRunOptions } from './pipeline';
