@@ -26,7 +26,7 @@
  */
 import type { Segment, TimeSeriesDataset } from './types';
 import { makeRng } from '../util/random';
-import { UserError } from '../util/errors';
+import { defaultsOf, parseConfig, z } from '../util/config';
 
 export const REGIMES = ['sine', 'square', 'sawtooth', 'triangle'] as const;
 export type Regime = (typeof REGIMES)[number];
@@ -34,39 +34,30 @@ export type Regime = (typeof REGIMES)[number];
 /** Factor names, in the order of `WindowBatch.factors` columns. */
 export const SYNTHETIC_FACTORS = ['regime', 'frequency', 'amplitude', 'phase', 'trend', 'noise'] as const;
 
-export interface SyntheticConfig {
-  /**
-   * Number of independent segments. Default 10,400: with the default window (64 input rows,
-   * horizon 16, 80 rows in all) and the by-segment 8:1:1 split this gives ≈ 1,040 test windows
-   * from ≈ 1,000 independent factor draws (see "MIG protocol" below).
-   */
-  readonly segments: number;
-  /** Rows per segment. Default 80: exactly one default window per segment. */
-  readonly length: number;
-  /** Channels (mixtures of the waveform). Default 3. */
-  readonly channels: number;
-  /** Frequency range in cycles per sample. Default [1/48, 1/12] (periods of 12–48 rows). */
-  readonly frequencyRange: readonly [number, number];
-  /** Default [0.5, 2]. */
-  readonly amplitudeRange: readonly [number, number];
-  /** Total drift over a segment. Default [−1, 1]. */
-  readonly trendRange: readonly [number, number];
-  /** Noise standard deviation. Default [0.02, 0.2]. */
-  readonly noiseRange: readonly [number, number];
-  /** Default 0. */
-  readonly seed: number;
+/** A [low, high] range of a uniform factor draw. */
+function rangeField(lo: number, hi: number, doc: string, min?: number) {
+  const end = min === undefined ? z.number() : z.number().min(min);
+  return z
+    .tuple([end, end])
+    .refine(([a, b]) => a <= b, 'must be [low, high] with low ≤ high')
+    .default([lo, hi])
+    .describe(doc);
 }
 
-export const DEFAULT_SYNTHETIC: SyntheticConfig = {
-  segments: 10_400,
-  length: 80,
-  channels: 3,
-  frequencyRange: [1 / 48, 1 / 12],
-  amplitudeRange: [0.5, 2],
-  trendRange: [-1, 1],
-  noiseRange: [0.02, 0.2],
-  seed: 0,
-};
+export const SyntheticSchema = z.strictObject({
+  segments: z.int().min(1).default(10_400).describe(
+    'Number of independent segments. With the default window (64 input rows, horizon 16, 80 rows in all) and the by-segment 8:1:1 split, 10,400 gives ≈ 1,040 test windows from ≈ 1,000 independent factor draws (see "MIG protocol" above).',
+  ),
+  length: z.int().min(1).default(80).describe('Rows per segment (80: exactly one default window per segment).'),
+  channels: z.int().min(1).default(3).describe('Channels (mixtures of the waveform).'),
+  frequencyRange: rangeField(1 / 48, 1 / 12, 'Frequency range in cycles per sample ([1/48, 1/12]: periods of 12–48 rows).'),
+  amplitudeRange: rangeField(0.5, 2, 'Amplitude range.'),
+  trendRange: rangeField(-1, 1, 'Range of the total drift over a segment.'),
+  noiseRange: rangeField(0.02, 0.2, 'Range of the noise standard deviation.', 0),
+  seed: z.int().default(0).describe('Generator seed.'),
+});
+export type SyntheticConfig = Readonly<z.output<typeof SyntheticSchema>>;
+export const DEFAULT_SYNTHETIC: SyntheticConfig = defaultsOf(SyntheticSchema);
 
 /** The factors of one segment (phase = φ0 at row 0). */
 export interface SegmentFactors {
@@ -98,20 +89,9 @@ export function waveform(regime: number, phi: number): number {
   }
 }
 
-function checkRange(name: string, r: readonly [number, number]): void {
-  if (!(Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] <= r[1])) throw new UserError(`synthetic ${name} must be [low, high] with low ≤ high, got [${r.join(', ')}]`);
-}
-
 /** Generate the synthetic data set. */
 export function generateSynthetic(partial: Partial<SyntheticConfig> = {}): SyntheticDataset {
-  const cfg: SyntheticConfig = { ...DEFAULT_SYNTHETIC, ...partial };
-  for (const k of ['segments', 'length', 'channels'] as const) {
-    if (!Number.isInteger(cfg[k]) || cfg[k] < 1) throw new UserError(`synthetic ${k} must be a whole number ≥ 1, got ${cfg[k]}`);
-  }
-  checkRange('frequencyRange', cfg.frequencyRange);
-  checkRange('amplitudeRange', cfg.amplitudeRange);
-  checkRange('trendRange', cfg.trendRange);
-  checkRange('noiseRange', cfg.noiseRange);
+  const cfg: SyntheticConfig = parseConfig(SyntheticSchema, partial, 'synthetic');
   const rng = makeRng(cfg.seed);
   const u = (r: readonly [number, number]): number => r[0] + (r[1] - r[0]) * rng.uniform();
   const C = cfg.channels;

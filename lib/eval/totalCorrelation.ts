@@ -32,6 +32,7 @@
  */
 import { LOG_2PI, logSumExp } from '../util/math';
 import { UserError } from '../util/errors';
+import { defaultsOf, parseConfig, z } from '../util/config';
 import { makeRng, permutation } from '../util/random';
 import type { Matrix } from '../math/linalg';
 import { totalCorrelation } from '../theory/naiveBayes';
@@ -181,16 +182,13 @@ export function meanGaussianTotalCorrelation(mean: NumericArray, dim: number): n
   return totalCorrelation({ rows: dim, cols: dim, data: cov });
 }
 
-export interface MwsConfig {
-  /** S: draws b ~ q(b | x_n) per window. Default 1 (N draws in all). */
-  readonly samplesPerWindow: number;
-  /** Seed of the draws. Default 0. */
-  readonly seed: number;
-  /** Refuse data sets larger than this (the cost is O(S·N²·D)). Default 5000. */
-  readonly maxWindows: number;
-}
-
-export const DEFAULT_MWS: MwsConfig = { samplesPerWindow: 1, seed: 0, maxWindows: 5000 };
+export const MwsSchema = z.strictObject({
+  samplesPerWindow: z.int().min(1).default(1).describe('S: draws b ~ q(b | x_n) per window (1: N draws in all).'),
+  seed: z.int().default(0).describe('Seed of the draws.'),
+  maxWindows: z.int().min(1).default(5000).describe('Refuse data sets larger than this (the cost is O(S·N²·D)).'),
+});
+export type MwsConfig = Readonly<z.output<typeof MwsSchema>>;
+export const DEFAULT_MWS: MwsConfig = defaultsOf(MwsSchema);
 
 /** MWS estimates (nats), each the mean over the N·S draws b ~ q(b), with its standard error. */
 export interface AggregateTcEstimate {
@@ -214,8 +212,7 @@ export interface AggregateTcEstimate {
  * TC = mean[log q(b) − Σ_j log q(b_j)]   (E2's gap for the aggregate posterior).
  */
 export function mwsTotalCorrelation(codes: DiagonalGaussianCodes, config: Partial<MwsConfig> = {}): AggregateTcEstimate {
-  const c = { ...DEFAULT_MWS, ...config };
-  assertPositiveInt(c.samplesPerWindow, 'MWS samplesPerWindow');
+  const c = parseConfig(MwsSchema, config, 'mws');
   const { n, dim } = codes;
   if (n > c.maxWindows) throw new UserError(`MWS total correlation: ${n} windows exceed maxWindows ${c.maxWindows} (cost grows as N²); subsample the windows or raise maxWindows`);
   const rng = makeRng(c.seed);

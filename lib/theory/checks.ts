@@ -14,6 +14,7 @@
  */
 import { makeRng, type Rng } from '../util/random';
 import { UserError } from '../util/errors';
+import { defaultsOf, parseConfig, z } from '../util/config';
 import { klGaussian } from './gaussian';
 import { elboTerms, interpolateGaussian, mcElbo, posterior, randomLinearGaussianModel, sampleJoint } from './linearGaussian';
 import { zScore } from './montecarlo';
@@ -56,12 +57,14 @@ export interface CheckResult {
   readonly trials: number;
 }
 
-export interface CheckOptions {
-  /** Base seed; each check derives its own stream from it and its name. Default 1. */
-  readonly seed?: number;
-  /** Random parameter draws per check. Default 12. */
-  readonly trials?: number;
-}
+export const CheckOptionsSchema = z.strictObject({
+  seed: z.int().default(1).describe('Base seed; each check derives its own stream from it and its name.'),
+  trials: z.int().min(1).max(10_000).default(12).describe('Random parameter draws per check.'),
+});
+/** What a caller passes (every field optional); parsed, it is `CheckConfig`. */
+export type CheckOptions = z.input<typeof CheckOptionsSchema>;
+export type CheckConfig = z.output<typeof CheckOptionsSchema>;
+export const DEFAULT_CHECK_OPTIONS: CheckConfig = defaultsOf(CheckOptionsSchema);
 
 export interface TheoryCheck {
   readonly name: string;
@@ -74,7 +77,7 @@ export interface TheoryCheck {
   trial(rng: Rng, index: number): { value: number; where: string };
 }
 
-export const DEFAULT_TRIALS = 12;
+export const DEFAULT_TRIALS = DEFAULT_CHECK_OPTIONS.trials;
 
 function hashName(name: string): number {
   let h = 2166136261;
@@ -477,9 +480,7 @@ export const CHECKS: readonly TheoryCheck[] = [
 
 /** Run one check over `trials` seeded draws. */
 export function runCheck(check: TheoryCheck, opts: CheckOptions = {}): CheckResult {
-  const seed = opts.seed ?? 1;
-  const trials = opts.trials ?? DEFAULT_TRIALS;
-  if (!Number.isInteger(trials) || trials < 1) throw new UserError(`--trials must be a positive whole number, got ${trials}`);
+  const { seed, trials } = parseConfig(CheckOptionsSchema, opts, 'theory');
   const rng = makeRng((seed ^ hashName(check.name)) >>> 0);
   const holds = check.expectation === 'holds';
   let extreme = holds ? -Infinity : Infinity;

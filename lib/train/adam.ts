@@ -12,17 +12,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamCoefficients, type AdamHyper } from '../math/adamRule';
 import { defineOp } from '../backend/ops';
+import { defaultsOf, z } from '../util/config';
 
-export interface AdamConfig {
-  /** Learning rate. Default 1e-3. */
-  lr: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  /** λ_wd, decoupled weight decay of rank ≥ 2 variables (AdamW). Default (and when absent) 0. */
-  weightDecay?: number;
-}
-export const DEFAULT_ADAM: AdamConfig = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 };
+export const AdamSchema = z.strictObject({
+  lr: z.number().positive().default(1e-3).describe('Learning rate.'),
+  beta1: z.number().min(0).lt(1).default(0.9).describe('Decay of the first-moment estimate.'),
+  beta2: z.number().min(0).lt(1).default(0.999).describe('Decay of the second-moment estimate.'),
+  epsilon: z.number().positive().default(1e-8).describe('Added to √v̂ in the denominator.'),
+  weightDecay: z.number().min(0).optional().describe('λ_wd, decoupled weight decay of rank ≥ 2 variables (AdamW); absent = 0 (plain Adam).'),
+});
+export type AdamConfig = z.output<typeof AdamSchema>;
+export const DEFAULT_ADAM: AdamConfig = defaultsOf(AdamSchema);
 
 /** One variable's Adam state: its moments and its step count. */
 export interface AdamSlot {

@@ -96,7 +96,7 @@ function issueLine(schema: z.ZodType, issue: z.core.$ZodIssue, patch: unknown, w
       const expected = facts.int ? 'int' : issue.expected;
       if (got === undefined && issue.path.length > 0) return `${field} is missing`;
       const word = TYPE_WORDS[expected] ?? `a ${expected}`;
-      return `${field} must be ${word}${facts.nullable ? ' or null' : ''}, got ${kindOf(got)} ${shown(got)}`;
+      return `${field} must be ${word}${facts.nullable ? ' or null' : ''}, got ${got === null ? 'null' : `${kindOf(got)} ${shown(got)}`}`;
     }
     case 'too_small': {
       const min = Number(issue.minimum);
@@ -114,8 +114,11 @@ function issueLine(schema: z.ZodType, issue: z.core.$ZodIssue, patch: unknown, w
       return `${field} must be a multiple of ${String(issue.divisor)}, got ${shown(got)}`;
     case 'invalid_union':
       return `${field}: ${issue.message}, got ${shown(got)}`;
-    default:
-      return `${field}: ${issue.message}${got === undefined ? '' : `, got ${shown(got)}`}`;
+    default: {
+      // A refinement's message written as a predicate ("must be ≥ 125 (…)") reads on from the field name.
+      const sep = /^must\b/.test(issue.message) ? ' ' : ': ';
+      return `${field}${sep}${issue.message}${got === undefined ? '' : `, got ${shown(got)}`}`;
+    }
   }
 }
 
@@ -130,6 +133,44 @@ export function parseConfig<S extends z.ZodType>(schema: S, patch: unknown, wher
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   throw new UserError(issueLine(schema, r.error.issues[0]!, input, where));
+}
+
+/**
+ * A full config from a partial patch laid over `base`, a full config of the same schema (a
+ * preset such as QUICK_*, or a config already parsed from a file): nested objects merge field by
+ * field, arrays and scalars replace, undefined keeps the base value. `source` names where the
+ * patch came from, ahead of the one-line error ("config file x.json: unknown config field stage1.epoch (known: …)").
+ */
+export function parseOver<S extends z.ZodType>(schema: S, base: z.output<S>, patch: unknown, source: string): z.output<S> {
+  const input = patch === undefined || patch === null ? {} : patch;
+  if (kindOf(input) !== 'object') throw new UserError(`${source} must be a JSON object, got ${kindOf(input)}`);
+  try {
+    return parseConfig(schema, mergeOver(base, input), '');
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${source}: ${e.message}`);
+    throw e;
+  }
+}
+
+function mergeOver(base: unknown, patch: unknown): unknown {
+  if (kindOf(base) !== 'object' || kindOf(patch) !== 'object') return patch;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) if (v !== undefined) out[k] = k in out ? mergeOver(out[k], v) : v;
+  return out;
+}
+
+/**
+ * The same strict object schema with other defaults for some fields (types, ranges and docs
+ * kept): e.g. the benchmark generator's schema with the sizes a method uses by default.
+ */
+export function withDefaults<T extends z.ZodObject>(schema: T, defaults: Partial<z.output<T>>): T {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [k, v] of Object.entries(defaults)) {
+    const field = schema.shape[k];
+    if (!(field instanceof z.ZodDefault)) throw new Error(`withDefaults: field ${k} has no default to replace`);
+    shape[k] = (field.unwrap() as z.ZodType).default(v as never).describe(field.description ?? '');
+  }
+  return schema.extend(shape) as unknown as T;
 }
 
 /** The full default config of a schema (a fresh object each call). */

@@ -249,7 +249,7 @@ describe('config', () => {
     expect(() => detauxConfig({ stage1: { epoch: 3 } })).toThrow(/unknown config field stage1.epoch/);
     expect(() => detauxConfig({ stage4: {} })).toThrow(UserError);
     expect(() => detauxConfig({ stage2: { subspace: 0 } })).toThrow(/stage2.subspace/);
-    expect(() => detauxConfig({ stage1: { lr: 'fast' } })).toThrow(/stage1.lr must be a number/);
+    expect(() => detauxConfig({ stage1: { lr: 'fast' } })).toThrow(/stage1.lr must be a finite number/);
     expect(() => detauxConfig({ data: { split: 'iid' } })).toThrow(/data.split/);
   });
 });

@@ -5,8 +5,8 @@
  */
 import type { Command } from '../../util/command';
 import { optList, optNumber } from '../../util/command';
-import { CHECKS, DEFAULT_TRIALS, runChecks, type CheckResult } from '../../theory/checks';
-import { UserError } from '../../util/errors';
+import { CHECKS, CheckOptionsSchema, DEFAULT_CHECK_OPTIONS, runChecks, type CheckResult } from '../../theory/checks';
+import { parseConfig } from '../../util/config';
 
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -35,15 +35,13 @@ export const theoryCheckCommand: Command = {
     "'violated' checks expect a property to FAIL (a loose bound, a non-log-concave control) and pass only when the violation is seen in every trial. " +
     'Derivations: docs/theory.md. Exit code 1 if any check fails.',
   options: [
-    { name: 'seed', type: 'integer', value: 'S', description: 'base random seed', default: 1 },
-    { name: 'trials', type: 'integer', value: 'N', description: 'random parameter draws per check', default: DEFAULT_TRIALS },
+    { name: 'seed', type: 'integer', value: 'S', description: 'base random seed', default: DEFAULT_CHECK_OPTIONS.seed },
+    { name: 'trials', type: 'integer', value: 'N', description: 'random parameter draws per check', default: DEFAULT_CHECK_OPTIONS.trials },
     { name: 'only', type: 'list', value: 'NAMES', description: `run only these checks (comma-separated; known: ${CHECKS.map((c) => c.name).join(', ')})` },
   ],
   maxArgs: 0,
   async run(args, io) {
-    const seed = optNumber(args, 'seed') ?? 1;
-    const trials = optNumber(args, 'trials') ?? DEFAULT_TRIALS;
-    if (trials < 1 || trials > 10000) throw new UserError(`--trials must be between 1 and 10000, got ${trials}`);
+    const { seed, trials } = parseConfig(CheckOptionsSchema, { seed: optNumber(args, 'seed'), trials: optNumber(args, 'trials') }, 'theory');
     const started = Date.now();
     const results = runChecks({ seed, trials }, optList(args, 'only'));
     const failed = results.filter((r) => !r.passed);

@@ -3,7 +3,7 @@
  * (docs/design.md §Detaux). `runDetaux(DEFAULT_DETAUX)` runs everything; `dive train --model
  * detaux --data synthetic` is the same from the command line.
  */
-export { DEFAULT_DETAUX, QUICK_DETAUX, detauxConfig, checkDetauxConfig, type DetauxConfig, type Stage1Config, type Stage2Config, type Stage3Config } from './config';
+export { DEFAULT_DETAUX, QUICK_DETAUX, DetauxSchema, detauxConfig, type DetauxConfig, type Stage1Config, type Stage2Config, type Stage3Config } from './config';
 export { DetauxAutoencoder, type ProductCodes } from './autoencoder';
 export { reconstructionLoss, orthogonalityLoss, selection, selectionDelta, distanceLoss, balanceLoss, consistencyLoss, schedule, stage1Losses, detach, type Stage1Terms } from './losses';
 export { alignments, leastAlignedSubspace, subspaceCodes, concatenatedCodes, firstComponentCodes } from './subspace';

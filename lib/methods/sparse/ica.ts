@@ -12,16 +12,15 @@
 import { symmetricEigen } from '../../eval/latent';
 import { UserError } from '../../util/errors';
 import { makeRng } from '../../util/random';
+import { defaultsOf, parseConfig, z } from '../../util/config';
 
-export interface FastIcaConfig {
-  /** Iterations at most. Default 200 (scikit-learn). */
-  maxIter: number;
-  /** Convergence tolerance. Default 1e-4 (scikit-learn). */
-  tol: number;
-  /** Seed of the initial unmixing matrix. Default 0. */
-  seed: number;
-}
-export const DEFAULT_FAST_ICA: FastIcaConfig = { maxIter: 200, tol: 1e-4, seed: 0 };
+export const FastIcaSchema = z.strictObject({
+  maxIter: z.int().min(1).default(200).describe('Iterations at most (scikit-learn).'),
+  tol: z.number().positive().default(1e-4).describe('Convergence tolerance (scikit-learn).'),
+  seed: z.int().default(0).describe('Seed of the initial unmixing matrix.'),
+});
+export type FastIcaConfig = z.output<typeof FastIcaSchema>;
+export const DEFAULT_FAST_ICA: FastIcaConfig = defaultsOf(FastIcaSchema);
 
 export interface FastIcaModel {
   readonly d: number;
@@ -58,7 +57,7 @@ function symmetricDecorrelation(M: Float64Array, d: number): Float64Array {
 
 /** Fit FastICA on row-major points [n, d]. */
 export function fitFastIca(x: ArrayLike<number>, n: number, d: number, partial: Partial<FastIcaConfig> = {}): FastIcaModel {
-  const cfg = { ...DEFAULT_FAST_ICA, ...partial };
+  const cfg = parseConfig(FastIcaSchema, partial, 'fastIca');
   if (n < d + 1) throw new UserError(`FastICA needs more points than dimensions (${n} points, ${d} dims); pass more codes`);
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j] / n;

@@ -4,11 +4,11 @@
  * (docs/design.md §Sparse base-predictors). `dive train --model sparse-bilevel --data synthetic`
  * runs it from the command line.
  */
-export { DEFAULT_SPARSE, QUICK_SPARSE, SPARSE_ARMS, sparseConfig, checkSparseConfig, type SparseConfig, type SparseTaskConfig, type SparseArm, type InnerMode } from './config';
+export { DEFAULT_SPARSE, QUICK_SPARSE, SPARSE_ARMS, SparseSchema, sparseConfig, type SparseConfig, type SparseTaskConfig, type SparseArm, type InnerMode } from './config';
 export { TASK_COLUMNS, factorColumns, regressionTask, classificationTask, type Task, type TaskMode } from './tasks';
 export { fistaLasso, lassoGram, gramOf, lambdaMax, lipschitz, softThreshold, type Gram, type GramSolution } from './lasso';
 export { implicitSolve, lassoHyper, ridgeHyper, type InnerHyper } from './implicit';
 export { fitGroupLasso, predictGroupLasso, blockSoftThreshold, zeroRowFraction, disposeHead, type GroupLassoHead } from './groupLasso';
-export { fitFastIca, applyFastIca, DEFAULT_FAST_ICA, type FastIcaConfig, type FastIcaModel } from './ica';
+export { fitFastIca, applyFastIca, DEFAULT_FAST_ICA, FastIcaSchema, type FastIcaConfig, type FastIcaModel } from './ica';
 export { SparseEncoder } from './model';
 export { runSparse, runSparseBilevel, trainEncoder, scoreCodes, factorR2, outerLoss, type SparseReport, type ArmReport, type TaskErrorReport, type FewShotReport, type SparseRunOptions } from './pipeline';
