@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../util/errors';
 import { ensureBuilt, type BuildResult } from './build';
@@ -88,8 +89,11 @@ async function runOne(root: string, source: string, output: string, timeoutSec: 
   readNotebook(source); // a malformed file fails here with its name, before a kernel starts
   const tmp = path.join(path.dirname(output), `.${name}.tmp-${process.pid}-${Date.now()}`);
   const args = [executorScript(root), source, tmp, '--kernel', KERNEL_NAME, '--timeout', String(timeoutSec), '--cwd', path.dirname(source)];
+  // Each run its own Jupyter runtime folder (connection files), so concurrent runs (test
+  // files in parallel, two terminals) share nothing but the read-only kernelspec.
+  const runtime = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-jupyter-runtime-'));
   try {
-    const { code, stdout, stderr } = await spawnCollect(pythonPath(), args, jupyterEnv(root));
+    const { code, stdout, stderr } = await spawnCollect(pythonPath(), args, { ...jupyterEnv(root), JUPYTER_RUNTIME_DIR: runtime });
     const reply = lastJson(stdout);
     if (!reply) {
       throw new UserError(`${name}: the notebook executor exited ${code} without a result: ${lastLine(stderr) || 'no output'}`);
@@ -103,6 +107,7 @@ async function runOne(root: string, source: string, output: string, timeoutSec: 
     return { name, source, output, cells: reply.cells ?? 0, seconds: reply.seconds ?? 0 };
   } finally {
     fs.rmSync(tmp, { force: true });
+    fs.rmSync(runtime, { recursive: true, force: true });
   }
 }
 

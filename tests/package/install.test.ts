@@ -6,7 +6,7 @@
  * 'divelab' type-checks; deep imports of internal files are refused.
  *
  * Offline: the fresh project's dependencies are the production entries of this repository's
- * package-lock.json, hard-linked from this repository's node_modules (what `npm ci` would
+ * package-lock.json, mirrored from this repository's node_modules (symbolic links, file by file) (what `npm ci` would
  * have put there, without the devDependencies), and `npm install --offline` then installs the
  * tarball itself and checks the tree against the lockfile. No registry is contacted.
  */
@@ -18,6 +18,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../lib/notebooks/build';
 import { repoRoot } from '../../lib/util/repo';
+import { mirrorPackage } from './mirror';
 
 const root = repoRoot();
 const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string; overrides?: object };
@@ -58,15 +59,14 @@ function consumerLock(tarball: string): object {
   return { name: 'consumer', version: '1.0.0', lockfileVersion: 3, requires: true, packages };
 }
 
-/** Hard-link the lockfile's top-level production packages (and the bin links) from this repository. */
+/** Mirror the lockfile's top-level production packages (and the bin links) from this repository, file by file as symbolic links. */
 function linkDependencies(lock: { packages: Record<string, LockEntry> }): void {
   for (const key of Object.keys(lock.packages)) {
     if (!key.startsWith('node_modules/') || key.indexOf('node_modules/', 1) !== -1 || key === 'node_modules/divelab') continue;
     const src = path.join(root, key);
     if (!fs.existsSync(src)) continue; // npm install below reports what is missing
     fs.mkdirSync(path.dirname(path.join(project, key)), { recursive: true });
-    const linked = run('cp', ['-al', src, path.join(project, key)], project);
-    if (linked.status !== 0) ok(run('cp', ['-a', src, path.join(project, key)], project), `cp ${key}`); // another file system: copy
+    mirrorPackage(src, path.join(project, key)); // symbolic links, not hard links: see ./mirror.ts
   }
   ok(run('cp', ['-a', path.join(root, 'node_modules', '.bin'), path.join(project, 'node_modules', '.bin')], project), 'cp .bin');
 }
@@ -127,7 +127,7 @@ describe('the packed divelab', () => {
       a: { epochs: number; rrse: number; mig: number | null; leaked: number }; b: { rrse: number; mig: number | null; leaked: number };
     };
     expect(out.version).toBe(rootPkg.version);
-    expect(out.namespaces).toEqual(['VERSION', 'backend', 'data', 'evaluate', 'experiments', 'models', 'objectives', 'plot', 'theory', 'train', 'util']);
+    expect(out.namespaces).toEqual(['VERSION', 'backend', 'data', 'evaluate', 'experiments', 'methods', 'models', 'objectives', 'plot', 'study', 'theory', 'train', 'util']);
     expect(out.a.epochs).toBe(1);
     expect(Number.isFinite(out.a.rrse) && out.a.rrse > 0).toBe(true);
     expect(out.a.mig === null || (out.a.mig >= 0 && out.a.mig <= 1)).toBe(true);
