@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../util/errors';
+import { checkOutputDir, markOutputDir } from '../util/outputDir';
 import { ensureBuilt, type BuildResult } from './build';
 import { resolveNotebooks, readNotebook } from './catalog';
 import { jupyterEnv, KERNEL_NAME, writeKernelSpec } from './kernel';
@@ -68,12 +69,14 @@ export async function runNotebooks(opts: RunOptions = {}): Promise<RunReport> {
   const inDir = path.resolve(opts.inDir ?? notebooksDir(root));
   const outDir = path.resolve(opts.outDir ?? executedDir(root));
   if (inDir === outDir) throw new UserError(`--out ${outDir} is the source folder; executed copies must go elsewhere`);
+  // Executed copies replace same-named files: only into an empty folder, our default, or one we wrote.
+  if (outDir !== executedDir(root)) checkOutputDir(outDir, { writes: 'executed notebooks', ownEntries: [] });
   const names = resolveNotebooks(inDir, opts.names ?? []);
   requireTools(checkJupyter(), 'running notebooks');
   const build = opts.build === false ? null : ensureBuilt(root);
   if (build?.warning) opts.onProgress?.(`warning: npm run build reported errors (first: ${build.warning}); using what it emitted`);
   writeKernelSpec(root);
-  fs.mkdirSync(outDir, { recursive: true });
+  markOutputDir(outDir, 'notebooks run');
   const notebooks: NotebookRun[] = [];
   for (const name of names) {
     opts.onProgress?.(`running ${name} ...`);

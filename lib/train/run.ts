@@ -16,9 +16,10 @@ import { createModel, dataModelConfig } from '../models/factory';
 import { deepMerge } from '../util/merge';
 import { overrideConfig } from '../models/override';
 import { UserError } from '../util/errors';
+import { checkOutputDir } from '../util/outputDir';
 import type { ProgressSink } from '../util/progress';
 import { dataInfoOf } from './batches';
-import { loadModel } from './checkpoint';
+import { CHECKPOINT_TARGET, loadModel } from './checkpoint';
 import { evaluateModel, type TestMetrics } from './evaluate';
 import { DEFAULT_TRAIN, train, type TrainConfig, type EpochRecord, type TrainingHistory } from './trainer';
 
@@ -147,6 +148,7 @@ function summarise(h: TrainingHistory): RunReport['history'] {
 
 /** Prepare, train, evaluate. The model is disposed before returning. */
 export async function runTraining(req: RunRequest): Promise<RunReport> {
+  if (req.out) checkOutputDir(req.out, CHECKPOINT_TARGET);
   const cfg = req.config ?? {};
   const dataCfg = overrideConfig(DEFAULT_RUN_DATA, cfg.data, 'data');
   if (req.horizon !== undefined) dataCfg.horizon = req.horizon;

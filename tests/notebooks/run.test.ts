@@ -13,6 +13,7 @@ import type { CliIO } from '../../lib/util/command';
 import { main } from '../../lib/cli/main';
 import { notebooksDir } from '../../lib/notebooks/paths';
 import { runNotebooks } from '../../lib/notebooks/run';
+import { OUTPUT_MARKER } from '../../lib/util/outputDir';
 import { checkJupyter, requireTools } from '../../lib/notebooks/tools';
 
 function capture(): CliIO & { stdout: string[]; stderr: string[] } {
@@ -84,7 +85,7 @@ describe('dive notebooks run', () => {
     expect(html.some((h) => h.includes('<table class="dataframe'))).toBe(true);
     expect(sha(source)).toBe(before);
     // No temporary files are left in the output folder.
-    expect(fs.readdirSync(out)).toEqual(['00-tour.ipynb']);
+    expect(fs.readdirSync(out).filter((f) => f !== OUTPUT_MARKER)).toEqual(['00-tour.ipynb']);
   }, 900_000);
 
   it('stops at a runtime error with notebook, cell number and message; exit 2; source untouched; nothing written', async () => {
@@ -107,7 +108,7 @@ describe('dive notebooks run', () => {
     expect(errors).toEqual(['dive: 99-broken.ipynb cell 3: RangeError: deliberate failure in cell three']);
     expect(sha(src)).toBe(before);
     expect(fs.existsSync(path.join(out, '99-broken.ipynb'))).toBe(false);
-    expect(fs.readdirSync(out)).toEqual([]);
+    expect(fs.readdirSync(out).filter((f) => f !== OUTPUT_MARKER)).toEqual([]);
   }, 300_000);
 
   it('reports a TypeScript type error with the cell number and the position in the cell', async () => {
