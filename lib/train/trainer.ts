@@ -363,6 +363,9 @@ async function saveEpoch(ctx: LoopContext, state: LoopState, dir: string, run: R
  */
 export async function train(model: Model, data: { train: WindowSet; val: WindowSet }, config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
   checkTrainConfig(config);
+  if (model.params.disposed) {
+    throw new UserError(`model ${model.name} was disposed (model.dispose() freed its weights), so there is nothing to train; create a new one with models.createModel(…)`);
+  }
   if (options.checkpointDir) checkOutputDir(options.checkpointDir, CHECKPOINT_TARGET);
   const started = Date.now();
   const history: TrainingHistory = { epochs: [], conflicts: [] };
