@@ -21,7 +21,7 @@ import { repoRoot } from '../../lib/util/repo';
 import { mirrorPackage } from './mirror';
 
 const root = repoRoot();
-const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string; overrides?: object };
+const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
 
 interface LockEntry { version?: string; name?: string; resolved?: string; dev?: boolean; link?: boolean; [k: string]: unknown }
 
@@ -46,7 +46,7 @@ function consumerLock(tarball: string): object {
   const self = lock.packages[''];
   const packages: Record<string, LockEntry> = {
     '': { name: 'consumer', version: '1.0.0', dependencies: { divelab: `file:../${tarball}` } },
-    'node_modules/divelab': { version: self.version, resolved: `file:../${tarball}`, license: self.license, dependencies: self.dependencies, bin: self.bin, engines: self.engines },
+    'node_modules/divelab': { version: self.version, resolved: `file:../${tarball}`, license: self.license, dependencies: self.dependencies, peerDependencies: self.peerDependencies, peerDependenciesMeta: self.peerDependenciesMeta, bin: self.bin, engines: self.engines },
   };
   for (const [key, entry] of Object.entries(lock.packages)) {
     if (!key || entry.dev) continue;
@@ -78,8 +78,9 @@ beforeAll(() => {
   packed = (JSON.parse(out) as (typeof packed)[])[0];
   project = path.join(tmp, 'consumer');
   fs.mkdirSync(path.join(project, 'node_modules'), { recursive: true });
-  // The consumer copies divelab's overrides (danfojs-node's @tensorflow/tfjs-node → @tensorflow/tfjs), as the README says.
-  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies: { divelab: `file:../${packed.filename}` }, overrides: rootPkg.overrides }, null, 2));
+  // A plain consumer: no overrides copied from divelab (danfojs-node, whose dependencies needed
+  // them, is an optional peer of divelab, not a dependency).
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies: { divelab: `file:../${packed.filename}` } }, null, 2));
   const lock = consumerLock(packed.filename) as { packages: Record<string, LockEntry> };
   fs.writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify(lock, null, 1));
   linkDependencies(lock);
@@ -99,6 +100,15 @@ describe('the packed divelab', () => {
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('tests/') || f.includes('/tests/') || f.endsWith('.map'))).toEqual([]);
     expect(fs.realpathSync(path.join(project, 'node_modules', 'divelab'))).not.toBe(fs.realpathSync(root)); // a real install, not a link back
+  });
+
+  it('installs with plain npm install: no overrides in the consumer, no danfojs-node, tfjs-node or xlsx pulled in', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8')) as { overrides?: object };
+    expect(pkg.overrides).toBeUndefined();
+    const shipped = JSON.parse(fs.readFileSync(path.join(project, 'node_modules', 'divelab', 'package.json'), 'utf8')) as { dependencies: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> };
+    expect(Object.keys(shipped.dependencies)).not.toContain('danfojs-node');
+    expect(shipped.peerDependenciesMeta?.['danfojs-node']?.optional).toBe(true);
+    for (const p of ['danfojs-node', '@tensorflow/tfjs-node', 'xlsx']) expect(fs.existsSync(path.join(project, 'node_modules', p)), p).toBe(false);
   });
 
   it('builds, trains one epoch and evaluates DeepDIVE through require("divelab"), deterministically and without leaking tensors', () => {
