@@ -19,7 +19,7 @@ function resolved(dir: string | undefined): string | undefined {
 
 export const notebooksRunCommand: Command = {
   words: ['notebooks', 'run'],
-  summary: 'execute notebooks headlessly; stop at the first failing cell',
+  summary: 'execute notebooks headlessly (a failing notebook stops at its failing cell; the others still run)',
   args: '[names...]',
   help:
     'Runs each notebook (names may omit .ipynb and may be unique prefixes; default: all in --in) ' +
@@ -27,7 +27,9 @@ export const notebooksRunCommand: Command = {
     '/usr/bin/python3 (DIVE_PYTHON overrides). Executed copies with outputs go to --out; sources ' +
     'are never modified. Compiles lib/ to dist/ first when dist/ is stale (notebooks import \'divelab\', the compiled library). ' +
     'DIVE_QUICK and other environment variables pass through to the kernel. A failing cell stops ' +
-    "the run with 'NAME.ipynb cell N: Error: message' (N counts all cells from 1) and exit 2.",
+    "its notebook with 'NAME.ipynb cell N: Error: message' (N counts all cells from 1); the other notebooks still run, and the command " +
+    'then exits 2. A notebook stopped by a data set that is not downloaded is reported as skipped and does not fail the command ' +
+    '(the tour shows the synthetic set instead of missing data sets, with a note).',
   options: [
     { name: 'in', type: 'string', value: 'DIR', description: 'folder of source notebooks (default: <project>/notebooks)' },
     { name: 'out', type: 'string', value: 'DIR', description: 'folder for executed copies (default: <project>/out/notebooks)' },
@@ -46,7 +48,10 @@ export const notebooksRunCommand: Command = {
       onProgress: (l) => io.err(l),
     });
     if (args.json) io.json(report);
-    else io.out(`executed ${report.notebooks.length} notebook(s): ${report.notebooks.map((n) => n.output).join(', ')}`);
+    else {
+      io.out(`executed ${report.notebooks.length} notebook(s): ${report.notebooks.map((n) => n.output).join(', ')}`);
+      for (const s of report.skipped) io.out(`skipped ${s.name}: needs data set '${s.missingData}' (npx dive data fetch ${s.missingData}, or set DIVE_DATA_MIRROR)`);
+    }
     return 0;
   },
 };
