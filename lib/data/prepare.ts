@@ -32,7 +32,7 @@ import type { PreparedData, TimeSeriesDataset, WindowSpec } from './types';
 import { DATASETS, datasetInfo, loadDataset, type DatasetName } from './registry';
 import { countRows, planSplit, SPLIT_NAMES, type SplitName, type SplitPlan, type SplitProtocol } from './splits';
 import { fitScaler, type AffineScaler, type ScalerKind } from './scalers';
-import { checkWindowSpec, enumerateWindows, SegmentWindowSet, type WindowPositions } from './windows';
+import { checkWindowSpec, enumerateWindows, SegmentWindowSet, SHORTER_WINDOWS, type WindowPositions } from './windows';
 import { classFrequencies, labelWindows, type LabelOptions, type WindowLabels } from './labels';
 import type { SyntheticConfig } from './synthetic';
 import {
@@ -136,7 +136,7 @@ export function prepareDataset(dataset: TimeSeriesDataset, options: PrepareOptio
   for (const name of SPLIT_NAMES) {
     positions[name] = enumerateWindows(plan.ranges[name], spec, dataset.segments, dataset.name);
     if (positions[name].start.length === 0) {
-      throw new UserError(`the ${name} split of '${dataset.name}' has no complete window of ${spec.inputLength + spec.horizon} rows (${plan.description}); use shorter windows or another split`);
+      throw new UserError(`the ${name} split of '${dataset.name}' has no complete window of ${spec.inputLength + spec.horizon} rows (${plan.description}); ${SHORTER_WINDOWS}, or another split`);
     }
   }
   const labels = labelWindows(dataset, positions, spec, { bins: options.bins, gaitMeasure: options.gaitMeasure });
