@@ -98,6 +98,14 @@ export function prepareData(name: DatasetName | string, options: PrepareOptions 
 }
 
 /**
+ * The magnitude from which data are refused: float32 overflows above 3.4e38, so squares overflow
+ * from about 1.8e19 and sums of squares over thousands of rows sooner. 1e15 leaves that margin
+ * and is far above any measured quantity in these units (100 rows scaled by 1e30 used to train
+ * silently into meaningless metrics).
+ */
+export const EXTREME_SCALE = 1e15;
+
+/**
  * Prepare an already loaded data set. `defaultsOf` names the registry entry whose defaults
  * apply (default: dataset.name when registered, else LSTNet-style fractions with z-score).
  */
@@ -121,8 +129,12 @@ export function prepareDataset(dataset: TimeSeriesDataset, options: PrepareOptio
     if (s.channels !== C) throw new UserError(`segment '${s.id}' of '${dataset.name}' has ${s.channels} channels, others have ${C}`);
     if (s.length === 0) throw new UserError(`segment '${s.id}' of '${dataset.name}' (${dataset.source}) is empty; check the file`);
     for (let i = 0; i < s.values.length; i++) {
-      if (!Number.isFinite(s.values[i])) {
+      const v = s.values[i];
+      if (!Number.isFinite(v)) {
         throw new UserError(`segment '${s.id}' of '${dataset.name}' has a non-finite value at row ${Math.floor(i / C)}, channel ${dataset.channelNames[i % C] ?? i % C}; clean the data`);
+      }
+      if (Math.abs(v) >= EXTREME_SCALE) {
+        throw new UserError(`segment '${s.id}' of '${dataset.name}' has the value ${v.toExponential(2)} at row ${Math.floor(i / C)}, channel ${dataset.channelNames[i % C] ?? i % C}: values of magnitude ${EXTREME_SCALE.toExponential(0)} or more overflow the float32 squares and sums behind training and the metrics in original units, which would come out meaningless; rescale the data first (e.g. divide that channel by a power of ten)`);
       }
     }
   }
