@@ -4,7 +4,7 @@ import { backendCommand } from './commands/backend';
 import { theoryCheckCommand } from './commands/theory';
 import { benchCommand } from './commands/bench';
 import { dataDescribeCommand, dataFetchCommand, dataListCommand } from './commands/data';
-import { notebooksCheckCommand, notebooksExportCommand, notebooksRunCommand } from './commands/notebooks';
+import { notebooksCheckCommand, notebooksExportCommand, notebooksOpenCommand, notebooksRunCommand } from './commands/notebooks';
 import { setupCommand } from './commands/setup';
 import { trainCommand } from './commands/train';
 import { evaluateCommand } from './commands/evaluate';
@@ -31,5 +31,6 @@ export const COMMANDS: readonly Command[] = [
   notebooksRunCommand,
   notebooksExportCommand,
   notebooksCheckCommand,
+  notebooksOpenCommand,
   theoryCheckCommand,
 ];

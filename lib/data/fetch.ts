@@ -108,6 +108,16 @@ export async function fetchDataset(name: string, options: FetchOptions = {}): Pr
   const folder = path.join(cache, entry.folder);
   const progress = new Progress(`fetch ${name}`, entry.files.length, options.progress);
   const files: FetchedFile[] = [];
+  // Nothing a user owns is replaced: a file already in the cache that is not the published
+  // one (its sum differs) is refused before anything is fetched, rather than overwritten.
+  for (const f of entry.files) {
+    const target = path.join(folder, f.name);
+    if (!fs.existsSync(target)) continue;
+    if (!fs.statSync(target).isFile()) throw new UserError(`${target} exists and is not a file; move it away (or point DIVE_DATA_DIR at another folder) and fetch again`);
+    if (f.sha256 !== null && !verifyFile(fs.readFileSync(target), f)) {
+      throw new UserError(`${target} exists and is not the published ${entry.folder}/${f.name} (its sha256 differs); divelab does not replace it: move it away (or point DIVE_DATA_DIR at another folder) and fetch again`);
+    }
+  }
   for (const f of entry.files) {
     const target = path.join(folder, f.name);
     const verified = (bytes: Buffer, from: string): string => {

@@ -12,6 +12,7 @@ export { planSplit, assignSegments, LSTNET_SPLIT, ETT_SPLIT, BY_SEGMENT_SPLIT, t
 export { fitScaler, AffineScaler, type ScalerKind } from './scalers';
 export { labelWindows, classFrequencies, fitQuantileEdges, binOf, type LabelOptions } from './labels';
 export { fetchDataset, type FetchReport } from './fetch';
+export { dataAvailable, prepareOrSynthetic, type DataOrFallback } from './fallback';
 export { decode212, encode212, parseWfdbHeader, readWfdbRecord } from './wfdb';
 /** The shared disentanglement benchmark: factor grid, i.i.d. and OOD splits, pairs (docs/design.md §Detaux). */
 export * as benchmark from './benchmark';

@@ -5,7 +5,7 @@
  * 2. the download cache `DIVE_DATA_DIR` (default `<repo>/.cache/data`, git-ignored), filled by
  *    `dive data fetch`;
  * 3. the local mirror `DIVE_DATA_MIRROR` (CI sets it to `../shared/data`);
- * 4. `../shared/data` beside the repository, if that folder exists. This last step is a
+ * 4. `../shared/data` beside the repository, if that folder exists (unless `DIVE_DATA_SHARED=0`). This last step is a
  *    developer convenience (every dev machine and CI has the shared folder); users get their
  *    data through `dive data fetch`.
  *
@@ -30,8 +30,9 @@ export function mirrorDir(): string | undefined {
   return env && env.trim() ? path.resolve(env) : undefined;
 }
 
-/** `../shared/data` relative to the repository, when it exists (developer convenience). */
+/** `../shared/data` relative to the repository, when it exists (developer convenience; `DIVE_DATA_SHARED=0` turns it off, e.g. to try what a machine without data sees). */
 export function sharedDataDir(): string | undefined {
+  if (process.env.DIVE_DATA_SHARED === '0') return undefined;
   const dir = path.resolve(repoRoot(), '..', 'shared', 'data');
   return fs.existsSync(dir) ? dir : undefined;
 }

@@ -32,7 +32,7 @@ import type { PreparedData, TimeSeriesDataset, WindowSpec } from './types';
 import { datasetCards, datasetInfo, loadDataset, type DatasetName } from './registry';
 import { countRows, planSplit, SPLIT_NAMES, type SplitName, type SplitPlan, type SplitProtocol } from './splits';
 import { fitScaler, type AffineScaler, type ScalerKind } from './scalers';
-import { checkWindowSpec, enumerateWindows, SegmentWindowSet, type WindowPositions } from './windows';
+import { checkWindowSpec, enumerateWindows, SegmentWindowSet, SHORTER_WINDOWS, type WindowPositions } from './windows';
 import { classFrequencies, labelWindows, type LabelOptions, type WindowLabels } from './labels';
 import type { SyntheticConfig } from './synthetic';
 import {
@@ -98,6 +98,14 @@ export function prepareData(name: DatasetName | string, options: PrepareOptions 
 }
 
 /**
+ * The magnitude from which data are refused: float32 overflows above 3.4e38, so squares overflow
+ * from about 1.8e19 and sums of squares over thousands of rows sooner. 1e15 leaves that margin
+ * and is far above any measured quantity in these units (100 rows scaled by 1e30 used to train
+ * silently into meaningless metrics).
+ */
+export const EXTREME_SCALE = 1e15;
+
+/**
  * Prepare an already loaded data set. `defaultsOf` names the registry entry whose defaults
  * apply (default: dataset.name when registered, else LSTNet-style fractions with z-score).
  */
@@ -121,8 +129,12 @@ export function prepareDataset(dataset: TimeSeriesDataset, options: PrepareOptio
     if (s.channels !== C) throw new UserError(`segment '${s.id}' of '${dataset.name}' has ${s.channels} channels, others have ${C}`);
     if (s.length === 0) throw new UserError(`segment '${s.id}' of '${dataset.name}' (${dataset.source}) is empty; check the file`);
     for (let i = 0; i < s.values.length; i++) {
-      if (!Number.isFinite(s.values[i])) {
+      const v = s.values[i];
+      if (!Number.isFinite(v)) {
         throw new UserError(`segment '${s.id}' of '${dataset.name}' has a non-finite value at row ${Math.floor(i / C)}, channel ${dataset.channelNames[i % C] ?? i % C}; clean the data`);
+      }
+      if (Math.abs(v) >= EXTREME_SCALE) {
+        throw new UserError(`segment '${s.id}' of '${dataset.name}' has the value ${v.toExponential(2)} at row ${Math.floor(i / C)}, channel ${dataset.channelNames[i % C] ?? i % C}: values of magnitude ${EXTREME_SCALE.toExponential(0)} or more overflow the float32 squares and sums behind training and the metrics in original units, which would come out meaningless; rescale the data first (e.g. divide that channel by a power of ten)`);
       }
     }
   }
@@ -136,7 +148,7 @@ export function prepareDataset(dataset: TimeSeriesDataset, options: PrepareOptio
   for (const name of SPLIT_NAMES) {
     positions[name] = enumerateWindows(plan.ranges[name], spec, dataset.segments, dataset.name);
     if (positions[name].start.length === 0) {
-      throw new UserError(`the ${name} split of '${dataset.name}' has no complete window of ${spec.inputLength + spec.horizon} rows (${plan.description}); use shorter windows or another split`);
+      throw new UserError(`the ${name} split of '${dataset.name}' has no complete window of ${spec.inputLength + spec.horizon} rows (${plan.description}); ${SHORTER_WINDOWS}, or another split`);
     }
   }
   const labels = labelWindows(dataset, positions, spec, { bins: options.bins, gaitMeasure: options.gaitMeasure });

@@ -11,6 +11,9 @@
 import type { LabelSpec, WindowBatch, WindowSet, WindowSpec } from './types';
 import { UserError } from '../util/errors';
 
+/** The fix for windows longer than the data, in options that exist (dive train has --horizon; the input length is a config field). */
+export const SHORTER_WINDOWS = `use shorter windows: dive train --horizon H, or --config FILE with {"data": {"inputLength": N}} (library: the inputLength / horizon options of prepareData)`;
+
 /** Rows a window occupies: inputLength + horizon. */
 export function windowSpan(spec: WindowSpec): number {
   return spec.inputLength + spec.horizon;
@@ -60,7 +63,7 @@ export function enumerateWindows(
   for (const r of ranges) {
     const seg = segments[r.segment];
     if (span > seg.length) {
-      throw new UserError(`window of ${span} rows (input ${spec.inputLength} + horizon ${spec.horizon}) is longer than segment '${seg.id}' of data set '${datasetName}' (${seg.length} rows); use a shorter --input-length/--horizon`);
+      throw new UserError(`window of ${span} rows (input ${spec.inputLength} + horizon ${spec.horizon}) is longer than segment '${seg.id}' of data set '${datasetName}' (${seg.length} rows); ${SHORTER_WINDOWS}`);
     }
     const first = Math.max(r.inputFrom, r.targetFrom - (spec.inputLength + spec.horizon - spec.targetLength), 0);
     const last = Math.min(r.end, seg.length) - span; // last admissible start

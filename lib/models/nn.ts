@@ -24,6 +24,7 @@ export class ParamStore {
   /** Prefix of the engine-level variable names (unique per process). */
   readonly uid = `dive${storeCounter++}`;
   private readonly params = new Map<string, Param>();
+  private wasDisposed = false;
   readonly rng: Rng;
 
   constructor(seed: number) {
@@ -88,6 +89,12 @@ export class ParamStore {
   dispose(): void {
     for (const p of this.params.values()) p.variable.dispose();
     this.params.clear();
+    this.wasDisposed = true;
+  }
+
+  /** True once `dispose()` ran: the variables are gone, and the model cannot train or predict. */
+  get disposed(): boolean {
+    return this.wasDisposed;
   }
 }
 

@@ -18,6 +18,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeDirAtomic } from '../util/atomic';
+import { checkOutputDir, markOutputDir } from '../util/outputDir';
 import { UserError } from '../util/errors';
 import { listNotebooks, notebookInfo, type NotebookInfo } from './catalog';
 import { jupyterEnv } from './kernel';
@@ -69,6 +70,8 @@ export async function exportSite(opts: ExportOptions = {}): Promise<SiteReport> 
   const root = repoRoot();
   const inDir = path.resolve(opts.inDir ?? executedDir(root));
   const outDir = path.resolve(opts.outDir ?? siteDir(root));
+  // The site folder is replaced as a whole: only an empty folder, our default, or a site we wrote.
+  if (outDir !== siteDir(root)) checkOutputDir(outDir, { writes: 'a static site (replacing the folder)', ownEntries: [] });
   if (!fs.existsSync(inDir)) throw new UserError(`no executed notebooks: ${inDir} does not exist (run 'dive notebooks run' first)`);
   const files = listNotebooks(inDir);
   if (files.length === 0) throw new UserError(`no executed notebooks (*.ipynb) in ${inDir} (run 'dive notebooks run' first)`);
@@ -93,6 +96,7 @@ export async function exportSite(opts: ExportOptions = {}): Promise<SiteReport> 
     }
     if (mathjax) copyMathJax(path.join(tmp, MATHJAX_SITE_DIR));
     fs.writeFileSync(path.join(tmp, 'index.html'), indexHtml(pages));
+    markOutputDir(tmp, 'notebooks export');
   });
   opts.onProgress?.(`wrote ${path.join(outDir, 'index.html')} and ${pages.length} page(s)`);
   return { outDir, index: path.join(outDir, 'index.html'), pages, mathjax };

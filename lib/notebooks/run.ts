@@ -2,13 +2,17 @@
  * Headless notebook execution with Jupyter's own executor: each notebook is run by
  * `execute.py` (nbclient.NotebookClient) under Debian's Python, in a fresh project-local
  * tslab kernel whose working folder is the notebook's source folder. The first failing cell
- * stops everything with a one-line UserError `NAME.ipynb cell N: Ename: message`. Executed
+ * stops its notebook (`NAME.ipynb cell N: Ename: message`); the other notebooks still run, a
+ * notebook that missed a data set is reported as skipped, and other failures are thrown together
+ * at the end. Executed
  * copies (outputs included) are written atomically to the output folder; sources are only read.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../util/errors';
+import { checkOutputDir, markOutputDir } from '../util/outputDir';
 import { ensureBuilt, type BuildResult } from './build';
 import { resolveNotebooks, readNotebook } from './catalog';
 import { jupyterEnv, KERNEL_NAME, writeKernelSpec } from './kernel';
@@ -43,8 +47,18 @@ export interface NotebookRun {
   seconds: number;
 }
 
+/** A notebook that did not run through: its one-line error, and the data set it missed, if that was why. */
+export interface NotebookFailure {
+  name: string;
+  message: string;
+  /** Set when the notebook stopped because a data set was not downloaded (not fatal). */
+  missingData?: string;
+}
+
 export interface RunReport {
   notebooks: NotebookRun[];
+  /** Notebooks that needed a data set that is not downloaded: reported, not fatal (their executed copies are not written). */
+  skipped: NotebookFailure[];
   build: BuildResult | null;
 }
 
@@ -61,26 +75,51 @@ interface ExecutorReply {
 
 export const DEFAULT_TIMEOUT_SEC = 300;
 
-/** Run notebooks in order; throws a UserError on the first failure (later ones are not run). */
+/** The loaders' message for a data set whose files are missing (lib/data/registry.ts resolveDataPath). */
+const MISSING_DATA = /data set '([^']+)' not found \(looked in /;
+
+/**
+ * Run notebooks in order. A notebook that fails does not stop the others: one that stopped
+ * because a data set is not downloaded is reported in `skipped` (not fatal); any other failure
+ * is thrown as a UserError after every notebook has had its turn (one line per failure).
+ */
 export async function runNotebooks(opts: RunOptions = {}): Promise<RunReport> {
   const root = repoRoot();
   const inDir = path.resolve(opts.inDir ?? notebooksDir(root));
   const outDir = path.resolve(opts.outDir ?? executedDir(root));
   if (inDir === outDir) throw new UserError(`--out ${outDir} is the source folder; executed copies must go elsewhere`);
+  // Executed copies replace same-named files: only into an empty folder, our default, or one we wrote.
+  if (outDir !== executedDir(root)) checkOutputDir(outDir, { writes: 'executed notebooks', ownEntries: [] });
   const names = resolveNotebooks(inDir, opts.names ?? []);
   requireTools(checkJupyter(), 'running notebooks');
   const build = opts.build === false ? null : ensureBuilt(root);
   if (build?.warning) opts.onProgress?.(`warning: npm run build reported errors (first: ${build.warning}); using what it emitted`);
   writeKernelSpec(root);
-  fs.mkdirSync(outDir, { recursive: true });
+  markOutputDir(outDir, 'notebooks run');
   const notebooks: NotebookRun[] = [];
+  const skipped: NotebookFailure[] = [];
+  const failed: NotebookFailure[] = [];
   for (const name of names) {
     opts.onProgress?.(`running ${name} ...`);
-    const run = await runOne(root, path.join(inDir, name), path.join(outDir, name), opts.timeoutSec ?? DEFAULT_TIMEOUT_SEC);
-    opts.onProgress?.(`  ${name}: ${run.cells} cells in ${run.seconds.toFixed(1)} s -> ${path.relative(process.cwd(), run.output) || run.output}`);
-    notebooks.push(run);
+    try {
+      const run = await runOne(root, path.join(inDir, name), path.join(outDir, name), opts.timeoutSec ?? DEFAULT_TIMEOUT_SEC);
+      opts.onProgress?.(`  ${name}: ${run.cells} cells in ${run.seconds.toFixed(1)} s -> ${path.relative(process.cwd(), run.output) || run.output}`);
+      notebooks.push(run);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      const missing = MISSING_DATA.exec(err.message)?.[1];
+      if (missing) {
+        skipped.push({ name, message: err.message, missingData: missing });
+        opts.onProgress?.(`  ${name}: skipped, it needs data set '${missing}', which is not downloaded (npx dive data fetch ${missing}, or set DIVE_DATA_MIRROR)`);
+      } else {
+        failed.push({ name, message: err.message });
+        opts.onProgress?.(`  ${name}: failed: ${err.message}`);
+      }
+    }
   }
-  return { notebooks, build };
+  if (failed.length === 1) throw new UserError(failed[0].message);
+  if (failed.length > 1) throw new UserError(`${failed.length} notebooks failed: ${failed.map((f) => f.message).join('; ')}`);
+  return { notebooks, skipped, build };
 }
 
 async function runOne(root: string, source: string, output: string, timeoutSec: number): Promise<NotebookRun> {
@@ -88,8 +127,11 @@ async function runOne(root: string, source: string, output: string, timeoutSec: 
   readNotebook(source); // a malformed file fails here with its name, before a kernel starts
   const tmp = path.join(path.dirname(output), `.${name}.tmp-${process.pid}-${Date.now()}`);
   const args = [executorScript(root), source, tmp, '--kernel', KERNEL_NAME, '--timeout', String(timeoutSec), '--cwd', path.dirname(source)];
+  // Each run its own Jupyter runtime folder (connection files), so concurrent runs (test
+  // files in parallel, two terminals) share nothing but the read-only kernelspec.
+  const runtime = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-jupyter-runtime-'));
   try {
-    const { code, stdout, stderr } = await spawnCollect(pythonPath(), args, jupyterEnv(root));
+    const { code, stdout, stderr } = await spawnCollect(pythonPath(), args, { ...jupyterEnv(root), JUPYTER_RUNTIME_DIR: runtime });
     const reply = lastJson(stdout);
     if (!reply) {
       throw new UserError(`${name}: the notebook executor exited ${code} without a result: ${lastLine(stderr) || 'no output'}`);
@@ -103,6 +145,7 @@ async function runOne(root: string, source: string, output: string, timeoutSec: 
     return { name, source, output, cells: reply.cells ?? 0, seconds: reply.seconds ?? 0 };
   } finally {
     fs.rmSync(tmp, { force: true });
+    fs.rmSync(runtime, { recursive: true, force: true });
   }
 }
 

@@ -11,10 +11,81 @@ import type { Browser, Page } from 'playwright-core';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
 import { launchChromium } from './chromium';
-import type { Figure } from './figure';
+import type { Axis, Figure, Layout, Trace } from './figure';
 import { plotlyScript } from './html';
 
 export type ImageFormat = 'svg' | 'png';
+
+/**
+ * What an interactive figure needs changed to be a good still image:
+ * - sliders and buttons are dropped (they cannot move in an image; the visible traces are the
+ *   active step's, as in the page);
+ * - a title longer than the width allows is wrapped, and may push the top margin
+ *   (`automargin`) instead of being clipped;
+ * - an axis whose values are all integers (epochs, counts) gets integer ticks only;
+ * - a log axis labels its ticks as powers of ten, not with SI prefixes (µ, m, k, G …).
+ * Pure: returns a new figure, the input is not modified.
+ */
+export function staticFigure(fig: Figure, width = typeof fig.layout.width === 'number' ? fig.layout.width : 800): Figure {
+  const { sliders: _sliders, updatemenus: _menus, ...rest } = fig.layout;
+  void _sliders;
+  void _menus;
+  const layout: Layout = { ...rest };
+  if (layout.title?.text) {
+    const text = wrapTitle(layout.title.text, Math.max(20, Math.floor(width / 9)));
+    const lines = text.split('<br>').length;
+    layout.title = { ...layout.title, text, automargin: true } as Layout['title'];
+    layout.margin = { ...layout.margin, t: Math.max(layout.margin?.t ?? 0, 30 + 22 * lines) };
+  }
+  for (const key of Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k))) {
+    const axis = { ...(layout[key] as Axis) };
+    if (axis.type === 'log' && axis.exponentformat === undefined) axis.exponentformat = 'power';
+    const values = axisValues(fig.data, key);
+    if (axis.type !== 'log' && axis.type !== 'category' && axis.type !== 'date' && axis.dtick === undefined && values.length > 0 && values.every((v) => Number.isInteger(v))) {
+      const lo = Math.min(...values);
+      const hi = Math.max(...values);
+      axis.tickmode = 'linear';
+      axis.tick0 = lo;
+      axis.dtick = Math.max(1, Math.ceil((hi - lo) / 8));
+      axis.tickformat = 'd';
+    }
+    layout[key] = axis;
+  }
+  return { ...fig, layout };
+}
+
+/** Wrap at spaces into lines of at most `max` characters (an over-long word stays whole). */
+function wrapTitle(text: string, max: number): string {
+  if (text.length <= max || text.includes('<br>')) return text;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('<br>');
+}
+
+/** The numeric values plotted on axis `key` ('xaxis', 'yaxis2', …) by the visible traces (heatmaps excluded). */
+function axisValues(data: readonly Trace[], key: string): number[] {
+  const letter = key[0] as 'x' | 'y';
+  const ref = `${letter}${key.slice(5)}`; // 'x', 'x2', …
+  const out: number[] = [];
+  for (const t of data) {
+    if (t.type === 'heatmap' || t.type === 'histogram' || t.type === 'box') return [];
+    if (((t[`${letter}axis`] as string | undefined) ?? letter) !== ref) continue;
+    const vs = t[letter];
+    if (!vs) return []; // plotly's implicit 0..n-1 or categories: leave the axis alone
+    for (const v of vs) {
+      if (typeof v !== 'number') return [];
+      out.push(v);
+    }
+  }
+  return out;
+}
 
 export interface ImageOptions {
   /** Pixels. Default: layout.width/height, else 800 x 500. */
@@ -65,6 +136,7 @@ export class StaticRenderer {
     const width = opts.width ?? (typeof fig.layout.width === 'number' ? fig.layout.width : 800);
     const height = opts.height ?? (typeof fig.layout.height === 'number' ? fig.layout.height : 500);
     this.errors = [];
+    const still = staticFigure(fig, width);
     let url: string;
     try {
       url = await this.page.evaluate(
@@ -86,7 +158,7 @@ export class StaticRenderer {
             g.Plotly.purge(gd);
           }
         },
-        { data: fig.data, layout: fig.layout, format, width, height, scale: opts.scale ?? 1 },
+        { data: still.data, layout: still.layout, format, width, height, scale: opts.scale ?? 1 },
       );
     } catch (err) {
       throw new Error(`plotly failed to render the figure: ${(err as Error).message.split('\n')[0]}`);

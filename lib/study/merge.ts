@@ -11,7 +11,8 @@ import { UserError } from '../util/errors';
 import { writeOutputs, type OutputOptions, type OutputReport } from './report/outputs';
 import { expandPlan, type PlanInputs } from './run/plan';
 import { canonicalJson } from '../util/json';
-import { readPlanInputs, readRecords, recordPath, writePlanInputs, writeRecord } from './run/store';
+import { readPlanInputs, readRecords, recordPath, RESULTS_TARGET, writePlanInputs, writeRecord } from './run/store';
+import { checkOutputDir } from '../util/outputDir';
 import type { RunRecord } from './spec/types';
 import * as fs from 'node:fs';
 
@@ -26,6 +27,7 @@ export interface MergeReport {
 
 export async function mergeResults(dirs: readonly string[], out: string, options: OutputOptions = {}): Promise<MergeReport> {
   if (dirs.length === 0) throw new UserError("'dive merge' needs at least one results folder");
+  checkOutputDir(out, RESULTS_TARGET);
   const inputs = readPlanInputs(dirs[0]);
   const ref = canonicalJson(inputs);
   for (const d of dirs.slice(1)) {

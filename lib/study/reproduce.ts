@@ -22,7 +22,8 @@ import { chooseAll, filesPresent, type Availability } from './run/dataChoice';
 import { executeRun } from './run/execute';
 import { writeOutputs, type OutputReport } from './report/outputs';
 import { expandPlan, selectExperiments, shardRuns, variantsOf, type PlanInputs, type Shard } from './run/plan';
-import { claimPlanInputs, isFinished, readRecord, readRecords, recordPath, writePlanInputs, writeRecord } from './run/store';
+import { claimPlanInputs, isFinished, readRecord, readRecords, recordPath, RESULTS_TARGET, writePlanInputs, writeRecord } from './run/store';
+import { checkOutputDir } from '../util/outputDir';
 import { TUNING_TARGETS, searchSpaces } from './spec/definitions';
 import { selectTuning, trialValMse, tuningRuns, writeTuning, type TrialRun } from './run/tune';
 import { tuningEnabled } from './spec/tuning';
@@ -125,6 +126,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceReport> {
   // Every run of a reproduction uses one OpenBLAS thread (unless DIVE_THREADS says otherwise):
   // OpenBLAS's summation order depends on its thread count, and a sharded reproduction (shards
   // side by side, one per core) must give the same numbers as an unsharded one.
+  checkOutputDir(o.out, RESULTS_TARGET);
   declareOneOfSeveralProcesses();
   const log = o.log ?? (() => undefined);
   let inputs: PlanInputs = {

@@ -14,11 +14,15 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeDirAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
+import type { OutputTarget } from '../util/outputDir';
 import { createModel } from '../models/registry';
 import type { DataInfo, Model } from '../models/types';
 import type { AdamSlotState } from './adam';
 
 export const CHECKPOINT_FORMAT = 'divelab-checkpoint/1';
+
+/** A checkpoint folder as an output target (lib/util/outputDir.ts): ours when it holds checkpoint.json. */
+export const CHECKPOINT_TARGET: OutputTarget = { writes: 'a checkpoint folder', ownEntries: ['checkpoint.json'] };
 
 export type Weights = Map<string, Float32Array>;
 

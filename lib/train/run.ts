@@ -17,9 +17,10 @@ import { deepMerge } from '../util/merge';
 import { defaultsOf, parseConfig, z } from '../util/config';
 import { metricValues } from './metrics';
 import { UserError } from '../util/errors';
+import { checkOutputDir } from '../util/outputDir';
 import type { ProgressSink } from '../util/progress';
 import { dataInfoOf } from './batches';
-import { loadModel } from './checkpoint';
+import { CHECKPOINT_TARGET, loadModel } from './checkpoint';
 import { evaluateModel, type TestMetrics } from './evaluate';
 import { DEFAULT_TRAIN, TrainSchema, train, type TrainConfig, type EpochRecord, type TrainingHistory } from './trainer';
 
@@ -148,6 +149,7 @@ function meanConflict(h: TrainingHistory): number | null {
 
 /** Prepare, train, evaluate. The model is disposed before returning. */
 export async function runTraining(req: RunRequest): Promise<RunReport> {
+  if (req.out) checkOutputDir(req.out, CHECKPOINT_TARGET);
   const cfg = req.config ?? {};
   const dataCfg = parseConfig(RunDataSchema, cfg.data, 'data');
   if (req.horizon !== undefined) dataCfg.horizon = req.horizon;

@@ -20,7 +20,8 @@ import { Progress, type ProgressSink } from '../util/progress';
 import { makeRng, permutation } from '../util/random';
 import { Adam, DEFAULT_ADAM, namedGradients } from './adam';
 import { disposeBatch, range, toTensors } from './batches';
-import { loadCheckpoint, restoreWeights, saveCheckpoint, shapesOf, snapshotWeights, CHECKPOINT_FORMAT, type Weights } from './checkpoint';
+import { loadCheckpoint, restoreWeights, saveCheckpoint, shapesOf, snapshotWeights, CHECKPOINT_FORMAT, CHECKPOINT_TARGET, type Weights } from './checkpoint';
+import { checkOutputDir } from '../util/outputDir';
 import { measureConflict, type ConflictRecord } from './gradConflict';
 import { ScheduleSchema, modelPhases, phasesForEpoch, type Phase, type PhaseName, type Phases, type ScheduleConfig } from './interleave';
 
@@ -325,6 +326,10 @@ async function saveEpoch(ctx: LoopContext, state: LoopState, dir: string, run: R
  */
 export async function train(model: Model, data: { train: WindowSet; val: WindowSet }, config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
   checkTrainConfig(config);
+  if (model.params.disposed) {
+    throw new UserError(`model ${model.name} was disposed (model.dispose() freed its weights), so there is nothing to train; create a new one with models.createModel(…)`);
+  }
+  if (options.checkpointDir) checkOutputDir(options.checkpointDir, CHECKPOINT_TARGET);
   const started = Date.now();
   const history: TrainingHistory = { epochs: [], conflicts: [] };
   if (model.params.size() === 0 || config.epochs === 0) {

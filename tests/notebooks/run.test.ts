@@ -13,6 +13,7 @@ import type { CliIO } from '../../lib/util/command';
 import { main } from '../../lib/cli/main';
 import { notebooksDir } from '../../lib/notebooks/paths';
 import { runNotebooks } from '../../lib/notebooks/run';
+import { OUTPUT_MARKER } from '../../lib/util/outputDir';
 import { checkJupyter, requireTools } from '../../lib/notebooks/tools';
 
 function capture(): CliIO & { stdout: string[]; stderr: string[] } {
@@ -84,7 +85,7 @@ describe('dive notebooks run', () => {
     expect(html.some((h) => h.includes('<table class="dataframe'))).toBe(true);
     expect(sha(source)).toBe(before);
     // No temporary files are left in the output folder.
-    expect(fs.readdirSync(out)).toEqual(['00-tour.ipynb']);
+    expect(fs.readdirSync(out).filter((f) => f !== OUTPUT_MARKER)).toEqual(['00-tour.ipynb']);
   }, 900_000);
 
   it('stops at a runtime error with notebook, cell number and message; exit 2; source untouched; nothing written', async () => {
@@ -107,8 +108,58 @@ describe('dive notebooks run', () => {
     expect(errors).toEqual(['dive: 99-broken.ipynb cell 3: RangeError: deliberate failure in cell three']);
     expect(sha(src)).toBe(before);
     expect(fs.existsSync(path.join(out, '99-broken.ipynb'))).toBe(false);
-    expect(fs.readdirSync(out)).toEqual([]);
+    expect(fs.readdirSync(out).filter((f) => f !== OUTPUT_MARKER)).toEqual([]);
   }, 300_000);
+
+  it('runs the other notebooks past a failing one; a notebook missing a data set is reported as skipped, not fatal', async () => {
+    const dir = path.join(tmp, 'several');
+    fs.mkdirSync(dir);
+    // What the loaders throw for a data set that is not downloaded (lib/data/registry.ts).
+    fs.writeFileSync(path.join(dir, '01-needs-data.ipynb'), notebook([
+      ['code', "const e = new Error(\"data set 'gaitndd' not found (looked in /nowhere/gaitndd); run 'dive data fetch gaitndd' or pass --file PATH\");\ne.name = 'UserError';\nthrow e;"],
+    ]));
+    fs.writeFileSync(path.join(dir, '02-fine.ipynb'), notebook([['code', "console.log('fine');"]]));
+    let out = path.join(tmp, 'several-out');
+    let io = capture();
+    expect(await main(['notebooks', 'run', '01', '02', '--in', dir, '--out', out, '--no-build'], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/skipped 01-needs-data\.ipynb: needs data set 'gaitndd' \(npx dive data fetch gaitndd/);
+    expect(fs.readdirSync(out).filter((f) => f !== OUTPUT_MARKER)).toEqual(['02-fine.ipynb']);
+    // A real failure still fails the command, after the later notebooks ran.
+    fs.writeFileSync(path.join(dir, '00-broken.ipynb'), notebook([['code', "throw new RangeError('first notebook broken');"]]));
+    out = path.join(tmp, 'several-out-2');
+    io = capture();
+    expect(await main(['notebooks', 'run', '--in', dir, '--out', out, '--no-build'], io)).toBe(2);
+    expect(io.stderr.filter((l) => l.startsWith('dive:'))).toEqual(['dive: 00-broken.ipynb cell 1: RangeError: first notebook broken']);
+    expect(fs.readdirSync(out).filter((f) => f !== OUTPUT_MARKER)).toEqual(['02-fine.ipynb']);
+  }, 300_000);
+
+  it('runs the tour without any downloaded data: the data cells show the synthetic set with a note', async () => {
+    const empty = fs.mkdtempSync(path.join(tmp, 'no-data-'));
+    const keys = ['DIVE_DATA_DIR', 'DIVE_DATA_MIRROR', 'DIVE_DATA_SHARED', 'DIVE_QUICK'] as const;
+    const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
+    Object.assign(process.env, { DIVE_DATA_DIR: empty, DIVE_DATA_SHARED: '0', DIVE_QUICK: '1' });
+    delete process.env.DIVE_DATA_MIRROR;
+    const out = path.join(tmp, 'no-data-out');
+    const io = capture();
+    let code: number;
+    try {
+      code = await main(['notebooks', 'run', '00-tour', '--out', out], io);
+    } finally {
+      for (const k of keys) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
+    expect(io.stderr.filter((l) => l.startsWith('dive:')), io.stderr.join('\n')).toEqual([]);
+    expect(code).toBe(0);
+    const executed = JSON.parse(fs.readFileSync(path.join(out, '00-tour.ipynb'), 'utf8')) as { cells: Cell[] };
+    const stdout = executed.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.name === 'stdout').map((o) => [o.text ?? ''].flat().join('')).join('');
+    expect(stdout).toContain("note: data set 'ett-h1' is not downloaded here, so this section shows the synthetic set instead");
+    expect(stdout).toContain("note: data set 'gaitndd' is not downloaded here");
+    const html = executed.cells.flatMap((c) => c.outputs ?? []).map((o) => String(o.data?.['text/html'] ?? '')).join('');
+    expect(html).toContain('synthetic (standing in for ETTh1)');
+    expect(html).toContain('"sliders"');
+  }, 900_000);
 
   it('reports a TypeScript type error with the cell number and the position in the cell', async () => {
     const dir = path.join(tmp, 'typeerror');

@@ -8,7 +8,7 @@
  * refused (only `divelab/lib/…`, the speed lab's plugin interface, resolves).
  *
  * Offline: the fresh project's dependencies are the production entries of this repository's
- * package-lock.json, hard-linked from this repository's node_modules (what `npm ci` would
+ * package-lock.json, mirrored from this repository's node_modules (symbolic links, file by file) (what `npm ci` would
  * have put there, without the devDependencies), and `npm install --offline` then installs the
  * tarball itself and checks the tree against the lockfile. No registry is contacted.
  */
@@ -20,9 +20,10 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../../lib/notebooks/build';
 import { repoRoot } from '../../lib/util/repo';
+import { mirrorPackage } from './mirror';
 
 const root = repoRoot();
-const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string; overrides?: object };
+const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
 
 interface LockEntry { version?: string; name?: string; resolved?: string; dev?: boolean; link?: boolean; [k: string]: unknown }
 
@@ -47,7 +48,7 @@ function consumerLock(tarball: string): object {
   const self = lock.packages[''];
   const packages: Record<string, LockEntry> = {
     '': { name: 'consumer', version: '1.0.0', dependencies: { divelab: `file:../${tarball}` } },
-    'node_modules/divelab': { version: self.version, resolved: `file:../${tarball}`, license: self.license, dependencies: self.dependencies, bin: self.bin, engines: self.engines },
+    'node_modules/divelab': { version: self.version, resolved: `file:../${tarball}`, license: self.license, dependencies: self.dependencies, peerDependencies: self.peerDependencies, peerDependenciesMeta: self.peerDependenciesMeta, bin: self.bin, engines: self.engines },
   };
   for (const [key, entry] of Object.entries(lock.packages)) {
     // Skip the workspace (the speed lab, packages/speedlab, and its link back to divelab): the packed library is divelab alone.
@@ -61,15 +62,14 @@ function consumerLock(tarball: string): object {
   return { name: 'consumer', version: '1.0.0', lockfileVersion: 3, requires: true, packages };
 }
 
-/** Hard-link the lockfile's top-level production packages (and the bin links) from this repository. */
+/** Mirror the lockfile's top-level production packages (and the bin links) from this repository, file by file as symbolic links. */
 function linkDependencies(lock: { packages: Record<string, LockEntry> }): void {
   for (const key of Object.keys(lock.packages)) {
     if (!key.startsWith('node_modules/') || key.indexOf('node_modules/', 1) !== -1 || key === 'node_modules/divelab') continue;
     const src = path.join(root, key);
     if (!fs.existsSync(src)) continue; // npm install below reports what is missing
     fs.mkdirSync(path.dirname(path.join(project, key)), { recursive: true });
-    const linked = run('cp', ['-al', src, path.join(project, key)], project);
-    if (linked.status !== 0) ok(run('cp', ['-a', src, path.join(project, key)], project), `cp ${key}`); // another file system: copy
+    mirrorPackage(src, path.join(project, key)); // symbolic links, not hard links: see ./mirror.ts
   }
   ok(run('cp', ['-a', path.join(root, 'node_modules', '.bin'), path.join(project, 'node_modules', '.bin')], project), 'cp .bin');
 }
@@ -81,8 +81,9 @@ beforeAll(() => {
   packed = (JSON.parse(out) as (typeof packed)[])[0];
   project = path.join(tmp, 'consumer');
   fs.mkdirSync(path.join(project, 'node_modules'), { recursive: true });
-  // The consumer copies divelab's overrides (danfojs-node's @tensorflow/tfjs-node → @tensorflow/tfjs), as the README says.
-  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies: { divelab: `file:../${packed.filename}` }, overrides: rootPkg.overrides }, null, 2));
+  // A plain consumer: no overrides copied from divelab (danfojs-node, whose dependencies needed
+  // them, is an optional peer of divelab, not a dependency).
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies: { divelab: `file:../${packed.filename}` } }, null, 2));
   const lock = consumerLock(packed.filename) as { packages: Record<string, LockEntry> };
   fs.writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify(lock, null, 1));
   linkDependencies(lock);
@@ -102,6 +103,15 @@ describe('the packed divelab', () => {
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('tests/') || f.includes('/tests/') || f.endsWith('.map'))).toEqual([]);
     expect(fs.realpathSync(path.join(project, 'node_modules', 'divelab'))).not.toBe(fs.realpathSync(root)); // a real install, not a link back
+  });
+
+  it('installs with plain npm install: no overrides in the consumer, no danfojs-node, tfjs-node or xlsx pulled in', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8')) as { overrides?: object };
+    expect(pkg.overrides).toBeUndefined();
+    const shipped = JSON.parse(fs.readFileSync(path.join(project, 'node_modules', 'divelab', 'package.json'), 'utf8')) as { dependencies: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> };
+    expect(Object.keys(shipped.dependencies)).not.toContain('danfojs-node');
+    expect(shipped.peerDependenciesMeta?.['danfojs-node']?.optional).toBe(true);
+    for (const p of ['danfojs-node', '@tensorflow/tfjs-node', 'xlsx']) expect(fs.existsSync(path.join(project, 'node_modules', p)), p).toBe(false);
   });
 
   it('builds, trains one epoch and evaluates DeepDIVE through require("divelab"), deterministically and without leaking tensors', () => {

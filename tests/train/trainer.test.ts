@@ -274,3 +274,15 @@ describe('trainer', () => {
     [m, plain, decayed].forEach((x) => x.dispose());
   });
 });
+
+describe('a disposed model', () => {
+  it('is an error to train (notebook 04 re-running its training cell after model.dispose() trained nothing, silently)', async () => {
+    const m = make();
+    m.dispose();
+    expect(m.params.disposed).toBe(true);
+    await expect(train(m, data, CFG)).rejects.toThrow(/^model deepdive was disposed \(model\.dispose\(\) freed its weights\), so there is nothing to train; create a new one/);
+    // A model without parameters (persistence) still "trains" as before: nothing to fit.
+    const p = createModel('persistence', {}, dataInfoOf(data));
+    expect((await train(p, data, CFG)).epochsRun).toBe(0);
+  });
+});

@@ -11,7 +11,8 @@ import { optBool, optNumber, optString } from '../../util/command';
 import { UserError } from '../../util/errors';
 import type { ProgressSink } from '../../util/progress';
 import { DEFAULT_DETAUX, QUICK_DETAUX, detauxConfig, type DetauxConfig } from '../../methods/detaux/config';
-import { runDetaux, saveDetaux } from '../../methods/detaux/pipeline';
+import { DETAUX_TARGET, runDetaux, saveDetaux } from '../../methods/detaux/pipeline';
+import { checkOutputDir } from '../../util/outputDir';
 import { describeDetaux } from '../../methods/detaux/describe';
 
 /** Data names `--model detaux` accepts: the benchmark is generated from the synthetic waveforms. */
@@ -38,6 +39,7 @@ export async function runDetauxCommand(args: ParsedArgs, io: CliIO, backend: str
   if (optBool(args, 'resume')) throw new UserError('--model detaux does not resume (a run takes about a minute); drop --resume');
   const cfg = detauxConfigFromArgs(args);
   const out = optString(args, 'out');
+  if (out) checkOutputDir(out, DETAUX_TARGET);
   const { report, artifacts } = runDetaux(cfg, { backend, onProgress });
   if (out) await saveDetaux(out, cfg, report, artifacts);
   if (args.json) io.json(out ? { ...report, out } : report);

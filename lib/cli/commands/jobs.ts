@@ -14,6 +14,8 @@ import { checkJobName, reproduceJob, type ReproduceJob } from '../../cluster/rep
 import { reproduceCommand } from './reproduce';
 import { sbatchFiles } from '../../cluster/sbatch';
 import { writeDirAtomic } from '../../util/atomic';
+import { checkOutputDir, markOutputDir } from '../../util/outputDir';
+import { RESULTS_TARGET } from '../../study/run/store';
 import { UserError } from '../../util/errors';
 import { repoRoot } from '../../util/repo';
 
@@ -65,6 +67,7 @@ export const jobsSlurmCommand: Command = {
   async run(args, io) {
     const job = planOf(args);
     const out = path.resolve(optString(args, 'out') ?? 'results');
+    checkOutputDir(out, RESULTS_TARGET);
     const name = checkJobName(optString(args, 'name') ?? 'dive-reproduce', 6);
     const files = sbatchFiles(job, {
       name,
@@ -83,6 +86,7 @@ export const jobsSlurmCommand: Command = {
     const dir = path.join(out, 'slurm');
     await writeFiles(dir, { ...files }, ['shards.sbatch', 'merge.sbatch', 'submit.sh']);
     fs.mkdirSync(path.join(out, 'logs'), { recursive: true });
+    markOutputDir(out, 'results'); // the shards' dive reproduce --out OUT accepts the folder
     const submit = path.join(dir, 'submit.sh');
     if (args.json) {
       io.json({ dir, files: Object.keys(files).map((f) => path.join(dir, f)), shards: job.shards, runs: job.runs, tuning: job.tuning, submit: `bash ${submit}` });
@@ -145,6 +149,7 @@ export const jobsKubernetesCommand: Command = {
       env: optList(args, 'env'),
     });
     const dir = path.resolve(optString(args, 'dir') ?? 'kubernetes');
+    checkOutputDir(dir, { option: '--dir', writes: 'Kubernetes manifests (replacing the folder)', ownEntries: ['shards.yaml'] });
     const head = (what: string): string => `# Written by 'dive jobs kubernetes': ${what.replace(/\n/g, ' ')}\n`;
     await writeFiles(dir, {
       'pvc.yaml': head('the shared results volume (skip it if you have a ReadWriteMany claim; pass --pvc NAME)') + stringify(m.pvc),

@@ -11,6 +11,11 @@ import { resolveNotebooks } from '../../notebooks/catalog';
 import { notebooksDir } from '../../notebooks/paths';
 import { DEFAULT_TIMEOUT_SEC, runNotebooks } from '../../notebooks/run';
 import { UserError } from '../../util/errors';
+import { spawn } from 'node:child_process';
+import { jupyterEnv, writeKernelSpec } from '../../notebooks/kernel';
+import { repoRoot } from '../../notebooks/paths';
+import { checkNotebookServer, notebookServerArgs, notebookServerCommand, NOTEBOOK_SERVER_APT } from '../../notebooks/server';
+import { pythonPath } from '../../util/python';
 
 /** A folder given on the command line, relative to the working directory; undefined = library default. */
 function resolved(dir: string | undefined): string | undefined {
@@ -19,7 +24,7 @@ function resolved(dir: string | undefined): string | undefined {
 
 export const notebooksRunCommand: Command = {
   words: ['notebooks', 'run'],
-  summary: 'execute notebooks headlessly; stop at the first failing cell',
+  summary: 'execute notebooks headlessly (a failing notebook stops at its failing cell; the others still run)',
   args: '[names...]',
   help:
     'Runs each notebook (names may omit .ipynb and may be unique prefixes; default: all in --in) ' +
@@ -27,7 +32,9 @@ export const notebooksRunCommand: Command = {
     '/usr/bin/python3 (DIVE_PYTHON overrides). Executed copies with outputs go to --out; sources ' +
     'are never modified. Compiles lib/ to dist/ first when dist/ is stale (notebooks import \'divelab\', the compiled library). ' +
     'DIVE_QUICK and other environment variables pass through to the kernel. A failing cell stops ' +
-    "the run with 'NAME.ipynb cell N: Error: message' (N counts all cells from 1) and exit 2.",
+    "its notebook with 'NAME.ipynb cell N: Error: message' (N counts all cells from 1); the other notebooks still run, and the command " +
+    'then exits 2. A notebook stopped by a data set that is not downloaded is reported as skipped and does not fail the command ' +
+    '(the tour shows the synthetic set instead of missing data sets, with a note).',
   options: [
     { name: 'in', type: 'string', value: 'DIR', description: 'folder of source notebooks (default: <project>/notebooks)' },
     { name: 'out', type: 'string', value: 'DIR', description: 'folder for executed copies (default: <project>/out/notebooks)' },
@@ -46,7 +53,10 @@ export const notebooksRunCommand: Command = {
       onProgress: (l) => io.err(l),
     });
     if (args.json) io.json(report);
-    else io.out(`executed ${report.notebooks.length} notebook(s): ${report.notebooks.map((n) => n.output).join(', ')}`);
+    else {
+      io.out(`executed ${report.notebooks.length} notebook(s): ${report.notebooks.map((n) => n.output).join(', ')}`);
+      for (const s of report.skipped) io.out(`skipped ${s.name}: needs data set '${s.missingData}' (npx dive data fetch ${s.missingData}, or set DIVE_DATA_MIRROR)`);
+    }
     return 0;
   },
 };
@@ -109,5 +119,45 @@ export const notebooksCheckCommand: Command = {
     }
     if (!args.json) io.out(`${names.length} notebook(s) clean`);
     return 0;
+  },
+};
+
+export const notebooksOpenCommand: Command = {
+  words: ['notebooks', 'open'],
+  summary: "start Jupyter Notebook on notebooks/ with the project's tslab kernel (loopback only; --allow-root as root)",
+  help:
+    "Runs Debian's Jupyter Notebook (python3 -m notebook, apt package jupyter-notebook: dive setup installs it) on the project's " +
+    'notebooks/ folder with the project-local tslab kernel, listening on 127.0.0.1 only, without opening a browser unless --browser: ' +
+    'open the URL it prints (with its token). As root it adds --allow-root, which Jupyter otherwise demands. Stop it with Ctrl-C. ' +
+    '--print shows the command and its environment instead of running it.',
+  options: [
+    { name: 'port', type: 'integer', value: 'N', description: 'port on 127.0.0.1 (default 8888; Jupyter tries the next ones when taken)' },
+    { name: 'browser', type: 'boolean', description: 'open a web browser' },
+    { name: 'print', type: 'boolean', description: 'print the command instead of starting the server' },
+  ],
+  maxArgs: 0,
+  async run(args, io) {
+    const root = repoRoot();
+    const opts = { notebookDir: notebooksDir(root), port: optNumber(args, 'port'), browser: optBool(args, 'browser') };
+    const env = jupyterEnv(root);
+    if (optBool(args, 'print')) {
+      const vars = ['JUPYTER_PATH', 'JUPYTER_DATA_DIR', 'JUPYTER_CONFIG_DIR', 'JUPYTER_RUNTIME_DIR'].map((k) => `${k}=${env[k]}`).join(' ');
+      io.out(`${vars} ${notebookServerCommand(opts)}`);
+      return 0;
+    }
+    const server = checkNotebookServer();
+    if (!server.ok) throw new UserError(`Jupyter Notebook is not installed (${server.detail}); run 'npx dive setup' as root, or: sudo apt-get install -y ${NOTEBOOK_SERVER_APT}`);
+    writeKernelSpec(root);
+    const child = spawn(pythonPath(), notebookServerArgs(opts), { env, stdio: 'inherit' });
+    const stop = (): void => void child.kill('SIGINT');
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', (err) => reject(new UserError(`cannot start ${pythonPath()} (${err.message}); run 'dive setup'`)));
+      child.on('close', resolve);
+    });
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    return code === 0 || code === null ? 0 : 1;
   },
 };

@@ -15,12 +15,64 @@ import { APT_PACKAGES, checkJupyter, checkMathJax, INSTALL_COMMAND, type ToolSta
 import { checkChromium } from '../../plot/chromium';
 import { loadSpeedLab } from '../../backend/plugin';
 import { pythonPath } from '../../util/python';
+import { checkNotebookServer, NOTEBOOK_SERVER_APT } from '../../notebooks/server';
+import { fetchDataset } from '../../data/fetch';
+import { manifestEntry } from '../../data/registry';
+import { cacheDir, mirrorDir, sharedDataDir } from '../../data/paths';
 
 /** Debian packages for the wasm backend's products (OpenBLAS) and, with --with-torch, dive bench's PyTorch comparison. */
 const BLAS_APT = ['libopenblas0-pthread'] as const;
 const TORCH_APT = ['python3-torch'] as const;
 /** The notebook toolchain's install command plus OpenBLAS. */
-const SETUP_INSTALL_COMMAND = INSTALL_COMMAND.replace(APT_PACKAGES.join(' '), [...APT_PACKAGES, ...BLAS_APT].join(' '));
+const SETUP_INSTALL_COMMAND = INSTALL_COMMAND.replace(APT_PACKAGES.join(' '), [...APT_PACKAGES, NOTEBOOK_SERVER_APT, ...BLAS_APT].join(' '));
+
+/** The one line `dive setup` prints for a test data set it could not get. */
+export function dataFix(name: string): string {
+  return `${name} missing: run 'npx dive data fetch ${name}' where the network reaches ${manifestEntry(name)?.baseUrl ?? 'its source'}, or set DIVE_DATA_MIRROR to a folder laid out like data/manifest.json; the data tests fail without it`;
+}
+
+/** The real data sets the test suite reads (tests/data/helpers.ts: from DIVE_DATA_DIR or DIVE_DATA_MIRROR). */
+export const TEST_DATASETS = ['ett-h1', 'gaitndd'] as const;
+
+/**
+ * Each test data set: found in the cache or DIVE_DATA_MIRROR, else fetched into the cache
+ * (from DIVE_DATA_MIRROR, ../shared/data or the network; every file's sha256 verified by
+ * fetchDataset). With `check`, only looked for. A data set that cannot be had is a status
+ * whose detail is the one line saying what to do.
+ */
+export async function ensureTestData(
+  check: boolean,
+  log: (line: string) => void = () => undefined,
+  download?: (url: string) => Promise<Buffer>,
+): Promise<ToolStatus[]> {
+  const out: ToolStatus[] = [];
+  for (const name of TEST_DATASETS) {
+    const entry = manifestEntry(name);
+    const folder = entry?.folder ?? name;
+    const complete = (root: string): boolean => (entry?.files ?? []).every((f) => fs.existsSync(path.join(root, folder, f.name)));
+    const mirror = mirrorDir();
+    if (complete(cacheDir())) {
+      out.push({ name: `data:${name}`, ok: true, detail: path.join(cacheDir(), folder) });
+      continue;
+    }
+    if (mirror && complete(mirror)) {
+      out.push({ name: `data:${name}`, ok: true, detail: `${path.join(mirror, folder)} (DIVE_DATA_MIRROR)` });
+      continue;
+    }
+    if (check) {
+      out.push({ name: `data:${name}`, ok: false, detail: `not in ${cacheDir()}${mirror ? ` or ${mirror}` : ''}` });
+      continue;
+    }
+    try {
+      log(`fetching ${name} into ${cacheDir()} ...`);
+      const report = await fetchDataset(name, { mirror: mirror ?? sharedDataDir(), ...(download ? { download } : {}) });
+      out.push({ name: `data:${name}`, ok: true, detail: `${report.folder} (fetched, ${report.files.length} files verified)` });
+    } catch (err) {
+      out.push({ name: `data:${name}`, ok: false, detail: (err as Error).message.split('\n')[0] });
+    }
+  }
+  return out;
+}
 
 /** OpenBLAS for the speed lab's wasm matrix products (packages/speedlab/src/blas); without it the speed lab uses its wasm GEMM. */
 async function checkOpenBlas(): Promise<ToolStatus> {
@@ -61,7 +113,7 @@ function checkKernelSpec(root: string): ToolStatus {
 
 /** Everything `dive setup` reports, in order. */
 export async function checkAll(root = repoRoot()): Promise<ToolStatus[]> {
-  return [checkNode(), checkTslab(root), ...checkJupyter(), checkMathJax(), checkChromium(), await checkOpenBlas(), checkTorch(), checkKernelSpec(root)];
+  return [checkNode(), checkTslab(root), ...checkJupyter(), checkNotebookServer(), checkMathJax(), checkChromium(), await checkOpenBlas(), checkTorch(), checkKernelSpec(root)];
 }
 
 /** Statuses that apt can fix. */
@@ -75,7 +127,7 @@ function isRoot(): boolean {
 
 function runApt(io: CliIO, withTorch = false): boolean {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', ...APT_PACKAGES, ...BLAS_APT, ...(withTorch ? TORCH_APT : [])]]) {
+  for (const args of [['update'], ['install', '-y', ...APT_PACKAGES, NOTEBOOK_SERVER_APT, ...BLAS_APT, ...(withTorch ? TORCH_APT : [])]]) {
     io.err(`running: apt-get ${args.join(' ')}`);
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
     if (r.error || r.status !== 0) {
@@ -93,12 +145,14 @@ function describe(statuses: readonly ToolStatus[]): string {
 
 export const setupCommand: Command = {
   words: ['setup'],
-  summary: 'check and install the notebook toolchain (Jupyter, tslab kernel, Chromium)',
+  summary: 'check and install the notebook toolchain (Jupyter, tslab kernel, Chromium) and fetch the test data sets',
   help:
     'Reports Node, tslab, Jupyter (nbclient, nbconvert under /usr/bin/python3), MathJax and Chromium. ' +
-    `When something is missing: as root, runs 'apt-get update' and 'apt-get install -y ${[...APT_PACKAGES, ...BLAS_APT].join(' ')}' (plus ${TORCH_APT.join(' ')} with --with-torch); ` +
-    'otherwise prints that command. Then writes the project-local tslab kernelspec under .jupyter/. ' +
-    'With --check nothing is installed or written, and the exit code is 1 when anything is missing.',
+    `When something is missing: as root, runs 'apt-get update' and 'apt-get install -y ${[...APT_PACKAGES, NOTEBOOK_SERVER_APT, ...BLAS_APT].join(' ')}' (plus ${TORCH_APT.join(' ')} with --with-torch); ` +
+    'otherwise prints that command. Then writes the project-local tslab kernelspec under .jupyter/, and fetches the real data sets the tests read ' +
+    `(${TEST_DATASETS.join(', ')}) into the cache DIVE_DATA_DIR when neither it nor DIVE_DATA_MIRROR has them (from DIVE_DATA_MIRROR, ../shared/data or the network; checksums verified); ` +
+    'where they cannot be had it says what to do and exits 1. With --check nothing is installed, fetched or written, and the exit code is 1 when anything is missing. ' +
+    "The interactive server: 'npx dive notebooks open'.",
   options: [
     { name: 'check', type: 'boolean', description: 'only report; install and write nothing' },
     { name: 'with-torch', type: 'boolean', description: "also install Debian's python3-torch (large; only dive bench's PyTorch comparison uses it)" },
@@ -123,6 +177,7 @@ export const setupCommand: Command = {
       writeKernelSpec(root);
       statuses = await checkAll(root);
     }
+    statuses = [...statuses, ...(await ensureTestData(check, (l) => io.err(l)))];
     const missing = statuses.filter((s) => !s.ok);
     if (args.json) {
       io.json({ ok: missing.length === 0, statuses, installed, installCommand: missing.some(aptFixable) ? SETUP_INSTALL_COMMAND : null });
@@ -130,7 +185,10 @@ export const setupCommand: Command = {
       io.out(describe(statuses));
       if (command) io.out(`\nmissing Debian packages; run as root:\n  ${command}`);
       else if (missing.some(aptFixable)) io.out(`\nstill missing; install with:\n  ${SETUP_INSTALL_COMMAND}`);
-      else if (missing.length === 0) io.out('\nnotebook toolchain ready: dive notebooks run && dive notebooks export');
+      const noData = missing.filter((s) => s.name.startsWith('data:'));
+      if (noData.length) io.out('');
+      for (const m of noData) io.out(dataFix(m.name.slice(5)));
+      if (missing.length === 0) io.out('\nready: npm test; dive notebooks run && dive notebooks export; interactive: npx dive notebooks open');
     }
     return missing.length === 0 ? 0 : 1;
   },

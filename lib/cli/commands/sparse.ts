@@ -12,6 +12,7 @@ import type { CliIO, ParsedArgs } from '../../util/command';
 import { optBool, optNumber, optString } from '../../util/command';
 import { UserError } from '../../util/errors';
 import { writeDirAtomic } from '../../util/atomic';
+import { checkOutputDir, markOutputDir } from '../../util/outputDir';
 import type { ProgressSink } from '../../util/progress';
 import { DEFAULT_SPARSE, QUICK_SPARSE, sparseConfig, type SparseConfig } from '../../methods/sparse/config';
 import { runSparse, type SparseReport } from '../../methods/sparse/pipeline';
@@ -51,11 +52,12 @@ export async function runSparseCommand(args: ParsedArgs, io: CliIO, backend: str
   if (optString(args, 'file')) throw new UserError('--model sparse-bilevel generates its benchmark; drop --file');
   if (optBool(args, 'resume')) throw new UserError('--model sparse-bilevel does not resume (a run takes about two minutes); drop --resume');
   const out = optString(args, 'out');
-  if (out && fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new UserError(`--out ${out} is a file; pass a folder path`);
+  if (out) checkOutputDir(out, { writes: 'a sparse-bilevel run folder' });
   const cfg = sparseConfigFromArgs(args);
   const report = runSparse(cfg, { backend, onProgress });
   if (out) {
     await writeDirAtomic(out, (tmp) => {
+      markOutputDir(tmp, 'sparse-bilevel');
       fs.writeFileSync(path.join(tmp, 'config.json'), JSON.stringify({ format: SPARSE_FORMAT, config: cfg }, null, 2));
       fs.writeFileSync(path.join(tmp, 'metrics.json'), JSON.stringify(report, null, 2));
     });

@@ -26,6 +26,10 @@ import type { DetauxConfig } from './config';
 import { schedule, stage1Losses } from './losses';
 import { ARMS, trainArm, type ArmName, type ArmResult, type TaskData } from './multitask';
 import { alignments, firstComponentCodes, leastAlignedSubspace, subspaceCodes } from './subspace';
+import { checkOutputDir, type OutputTarget } from '../../util/outputDir';
+
+/** A Detaux run folder (saveDetaux) as an output target: ours when it holds detaux.json or the marker. */
+export const DETAUX_TARGET: OutputTarget = { writes: 'a Detaux run folder', ownEntries: ['detaux.json'] };
 
 export const DETAUX_FORMAT = 'divelab-detaux/1';
 
@@ -312,7 +316,7 @@ export function runDetaux(cfg: DetauxConfig, opts: DetauxRunOptions = {}): { rep
  * windows with their true factor levels) and `metrics.json` (the report).
  */
 export async function saveDetaux(dir: string, cfg: DetauxConfig, report: DetauxReport, artifacts: DetauxArtifacts): Promise<void> {
-  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new UserError(`--out ${dir} is a file; pass a folder path`);
+  checkOutputDir(dir, DETAUX_TARGET);
   await writeDirAtomic(dir, (tmp) => {
     const index: { name: string; shape: number[]; offset: number }[] = [];
     let total = 0;

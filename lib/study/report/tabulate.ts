@@ -10,7 +10,18 @@
 import { mean, sampleStd } from '../../eval/stats';
 import { PAPER_PROVENANCE, formatPaperValue } from '../spec/paper';
 import { cellRunIds, type PlanInputs } from '../run/plan';
-import type { CellSpec, RowSpec, RunRecord, TableSpec } from '../spec/types';
+import type { CellSpec, Protocol, RowSpec, RunRecord, TableSpec } from '../spec/types';
+import { SMOKE_LABEL } from './claims';
+
+/**
+ * The banner of a table made under a protocol other than the full one (as claims.md has): its
+ * numbers come from a few seeds and epochs on data subsets, and the paper's values beside them
+ * invite a comparison they cannot bear. Null for the full protocol.
+ */
+export function smokeBanner(p: Protocol): string | null {
+  if (p.name === 'full') return null;
+  return `> ${SMOKE_LABEL}: protocol '${p.name}' (${p.seeds} seed(s), ≤ ${p.epochs} epochs, data subsets) exercises the pipeline; its numbers are not estimates and are not comparable with the paper's values beside them.`;
+}
 
 /** The numbers behind one cell. */
 export interface CellSummary {
@@ -95,7 +106,8 @@ export function renderTable(table: TableSpec, inputs: PlanInputs, records: Reado
   const csvHeader = ['row', ...table.columns.flatMap((c) => [`${c.key}_mean`, `${c.key}_std`, `${c.key}_n`, `${c.key}_paper`])];
   const csvRows: string[] = [csvHeader.map(csvField).join(',')];
   const mdHeader = ['model', ...table.columns.flatMap((c) => (c.paperColumn ? [c.title, `${c.title} (paper)`] : [c.title]))];
-  const md: string[] = [`# ${table.title}`, '', `| ${mdHeader.map(mdEscape).join(' | ')} |`, `|${mdHeader.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
+  const banner = smokeBanner(inputs.protocol);
+  const md: string[] = [`# ${table.title}${banner ? ` — ${SMOKE_LABEL}` : ''}`, '', ...(banner ? [banner, ''] : []), `| ${mdHeader.map(mdEscape).join(' | ')} |`, `|${mdHeader.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
   const cells: RenderedTable['cells'] = {};
   let missingRuns = 0;
   for (const row of table.rows) {

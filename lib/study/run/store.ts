@@ -17,6 +17,7 @@ import { UserError } from '../../util/errors';
 import type { PlanInputs } from './plan';
 import { canonicalJson } from '../../util/json';
 import type { RunRecord } from '../spec/types';
+import type { OutputTarget } from '../../util/outputDir';
 
 export function runsDir(out: string): string {
   return path.join(out, 'runs');
@@ -73,6 +74,9 @@ export function readRecords(dir: string): Map<string, RunRecord> {
   }
   return out;
 }
+
+/** A results folder (reproduce, tune, merge, and the jobs that prepare one) as an output target: ours when it holds plan.json, tuning.json, runs/ or the marker. */
+export const RESULTS_TARGET: OutputTarget = { writes: 'a results folder', ownEntries: ['plan.json', 'tuning.json', 'runs'] };
 
 export function planPath(out: string): string {
   return path.join(out, 'plan.json');
