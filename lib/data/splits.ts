@@ -107,7 +107,7 @@ export function planSplit(dataset: TimeSeriesDataset, protocol: SplitProtocol, s
       const rows: Record<SplitName, RowRange[]> = { train: [], val: [], test: [] };
       segs.forEach((s, i) => {
         if (s.length < b3) {
-          throw new UserError(`the ETT protocol (${protocol.trainMonths}/${protocol.valMonths}/${protocol.testMonths} months = ${b3} rows) needs ${b3} rows but segment '${s.id}' of '${dataset.name}' has ${s.length}; use a fractions split instead`);
+          throw new UserError(`the ETT protocol (${protocol.trainMonths}/${protocol.valMonths}/${protocol.testMonths} months = ${b3} rows) needs ${b3} rows but segment '${s.id}' of '${dataset.name}' has ${s.length}; use a fractions split instead (--split 0.7,0.1)`);
         }
         ranges.train.push({ segment: i, inputFrom: 0, targetFrom: 0, end: b1 });
         ranges.val.push({ segment: i, inputFrom: Math.max(0, b1 - L), targetFrom: 0, end: b2 });
