@@ -14,7 +14,7 @@
  *
  * | namespace | what | main entries |
  * |---|---|---|
- * | `data` | loaders (ETTh1, gaitndd, GaitMotion, LSTNet electricity, synthetic), windows, protocol splits, scalers, labels, `dive data fetch` | `prepareData`, `datasetCards`, `registerDataset`, `generateSynthetic`, `fetchDataset` |
+ * | `data` | loaders (ETTh1, gaitndd, GaitMotion, LSTNet electricity, synthetic, any CSV), windows, protocol splits, scalers, labels, `dive data fetch` | `prepareData`, `datasetCards`, `registerDataset`, `csvCard`, `loadCsv`, `generateSynthetic`, `fetchDataset` |
  * | `models` | DeepDIVE, its ablations, β-VAE/β-TCVAE and the reference forecasters behind one contract | `createModel`, `defaultConfig`, `MODEL_NAMES` |
  * | `objectives` | each term of the bound (E1–E3 of docs/paper.md) as its own function | `forecastLoss`, `klStandardNormal`, `rbfCrossEntropy` |
  * | `train` | the interleaving trainer, Adam, checkpoints, evaluation, whole runs | `train`, `DEFAULT_TRAIN`, `evaluateModel`, `runTraining` |

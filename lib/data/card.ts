@@ -11,6 +11,7 @@ import type { SplitProtocol } from './splits';
 import type { ScalerKind } from './scalers';
 import type { SyntheticConfig } from './synthetic';
 import type { BenchmarkConfig } from './benchmark';
+import type { CsvOptions } from './csv';
 
 /** Options a loader understands (each ignores the ones that are not its own). */
 export interface LoadOptions {
@@ -20,6 +21,8 @@ export interface LoadOptions {
   readonly synthetic?: Partial<SyntheticConfig>;
   /** benchmark: generator settings (lib/data/benchmark.ts; seed defaults to the prepare seed). */
   readonly benchmark?: Partial<BenchmarkConfig>;
+  /** CSV cards (cards/csv.ts): how to read the file, on top of the card's own CSV options. */
+  readonly csv?: CsvOptions;
 }
 
 /** Per-data-set defaults of the preparation protocol. */
@@ -68,6 +71,14 @@ export interface DatasetCard {
   readonly labels: string;
   /** How its rows are placed in time (the calendar labels and the seasonal-naive season come from it). */
   readonly calendar: string;
+  /** A CSV card (made by `csvCard`, cards/csv.ts): its CSV reading options; `dive train` / `dive data describe` accept the CSV options only for such cards. */
+  readonly csv?: CsvOptions;
+  /**
+   * Defaults that depend on the loaded data (the CSV cards: window and season from the inferred
+   * interval). `prepareData` and the models' season use them instead of `defaults` when present;
+   * `defaults` stays what the card promises before any file is read.
+   */
+  defaultsFor?(dataset: TimeSeriesDataset): DatasetDefaults;
   /** Load from an explicit path (ignored for 'generated'). */
   load(file: string | undefined, options: LoadOptions): TimeSeriesDataset;
 }

@@ -19,6 +19,8 @@
  *   stride, between strides, after the last) takes the stride length of the nearest row of the
  *   same segment that has one (the earlier row on a tie). 14 bins by default (the paper's
  *   "stride length binned 0–13"); `bins` overrides, `gaitMeasure` does not apply.
+ * - A CSV (csv.ts) with label columns: each column's class at the window's last target row
+ *   (classes = the column's distinct values); without label columns the calendar labels above.
  * - synthetic: `regime` (4 waveform classes) and `freqBin` (binned frequency); factors per
  *   window are SYNTHETIC_FACTORS (synthetic.ts).
  * Bins are quantile bins fitted on the TRAINING windows' values (k bins → k−1 cut points at the
@@ -28,6 +30,7 @@
 import type { LabelSpec, TimeSeriesDataset, WindowSet, WindowSpec } from './types';
 import type { WindowPositions } from './windows';
 import type { SplitName } from './splits';
+import { isCsvDataset, type CsvDataset } from './csv';
 import { GAIT_GROUPS, isGaitDataset, type GaitDataset } from './gaitndd';
 import { GAITMOTION_STRIDE_BINS, GAITMOTION_TYPES, isGaitMotionDataset, type GaitMotionDataset } from './gaitmotion';
 import { REGIMES, SYNTHETIC_FACTORS, isSyntheticDataset, windowFactors } from './synthetic';
@@ -261,12 +264,20 @@ function calendarLabels(d: TimeSeriesDataset, pos: Positions, spec: WindowSpec):
   return { specs: fields.map((f) => f.spec), values, factorNames: [], binEdges: {}, notes: [] };
 }
 
+/** A CSV's label columns: the class at each window's last target row. */
+function rowLabelWindows(d: CsvDataset, pos: Positions, spec: WindowSpec): WindowLabels {
+  const lastTarget = spec.inputLength + spec.horizon - 1;
+  const values = perSplit((s) => d.rowLabels.map((l) => Int32Array.from(pos[s].start, (start) => l.codes[start + lastTarget])));
+  return { specs: d.rowLabels.map((l) => l.spec), values, factorNames: [], binEdges: {}, notes: [] };
+}
+
 /** Labels (and factors) of every split's windows, by the data set's kind (see module doc). */
 export function labelWindows(d: TimeSeriesDataset, pos: Positions, spec: WindowSpec, options: LabelOptions = {}): WindowLabels {
   if (isGaitMotionDataset(d)) return gaitMotionLabels(d, pos, spec, options.bins ?? GAITMOTION_STRIDE_BINS);
   const o: Required<LabelOptions> = { bins: options.bins ?? 4, gaitMeasure: options.gaitMeasure ?? 'stride' };
   if (isGaitDataset(d)) return gaitLabels(d, pos, spec, o);
   if (isSyntheticDataset(d)) return syntheticLabels(d, pos, o);
+  if (isCsvDataset(d) && d.rowLabels.length > 0) return rowLabelWindows(d, pos, spec);
   if (d.segments.length > 0 && d.segments.every((s) => s.timestamps)) return calendarLabels(d, pos, spec);
   return { specs: [], values: perSplit(() => []), factorNames: [], binEdges: {}, notes: [] };
 }

@@ -26,10 +26,15 @@
  *                       training windows' rows; label regime (the principal factor: DeepDIVE's
  *                       supervised b); factors = the discrete factor table (levels), so the
  *                       evaluation adds MIG, DCI, SAP, FactorVAE and MCC (evaluate.ts)
+ *   csv (and csvCard's)  any CSV (csv.ts): window from the inferred interval (input 7 seasons,
+ *                       horizon 1 season, target 1, stride 1; hourly = 168 / 24); chronological
+ *                       0.7/0.1/0.2 by target index (or `split` by dates); z-score; label
+ *                       columns or calendar labels
  * The loaded data set keeps ORIGINAL units; windows view a scaled copy of each segment.
  */
 import type { PreparedData, TimeSeriesDataset, WindowSpec } from './types';
-import { datasetCards, datasetInfo, loadDataset, type DatasetName } from './registry';
+import { datasetCards, datasetInfo, defaultsFor, loadDataset, type DatasetName } from './registry';
+import type { CsvOptions } from './csv';
 import { countRows, planSplit, SPLIT_NAMES, type SplitName, type SplitPlan, type SplitProtocol } from './splits';
 import { fitScaler, type AffineScaler, type ScalerKind } from './scalers';
 import { checkWindowSpec, enumerateWindows, SegmentWindowSet, SHORTER_WINDOWS, type WindowPositions } from './windows';
@@ -66,6 +71,8 @@ export interface PrepareOptions {
   readonly synthetic?: Partial<SyntheticConfig>;
   /** benchmark generator settings (benchmark.ts DEFAULT_BENCHMARK; seed defaults to `seed`). */
   readonly benchmark?: Partial<BenchmarkConfig>;
+  /** CSV cards (csv, a csvCard's): how to read the file (csv.ts CsvOptions; the card's own options underneath). */
+  readonly csv?: CsvOptions;
 }
 
 /** PreparedData plus the details `dive data describe` reports. */
@@ -93,6 +100,7 @@ export function prepareData(name: DatasetName | string, options: PrepareOptions 
     file: options.file,
     downsample: options.downsample,
     synthetic: { seed, ...options.synthetic },
+    ...(options.csv ? { csv: options.csv } : {}),
   });
   return prepareDataset(dataset, options, info.name);
 }
@@ -111,7 +119,7 @@ export const EXTREME_SCALE = 1e15;
  */
 export function prepareDataset(dataset: TimeSeriesDataset, options: PrepareOptions = {}, defaultsOf: string = dataset.name): Prepared {
   const reg = datasetCards().find((c) => c.name === defaultsOf);
-  const d = reg?.defaults ?? {
+  const d = (reg ? defaultsFor(reg, dataset) : undefined) ?? {
     window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 },
     split: { kind: 'fractions', train: 0.6, val: 0.2 } as SplitProtocol,
     scaler: 'zscore' as ScalerKind,

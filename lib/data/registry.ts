@@ -17,6 +17,7 @@ import { electricityLstnet } from './cards/electricityLstnet';
 import { exchangeRate, solarAl, traffic } from './cards/lstnetSuite';
 import { synthetic } from './cards/synthetic';
 import { benchmark } from './cards/benchmark';
+import { csv } from './cards/csv';
 
 export type { DatasetCard, DatasetDefaults, LoadOptions } from './card';
 /** The former name of a data set card. */
@@ -25,7 +26,7 @@ export type DatasetInfo = DatasetCard;
 export type DatasetName = string;
 
 /** The built-in data sets, in the order `dive data list` shows them. */
-export const BUILT_IN_DATASETS: readonly DatasetCard[] = [ettH1, gaitndd, gaitmotion, electricityLstnet, traffic, solarAl, exchangeRate, synthetic, benchmark];
+export const BUILT_IN_DATASETS: readonly DatasetCard[] = [ettH1, gaitndd, gaitmotion, electricityLstnet, traffic, solarAl, exchangeRate, synthetic, benchmark, csv];
 
 const registered: DatasetCard[] = [];
 
@@ -64,8 +65,16 @@ export function isBringYourOwn(name: string): boolean {
 /** Look a data set up by name; an unknown name is a UserError listing the known ones. */
 export function datasetInfo(name: string): DatasetCard {
   const info = datasetCards().find((c) => c.name === name) ?? datasetCards().find((c) => c.name === name.toLowerCase());
-  if (!info) throw new UserError(`unknown data set '${name}' (known: ${datasetNames().join(', ')}); see 'dive data list'`);
+  if (!info) {
+    const file = /\.(csv|tsv|txt)(\.gz)?$/i.test(name) ? `; to read a CSV file use --data csv --file ${name}` : '';
+    throw new UserError(`unknown data set '${name}' (known: ${datasetNames().join(', ')})${file}; see 'dive data list'`);
+  }
   return info;
+}
+
+/** A card's defaults for a loaded data set: `defaultsFor(dataset)` where the card has it, else `defaults`. */
+export function defaultsFor(card: DatasetCard, dataset: TimeSeriesDataset): DatasetCard['defaults'] {
+  return card.defaultsFor ? card.defaultsFor(dataset) : card.defaults;
 }
 
 /** The manifest entry of a data set, if it is downloadable. */
@@ -87,7 +96,8 @@ export function resolveDataPath(name: string, explicit?: string): { path: string
   }
   const looked: string[] = [];
   for (const loc of info.locations) {
-    for (const c of candidatePaths(loc)) {
+    // An absolute location (a csvCard's own file) is looked at as it is.
+    for (const c of path.isAbsolute(loc) ? [{ where: 'card', path: loc }] : candidatePaths(loc)) {
       looked.push(c.path);
       if (fs.existsSync(c.path)) return c;
     }

@@ -20,16 +20,24 @@
  *   units assigned are the groups of segments sharing that label's value, not single segments:
  *   the same rule over n groups, so every segment of a subject lands in the same split;
  *   `stratifyBy` then needs the same class on all segments of a group.
+ * - `dates` (any data set with timestamps, e.g. a CSV): per segment, training rows are those
+ *   dated before `trainEnd`, validation rows those before `valEnd`, test rows the rest (before
+ *   `testEnd` when given, else to the end). Boundaries are ISO dates (`YYYY-MM-DD[ HH:MM]`, UTC).
+ *   Windows follow the ETT/Informer convention above: a whole val/test window lies inside
+ *   [border − inputLength, next border), so its input may start up to inputLength rows before
+ *   its split. ETT's 12/4/4 months of ETTh1 are the dates 2017-06-26, 2017-10-24, 2018-02-21.
  */
 import type { TimeSeriesDataset, WindowSpec } from './types';
 import type { WindowRange } from './windows';
 import { UserError } from '../util/errors';
 import { makeRng, permutation } from '../util/random';
+import { parseUserDate } from './dates';
 
 export type SplitProtocol =
   | { readonly kind: 'fractions'; readonly train: number; readonly val: number }
   | { readonly kind: 'ett'; readonly trainMonths: number; readonly valMonths: number; readonly testMonths: number }
-  | { readonly kind: 'by-segment'; readonly train: number; readonly val: number; readonly seed: number; readonly stratifyBy?: string; readonly groupBy?: string };
+  | { readonly kind: 'by-segment'; readonly train: number; readonly val: number; readonly seed: number; readonly stratifyBy?: string; readonly groupBy?: string }
+  | { readonly kind: 'dates'; readonly trainEnd: string; readonly valEnd: string; readonly testEnd?: string };
 
 export const LSTNET_SPLIT: SplitProtocol = { kind: 'fractions', train: 0.6, val: 0.2 };
 export const ETT_SPLIT: SplitProtocol = { kind: 'ett', trainMonths: 12, valMonths: 4, testMonths: 4 };
@@ -75,8 +83,9 @@ export function planSplit(dataset: TimeSeriesDataset, protocol: SplitProtocol, s
       const rows: Record<SplitName, RowRange[]> = { train: [], val: [], test: [] };
       segs.forEach((s, i) => {
         const n = s.length;
-        const a = Math.floor(protocol.train * n);
-        const b = Math.floor((protocol.train + protocol.val) * n);
+        // + 1e-9: 0.7 + 0.1 is 0.7999999999999999 in floating point, and 0.8 × 600 must be 480.
+        const a = Math.floor(protocol.train * n + 1e-9);
+        const b = Math.floor((protocol.train + protocol.val) * n + 1e-9);
         ranges.train.push({ segment: i, inputFrom: 0, targetFrom: 0, end: a });
         ranges.val.push({ segment: i, inputFrom: 0, targetFrom: a, end: b });
         ranges.test.push({ segment: i, inputFrom: 0, targetFrom: b, end: n });
@@ -98,7 +107,7 @@ export function planSplit(dataset: TimeSeriesDataset, protocol: SplitProtocol, s
       const rows: Record<SplitName, RowRange[]> = { train: [], val: [], test: [] };
       segs.forEach((s, i) => {
         if (s.length < b3) {
-          throw new UserError(`the ETT protocol (${protocol.trainMonths}/${protocol.valMonths}/${protocol.testMonths} months = ${b3} rows) needs ${b3} rows but segment '${s.id}' of '${dataset.name}' has ${s.length}; use a fractions split instead`);
+          throw new UserError(`the ETT protocol (${protocol.trainMonths}/${protocol.valMonths}/${protocol.testMonths} months = ${b3} rows) needs ${b3} rows but segment '${s.id}' of '${dataset.name}' has ${s.length}; use a fractions split instead (--split 0.7,0.1)`);
         }
         ranges.train.push({ segment: i, inputFrom: 0, targetFrom: 0, end: b1 });
         ranges.val.push({ segment: i, inputFrom: Math.max(0, b1 - L), targetFrom: 0, end: b2 });
@@ -111,6 +120,46 @@ export function planSplit(dataset: TimeSeriesDataset, protocol: SplitProtocol, s
         ranges,
         rows,
         description: `ETT ${protocol.trainMonths}/${protocol.valMonths}/${protocol.testMonths} months (rows 0–${b1 - 1}, ${b1}–${b2 - 1}, ${b2}–${b3 - 1}; val/test inputs may start ${L} rows before their border)`,
+      };
+    }
+    case 'dates': {
+      const b1t = parseUserDate(protocol.trainEnd, 'split trainEnd');
+      const b2t = parseUserDate(protocol.valEnd, 'split valEnd');
+      const b3t = protocol.testEnd !== undefined ? parseUserDate(protocol.testEnd, 'split testEnd') : Infinity;
+      if (!(b1t < b2t && b2t < b3t)) throw new UserError(`split dates must increase: trainEnd ${protocol.trainEnd} < valEnd ${protocol.valEnd}${protocol.testEnd ? ` < testEnd ${protocol.testEnd}` : ''}; fix their order`);
+      const L = spec.inputLength;
+      const ranges: Record<SplitName, WindowRange[]> = { train: [], val: [], test: [] };
+      const rows: Record<SplitName, RowRange[]> = { train: [], val: [], test: [] };
+      segs.forEach((s, i) => {
+        const ts = s.timestamps;
+        if (!ts) throw new UserError(`a split by dates needs dates, and segment '${s.id}' of '${dataset.name}' has none; use a fractions split ({"train": 0.7, "val": 0.1})`);
+        const firstAt = (t: number): number => {
+          let lo = 0;
+          let hi = s.length;
+          while (lo < hi) {
+            const m = (lo + hi) >> 1;
+            if (ts[m] < t) lo = m + 1;
+            else hi = m;
+          }
+          return lo;
+        };
+        const [b1, b2, b3] = [firstAt(b1t), firstAt(b2t), firstAt(b3t)];
+        const span = `${new Date(ts[0]).toISOString().slice(0, 16)} … ${new Date(ts[s.length - 1]).toISOString().slice(0, 16)}`;
+        if (b1 === 0) throw new UserError(`no row of '${dataset.name}' (${span}) is before the split's trainEnd ${protocol.trainEnd}; pick a later date`);
+        if (b2 === b1) throw new UserError(`no row of '${dataset.name}' (${span}) lies between trainEnd ${protocol.trainEnd} and valEnd ${protocol.valEnd}; the validation split would be empty`);
+        if (b3 === b2) throw new UserError(`no row of '${dataset.name}' (${span}) is on or after valEnd ${protocol.valEnd}${protocol.testEnd ? ` and before testEnd ${protocol.testEnd}` : ''}; the test split would be empty`);
+        ranges.train.push({ segment: i, inputFrom: 0, targetFrom: 0, end: b1 });
+        ranges.val.push({ segment: i, inputFrom: Math.max(0, b1 - L), targetFrom: 0, end: b2 });
+        ranges.test.push({ segment: i, inputFrom: Math.max(0, b2 - L), targetFrom: 0, end: b3 });
+        rows.train.push({ segment: i, from: 0, to: b1 });
+        rows.val.push({ segment: i, from: b1, to: b2 });
+        rows.test.push({ segment: i, from: b2, to: b3 });
+      });
+      const r = segs.length === 1 ? ` (rows 0–${rows.train[0].to - 1}, ${rows.val[0].from}–${rows.val[0].to - 1}, ${rows.test[0].from}–${rows.test[0].to - 1})` : '';
+      return {
+        ranges,
+        rows,
+        description: `by dates: train before ${protocol.trainEnd}, val before ${protocol.valEnd}, test ${protocol.testEnd ? `before ${protocol.testEnd}` : 'to the end'}${r}; val/test inputs may start ${L} rows before their border`,
       };
     }
     case 'by-segment': {

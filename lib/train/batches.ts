@@ -5,13 +5,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PreparedData, WindowBatch, WindowSet } from '../data/types';
 import type { DataInfo, TensorBatch } from '../models/types';
-import { datasetCards } from '../data/registry';
+import { datasetCards, defaultsFor } from '../data/registry';
 
 /** The data set's natural cycle in rows (registry `seasonSeconds` × sampling rate), if known. */
 function seasonRows(data: PreparedData): number | undefined {
   const info = datasetCards().find((c) => c.name === data.dataset.name);
   if (!info) return undefined;
-  const rows = Math.round(info.defaults.seasonSeconds * data.dataset.sampleRateHz);
+  const rows = Math.round(defaultsFor(info, data.dataset).seasonSeconds * data.dataset.sampleRateHz);
   return rows >= 1 ? rows : undefined;
 }
 

@@ -9,6 +9,8 @@
 import * as path from 'node:path';
 import { prepareData, type PrepareOptions } from '../data/prepare';
 import { datasetInfo } from '../data/registry';
+import type { CsvOptions } from '../data/csv';
+import type { SplitProtocol } from '../data/splits';
 import { BenchmarkSchema } from '../data/benchmark';
 import { DEFAULT_ATOM, ATOM_KINDS, type AtomKind } from '../models/atom';
 import type { PreparedData } from '../data/types';
@@ -37,6 +39,26 @@ export const RunDataSchema = z.strictObject({
   seed: z.int().default(0).describe(
     'Seed of the by-segment split / synthetic generator. Fixed at 0 across run seeds by default, so that seeds vary initialisation and batch order over the same test set.',
   ),
+  split: z
+    .union([
+      z.strictObject({ train: z.number().gt(0).lt(1), val: z.number().min(0).lt(1) }),
+      z.strictObject({ trainEnd: z.string(), valEnd: z.string(), testEnd: z.string().optional() }),
+    ])
+    .nullable()
+    .default(null)
+    .describe(
+      'The split, replacing the data set\'s protocol: {"train": 0.7, "val": 0.1} (chronological fractions by target index, the rest is test) or {"trainEnd": "2017-06-26", "valEnd": "2017-10-24", "testEnd"?: …} (by dates, lib/data/splits.ts); null = the data set\'s default.',
+    ),
+  csv: z
+    .strictObject({
+      dateColumn: z.string().nullable().default(null).describe('The date column (null = the first column of dates).'),
+      targets: z.array(z.string()).nullable().default(null).describe('Columns to forecast (null = every numeric column).'),
+      labels: z.array(z.string()).nullable().default(null).describe('Label columns (null = text columns with 2–64 values; [] = none: calendar labels).'),
+      delimiter: z.enum([',', ';', 'tab']).nullable().default(null).describe("Field delimiter ',', ';' or 'tab' (null = sniffed)."),
+      dateOrder: z.enum(['dmy', 'mdy']).nullable().default(null).describe('Order of NN/NN/YYYY dates when the column leaves it open.'),
+    })
+    .prefault({})
+    .describe('CSV data sets only (--data csv, a csvCard): how to read the file (lib/data/csv.ts).'),
   benchmark: BenchmarkSchema.omit({ seed: true, inputLength: true, horizon: true })
     .prefault({})
     .describe('benchmark only: generator settings (lib/data/benchmark.ts); its seed is `seed`, its geometry inputLength / horizon above.'),
@@ -116,11 +138,26 @@ export function checkRunConfig(raw: unknown, where: string): RunConfig {
   return raw as RunConfig;
 }
 
-function prepareOptions(d: RunDataConfig, file: string | undefined, data: string): PrepareOptions {
+/** The PrepareOptions of a run's data config (null fields = the data set's defaults). */
+export function prepareOptionsOf(d: RunDataConfig, file: string | undefined, data: string): PrepareOptions {
   const o: Record<string, unknown> = { seed: d.seed };
   if (data === 'benchmark') o.benchmark = d.benchmark;
   if (file) o.file = path.resolve(file);
   for (const k of ['inputLength', 'horizon', 'targetLength', 'stride', 'bins', 'downsample'] as const) if (d[k] !== null) o[k] = d[k];
+  if (d.split !== null) {
+    o.split = ('trainEnd' in d.split
+      ? { kind: 'dates', trainEnd: d.split.trainEnd, valEnd: d.split.valEnd, ...(d.split.testEnd !== undefined ? { testEnd: d.split.testEnd } : {}) }
+      : { kind: 'fractions', train: d.split.train, val: d.split.val }) satisfies SplitProtocol;
+  }
+  const given = Object.entries(d.csv).filter(([, v]) => v !== null);
+  if (given.length > 0) {
+    if (datasetInfo(data).csv === undefined) {
+      throw new UserError(`data.csv (${given.map(([k]) => k).join(', ')}) applies to CSV data sets (--data csv --file FILE, or a csvCard), not '${data}'; drop it`);
+    }
+    const c: Record<string, unknown> = {};
+    for (const [k, v] of given) c[k] = k === 'delimiter' && v === 'tab' ? '\t' : v;
+    o.csv = c as CsvOptions;
+  }
   return o as PrepareOptions;
 }
 
@@ -157,7 +194,7 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
   const seed = req.seed ?? 0;
   trainCfg.seed = seed;
   if (req.epochs !== undefined) trainCfg.epochs = req.epochs;
-  const prepOpts = prepareOptions(dataCfg, req.file, datasetInfo(req.data).name);
+  const prepOpts = prepareOptionsOf(dataCfg, req.file, datasetInfo(req.data).name);
   if (cfg.model !== undefined && (typeof cfg.model !== 'object' || cfg.model === null || Array.isArray(cfg.model))) throw new UserError('config field model must be a JSON object');
   const modelCfg: Record<string, unknown> = { ...deepMerge(dataModelConfig(req.model, datasetInfo(req.data).name), (cfg.model as Record<string, unknown> | undefined) ?? {}), seed };
   if (req.atom) {

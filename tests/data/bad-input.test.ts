@@ -120,7 +120,7 @@ describe('bad CSV / matrix input', () => {
     userError(() => prepareDataset(d, { inputLength: 168, horizon: 24 }), /window of 192 rows \(input 168 \+ horizon 24\) is longer than segment 'short' of data set 'electricity-lstnet' \(5 rows\)/);
   });
   it('unknown data set name', () => {
-    userError(() => datasetInfo('mnist'), /unknown data set 'mnist' \(known: ett-h1, gaitndd, gaitmotion, electricity-lstnet, traffic, solar-al, exchange-rate, synthetic, benchmark\)/);
+    userError(() => datasetInfo('mnist'), /unknown data set 'mnist' \(known: ett-h1, gaitndd, gaitmotion, electricity-lstnet, traffic, solar-al, exchange-rate, synthetic, benchmark, csv\)/);
     userError(() => prepareData('mnist'), /unknown data set 'mnist'/);
   });
 });

@@ -71,11 +71,11 @@ describe('fetch', () => {
 });
 
 describe('dive data CLI', () => {
-  it('list --json names the nine data sets', async () => {
+  it('list --json names the ten data sets', async () => {
     const io = capture();
     expect(await main(['data', 'list', '--json'], io)).toBe(0);
     const r = JSON.parse(io.stdout[0]) as { datasets: { name: string }[] };
-    expect(r.datasets.map((d) => d.name)).toEqual(['ett-h1', 'gaitndd', 'gaitmotion', 'electricity-lstnet', 'traffic', 'solar-al', 'exchange-rate', 'synthetic', 'benchmark']);
+    expect(r.datasets.map((d) => d.name)).toEqual(['ett-h1', 'gaitndd', 'gaitmotion', 'electricity-lstnet', 'traffic', 'solar-al', 'exchange-rate', 'synthetic', 'benchmark', 'csv']);
   });
   it('describe ett-h1 --json: 17,420 rows, 7 channels, split sizes', async () => {
     const io = capture();

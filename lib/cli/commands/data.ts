@@ -7,6 +7,10 @@ import { fetchDataset } from '../../data/fetch';
 import { cacheDir, mirrorDir } from '../../data/paths';
 import { SPLIT_NAMES } from '../../data/splits';
 import { terminalSink } from '../../util/progress';
+import { parseConfig } from '../../util/config';
+import { prepareOptionsOf, RunDataSchema } from '../../train/run';
+import type { CsvInference } from '../../data/csv';
+import { DATA_OPTIONS, dataConfigWithOptions } from './dataOptions';
 
 function datasetSummary(info: DatasetCard) {
   const name = info.name;
@@ -90,8 +94,28 @@ export function describePrepared(p: Prepared, where?: string) {
     binEdges: p.binEdges,
     scaler: p.scaler.toJSON(),
     notes: p.notes,
+    /** CSV data sets: every inference (csv.ts CsvInference), else null. */
+    csv: ((d.meta as { csv?: CsvInference } | undefined)?.csv ?? null) as CsvInference | null,
+    /** Warnings about the data (CSV: gaps, extreme values, irregular sampling, constant columns). */
+    warnings: [...((d.meta as { csv?: CsvInference } | undefined)?.csv?.warnings ?? []), ...(typeof d.meta?.warning === 'string' ? [d.meta.warning] : [])],
     meta: d.meta ?? {},
   };
+}
+
+/** The CSV inference lines of `dive data describe`. */
+function printCsv(c: CsvInference, io: CliIO): void {
+  io.out(`read: ${c.encoding}, ${c.lineEnding} line ends, ${c.delimiter.name}-delimited (${c.delimiter.how})${c.decimalComma ? ', decimal commas accepted' : ''}, ${c.rows} rows`);
+  io.out(`date column: '${c.date.column}' (${c.date.how}; ${c.date.formatText}, UTC), ${c.date.first} … ${c.date.last}${c.date.reversed ? ' (the file is newest first: reversed)' : ''}`);
+  io.out(`columns: ${c.columns.map((k) => `${k.name} → ${k.role}${k.role === 'date' ? '' : ` (${k.why})`}`).join('; ')}`);
+  io.out(`interval: ${c.interval.text} (the median step; ${(100 * c.interval.regularShare).toFixed(0)}% of steps within 15% of it); gaps: ${c.gaps.count === 0 ? 'none' : `${c.gaps.count}, the largest ${c.gaps.largest}`}`);
+  io.out(`season: ${c.season.text} = ${c.season.rows} rows (seasonal-naive cycle)`);
+  io.out(`default window: ${c.window.rule}`);
+  io.out(
+    c.labels.kind === 'calendar'
+      ? `labels: calendar ${c.labels.names.join(', ')} (${c.labels.why})`
+      : `labels: columns ${c.labels.columns.map((l) => `${l.name} (${l.classes.length} classes)`).join(', ')} (${c.labels.how}; the value at each window's last target row)`,
+  );
+  io.out(`extreme values (robust z-score > 10): ${c.extremes.length === 0 ? 'none' : c.extremes.map((e) => `${e.column} ${e.count} (largest ${e.value} at line ${e.line})`).join(', ')}`);
 }
 
 /** "1 h", "10 min", "1 day", "7 days", "30 s": a sampling interval for people. */
@@ -127,7 +151,8 @@ function printDescribe(r: ReturnType<typeof describePrepared>, io: CliIO): void 
   io.out(`time span: ${'start' in r.timeSpan ? `${r.timeSpan.start} … ${r.timeSpan.end}` : `${r.timeSpan.perSegmentSeconds} s per segment`}`);
   if (r.calendar) io.out(`calendar: ${r.calendar.rows} rows every ${r.calendar.interval} from ${r.calendar.start} to ${r.calendar.end}`);
   if (r.horizons) io.out(`horizons of the protocol: ${r.horizons.join(', ')} rows (default ${r.window.horizon}; --horizon H in dive train)`);
-  if (typeof r.meta.warning === 'string') io.out(`warning: ${r.meta.warning}`);
+  if (r.csv) printCsv(r.csv, io);
+  for (const w of r.warnings) io.out(`warning: ${w}`);
   io.out(`protocol: ${r.protocol}`);
   for (const s of SPLIT_NAMES) io.out(`  ${s.padEnd(5)} ${String(r.splits[s].windows).padStart(7)} windows, ${r.splits[s].rows} rows`);
   if (r.ood) io.out(`  ${'ood'.padEnd(5)} ${String(r.ood.windows).padStart(7)} windows, ${r.ood.rows} rows (held-out factor combinations, evaluated separately)`);
@@ -148,15 +173,23 @@ export const dataDescribeCommand: Command = {
   minArgs: 1,
   maxArgs: 1,
   options: [
-    { name: 'file', type: 'string', value: 'PATH', description: 'read this file/folder instead of the cache/mirror' },
+    { name: 'file', type: 'string', value: 'PATH', description: 'read this file/folder instead of the cache/mirror (csv: the CSV)' },
     { name: 'seed', type: 'integer', value: 'N', description: 'seed of the by-subject split / synthetic generator', default: 0 },
+    { name: 'horizon', type: 'integer', value: 'H', description: 'forecast horizon in rows (default: the data set protocol)' },
+    ...DATA_OPTIONS,
   ],
+  help: 'For a CSV (dive data describe csv --file my.csv) it shows every inference — encoding, line ends, delimiter, date column and format, the role of each column, interval, gaps, season, default window, labels — and warns about gaps and extreme values (robust z-score > 10).',
   async run(args, io) {
     const name = args.positionals[0];
     const info = datasetInfo(name);
     const file = optString(args, 'file');
     const where = info.kind === 'generated' ? 'generated' : resolveDataPath(name, file).where;
-    const p = prepareData(name, { file, seed: optNumber(args, 'seed') });
+    const dataCfg = parseConfig(RunDataSchema, dataConfigWithOptions(args, undefined), 'data');
+    dataCfg.seed = optNumber(args, 'seed') ?? 0;
+    const horizon = optNumber(args, 'horizon');
+    if (horizon !== undefined) dataCfg.horizon = horizon;
+    const opts = prepareOptionsOf(dataCfg, file, info.name);
+    const p = prepareData(name, info.name === 'benchmark' ? { ...opts, benchmark: undefined, seed: dataCfg.seed } : opts);
     const report = describePrepared(p, where);
     if (args.json) io.json(report);
     else printDescribe(report, io);

@@ -12,6 +12,7 @@ import { checkRunConfig, runTraining, type RunReport } from '../../train/run';
 import { UserError } from '../../util/errors';
 import { ATOM_PROVENANCE } from '../../models/atom';
 import { formatBar, type ProgressSink } from '../../util/progress';
+import { DATA_OPTIONS, dataConfigWithOptions } from './dataOptions';
 
 /** Progress on stderr: redrawn in place on a terminal, one line every 10 s otherwise. */
 export function cliProgress(io: CliIO): ProgressSink {
@@ -78,13 +79,15 @@ export const trainCommand: Command = {
     'RRSE/CORR/MSE/MAE in original and normalised units, reconstruction RRSE, MIG and RBF cluster accuracy/NMI where they ' +
     'apply. --config FILE is a JSON {"model": {…}, "train": {…}, "data": {…}} overriding any config field (see docs/design.md). ' +
     'With --out DIR a checkpoint is written after every epoch (dive evaluate --checkpoint DIR reproduces the metrics). ' +
+    '--data csv --file my.csv trains on your own CSV (date column, targets, labels, interval and window inferred: dive data describe csv --file my.csv shows them; --date-column, --target, --labels, --delimiter, --split, --input-length override). ' +
     '--data benchmark adds MIG, DCI, SAP, FactorVAE and MCC of the latent means and the OOD test split. ' +
     `--atom W [--atom-kind atom|repulsion] adds the atom-modeling regulariser or its plain-repulsion control (${ATOM_PROVENANCE}).`,
   options: [
     { name: 'model', type: 'string', value: 'NAME', description: `model to train (detaux: the three-stage Detaux pipeline on the shared benchmark, --data synthetic; sparse-bilevel: Lachapelle et al.\'s sparse base-predictors, --data synthetic); one of ${[...MODEL_NAMES, ...PIPELINE_MODELS].join(', ')}, or a model registered by a plugin; case-insensitive` },
-    { name: 'data', type: 'string', value: 'NAME', description: 'data set (see dive data list: ett-h1, gaitndd, gaitmotion, the LSTNet suite, synthetic, benchmark)' },
-    { name: 'file', type: 'string', value: 'PATH', description: 'load the data from this file or folder' },
-    { name: 'horizon', type: 'integer', value: 'H', description: 'forecast horizon in rows (default: the data set protocol)' },
+    { name: 'data', type: 'string', value: 'NAME', description: 'data set (see dive data list: ett-h1, gaitndd, gaitmotion, the LSTNet suite, synthetic, benchmark; csv: your own CSV with --file)' },
+    { name: 'file', type: 'string', value: 'PATH', description: 'load the data from this file or folder (--data csv: the CSV)' },
+    { name: 'horizon', type: 'integer', value: 'H', description: 'forecast horizon in rows (default: the data set protocol; CSV: one season)' },
+    ...DATA_OPTIONS,
     { name: 'epochs', type: 'integer', value: 'N', description: 'maximum epochs (default 20)' },
     { name: 'seed', type: 'integer', value: 'S', description: 'seed of initialisation, batch order and noise', default: 0 },
     { name: 'config', type: 'string', value: 'FILE', description: 'JSON config overrides {"model":…, "train":…, "data":…}' },
@@ -109,7 +112,9 @@ export const trainCommand: Command = {
     const atomWeight = optNumber(args, 'atom');
     const atomKind = optString(args, 'atom-kind') as 'atom' | 'repulsion' | undefined;
     if (atomKind !== undefined && atomWeight === undefined) throw new UserError('--atom-kind needs --atom W (the regulariser weight, e.g. --atom 0.1)');
-    const config = readConfigFile(optString(args, 'config'));
+    const fromFile = readConfigFile(optString(args, 'config'));
+    const dataCfg = dataConfigWithOptions(args, fromFile.data);
+    const config = dataCfg === undefined ? fromFile : { ...fromFile, data: dataCfg };
     const backend = await backendName();
     const report = await runTraining({
       model,
