@@ -74,7 +74,7 @@ export interface ModelCard<S extends z.ZodType = z.ZodType> {
   sized?(size: NetworkSize): Readonly<Record<string, unknown>>;
 }
 
-/** A card with its schema type checked against its factory. */
-export function defineModelCard<S extends z.ZodType>(card: ModelCard<S>): ModelCard<S> {
+/** A card with its schema type checked against its factory (and its name kept as a literal type). */
+export function defineModelCard<S extends z.ZodType, const N extends string>(card: ModelCard<S> & { readonly name: N }): ModelCard<S> & { readonly name: N } {
   return card;
 }

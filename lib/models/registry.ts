@@ -22,17 +22,19 @@ import { linear } from './cards/linear';
 import { gru } from './cards/gru';
 
 /** The built-in models, in the order reports show them. */
-export const BUILT_IN_MODELS: readonly ModelCard[] = [deepdive, deepdiveA, deepdiveB, deepdiveConcat, betaTcvae, betaVae, persistence, seasonalNaive, linear, gru];
+export const BUILT_IN_MODELS = [deepdive, deepdiveA, deepdiveB, deepdiveConcat, betaTcvae, betaVae, persistence, seasonalNaive, linear, gru] as const;
+
+/** A built-in model's name (a registered card's name is any string `modelCard` knows). */
+export type ModelName = (typeof BUILT_IN_MODELS)[number]['name'];
 
 /** Names of the built-in models (report order). */
-export const MODEL_NAMES: readonly string[] = BUILT_IN_MODELS.map((c) => c.name);
-export type ModelName = string;
+export const MODEL_NAMES: readonly ModelName[] = BUILT_IN_MODELS.map((c) => c.name);
 
 const registered: ModelCard[] = [];
 
 /** Every model card: the built-in ones, then those registered at run time. */
 export function modelCards(): readonly ModelCard[] {
-  return [...BUILT_IN_MODELS, ...registered];
+  return [...(BUILT_IN_MODELS as readonly ModelCard[]), ...registered];
 }
 
 /** Every model name (built-in and registered). */
