@@ -11,15 +11,17 @@
  * repository's node_modules into a temporary project: every new link changes the inode's link
  * count, inotify reports it as a change of the watched file, and any notebook another test
  * file was executing at that moment lost its kernel. Here a real tslab converter runs in a
- * child process, started in notebooks/ as the kernel is, with one cell importing tfjs; then the
- * tfjs package is mirrored elsewhere, and the child converts one more cell.
+ * child process, in a private project whose one package (`mini`: a package.json, a .d.ts, a .js)
+ * its cell imports; then that package is mirrored elsewhere, and the child converts one more
+ * cell. The test never links the repository's own node_modules: hard-linking those files would
+ * kill every kernel another test file is running (it once did, from this very test).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notebooksDir, repoRoot } from '../../lib/notebooks/paths';
+import { repoRoot } from '../../lib/notebooks/paths';
 import { mirrorPackage } from '../package/mirror';
 
 const root = repoRoot();
@@ -27,7 +29,7 @@ const CHILD = `
 const { createConverter } = require(${JSON.stringify(path.join(root, 'node_modules', 'tslab', 'dist', 'converter.js'))});
 process.on('uncaughtException', (e) => { console.log('DIED ' + e.message); process.exit(3); });
 const c = createConverter();
-const first = c.convert('', "import * as tf from '@tensorflow/tfjs';\\nconst t = tf.scalar(1);\\n");
+const first = c.convert('', "import { one } from 'mini';\\nconst t = one + 1;\\n");
 if (first.diagnostics.length) { console.log('DIAG ' + JSON.stringify(first.diagnostics[0].messageText)); process.exit(4); }
 console.log('READY');
 process.stdin.once('data', () => {
@@ -44,9 +46,22 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** Start the converter, mirror @tensorflow/tfjs with `how`, let inotify deliver, convert again. */
+/** A private project with one small package, `mini`, in its node_modules (real files). */
+function project(name: string): string {
+  const dir = path.join(tmp, name);
+  const pkg = path.join(dir, 'node_modules', 'mini');
+  fs.mkdirSync(pkg, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `kernelwatch-${name}`, private: true }));
+  fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'mini', version: '1.0.0', main: 'index.js', types: 'index.d.ts' }));
+  fs.writeFileSync(path.join(pkg, 'index.d.ts'), 'export declare const one: number;\n');
+  fs.writeFileSync(path.join(pkg, 'index.js'), 'exports.one = 1;\n');
+  return dir;
+}
+
+/** Start the converter in a private project, mirror its package with `how`, let inotify deliver, convert again. */
 async function survives(how: 'symlink' | 'hardlink'): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['-e', CHILD], { cwd: notebooksDir(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const cwd = project(how);
+  const child = spawn(process.execPath, ['-e', CHILD], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -57,7 +72,7 @@ async function survives(how: 'symlink' | 'hardlink'): Promise<{ code: number | n
     child.kill();
     throw new Error(`the converter did not start: ${out}`);
   }
-  mirrorPackage(path.join(root, 'node_modules', '@tensorflow', 'tfjs'), path.join(tmp, how, 'node_modules', '@tensorflow', 'tfjs'), how);
+  mirrorPackage(path.join(cwd, 'node_modules', 'mini'), path.join(tmp, `${how}-mirror`, 'node_modules', 'mini'), how);
   await new Promise((r) => setTimeout(r, 1500)); // inotify events arrive asynchronously
   if (child.exitCode === null) child.stdin.write('go\n');
   const code = await closed;
