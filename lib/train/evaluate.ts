@@ -13,7 +13,7 @@ import { argmaxRows, clusterMetrics } from '../eval/cluster';
 import type { Model } from '../models/types';
 import { predictSplit, type SplitOutputs } from './predict';
 import { discreteFactorsOf } from '../data/benchmark';
-import { disentanglementScores, type DisentanglementScores } from '../eval/disentanglement';
+import { disentanglementScores, floorCodes, type DisentanglementScores } from '../eval/disentanglement';
 
 /** The four forecast numbers without the bookkeeping fields. */
 export interface MetricSet {
@@ -31,6 +31,8 @@ export interface TestMetrics {
   readonly reconstruction: { readonly rrse: number; readonly rrseOriginal: number } | null;
   /** MIG of [μ_a ‖ μ_b] against `migAgainst`; null without a latent (or < 2 dims) or targets. */
   readonly mig: number | null;
+  /** MIG of seeded Gaussian codes of the latent's shape against the same targets (floorCodes, seed 0): the noise floor of `mig`. */
+  readonly migFloor?: number | null;
   readonly migAgainst: 'factors' | 'labels' | null;
   /** Per-factor normalised MI gaps (same order as the factor/label names). */
   readonly migGaps: Record<string, number> | null;
@@ -70,6 +72,7 @@ export function metricsOf(out: SplitOutputs, set: WindowSet, scaler: Scaler): Te
   const latent = concatColumns(out.n, out.latentA, out.latentADim, out.latentB, out.latentBDim);
   const discrete = discreteFactorsOf(set);
   let migValue: number | null = null;
+  let migFloorValue: number | null = null;
   let migAgainst: TestMetrics['migAgainst'] = null;
   let migGaps: TestMetrics['migGaps'] = null;
   if (latent.dims >= 2) {
@@ -86,8 +89,10 @@ export function metricsOf(out: SplitOutputs, set: WindowSet, scaler: Scaler): Te
       migAgainst = 'labels';
     }
     if (targets) {
-      const r = mig(latent.values, latent.dims, targets, names.length, migAgainst === 'labels' || discrete ? { factorKinds: 'discrete' } : {});
+      const opts = migAgainst === 'labels' || discrete ? { factorKinds: 'discrete' as const } : {};
+      const r = mig(latent.values, latent.dims, targets, names.length, opts);
       migValue = r.mig;
+      migFloorValue = mig(floorCodes(out.n, latent.dims), latent.dims, targets, names.length, opts).mig;
       migGaps = Object.fromEntries(names.map((n, k) => [n, r.gaps[k]]));
     }
   }
@@ -110,6 +115,7 @@ export function metricsOf(out: SplitOutputs, set: WindowSet, scaler: Scaler): Te
     forecast: { normalised: pick(f.normalised), original: pick(f.original) },
     reconstruction,
     mig: migValue,
+    migFloor: migFloorValue,
     migAgainst,
     migGaps,
     cluster,

@@ -9,6 +9,7 @@
  */
 export { checkSample, type CodeSample } from './sample';
 export * from './dci';
+export * from './dciTree';
 export * from './sap';
 export * from './factorVae';
 export * from './mcc';

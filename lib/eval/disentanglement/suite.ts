@@ -15,6 +15,7 @@ import { makeRng, permutation } from '../../util/random';
 import { assertFinite, assertPositiveInt } from '../arrays';
 import { mig, MIG_DEFAULTS } from '../mig';
 import { dci, DCI_DEFAULTS, type DciConfig } from './dci';
+import { dciTree, DCI_TREE_DEFAULTS, type DciTreeConfig } from './dciTree';
 import { factorVaeScore, FACTOR_VAE_DEFAULTS, type FactorVaeConfig } from './factorVae';
 import { factorTargets, mcc } from './mcc';
 import type { CodeSample } from './sample';
@@ -46,9 +47,49 @@ export interface DisentanglementConfig {
   sap?: SapConfig;
   /** FactorVAE votes (defaults as dlib: L = 64, 10 000 / 5 000 votes, prune std < 0.05); seed from `seed`. */
   factorVae?: Omit<FactorVaeConfig, 'seed'>;
+  /** DCI with tree-ensemble importances (dciTree.ts; its defaults: 10 trees, depth 4, 500/500 points); false = skip. Seed from `seed`. */
+  dciTree?: Omit<DciTreeConfig, 'seed'> | false;
+  /** Also score the noise floor (disentanglementFloor: a seeded Gaussian representation of the same shape); default true. */
+  floor?: boolean;
 }
 
 export const DISENTANGLEMENT_DEFAULTS = { seed: 0, trainPoints: 10_000, testPoints: 5_000 } as const;
+
+/** Each metric's noise floor: its value on a random representation of the codes' shape. */
+export interface FloorScores {
+  mig: number;
+  dciD: number;
+  /** null when the tree DCI is skipped */
+  dciTreeD: number | null;
+  sap: number;
+  mcc: number;
+  factorVae: number;
+}
+
+/** Seed offset of the floor's Gaussian codes (mixed with the suite's seed). */
+const FLOOR_SEED = 0x0f1002;
+
+/** The floor's representation: n × codeDims seeded standard-Gaussian codes (seed mixed with a fixed offset). */
+export function floorCodes(n: number, codeDims: number, seed = 0): Float64Array {
+  const rng = makeRng((seed ^ FLOOR_SEED) >>> 0);
+  const noise = new Float64Array(n * codeDims);
+  for (let i = 0; i < noise.length; i++) noise[i] = rng.normal();
+  return noise;
+}
+
+/**
+ * The noise floor of the suite: the same metrics, with the same settings and the same point
+ * split, of a seeded standard-Gaussian representation [N, J] — the shape of `codes` — against
+ * the same factors. A model's score is informative only above it (docs/metrics.md §Floors).
+ * @param n rows of the codes; @param codeDims J.
+ */
+export function disentanglementFloor(n: number, codeDims: number, factors: FactorTable, config: DisentanglementConfig = {}): FloorScores {
+  assertPositiveInt(n, 'n');
+  assertPositiveInt(codeDims, 'codeDims');
+  const noise = floorCodes(n, codeDims, config.seed ?? DISENTANGLEMENT_DEFAULTS.seed);
+  const s = disentanglementScores(noise, codeDims, factors, { ...config, floor: false });
+  return { mig: s.mig, dciD: s.dci.disentanglement, dciTreeD: s.dciTree?.disentanglement ?? null, sap: s.sap, mcc: s.mcc.pearson, factorVae: s.factorVae.score };
+}
 
 export interface DisentanglementScores {
   mig: number;
@@ -57,6 +98,10 @@ export interface DisentanglementScores {
   sap: number;
   factorVae: { score: number; trainAccuracy: number; activeDims: number };
   mcc: { pearson: number; spearman: number };
+  /** DCI with tree-ensemble importances (dlib's way); null when skipped. */
+  dciTree: { disentanglement: number; completeness: number; informativeness: number } | null;
+  /** The same metrics of a seeded random Gaussian representation of the same shape (the noise floor); null when skipped. */
+  floor: FloorScores | null;
   /** points used, per metric, and any convention differing from disentanglement_lib */
   notes: string[];
 }
@@ -178,6 +223,16 @@ export function disentanglementScores(
     `DCI: ridge probe (λ = ${config.dci?.ridge ?? DCI_DEFAULTS.ridge}) on standardised codes instead of dlib's gradient-boosted trees, fitted on ${nTrain} and scored on ${nTest} points; informativeness = mean test accuracy of the probe decoded to the nearest level`,
   );
 
+  let treeResult: DisentanglementScores['dciTree'] = null;
+  if (config.dciTree !== false) {
+    const tc = { ...DCI_TREE_DEFAULTS, ...config.dciTree };
+    const t = dciTree(train, test, { ...tc, seed: seed });
+    treeResult = { disentanglement: t.disentanglement, completeness: t.completeness, informativeness: t.informativeness };
+    notes.push(
+      `DCI (trees): ${tc.trees} bagged CART trees of depth ≤ ${tc.maxDepth} per factor (ml-cart, Gini), importance = mean decrease in impurity (dlib: sklearn GradientBoostingClassifier), fitted on ${t.points.train} and scored on ${t.points.test} points`,
+    );
+  }
+
   const sapResult = sap(train, test, config.sap);
   notes.push(
     sapResult.variant === 'discrete'
@@ -209,6 +264,8 @@ export function disentanglementScores(
     sap: sapResult.sap,
     factorVae: { score: fvResult.score, trainAccuracy: fvResult.trainAccuracy, activeDims: fvResult.activeDims },
     mcc: { pearson: mccResult.pearson, spearman: mccResult.spearman },
+    dciTree: treeResult,
+    floor: config.floor === false ? null : disentanglementFloor(n, codeDims, factors, config),
     notes,
   };
 }

@@ -20,6 +20,13 @@ import { bestEpoch } from './bestEpoch';
 import { improvedOnInitial } from './improvedOnInitial';
 import { suiteMig } from './suiteMig';
 import { dciD } from './dciD';
+import { dciTreeD } from './dciTreeD';
+import { suiteMigFloor } from './suiteMigFloor';
+import { dciDFloor } from './dciDFloor';
+import { dciTreeDFloor } from './dciTreeDFloor';
+import { sapFloor } from './sapFloor';
+import { mccFloor } from './mccFloor';
+import { migFloor } from './migFloor';
 import { sap } from './sap';
 import { mcc } from './mcc';
 import { principalAccuracy } from './principalAccuracy';
@@ -28,6 +35,7 @@ import { principalAccuracy } from './principalAccuracy';
 export const BUILT_IN_METRICS: readonly MetricCard[] = [
   forecastRrse, forecastCorr, forecastMse, forecastMae, forecastRrseNormalised, reconRrse, mig, clusterAccuracy, gradientCosine,
   bestValForecastMse, initialValForecastMse, bestEpoch, improvedOnInitial, suiteMig, dciD, sap, mcc, principalAccuracy,
+  dciTreeD, migFloor, suiteMigFloor, dciDFloor, dciTreeDFloor, sapFloor, mccFloor,
 ];
 
 const registered: MetricCard[] = [];

@@ -1,0 +1,9 @@
+import type { MetricCard } from './card';
+
+export const dciDFloor: MetricCard = {
+  key: 'dciDFloor',
+  label: 'DCI-D floor',
+  better: null,
+  doc: "Noise floor of DCI disentanglement (ridge probe): the same metric, same settings and point split, of a seeded standard-Gaussian representation of the codes' shape against the same factors (disentanglementFloor, lib/eval/disentanglement/suite.ts; docs/metrics.md §Noise floors). A score is informative only above it.",
+  of: (r) => r.disentanglement?.floor?.dciD ?? null,
+};
