@@ -9,11 +9,22 @@
  *   π_i = softmax(g(h_i)) over {electron, proton, neutron}    (g: a Dense type head H/n → 3)
  *   q_i = π_i^p − π_i^e   (charge),   m_i = π_i^p + π_i^n   (mass)
  *   c_A = Σ_i m_i h_i^A / Σ_i m_i   (centre),   d̄_AB = ‖c_A − c_B‖,   d_ij = ‖h_i^A − h_j^B‖
- *   U_AB = Σ_{i∈A} Σ_{j∈B} q_i q_j / (d_ij + ε)   (× 1[d̄_AB < cutoff] when a cutoff is set)
- *   energy = mean over ordered pairs A ≠ B of U_AB
+ *   interaction 'separating' (default):
+ *     W_A  = Σ_{i≠j∈A} q_i q_j / (d_ij + ε)                 (binding: Coulomb within an atom)
+ *     U_AB = Σ_{i∈A} Σ_{j∈B} |q_i| |q_j| / (d_ij + ε)        (repulsion between atoms)
+ *     energy = mean_A W_A + mean over ordered pairs A ≠ B of U_AB
+ *   interaction 'coulomb' (the first reconstruction; degenerate, kept to reproduce it):
+ *     U_AB = Σ_{i∈A} Σ_{j∈B} q_i q_j / (d_ij + ε),  energy = mean_{A≠B} U_AB
+ *   (either U_AB × 1[d̄_AB < cutoff] when a cutoff is set)
  *   L_atom = energy + w_n · mean_A (Σ_i q_i^A)²               (neutrality)
  *                   + w_m · mean_A ReLU(m_min − mean_i m_i^A)² (minimum mass)
+ *                   + w_q · mean_A ReLU(q_min − mean_i |q_i^A|)² (minimum charge)
  *                   + w_r · mean_{A,i} ReLU(‖h_i^A‖ − R)²     (norm bound)
+ * Why 'separating': under 'coulomb' every particle neutral gives loss exactly 0 with every
+ * constraint met, and opposite charges of different samples on top of each other lower it —
+ * it rewards pulling samples together. The charge floor makes all-neutral infeasible, and
+ * between atoms only repulsion acts, so collapsing samples raises the loss
+ * (docs/design.md §Atom modeling; tests/models/atom.test.ts › trivial configurations).
  * Control (`repulsion`, no type head, no charges): h̄_A = mean_i h_i^A,
  *   L_rep = mean_{A≠B} 1/(‖h̄_A − h̄_B‖ + ε) + w_r · (the same norm bound).
  * Both are ≥ 0-weighted by `weight` (α) in the model's objective (term `atom`).
@@ -35,6 +46,9 @@ export const AtomSchema = z.strictObject({
   tokens: z.int().min(1).default(8).describe('n: sub-components (particles) per sample; the feature width must be divisible by it.'),
   epsilon: z.number().positive().default(1).describe('ε, softening of 1/(d + ε) (1: |q_i q_j/(d_ij + ε)| ≤ 1).'),
   cutoff: z.number().positive().nullable().default(null).describe('Atoms interact only when their centres are closer than this; null = all pairs.'),
+  interaction: z.enum(['separating', 'coulomb']).default('separating').describe("'separating': Coulomb binding within an atom, repulsion |q_i||q_j|/(d+ε) between atoms; 'coulomb': signed Coulomb between atoms only (the first reconstruction, degenerate: all-neutral is a minimum and collapsing samples lowers it)."),
+  minCharge: z.number().min(0).default(0.5).describe('q_min, minimum mean charge magnitude mean_i |q_i| per atom (0: off, as the first reconstruction).'),
+  chargeWeight: z.number().min(0).default(1).describe('w_q, weight of the minimum-charge constraint.'),
   neutralityWeight: z.number().min(0).default(1).describe('w_n, weight of the neutrality constraint (Σ_i q_i)².'),
   minMass: z.number().min(0).default(0.5).describe('m_min, minimum mean mass per atom (proton + neutron fraction).'),
   massWeight: z.number().min(0).default(1).describe('w_m, weight of the minimum-mass constraint.'),
@@ -74,6 +88,8 @@ export interface AtomParts {
   readonly energy: tf.Scalar;
   readonly neutrality: tf.Scalar;
   readonly mass: tf.Scalar;
+  /** minimum-charge constraint mean_A ReLU(q_min − mean_i |q_i|)² (unweighted) */
+  readonly charge: tf.Scalar;
   readonly norm: tf.Scalar;
   readonly total: tf.Scalar;
 }
@@ -115,17 +131,38 @@ export function atomParts(particles: tf.Tensor3D, typeLogits: tf.Tensor3D, c: At
         mask = tf.mul(cross, tf.matMul(tf.matMul(S, near), S, false, true));
       }
       const qf = tf.reshape(q, [B * n, 1]);
-      // docs/paper.md §10.3, docs/design.md §Atom modeling: U_AB = Σ_ij q_i q_j/(d_ij + ε), mean over A ≠ B (reconstruction).
-      const pairEnergy = tf.div(tf.matMul(qf, qf, false, true), tf.add(pairwiseDistances(P), c.epsilon));
-      energy = tf.div(tf.sum(tf.mul(pairEnergy, mask)), B * (B - 1)) as tf.Scalar;
+      const inv = tf.div(1, tf.add(pairwiseDistances(P), c.epsilon));
+      if (c.interaction === 'coulomb') {
+        // docs/paper.md §10.3, docs/design.md §Atom modeling: U_AB = Σ_ij q_i q_j/(d_ij + ε), mean over A ≠ B (first reconstruction).
+        energy = tf.div(tf.sum(tf.mul(tf.mul(tf.matMul(qf, qf, false, true), inv), mask)), B * (B - 1)) as tf.Scalar;
+      } else {
+        // docs/design.md §Atom modeling: between atoms only repulsion, U_AB = Σ_ij |q_i||q_j|/(d_ij + ε), mean over A ≠ B.
+        const aq = tf.abs(qf);
+        energy = tf.div(tf.sum(tf.mul(tf.mul(tf.matMul(aq, aq, false, true), inv), mask)), B * (B - 1)) as tf.Scalar;
+      }
+    }
+    if (c.interaction === 'separating' && n >= 2) {
+      // docs/design.md §Atom modeling: binding within an atom, W_A = Σ_{i≠j∈A} q_i q_j/(d_ij + ε), mean over A.
+      const qa = tf.expandDims(q, 2); // [B, n, 1]
+      const qq = tf.matMul(qa, qa, false, true); // [B, n, n]
+      const sq = tf.sum(tf.square(particles), 2, true); // [B, n, 1]
+      const d2 = tf.sub(tf.add(sq, tf.transpose(sq, [0, 2, 1])), tf.mul(2, tf.matMul(particles, particles, false, true)));
+      const dist = tf.sqrt(tf.add(tf.relu(d2), 1e-12));
+      const offDiagonal = tf.sub(1, tf.eye(n));
+      const w = tf.sum(tf.mul(tf.div(qq, tf.add(dist, c.epsilon)), offDiagonal));
+      energy = tf.add(energy, tf.div(w, B)) as tf.Scalar;
     }
     // docs/design.md §Atom modeling: neutrality constraint (Σ_i q_i)² per atom (reconstruction).
     const neutrality = tf.mean(tf.square(tf.sum(q, 1))) as tf.Scalar;
     // docs/design.md §Atom modeling: minimum-mass constraint ReLU(m_min − mean_i m_i)² (reconstruction).
     const mass = tf.mean(tf.square(tf.relu(tf.sub(c.minMass, tf.mean(m, 1))))) as tf.Scalar;
+    // docs/design.md §Atom modeling: minimum-charge constraint ReLU(q_min − mean_i |q_i|)² per atom (all-neutral is infeasible).
+    const charge = tf.mean(tf.square(tf.relu(tf.sub(c.minCharge, tf.mean(tf.abs(q), 1))))) as tf.Scalar;
     const norm = normPenalty(particles, c.normBound);
-    const total = tf.addN([energy, tf.mul(c.neutralityWeight, neutrality), tf.mul(c.massWeight, mass), tf.mul(c.normWeight, norm)]) as tf.Scalar;
-    return { energy, neutrality, mass, norm, total };
+    const total = tf.addN([
+      energy, tf.mul(c.neutralityWeight, neutrality), tf.mul(c.massWeight, mass), tf.mul(c.chargeWeight, charge), tf.mul(c.normWeight, norm),
+    ]) as tf.Scalar;
+    return { energy, neutrality, mass, charge, norm, total };
   });
 }
 

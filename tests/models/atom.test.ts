@@ -38,51 +38,71 @@ function softmax(z: number[]): number[] {
   return e.map((v) => v / s);
 }
 
-/** The reconstruction's formulas written out with loops (docs/design.md §Atom modeling). */
-function byHand(c: AtomConfig) {
-  const pi = LOGITS.map((a) => a.map(softmax));
+/** The reconstruction's formulas written out with loops (docs/design.md §Atom modeling), for P and LOGITS or any other. */
+function byHand(c: AtomConfig, parts: number[][][] = P, logits: number[][][] = LOGITS, cutoffOpen = true) {
+  const B = parts.length;
+  const n = parts[0].length;
+  const pi = logits.map((a) => a.map(softmax));
   const q = pi.map((a) => a.map(([e, p]) => p - e));
-  const m = pi.map((a) => a.map(([, p, n]) => p + n));
-  let u = 0;
-  for (let A = 0; A < 2; A++) {
-    for (let B = 0; B < 2; B++) {
-      if (A === B) continue;
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) {
-        const d = Math.hypot(P[A][i][0] - P[B][j][0], P[A][i][1] - P[B][j][1]);
-        u += (q[A][i] * q[B][j]) / (d + c.epsilon);
-      }
+  const m = pi.map((a) => a.map(([, p, nn]) => p + nn));
+  const dist = (x: number[], y: number[]) => Math.sqrt(x.reduce((s, v, i) => s + (v - y[i]) ** 2, 0));
+  let between = 0;
+  for (let A = 0; A < B; A++) for (let b = 0; b < B; b++) {
+    if (A === b || !cutoffOpen) continue;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      const qq = c.interaction === 'coulomb' ? q[A][i] * q[b][j] : Math.abs(q[A][i]) * Math.abs(q[b][j]);
+      between += qq / (dist(parts[A][i], parts[b][j]) + c.epsilon);
     }
   }
-  const energy = u / 2; // mean over the 2 ordered pairs (A, B), A ≠ B
-  const neutrality = (q[0].reduce((a, b) => a + b) ** 2 + q[1].reduce((a, b) => a + b) ** 2) / 2;
-  const mass = m.map((a) => Math.max(0, c.minMass - (a[0] + a[1]) / 2) ** 2).reduce((a, b) => a + b) / 2;
-  const norm = P.flat().map(([x, y]) => Math.max(0, Math.hypot(x, y) - c.normBound) ** 2).reduce((a, b) => a + b) / 4;
-  return { energy, neutrality, mass, norm, total: energy + c.neutralityWeight * neutrality + c.massWeight * mass + c.normWeight * norm };
+  let within = 0;
+  if (c.interaction === 'separating') {
+    for (let A = 0; A < B; A++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      if (i !== j) within += (q[A][i] * q[A][j]) / (dist(parts[A][i], parts[A][j]) + c.epsilon);
+    }
+  }
+  const energy = (B > 1 ? between / (B * (B - 1)) : 0) + within / B;
+  const meanOver = (f: (a: number) => number) => Array.from({ length: B }, (_, A) => f(A)).reduce((x, y) => x + y) / B;
+  const neutrality = meanOver((A) => q[A].reduce((x, y) => x + y) ** 2);
+  const mass = meanOver((A) => Math.max(0, c.minMass - m[A].reduce((x, y) => x + y) / n) ** 2);
+  const charge = meanOver((A) => Math.max(0, c.minCharge - q[A].reduce((x, y) => x + Math.abs(y), 0) / n) ** 2);
+  const norm = parts.flat().map((x) => Math.max(0, Math.hypot(...x) - c.normBound) ** 2).reduce((x, y) => x + y) / (B * n);
+  return {
+    energy, neutrality, mass, charge, norm,
+    total: energy + c.neutralityWeight * neutrality + c.massWeight * mass + c.chargeWeight * charge + c.normWeight * norm,
+  };
 }
 
-describe('atom energy (reconstruction)', () => {
-  it('matches a hand computation on 2 samples × 2 particles, every part', () => {
-    const before = tf.memory().numTensors;
-    const want = byHand(CFG);
-    expect(want.mass).toBeGreaterThan(0); // the constraints are exercised, not vacuous
-    expect(want.norm).toBeGreaterThan(0);
-    expect(Math.abs(want.energy)).toBeGreaterThan(1e-3);
-    const p = tf.tensor3d(P);
-    const l = tf.tensor3d(LOGITS);
-    const got = atomParts(p, l, CFG);
-    for (const k of ['energy', 'neutrality', 'mass', 'norm', 'total'] as const) expect(val(got[k])).toBeCloseTo(want[k], 5);
-    tf.dispose([p, l, got.energy, got.neutrality, got.mass, got.norm, got.total]);
-    expect(tf.memory().numTensors).toBe(before);
-  });
+const COULOMB: AtomConfig = { ...CFG, interaction: 'coulomb', minCharge: 0 };
 
-  it('a centre cutoff below the atoms’ distance switches the interaction off; one sample has energy 0', () => {
+describe('atom energy (reconstruction)', () => {
+  for (const [name, cfg] of [['separating (default)', { ...CFG, minCharge: 0.9 }], ['coulomb (first reconstruction)', COULOMB]] as const) {
+    it(`matches a hand computation on 2 samples × 2 particles, every part: ${name}`, () => {
+      const before = tf.memory().numTensors;
+      const want = byHand(cfg);
+      expect(want.mass).toBeGreaterThan(0); // the constraints are exercised, not vacuous
+      expect(want.norm).toBeGreaterThan(0);
+      if (cfg.interaction === 'separating') expect(want.charge).toBeGreaterThan(0);
+      expect(Math.abs(want.energy)).toBeGreaterThan(1e-3);
+      const p = tf.tensor3d(P);
+      const l = tf.tensor3d(LOGITS);
+      const got = atomParts(p, l, cfg);
+      for (const k of ['energy', 'neutrality', 'mass', 'charge', 'norm', 'total'] as const) expect(val(got[k]), k).toBeCloseTo(want[k], 5);
+      tf.dispose([p, l, got.energy, got.neutrality, got.mass, got.charge, got.norm, got.total]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('a centre cutoff below the atoms’ distance switches the interaction between atoms off; one sample has no interaction between atoms', () => {
     tf.tidy(() => {
-      const far = atomParts(tf.tensor3d(P), tf.tensor3d(LOGITS), { ...CFG, cutoff: 0.1 });
-      expect(val(far.energy)).toBe(0);
-      const near = atomParts(tf.tensor3d(P), tf.tensor3d(LOGITS), { ...CFG, cutoff: 100 });
-      expect(val(near.energy)).toBeCloseTo(byHand(CFG).energy, 5);
-      const one = atomParts(tf.tensor3d([P[0]]), tf.tensor3d([LOGITS[0]]), CFG);
-      expect(val(one.energy)).toBe(0);
+      for (const cfg of [CFG, COULOMB]) {
+        const far = atomParts(tf.tensor3d(P), tf.tensor3d(LOGITS), { ...cfg, cutoff: 0.1 });
+        expect(val(far.energy)).toBeCloseTo(byHand(cfg, P, LOGITS, false).energy, 5);
+        const near = atomParts(tf.tensor3d(P), tf.tensor3d(LOGITS), { ...cfg, cutoff: 100 });
+        expect(val(near.energy)).toBeCloseTo(byHand(cfg).energy, 5);
+        const one = atomParts(tf.tensor3d([P[0]]), tf.tensor3d([LOGITS[0]]), cfg);
+        expect(val(one.energy)).toBeCloseTo(byHand(cfg, [P[0]], [LOGITS[0]]).energy, 5);
+      }
+      expect(val(atomParts(tf.tensor3d([P[0]]), tf.tensor3d([LOGITS[0]]), COULOMB).energy)).toBe(0);
     });
   });
 
@@ -97,12 +117,65 @@ describe('atom energy (reconstruction)', () => {
   });
 
   it('its gradient is finite although a particle’s distance to itself is 0', () => {
-    const x = tf.variable(tf.tensor3d(P));
-    const { value, grads } = tf.variableGrads(() => atomParts(x as unknown as tf.Tensor3D, tf.tensor3d(LOGITS), CFG).total, [x]);
-    const g = grads[x.name].dataSync();
-    expect(Array.from(g).every(Number.isFinite)).toBe(true);
-    expect(Math.max(...Array.from(g, Math.abs))).toBeGreaterThan(0);
-    tf.dispose([value, grads[x.name], x]);
+    for (const cfg of [CFG, COULOMB]) {
+      const x = tf.variable(tf.tensor3d(P));
+      const { value, grads } = tf.variableGrads(() => atomParts(x as unknown as tf.Tensor3D, tf.tensor3d(LOGITS), cfg).total, [x]);
+      const g = grads[x.name].dataSync();
+      expect(Array.from(g).every(Number.isFinite)).toBe(true);
+      expect(Math.max(...Array.from(g, Math.abs))).toBeGreaterThan(0);
+      tf.dispose([value, grads[x.name], x]);
+    }
+  });
+});
+
+/**
+ * Issue 25, atom item 3: the trivial configurations. Hard types by logits ±H: electron
+ * [H, −H, −H], proton [−H, H, −H], neutron [−H, −H, H]; 2 samples × 4 particles in ℝ².
+ */
+describe('trivial configurations are not minima (default: separating)', () => {
+  const H = 12;
+  const E = [H, -H, -H];
+  const Pr = [-H, H, -H];
+  const N = [-H, -H, H];
+  const DEF: AtomConfig = { ...DEFAULT_ATOM, kind: 'atom' };
+  const total = (parts: number[][][], logits: number[][][], c: AtomConfig): number =>
+    tf.tidy(() => val(atomParts(tf.tensor3d(parts), tf.tensor3d(logits), c).total));
+  // Each atom's particles on a small square around its centre; atoms 3 apart.
+  const atomAt = (cx: number, cy: number): number[][] => [[cx - 0.5, cy], [cx + 0.5, cy], [cx, cy - 0.5], [cx, cy + 0.5]];
+  const separated = [atomAt(-1.5, 0), atomAt(1.5, 0)];
+
+  it('all particles neutral: 0 under the first reconstruction (a global minimum there), not a minimum now', () => {
+    const neutral = [[N, N, N, N], [N, N, N, N]];
+    expect(total(separated, neutral, { ...DEF, interaction: 'coulomb', minCharge: 0 })).toBeCloseTo(0, 6); // the degeneracy
+    const allNeutral = total(separated, neutral, DEF);
+    expect(allNeutral).toBeCloseTo(DEF.chargeWeight * DEF.minCharge ** 2, 5); // only the charge floor, 0.25
+    expect(allNeutral).toBeGreaterThan(0);
+    // A better configuration: each atom a bound pair of proton–electron pairs (neutral, mass 0.5), atoms apart.
+    const charged = [[Pr, E, Pr, E], [Pr, E, Pr, E]];
+    const pairs = [[[-1.5, 0], [-1.5, 0], [-1.5, 0.01], [-1.5, 0.01]], [[1.5, 0], [1.5, 0], [1.5, 0.01], [1.5, 0.01]]];
+    const better = total(pairs, charged, DEF);
+    expect(better).toBeLessThan(allNeutral);
+    // And a small step from all-neutral toward those charges already lowers the loss.
+    const mix = (a: number[], b: number[], t: number) => a.map((v, i) => (1 - t) * v + t * b[i]);
+    const stepped = total(pairs, [[Pr, E, Pr, E].map((x) => mix(N, x, 0.6)), [Pr, E, Pr, E].map((x) => mix(N, x, 0.6))], DEF);
+    expect(stepped).toBeLessThan(total(pairs, [[N, N, N, N], [N, N, N, N]], DEF));
+  });
+
+  it('opposite charges of different samples on top of each other: lowered the loss before, raise it now', () => {
+    const logits = [[Pr, E, Pr, E], [E, Pr, E, Pr]];
+    // Sample B's particle i sits on sample A's particle i, which has the opposite charge.
+    const collapsed = [atomAt(0, 0), atomAt(0, 0)];
+    const apart = [atomAt(-1.5, 0), atomAt(1.5, 0)];
+    const old: AtomConfig = { ...DEF, interaction: 'coulomb', minCharge: 0 };
+    expect(total(collapsed, logits, old)).toBeLessThan(total(apart, logits, old)); // the degeneracy: pulling samples together pays
+    expect(total(collapsed, logits, DEF)).toBeGreaterThan(total(apart, logits, DEF));
+    // Separating the collapsed samples step by step lowers the loss monotonically.
+    let prev = total(collapsed, logits, DEF);
+    for (const s of [0.25, 0.5, 1, 2, 3]) {
+      const now = total([atomAt(-s / 2, 0), atomAt(s / 2, 0)], logits, DEF);
+      expect(now).toBeLessThan(prev);
+      prev = now;
+    }
   });
 });
 
