@@ -29,9 +29,11 @@ describe('dive reproduce --only companions', () => {
       'β-VAE + atom 0.1 (reconstruction)',
       'β-TCVAE',
     ]);
-    // Every system has numbers in the four suite columns (MIG, DCI-D, SAP, MCC).
+    // Every system has numbers in the suite columns, each beside its noise floor (issue 25):
+    // MIG, floor, DCI-D (ridge), floor, DCI-D (trees), floor, SAP, floor, MCC, floor.
+    expect(md).toMatch(/\| model \| MIG \| floor \| DCI-D \(ridge\) \| floor \| DCI-D \(trees\) \| floor \| SAP \| floor \| MCC \| floor \|/);
     for (const row of rows) {
-      const cells = row.split('|').slice(2, 6).map((c) => c.trim());
+      const cells = row.split('|').slice(2, 12).map((c) => c.trim());
       for (const c of cells) expect(c, row).toMatch(/^\d\.\d{4}/);
     }
     expect(md).toMatch(/reconstruction of arXiv 2210\.03728/);
@@ -40,6 +42,7 @@ describe('dive reproduce --only companions', () => {
     expect(detaux.metrics.principalAccuracy).toBeGreaterThan(0);
     expect(detaux.metrics.principalAccuracy).toBeLessThanOrEqual(1);
     expect(detaux.data.protocol).toMatch(/detaux pipeline \(quick preset\)/);
-    for (const x of records) for (const k of ['suiteMig', 'dciD', 'sap', 'mcc']) expect(x.metrics[k], `${x.id} ${k}`).toBeGreaterThanOrEqual(0);
+    const keys = ['suiteMig', 'dciD', 'dciTreeD', 'sap', 'mcc', 'suiteMigFloor', 'dciDFloor', 'dciTreeDFloor', 'sapFloor', 'mccFloor'];
+    for (const x of records) for (const k of keys) expect(x.metrics[k], `${x.id} ${k}`).toBeGreaterThanOrEqual(0);
   }, 180_000);
 });

@@ -37,7 +37,6 @@ describe('dciTree', () => {
     expect(trees.disentanglement).toBeLessThan(0.1);
     expect(trees.disentanglement).toBeLessThan(ridge.disentanglement / 2);
     expect(trees.completeness).toBeLessThan(0.1);
-    console.log(`noise, 10 codes × 4 factors: D trees ${trees.disentanglement.toFixed(4)}, C trees ${trees.completeness.toFixed(4)}; D ridge ${ridge.disentanglement.toFixed(4)}`);
   });
 
   it('is deterministic under a seed and moves with it', () => {
