@@ -54,9 +54,12 @@ describe('dive reproduce (tiny, synthetic)', () => {
     expect(md).toContain('reported (secondary source)');
     expect(md).toMatch(/mean ± sample std over 2 seed\(s\)/);
     const csv = fs.readFileSync(path.join(dir, 'tables', 'gait.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('row,recon_mean,recon_std,recon_n,recon_paper,forecast_mean,forecast_std,forecast_n,forecast_paper,mig_mean,mig_std,mig_n,mig_paper');
+    expect(csv[0]).toBe('row,recon_mean,recon_std,recon_n,recon_paper,forecast_mean,forecast_std,forecast_n,forecast_paper,mig_mean,mig_std,mig_n,mig_paper,migFloor_mean,migFloor_std,migFloor_n,migFloor_paper');
     expect(csv).toHaveLength(5);
     const tcvae = csv.find((l) => l.startsWith('β-TCVAE'))!.split(',');
+    // Beside MIG, its floor: the same MIG of random codes of the latent's shape, over the same seeds.
+    expect(Number(tcvae[15])).toBe(2);
+    expect(Number(tcvae[13])).toBeGreaterThanOrEqual(0);
     expect(Number(tcvae[4])).toBe(PAPER_GAIT['beta-tcvae'].reconRrse.value);
     expect(Number(tcvae[3])).toBe(2);
     // The mean in the CSV is the mean of the two seeds' records.
