@@ -3,8 +3,12 @@
  * (cluster ↔ class matching, code ↔ factor matching), by the `munkres` package (Kuhn–Munkres,
  * square and rectangular matrices). Exact for any finite real costs.
  */
-import { munkres } from 'munkres';
 import { assertFinite, assertLength, assertPositiveInt } from './arrays';
+
+// `munkres` types itself as an ES module: TypeScript 5.0 (what `npx tsc` resolves here, tslab's
+// copy) refuses to import that from CommonJS, so the one call is typed here and `require`d.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { munkres } = require('munkres') as { munkres: (costMatrix: number[][]) => [row: number, col: number][] };
 
 
 /**

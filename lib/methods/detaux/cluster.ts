@@ -10,9 +10,18 @@
  * Points are row-major [n, d] float arrays; float64 arithmetic; seeded.
  */
 import { HDBSCAN } from 'hdbscan-ts';
-import { kmeans as mlKmeans } from 'ml-kmeans';
 import { permutation, type Rng } from '../../util/random';
 import { UserError } from '../../util/errors';
+
+/**
+ * The one call of `ml-kmeans` we use. It is an ES module: TypeScript 5.0 (what `npx tsc` resolves
+ * here, tslab's copy) refuses to import it from CommonJS, so it is typed here and `require`d
+ * (Node ≥ 20.19, our engines floor, loads ES modules with `require`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { kmeans: mlKmeans } = require('ml-kmeans') as {
+  kmeans(data: number[][], k: number, options: { seed: number; maxIterations: number; tolerance: number; initialization: 'kmeans++' }): { clusters: number[]; centroids: number[][]; iterations: number };
+};
 
 export interface KMeansResult {
   readonly k: number;
