@@ -1,7 +1,7 @@
 /** The data layer's public API: loaders, windows, splits, scalers, labels, preparation, fetch. */
 export type * from './types';
 export { prepareData, prepareDataset, type PrepareOptions, type Prepared } from './prepare';
-export { DATASETS, DATASET_NAMES, BUILT_IN_DATASETS, datasetCards, datasetNames, registerDataset, datasetInfo, loadDataset, resolveDataPath, type DatasetName, type DatasetInfo, type DatasetCard, type LoadOptions } from './registry';
+export { DATASETS, DATASET_NAMES, BUILT_IN_DATASETS, datasetCards, datasetNames, findDataset, registerDataset, datasetInfo, loadDataset, resolveDataPath, type DatasetName, type DatasetInfo, type DatasetCard, type LoadOptions } from './registry';
 export { loadEtt } from './ett';
 export { loadCsv, inferCsv, isCsvDataset, robustExtremes, csvWindowDefaults, csvSeasonSeconds, parseDelimiter, type CsvOptions, type CsvInference, type CsvTable, type CsvDataset, type CsvDelimiter } from './csv';
 export { csvCard, CSV_SPLIT, type CsvCardSpec } from './cards/csv';

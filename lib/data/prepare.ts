@@ -33,7 +33,7 @@
  * The loaded data set keeps ORIGINAL units; windows view a scaled copy of each segment.
  */
 import type { PreparedData, TimeSeriesDataset, WindowSpec } from './types';
-import { datasetCards, datasetInfo, defaultsFor, loadDataset, type DatasetName } from './registry';
+import { datasetInfo, defaultsFor, findDataset, loadDataset, type DatasetName } from './registry';
 import type { CsvOptions } from './csv';
 import { countRows, planSplit, SPLIT_NAMES, type SplitName, type SplitPlan, type SplitProtocol } from './splits';
 import { fitScaler, type AffineScaler, type ScalerKind } from './scalers';
@@ -118,7 +118,7 @@ export const EXTREME_SCALE = 1e15;
  * apply (default: dataset.name when registered, else LSTNet-style fractions with z-score).
  */
 export function prepareDataset(dataset: TimeSeriesDataset, options: PrepareOptions = {}, defaultsOf: string = dataset.name): Prepared {
-  const reg = datasetCards().find((c) => c.name === defaultsOf);
+  const reg = findDataset(defaultsOf);
   const d = (reg ? defaultsFor(reg, dataset) : undefined) ?? {
     window: { inputLength: 168, horizon: 24, targetLength: 1, stride: 1 },
     split: { kind: 'fractions', train: 0.6, val: 0.2 } as SplitProtocol,

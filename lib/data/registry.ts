@@ -63,8 +63,13 @@ export function isBringYourOwn(name: string): boolean {
 }
 
 /** Look a data set up by name; an unknown name is a UserError listing the known ones. */
+/** The card of a registered data set name (exactly as registered), or undefined. */
+export function findDataset(name: string): DatasetCard | undefined {
+  return datasetCards().find((c) => c.name === name);
+}
+
 export function datasetInfo(name: string): DatasetCard {
-  const info = datasetCards().find((c) => c.name === name) ?? datasetCards().find((c) => c.name === name.toLowerCase());
+  const info = findDataset(name) ?? findDataset(name.toLowerCase());
   if (!info) {
     const file = /\.(csv|tsv|txt)(\.gz)?$/i.test(name) ? `; to read a CSV file use --data csv --file ${name}` : '';
     throw new UserError(`unknown data set '${name}' (known: ${datasetNames().join(', ')})${file}; see 'dive data list'`);

@@ -5,11 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PreparedData, WindowBatch, WindowSet } from '../data/types';
 import type { DataInfo, TensorBatch } from '../models/types';
-import { datasetCards, defaultsFor } from '../data/registry';
+import { defaultsFor, findDataset } from '../data/registry';
 
 /** The data set's natural cycle in rows (registry `seasonSeconds` × sampling rate), if known. */
 function seasonRows(data: PreparedData): number | undefined {
-  const info = datasetCards().find((c) => c.name === data.dataset.name);
+  const info = findDataset(data.dataset.name);
   if (!info) return undefined;
   const rows = Math.round(defaultsFor(info, data.dataset).seasonSeconds * data.dataset.sampleRateHz);
   return rows >= 1 ? rows : undefined;

@@ -87,3 +87,12 @@ export function measureConflict(
     flats.forEach((g) => g.dispose());
   }
 }
+
+/**
+ * Mean of cos(∇forecast, ∇ce) over conflict samples (either key order; null cosines skipped),
+ * or null when none was measured: the `gradientCosine` metric of `dive train` and the run records.
+ */
+export function meanForecastCeCosine(samples: readonly { readonly cosines: Readonly<Record<string, number | null | undefined>> }[]): number | null {
+  const vals = samples.map((c) => c.cosines['forecast|ce'] ?? c.cosines['ce|forecast']).filter((v): v is number => typeof v === 'number');
+  return vals.length ? vals.reduce((s, v) => s + v, 0) / vals.length : null;
+}

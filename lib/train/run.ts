@@ -18,6 +18,7 @@ import { createModel, dataModelConfig, modelCards } from '../models/registry';
 import { deepMerge } from '../util/merge';
 import { defaultsOf, parseConfig, z } from '../util/config';
 import { metricValues } from './metrics';
+import { meanForecastCeCosine } from './gradConflict';
 import { UserError } from '../util/errors';
 import { checkOutputDir } from '../util/outputDir';
 import type { ProgressSink } from '../util/progress';
@@ -178,12 +179,6 @@ function summarise(h: TrainingHistory): RunReport['history'] {
   };
 }
 
-/** Mean forecast–CE gradient cosine over the sampled steps (the gradientCosine metric), null when none were sampled. */
-function meanConflict(h: TrainingHistory): number | null {
-  const c = summarise(h).meanConflictCosine;
-  return c['forecast|ce'] ?? c['ce|forecast'] ?? null;
-}
-
 /** Prepare, train, evaluate. The model is disposed before returning. */
 export async function runTraining(req: RunRequest): Promise<RunReport> {
   if (req.out) checkOutputDir(req.out, CHECKPOINT_TARGET);
@@ -237,7 +232,7 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
       modelConfig: model.config,
       history: summarise(result.history),
       checkpoint: req.out ? path.resolve(req.out) : null,
-      metrics: metricValues({ test, disentanglement: test.disentanglement, training: result, learns: model.params.size() > 0, gradientCosine: meanConflict(result.history) }),
+      metrics: metricValues({ test, disentanglement: test.disentanglement, training: result, learns: model.params.size() > 0, gradientCosine: meanForecastCeCosine(result.history.conflicts) }),
     };
   } finally {
     model.dispose();
@@ -280,7 +275,7 @@ export function evaluateCheckpoint(dir: string, backend: string): RunReport {
       modelConfig: model.config,
       history: summarise(h),
       checkpoint: path.resolve(dir),
-      metrics: metricValues({ test, disentanglement: test.disentanglement, learns: model.params.size() > 0, gradientCosine: meanConflict(h) }),
+      metrics: metricValues({ test, disentanglement: test.disentanglement, learns: model.params.size() > 0, gradientCosine: meanForecastCeCosine(h.conflicts) }),
     };
   } finally {
     model.dispose();

@@ -1,7 +1,7 @@
 /** `dive data list | describe <name> | fetch <name>`: the data sets, their shape and protocol, and downloads. */
 import type { Command, CliIO } from '../../util/command';
 import { optNumber, optString } from '../../util/command';
-import { datasetCards, datasetInfo, manifestEntry, resolveDataPath, type DatasetCard } from '../../data/registry';
+import { datasetCards, datasetInfo, findDataset, manifestEntry, resolveDataPath, type DatasetCard } from '../../data/registry';
 import { prepareData, type Prepared } from '../../data/prepare';
 import { fetchDataset } from '../../data/fetch';
 import { cacheDir, mirrorDir } from '../../data/paths';
@@ -67,7 +67,7 @@ export function describePrepared(p: Prepared, where?: string) {
   const span = ts
     ? { start: new Date(ts[0]).toISOString(), end: new Date(last.timestamps![last.length - 1]).toISOString() }
     : { durationSeconds: rows / d.sampleRateHz, perSegmentSeconds: d.segments.length ? d.segments[0].length / d.sampleRateHz : 0 };
-  const info = datasetCards().find((c) => c.name === d.name);
+  const info = findDataset(d.name);
   return {
     name: d.name,
     source: d.source,

@@ -40,6 +40,7 @@ import { makeRng, permutation } from '../../util/random';
 import { parseConfig } from '../../util/config';
 import type { ConflictSample, HistoryEpoch, RunArtifacts, RunRecord, RunSpec } from '../spec/types';
 import { metricValues } from '../../train/metrics';
+import { meanForecastCeCosine } from '../../train/gradConflict';
 
 /** Number of sample forecast windows kept for figures. */
 const FORECAST_SAMPLES = 4;
@@ -119,11 +120,7 @@ function compactHistory(result: TrainResult): RunRecord['history'] {
   return { epochs, conflict, ...(result.history.conflictNote ? { conflictNote: result.history.conflictNote } : {}) };
 }
 
-/** Mean of cos(∇forecast, ∇ce) over the conflict samples (either key order), or null. */
-export function meanForecastCeCosine(conflict: readonly ConflictSample[]): number | null {
-  const vals = conflict.map((c) => c.cosines['forecast|ce'] ?? c.cosines['ce|forecast']).filter((v): v is number => typeof v === 'number');
-  return vals.length ? vals.reduce((s, v) => s + v, 0) / vals.length : null;
-}
+export { meanForecastCeCosine } from '../../train/gradConflict';
 
 function artifactsOf(model: Model, out: SplitOutputs, test: WindowSet, data: PreparedData, points: number): RunArtifacts {
   // Evenly spaced test windows (windows are ordered by segment: the first n would miss classes).
