@@ -23,10 +23,12 @@ import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
 import { tcDecomposition } from '../objectives/totalCorrelation';
 import { AtomRegulariser, AtomSchema, atomActive } from './atom';
+import { InstanceNorm, revinField } from './revin';
 
 export const BetaVaeSchema = z.strictObject({
   seed: z.int().default(0).describe('Weight-initialisation seed.'),
   trunk: TrunkSchema.prefault({}),
+  revin: revinField('affine'),
   totalCorrelation: z.boolean().default(false).describe('Estimate the prior term as β-TCVAE (MI + β·TC + dwKL) instead of β·KL.'),
   zDim: z.int().min(1).nullable().default(null).describe("Z: latent dims; null = 16 + number of labels (DeepDIVE's |a| + |b|)."),
   decoderHidden: z.int().min(1).default(128).describe('Hidden width of the decoder.'),
@@ -55,6 +57,8 @@ export class BetaVae implements Model {
   readonly objective: ObjectiveSpec;
   readonly zDim: number;
   private readonly trunk: Trunk;
+  /** Reversible instance normalisation of the input window (lib/models/revin.ts). */
+  private readonly norm: InstanceNorm;
   private readonly mu: Dense;
   private readonly logvar: Dense;
   private readonly decoder: Decoder;
@@ -68,6 +72,7 @@ export class BetaVae implements Model {
     const p = this.params;
     this.trunk = new Trunk(p, 'trunk', c.trunk, dataInfo.inputLength, dataInfo.channels);
     const H = this.trunk.outDim;
+    this.norm = new InstanceNorm(p, 'revin', c.revin, dataInfo.channels);
     this.mu = new Dense(p, 'encoder', 'mu', H, this.zDim);
     this.logvar = new Dense(p, 'encoder', 'logvar', H, this.zDim);
     this.decoder = new Decoder(p, 'decoder', this.zDim, c.decoderHidden, dataInfo.inputLength, dataInfo.channels);
@@ -98,13 +103,16 @@ export class BetaVae implements Model {
   }
 
   losses(batch: TensorBatch, ctx: StepContext): LossTerms {
-    const { h, hRaw, mu, lv } = this.encode(batch.x, mixSeed(ctx.noiseSeed, NOISE_STREAM.conditionalTrunkDropout));
+    // docs/design.md §Training recipe: the model reads x̃; its outputs are mapped back before the losses.
+    const stats = this.norm.stats(batch.x);
+    const x = this.norm.normalise(batch.x, stats);
+    const { h, hRaw, mu, lv } = this.encode(x, mixSeed(ctx.noiseSeed, NOISE_STREAM.conditionalTrunkDropout));
     const z = reparameterise(mu, lv, mixSeed(ctx.noiseSeed, NOISE_STREAM.conditionalSample));
     const drop = { rate: this.config.dropout, seed: mixSeed(ctx.noiseSeed, NOISE_STREAM.forecasterDropout) };
     const terms: LossTerms = {
       // E1: −E_q log p(x | z) and −E_q log p(y | z, x) as MSE.
-      recon: reconstructionLoss(batch.x, this.decoder.apply(z)),
-      forecast: forecastLoss(batch.y, this.forecaster.apply(this.forecasterFeatures(z, h), batch.x, drop)),
+      recon: reconstructionLoss(batch.x, this.norm.denormalise(this.decoder.apply(z), stats)),
+      forecast: forecastLoss(batch.y, this.norm.denormalise(this.forecaster.apply(this.forecasterFeatures(z, h), x, drop), stats)),
     };
     if (this.config.totalCorrelation) {
       // E1's prior KL decomposed as MI + TC + dimension-wise KL (β-TCVAE, MWS).
@@ -119,11 +127,13 @@ export class BetaVae implements Model {
     return terms;
   }
 
-  predict(x: tf.Tensor3D): Prediction {
+  predict(input: tf.Tensor3D): Prediction {
+    const stats = this.norm.stats(input);
+    const x = this.norm.normalise(input, stats);
     const { h, mu } = this.encode(x);
     return {
-      forecast: this.forecaster.apply(this.forecasterFeatures(mu, h), x),
-      reconstruction: this.decoder.apply(mu),
+      forecast: this.norm.denormalise(this.forecaster.apply(this.forecasterFeatures(mu, h), x), stats),
+      reconstruction: this.norm.denormalise(this.decoder.apply(mu), stats),
       latentA: mu,
     };
   }

@@ -37,10 +37,12 @@ import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
 import { rbfCrossEntropy } from '../objectives/rbfCrossEntropy';
 import { AtomRegulariser, AtomSchema, atomActive } from './atom';
+import { InstanceNorm, revinField } from './revin';
 
 export const DeepDiveSchema = z.strictObject({
   seed: z.int().default(0).describe('Weight-initialisation seed (the trainer passes --seed).'),
   trunk: TrunkSchema.prefault({}),
+  revin: revinField('affine'),
   useA: z.boolean().default(true).describe('Use the conditional code a. false = `deepdive-b`.'),
   useB: z.boolean().default(true).describe('Use the marginal code b (needs labels). false = `deepdive-a`.'),
   fusion: z.enum(['attention', 'concat']).default('attention').describe('How a meets the label tokens: cross-attention (DeepDIVE) or concatenation (ablation).'),
@@ -94,6 +96,8 @@ export class DeepDive implements Model {
   readonly params: ParamStore;
   readonly objective: ObjectiveSpec;
   private readonly trunk: Trunk;
+  /** Reversible instance normalisation of the input window (group 'revin', trained in phase C). */
+  private readonly norm: InstanceNorm;
   /** The conditional path's own trunk ('separate' with b); undefined → the path reads `trunk`. */
   private readonly cTrunk?: Trunk;
   private readonly bMu?: Dense;
@@ -123,6 +127,7 @@ export class DeepDive implements Model {
     const p = this.params;
     this.trunk = new Trunk(p, 'trunk', c.trunk, dataInfo.inputLength, dataInfo.channels);
     const H = this.trunk.outDim;
+    this.norm = new InstanceNorm(p, 'revin', c.revin, dataInfo.channels);
     if (c.useB) {
       this.bMu = new Dense(p, 'bEncoder', 'mu', H, M);
       this.bLogvar = new Dense(p, 'bEncoder', 'logvar', H, M);
@@ -217,7 +222,11 @@ export class DeepDive implements Model {
     const wants = (t: TermName): boolean => (need ? need.includes(t) : true) && (this.objective.weights[t] ?? 0) !== 0;
     const terms: LossTerms = {};
     const drop = (t: tf.Tensor2D, stream: number): tf.Tensor2D => dropout(t, c.dropout, mixSeed(ctx.noiseSeed, stream));
-    const hRaw = this.trunk.apply(batch.x);
+    // docs/design.md §Training recipe: every part reads the instance-normalised window x̃;
+    // forecast and reconstruction are mapped back before their losses (data units).
+    const stats = this.norm.stats(batch.x);
+    const x = this.norm.normalise(batch.x, stats);
+    const hRaw = this.trunk.apply(x);
     const h = drop(hRaw, NOISE_STREAM.trunkDropout);
     // docs/design.md §Atom modeling (reconstruction): the particles are the (pre-dropout) trunk features.
     if (this.atom && !this.cTrunk && wants('atom')) terms.atom = this.atom.loss(hRaw);
@@ -238,7 +247,7 @@ export class DeepDive implements Model {
     }
     const cTrunkTerm = this.atom !== undefined && this.cTrunk !== undefined && wants('atom');
     if (!wants('forecast') && !wants('recon') && !wants('klA') && !cTrunkTerm) return terms;
-    const gRaw = this.cTrunk ? this.cTrunk.apply(batch.x) : undefined;
+    const gRaw = this.cTrunk ? this.cTrunk.apply(x) : undefined;
     const g = gRaw ? drop(gRaw, NOISE_STREAM.conditionalTrunkDropout) : h;
     // docs/design.md §Atom modeling (reconstruction): particles from the conditional trunk's features.
     if (cTrunkTerm) terms.atom = this.atom!.loss(gRaw!);
@@ -252,17 +261,19 @@ export class DeepDive implements Model {
     }
     const fused = this.fuse(a, b, logits);
     // docs/paper.md E1: −E_q log p(x | a, b) as MSE.
-    if (wants('recon')) terms.recon = reconstructionLoss(batch.x, this.decoder.apply(fused));
+    if (wants('recon')) terms.recon = reconstructionLoss(batch.x, this.norm.denormalise(this.decoder.apply(fused), stats));
     // docs/paper.md E1: −E_q log p(y | a, b, x) as MSE.
     if (wants('forecast')) {
-      const forecast = this.forecaster.apply(this.forecasterFeatures(fused, g), batch.x, { rate: c.dropout, seed: mixSeed(ctx.noiseSeed, NOISE_STREAM.forecasterDropout) });
-      terms.forecast = forecastLoss(batch.y, forecast);
+      const forecast = this.forecaster.apply(this.forecasterFeatures(fused, g), x, { rate: c.dropout, seed: mixSeed(ctx.noiseSeed, NOISE_STREAM.forecasterDropout) });
+      terms.forecast = forecastLoss(batch.y, this.norm.denormalise(forecast, stats));
     }
     return terms;
   }
 
-  predict(x: tf.Tensor3D): Prediction {
+  predict(input: tf.Tensor3D): Prediction {
     const c = this.config;
+    const stats = this.norm.stats(input);
+    const x = this.norm.normalise(input, stats);
     const h = this.trunk.apply(x);
     let muB: tf.Tensor2D | undefined;
     let logits: tf.Tensor2D[] = [];
@@ -274,8 +285,8 @@ export class DeepDive implements Model {
     const muA = c.useA ? this.encodeA(g)[0] : undefined;
     const fused = this.fuse(muA, muB, logits);
     return {
-      forecast: this.forecaster.apply(this.forecasterFeatures(fused, g), x),
-      reconstruction: this.decoder.apply(fused),
+      forecast: this.norm.denormalise(this.forecaster.apply(this.forecasterFeatures(fused, g), x), stats),
+      reconstruction: this.norm.denormalise(this.decoder.apply(fused), stats),
       latentA: muA,
       latentB: muB,
       memberships: c.useB ? logits.map((l) => tf.softmax(l)) : undefined,

@@ -9,10 +9,12 @@ import { ParamStore } from './nn';
 import { z } from '../util/config';
 import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, TensorBatch } from './types';
 import { forecastLoss } from '../objectives/likelihood';
+import { InstanceNorm, revinField } from './revin';
 
 export const LinearSchema = z.strictObject({
   seed: z.int().default(0).describe('Weight-initialisation seed.'),
   kernel: z.int().min(1).default(25).describe('Moving-average kernel in rows (odd; DLinear: 25).'),
+  revin: revinField('none'),
 });
 export type LinearConfig = z.output<typeof LinearSchema>;
 
@@ -37,6 +39,7 @@ export class Linear implements Model {
   private readonly wTrend: tf.Variable;
   private readonly wSeasonal: tf.Variable;
   private readonly bias: tf.Variable;
+  private readonly norm: InstanceNorm;
   constructor(readonly name: string, readonly config: LinearConfig, readonly dataInfo: DataInfo) {
     const { inputLength: L, targetLength: T } = dataInfo;
     this.params = new ParamStore(config.seed);
@@ -45,18 +48,21 @@ export class Linear implements Model {
     this.wTrend = this.params.constant('linear', 'trend/w', [L, T], 1 / L);
     this.wSeasonal = this.params.constant('linear', 'seasonal/w', [L, T], 1 / L);
     this.bias = this.params.constant('linear', 'b', [T], 0);
+    this.norm = new InstanceNorm(this.params, 'linear', config.revin, dataInfo.channels);
   }
   losses(batch: TensorBatch): LossTerms {
     // E1 forecasting term only (no latent).
     return { forecast: forecastLoss(batch.y, this.predict(batch.x).forecast) };
   }
-  predict(x: tf.Tensor3D): Prediction {
+  predict(input: tf.Tensor3D): Prediction {
     return tf.tidy(() => {
+      const stats = this.norm.stats(input);
+      const x = this.norm.normalise(input, stats);
       const [B, L, C] = x.shape;
       const rows = tf.reshape(tf.transpose(x, [0, 2, 1]), [B * C, L]);
       const trend = tf.matMul(rows, this.avg);
       const out = tf.add(tf.add(tf.matMul(trend, this.wTrend as tf.Tensor2D), tf.matMul(tf.sub(rows, trend), this.wSeasonal as tf.Tensor2D)), this.bias);
-      return { forecast: tf.transpose(tf.reshape(out, [B, C, this.dataInfo.targetLength]), [0, 2, 1]) as tf.Tensor3D };
+      return { forecast: this.norm.denormalise(tf.transpose(tf.reshape(out, [B, C, this.dataInfo.targetLength]), [0, 2, 1]) as tf.Tensor3D, stats) };
     });
   }
   dispose(): void {

@@ -124,14 +124,15 @@ export class Adam {
 
   /**
    * One update of the listed variables. Gradients are scaled by min(1, clipNorm/‖g‖) first
-   * (clipNorm ≤ 0 disables clipping). Returns the pre-clipping global norm; when that norm is
+   * (clipNorm ≤ 0 disables clipping); `lrOverride` is this step's scheduled rate. Returns the pre-clipping global norm; when that norm is
    * not finite (NaN/Inf gradients) nothing is updated. Does not dispose the given gradients.
    */
-  step(grads: readonly NamedGradient[], clipNorm: number): number {
+  step(grads: readonly NamedGradient[], clipNorm: number, lrOverride?: number): number {
     const norm = globalNorm(grads.map((g) => g.grad));
     if (!Number.isFinite(norm)) return norm;
     const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
-    const { lr, beta1, beta2, epsilon } = this.config;
+    const { beta1, beta2, epsilon } = this.config;
+    const lr = lrOverride ?? this.config.lr;
     const wd = this.config.weightDecay ?? 0;
     const slots = grads.map(({ name, variable }) => {
       let slot = this.slots.get(name);

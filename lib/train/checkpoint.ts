@@ -55,6 +55,8 @@ export interface CheckpointState {
   readonly finished: boolean;
   /** Early stopping fired (a resumed run does not continue). */
   readonly stoppedEarly: boolean;
+  /** The learning-rate schedule's state (lib/train/lrSchedule.ts); absent in older checkpoints. */
+  readonly lr?: { readonly factor: number; readonly bad: number };
 }
 
 interface StoredIndex {

@@ -25,7 +25,7 @@ import type { ProgressSink } from '../util/progress';
 import { dataInfoOf } from './batches';
 import { CHECKPOINT_TARGET, loadModel } from './checkpoint';
 import { evaluateModel, type TestMetrics } from './evaluate';
-import { DEFAULT_TRAIN, TrainSchema, train, type TrainConfig, type EpochRecord, type TrainingHistory } from './trainer';
+import { DEFAULT_TRAIN, TrainSchema, train, type TrainConfig, type EpochRecord, type StopReason, type TrainingHistory } from './trainer';
 
 const rows = (doc: string) => z.int().min(1).nullable().default(null).describe(`${doc} (null = the data set's default).`);
 
@@ -116,6 +116,8 @@ export interface RunReport {
   readonly initialValForecastMse: number | null;
   readonly improvedOnInitial: boolean;
   readonly stoppedEarly: boolean;
+  /** Why training ended (lib/train/trainer.ts StopReason): 'early-stopping' = converged by the protocol's rule. */
+  readonly stopReason: StopReason;
   readonly seconds: number;
   readonly window: { inputLength: number; horizon: number; targetLength: number };
   readonly test: TestMetrics;
@@ -225,6 +227,7 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
       initialValForecastMse: result.initialValForecastMse,
       improvedOnInitial: result.improvedOnInitial,
       stoppedEarly: result.stoppedEarly,
+      stopReason: result.stopReason,
       seconds: result.seconds,
       window: { inputLength: s.inputLength, horizon: s.horizon, targetLength: s.targetLength },
       test,
@@ -268,6 +271,7 @@ export function evaluateCheckpoint(dir: string, backend: string): RunReport {
       initialValForecastMse: h.initialValForecastMse ?? null,
       improvedOnInitial: h.initialValForecastMse !== undefined && st.bestValue !== null && st.bestValue < h.initialValForecastMse,
       stoppedEarly: st.stoppedEarly,
+      stopReason: model.params.size() === 0 || st.epoch === 0 ? 'no-training' : st.stoppedEarly ? 'early-stopping' : 'epoch-cap',
       seconds: h.epochs.reduce((a, e) => a + e.seconds, 0),
       window: { inputLength: s.inputLength, horizon: s.horizon, targetLength: s.targetLength },
       test,

@@ -23,6 +23,7 @@ import { disposeBatch, range, toTensors } from './batches';
 import { loadCheckpoint, restoreWeights, saveCheckpoint, shapesOf, snapshotWeights, CHECKPOINT_FORMAT, CHECKPOINT_TARGET, type Weights } from './checkpoint';
 import { checkOutputDir } from '../util/outputDir';
 import { measureConflict, type ConflictRecord } from './gradConflict';
+import { LrScheduleSchema, INITIAL_LR_STATE, afterEpoch, learningRate, type LrState } from './lrSchedule';
 import { ScheduleSchema, modelPhases, phasesForEpoch, type Phase, type PhaseName, type Phases, type ScheduleConfig } from './interleave';
 
 export const TrainSchema = z.strictObject({
@@ -30,6 +31,7 @@ export const TrainSchema = z.strictObject({
   batchSize: z.int().min(1).default(64).describe('Windows per batch.'),
   lr: z.number().positive().default(DEFAULT_ADAM.lr).describe('Adam learning rate.'),
   weightDecay: z.number().min(0).default(0).describe('AdamW decoupled weight decay λ_wd of weight matrices (adam.ts; docs/design.md).'),
+  lrSchedule: LrScheduleSchema.prefault({}).describe('How the learning rate changes over steps and epochs (lib/train/lrSchedule.ts).'),
   clipNorm: z.number().default(5).describe('Clip gradients to this global L2 norm (≤ 0: no clipping).'),
   patience: z.int().min(1).default(5).describe('Stop after this many epochs (after warm-up) without a better validation forecast MSE.'),
   seed: z.int().default(0).describe('Seed of batch order and reparameterisation noise.'),
@@ -57,6 +59,8 @@ export interface EpochRecord {
   /** Validation forecast MSE (scaled units), the early-stopping criterion. */
   readonly valForecastMse: number;
   readonly improved: boolean;
+  /** Learning rate of the epoch's last step (after warm-up; the schedule's value). */
+  readonly lr?: number;
   readonly seconds: number;
   readonly steps: number;
 }
@@ -88,9 +92,18 @@ export interface TrainResult {
    */
   readonly improvedOnInitial: boolean;
   readonly stoppedEarly: boolean;
+  /**
+   * Why training ended: 'early-stopping' (`patience` epochs without a better validation forecast
+   * MSE: converged by the protocol's rule), 'epoch-cap' (the `epochs` budget ran out first: not
+   * converged), 'no-training' (no parameters or 0 epochs). Divergence (NaN/Inf) throws TrainingDiverged.
+   */
+  readonly stopReason: StopReason;
   readonly steps: number;
   readonly seconds: number;
 }
+
+export type StopReason = 'early-stopping' | 'epoch-cap' | 'no-training';
+export const STOP_REASONS: readonly StopReason[] = ['early-stopping', 'epoch-cap', 'no-training'];
 
 export interface TrainOptions {
   /** Write a checkpoint folder here after every epoch. */
@@ -114,7 +127,7 @@ interface StepResult {
 }
 
 /** One optimiser step of `phase` on `batch`. Throws TrainingDiverged before updating on NaN/Inf. */
-export function trainStep(model: Model, batch: TensorBatch, phase: Phase, noiseSeed: number, adam: Adam, clipNorm: number, where: string): StepResult {
+export function trainStep(model: Model, batch: TensorBatch, phase: Phase, noiseSeed: number, adam: Adam, clipNorm: number, where: string, lr?: number): StepResult {
   const params = model.params.all().filter((p) => phase.groups.includes(p.group));
   const kept: Partial<Record<TermName, tf.Scalar>> = {};
   const { value, grads } = tf.variableGrads(() => {
@@ -131,7 +144,7 @@ export function trainStep(model: Model, batch: TensorBatch, phase: Phase, noiseS
     for (const [t, v] of Object.entries(kept) as [TermName, tf.Scalar][]) terms[t] = v.dataSync()[0];
     const describe = (): string => Object.entries(terms).map(([k, v]) => `${k}=${String(v)}`).join(', ');
     if (!Number.isFinite(loss)) throw new TrainingDiverged(`training diverged at ${where} (phase ${phase.name}): loss is ${loss} (${describe()})`);
-    const norm = adam.step(namedGradients(params, grads), clipNorm);
+    const norm = adam.step(namedGradients(params, grads), clipNorm, lr);
     if (!Number.isFinite(norm)) throw new TrainingDiverged(`training diverged at ${where} (phase ${phase.name}): gradient norm is ${norm} (${describe()})`);
     return { loss, terms };
   } finally {
@@ -177,6 +190,8 @@ interface LoopState {
   badEpochs: number;
   stoppedEarly: boolean;
   finished: boolean;
+  /** The learning-rate schedule's state (plateau reductions). */
+  lr: LrState;
 }
 
 /** Everything one training call shares between its steps. */
@@ -218,7 +233,7 @@ function resumeFrom(dir: string, model: Model, adam: Adam, history: TrainingHist
   // config allows more.
   return {
     epoch0: ck.state.epoch, step: ck.state.step, best: ck.best, bestValue: ck.state.bestValue, bestEpoch: ck.state.bestEpoch,
-    badEpochs: ck.state.badEpochs, stoppedEarly: ck.state.stoppedEarly, finished: ck.state.stoppedEarly,
+    badEpochs: ck.state.badEpochs, stoppedEarly: ck.state.stoppedEarly, finished: ck.state.stoppedEarly, lr: ck.state.lr ?? { ...INITIAL_LR_STATE },
   };
 }
 
@@ -241,7 +256,7 @@ function selectUntrained(ctx: LoopContext, state: LoopState): number {
 }
 
 /** One epoch of optimiser steps; returns the mean of every (phase, term) over its steps. */
-async function trainEpoch(ctx: LoopContext, state: LoopState, epoch: number): Promise<{ train: Record<string, number>; phases: PhaseName[]; steps: number }> {
+async function trainEpoch(ctx: LoopContext, state: LoopState, epoch: number): Promise<{ train: Record<string, number>; phases: PhaseName[]; steps: number; lr: number }> {
   const { model, data, config, adam, history, batchSize } = ctx;
   const order = permutation(data.train.count, makeRng(mixSeed(config.seed, epoch, TRAIN_STREAM.batchOrder)));
   const plan = phasesForEpoch(epoch, config.schedule, ctx.phases);
@@ -249,13 +264,15 @@ async function trainEpoch(ctx: LoopContext, state: LoopState, epoch: number): Pr
   const counts: Record<string, number> = {};
   let steps = 0;
   let lastLoss = NaN;
+  let lr = config.lr;
   for (let bi = 0; bi < ctx.batchesPerEpoch; bi++) {
     const idx = order.subarray(bi * batchSize, Math.min(data.train.count, (bi + 1) * batchSize));
     const tb = toTensors(data.train.batch(idx), data.train);
     try {
       plan.forEach((phase, pi) => {
         const where = `epoch ${epoch + 1}, batch ${bi + 1}, step ${state.step + 1}`;
-        const r = trainStep(model, tb, phase, mixSeed(config.seed, state.step, pi), adam, config.clipNorm, where);
+        lr = learningRate(config.lr, config.lrSchedule, state.step, epoch, config.epochs, state.lr);
+        const r = trainStep(model, tb, phase, mixSeed(config.seed, state.step, pi), adam, config.clipNorm, where, lr);
         state.step++;
         steps++;
         lastLoss = r.loss;
@@ -279,7 +296,7 @@ async function trainEpoch(ctx: LoopContext, state: LoopState, epoch: number): Pr
   }
   const train: Record<string, number> = {};
   for (const k of Object.keys(sums)) train[k] = sums[k] / counts[k];
-  return { train, phases: plan.map((p) => p.name), steps };
+  return { train, phases: plan.map((p) => p.name), steps, lr };
 }
 
 /**
@@ -297,7 +314,9 @@ function selectAfterEpoch(ctx: LoopContext, state: LoopState, epoch: number, val
     state.badEpochs = 0;
   } else if (epoch >= config.schedule.warmupEpochs || config.schedule.mode === 'joint') {
     state.badEpochs++;
+    state.lr = afterEpoch(config.lrSchedule, state.lr, false);
   }
+  if (improved) state.lr = afterEpoch(config.lrSchedule, state.lr, true);
   state.stoppedEarly = state.badEpochs >= config.patience;
   state.finished = state.stoppedEarly || epoch + 1 >= config.epochs;
   return improved;
@@ -311,7 +330,7 @@ async function saveEpoch(ctx: LoopContext, state: LoopState, dir: string, run: R
     {
       format: CHECKPOINT_FORMAT, model: model.name, modelConfig: model.config, dataInfo: model.dataInfo, train: config, run,
       epoch: state.epoch0, step: state.step, bestEpoch: state.bestEpoch, bestValue: state.bestValue, badEpochs: state.badEpochs,
-      history, finished: state.finished, stoppedEarly: state.stoppedEarly,
+      history, finished: state.finished, stoppedEarly: state.stoppedEarly, lr: state.lr,
     },
     shapesOf(model), state.best, snapshotWeights(model), adam.getState(),
   );
@@ -335,7 +354,7 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
   if (model.params.size() === 0 || config.epochs === 0) {
     return {
       history, epochsRun: 0, bestEpoch: 0, bestValForecastMse: null, initialValForecastMse: null, improvedOnInitial: false,
-      stoppedEarly: false, steps: 0, seconds: (Date.now() - started) / 1000,
+      stoppedEarly: false, stopReason: 'no-training', steps: 0, seconds: (Date.now() - started) / 1000,
     };
   }
   const phases = modelPhases(model);
@@ -352,7 +371,7 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
     const resumed = options.resume && dir && fs.existsSync(path.join(dir, 'checkpoint.json'));
     const state: LoopState = resumed
       ? resumeFrom(dir, model, adam, history)
-      : { epoch0: 0, step: 0, best: snapshotWeights(model), bestValue: null, bestEpoch: 0, badEpochs: 0, stoppedEarly: false, finished: false };
+      : { epoch0: 0, step: 0, best: snapshotWeights(model), bestValue: null, bestEpoch: 0, badEpochs: 0, stoppedEarly: false, finished: false, lr: { ...INITIAL_LR_STATE } };
     const batchSize = Math.max(1, Math.min(config.batchSize, data.train.count));
     const full = Math.ceil(data.train.count / batchSize);
     const batchesPerEpoch = config.maxBatchesPerEpoch > 0 ? Math.min(full, config.maxBatchesPerEpoch) : full;
@@ -365,7 +384,7 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
       const val = forecastMse(model, data.val, config.evalBatchSize, config.maxValWindows);
       if (!Number.isFinite(val)) throw new TrainingDiverged(`training diverged at epoch ${epoch + 1}: validation forecast MSE is ${val}`);
       const improved = selectAfterEpoch(ctx, state, epoch, val);
-      const record: EpochRecord = { epoch: epoch + 1, phases: done.phases, train: done.train, valForecastMse: val, improved, seconds: (Date.now() - t0) / 1000, steps: done.steps };
+      const record: EpochRecord = { epoch: epoch + 1, phases: done.phases, train: done.train, valForecastMse: val, improved, lr: done.lr, seconds: (Date.now() - t0) / 1000, steps: done.steps };
       history.epochs.push(record);
       options.onEpoch?.(record);
       state.epoch0 = epoch + 1;
@@ -380,6 +399,7 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
       initialValForecastMse: initial,
       improvedOnInitial: state.bestValue !== null && state.bestValue < initial,
       stoppedEarly: state.stoppedEarly,
+      stopReason: state.stoppedEarly ? 'early-stopping' : 'epoch-cap',
       steps: state.step,
       seconds: (Date.now() - started) / 1000,
     };

@@ -51,7 +51,7 @@ function disentanglementLine(where: string, d: NonNullable<RunReport['test']['di
 export function describeReport(r: RunReport): string[] {
   const t = r.test;
   const lines = [
-    `${r.model} on ${r.data} (seed ${r.seed}, ${r.backend}): ${r.epochs} epochs (best ${r.bestEpoch}${r.improvedOnInitial ? '' : ', no better than the untrained model'}${r.stoppedEarly ? ', stopped early' : ''}), ${r.seconds.toFixed(1)} s, ${r.parameters} parameters`,
+    `${r.model} on ${r.data} (seed ${r.seed}, ${r.backend}): ${r.epochs} epochs (best ${r.bestEpoch}${r.improvedOnInitial ? '' : ', no better than the untrained model'}${r.stopReason === 'early-stopping' ? ', converged: stopped early' : r.stopReason === 'epoch-cap' ? ', NOT CONVERGED: hit the epoch cap (raise --epochs)' : ''}), ${r.seconds.toFixed(1)} s, ${r.parameters} parameters`,
     `test forecast (${t.windows} windows, original units): RRSE ${f4(t.forecast.original.rrse)}  CORR ${f4(t.forecast.original.corr)}  MSE ${f4(t.forecast.original.mse)}  MAE ${f4(t.forecast.original.mae)}`,
     `test forecast (normalised):                       RRSE ${f4(t.forecast.normalised.rrse)}  CORR ${f4(t.forecast.normalised.corr)}  MSE ${f4(t.forecast.normalised.mse)}  MAE ${f4(t.forecast.normalised.mae)}`,
   ];
