@@ -72,11 +72,11 @@ export class BetaVae implements Model {
     const p = this.params;
     this.trunk = new Trunk(p, 'trunk', c.trunk, dataInfo.inputLength, dataInfo.channels);
     const H = this.trunk.outDim;
-    this.norm = new InstanceNorm(p, 'revin', c.revin, dataInfo.channels);
     this.mu = new Dense(p, 'encoder', 'mu', H, this.zDim);
     this.logvar = new Dense(p, 'encoder', 'logvar', H, this.zDim);
     this.decoder = new Decoder(p, 'decoder', this.zDim, c.decoderHidden, dataInfo.inputLength, dataInfo.channels);
     this.forecaster = new Forecaster(p, 'forecaster', this.zDim + (c.forecasterInput === 'code' ? 0 : H), c.forecasterHidden, dataInfo.inputLength, dataInfo.targetLength, dataInfo.channels, c.highway);
+    this.norm = new InstanceNorm(p, 'revin', c.revin, dataInfo.channels);
     const s = c.klScale ?? autoBeta(dataInfo);
     const weights: Partial<Record<TermName, number>> = c.totalCorrelation
       ? { forecast: 1, recon: 1, mi: s * c.alpha, tc: s * c.beta, dwkl: s * c.gamma }

@@ -127,7 +127,6 @@ export class DeepDive implements Model {
     const p = this.params;
     this.trunk = new Trunk(p, 'trunk', c.trunk, dataInfo.inputLength, dataInfo.channels);
     const H = this.trunk.outDim;
-    this.norm = new InstanceNorm(p, 'revin', c.revin, dataInfo.channels);
     if (c.useB) {
       this.bMu = new Dense(p, 'bEncoder', 'mu', H, M);
       this.bLogvar = new Dense(p, 'bEncoder', 'logvar', H, M);
@@ -155,6 +154,7 @@ export class DeepDive implements Model {
     this.decoder = new Decoder(p, 'decoder', fusedDim, c.decoderHidden, dataInfo.inputLength, dataInfo.channels);
     const forecasterIn = fusedDim + (c.forecasterInput === 'code+features' ? H : 0);
     this.forecaster = new Forecaster(p, 'forecaster', forecasterIn, c.forecasterHidden, dataInfo.inputLength, dataInfo.targetLength, dataInfo.channels, c.highway);
+    this.norm = new InstanceNorm(p, 'revin', c.revin, dataInfo.channels);
 
     const weights: Partial<Record<TermName, number>> = { forecast: 1, recon: 1 };
     if (c.useA) weights.klA = c.betaA ?? autoBeta(dataInfo);

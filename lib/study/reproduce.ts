@@ -25,7 +25,7 @@ import { expandPlan, selectExperiments, shardRuns, variantsOf, type PlanInputs, 
 import { claimPlanInputs, isFinished, readRecord, readRecords, recordPath, RESULTS_TARGET, writePlanInputs, writeRecord } from './run/store';
 import { checkOutputDir } from '../util/outputDir';
 import { TUNING_TARGETS, searchSpaces } from './spec/definitions';
-import { selectTuning, trialValMse, tuningRuns, writeTuning, type TrialRun } from './run/tune';
+import { selectTuning, trialConverged, trialValMse, tuningRuns, writeTuning, type TrialRun } from './run/tune';
 import { tuningEnabled } from './spec/tuning';
 import type { Protocol, RunRecord, RunSpec } from './spec/types';
 
@@ -151,7 +151,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceReport> {
       log(tuningPending);
       return { out: o.out, inputs, planned: 0, selected: 0, skipped: [], ran: [], failed: [], seconds: (Date.now() - started) / 1000, tuning: tuningReport, tuningPending };
     }
-    const tuning = selectTuning(inputs.protocol, inputs.choices, targets, searchSpaces(), trials, (id) => trialValMse(readRecord(recordPath(o.out, id))));
+    const tuning = selectTuning(inputs.protocol, inputs.choices, targets, searchSpaces(), trials, (id) => trialValMse(readRecord(recordPath(o.out, id))), (id) => trialConverged(readRecord(recordPath(o.out, id))));
     if (tuning) {
       writeTuning(o.out, tuning);
       inputs = { ...inputs, tuning };

@@ -260,8 +260,10 @@ describe('atom term in the models', () => {
     expect(off['joint.atom']).toBeUndefined();
     expect(on['joint.atom']).toBeGreaterThan(-Infinity);
     expect(rep['joint.atom']).toBeGreaterThan(0);
-    // Same seed: different objective → different updates → a different forecast term after step 1.
-    expect(on['joint.forecast']).not.toBe(off['joint.forecast']);
-    expect(rep['joint.forecast']).not.toBe(off['joint.forecast']);
+    // Same seed: different objective → different trunk updates → a different reconstruction term
+    // after step 1 (the decoder reads the trunk through z; the forecast's MLP starts at zero, so its
+    // dependence on the trunk after two steps can be below float32 resolution).
+    expect(on['joint.recon']).not.toBe(off['joint.recon']);
+    expect(rep['joint.recon']).not.toBe(off['joint.recon']);
   }, 60_000);
 });

@@ -68,7 +68,7 @@ function recordsFor(world: World, inputs: PlanInputs, rngSeed = 7): Map<string, 
 const isDeepdive = (v: Variant): boolean => v.model === 'deepdive' && v.mode !== 'joint';
 
 const LARGE: World = {
-  rrse: (v) => (isDeepdive(v) ? 0.5 : v.model === 'gru' ? 0.3 : 0.6),
+  rrse: (v) => (isDeepdive(v) ? 0.5 : v.model === 'linear' ? 0.3 : 0.6),
   mig: (v) => (isDeepdive(v) ? 0.3 : 0.1),
   cosine: () => -0.2,
   disentangled: isDeepdive,
@@ -81,16 +81,19 @@ describe('claims table', () => {
     const inputs = inputsFor(10);
     const t = claimsTable(inputs, recordsFor(LARGE, inputs));
     const by = Object.fromEntries(t.rows.map((r) => [r.key, r]));
-    for (const k of ['vs-conditional-gait', 'vs-conditional-electricity', 'vs-tcvae-gait', 'vs-tcvae-electricity', 'disentangles-mig', 'disentangles-dci', 'interleave-vs-joint', 'attention-vs-concat', 'gradient-conflict', 'comparable-linear', 'comparable-seasonal-naive']) {
+    for (const k of ['vs-conditional-gait', 'vs-conditional-electricity', 'vs-tcvae-gait', 'vs-tcvae-electricity', 'disentangles-mig', 'disentangles-dci', 'interleave-vs-joint', 'attention-vs-concat', 'gradient-conflict', 'comparable-seasonal-naive']) {
       expect(by[k].verdict, k).toBe('supported');
       expect(by[k].n).toBe(10);
       expect(by[k].pHolm!).toBeLessThan(0.05);
     }
-    expect(by['comparable-gru'].verdict).toBe('contradicted');
+    expect(by['comparable-linear'].verdict).toBe('contradicted');
+    // The GRU claim is out of the family (unequal budget), with its reason under the table.
+    expect(by['comparable-gru']).toBeUndefined();
+    expect(t.markdown).toContain('Not judged: "DeepDIVE forecasts comparably to the GRU reference"');
     // Effect and CI of the raw difference (not of the margin-shifted one).
     expect(by['vs-conditional-gait'].effect!).toBeCloseTo(-0.1, 1);
-    expect(by['comparable-gru'].effect!).toBeCloseTo(0.2, 1);
-    expect(by['comparable-gru'].ci95![0]).toBeGreaterThan(by['comparable-gru'].margin!);
+    expect(by['comparable-linear'].effect!).toBeCloseTo(0.2, 1);
+    expect(by['comparable-linear'].ci95![0]).toBeGreaterThan(by['comparable-linear'].margin!);
     // DM on per-window errors for forecast claims, not for MIG or the margin rows.
     expect(by['vs-conditional-gait'].pDm!).toBeLessThan(1e-3);
     expect(by['disentangles-mig'].pDm).toBeNull();
@@ -110,6 +113,29 @@ describe('claims table', () => {
       if (r.kind === 'non-inferiority') expect(r.verdict, r.key).toBe('supported');
       else expect(r.verdict, r.key).toBe('inconclusive');
     }
+  });
+
+  it('a row whose runs hit their epoch cap is inconclusive (budget), however large the effect; it stays in the Holm family', () => {
+    const inputs = inputsFor(10);
+    const recs = recordsFor(LARGE, inputs);
+    const converged = claimsTable(inputs, recs);
+    const spec = claimSpecs().find((c) => c.key === 'vs-conditional-gait')!;
+    const capped = cellRunIds(spec.b!, inputs)[3];
+    const r = recs.get(capped)!;
+    recs.set(capped, { ...r, metrics: { ...r.metrics, converged: 0 } });
+    for (const id of cellRunIds(spec.a, inputs)) {
+      const ra = recs.get(id)!;
+      recs.set(id, { ...ra, metrics: { ...ra.metrics, converged: 1 } });
+    }
+    const t = claimsTable(inputs, recs);
+    const row = t.rows.find((x) => x.key === 'vs-conditional-gait')!;
+    expect(row.verdict).toBe('inconclusive (budget)');
+    expect(row.capped).toBe(1);
+    expect(row.note).toContain('1 of 20 runs hit their epoch cap');
+    // Same p-values as when every run converged: the verdict, not the test, changes.
+    expect(row.pHolm).toBe(converged.rows.find((x) => x.key === 'vs-conditional-gait')!.pHolm);
+    expect(t.rows.find((x) => x.key === 'vs-tcvae-gait')!.verdict).toBe('supported');
+    expect(t.markdown).toContain('inconclusive (budget)');
   });
 
   it('renders every column in Markdown and CSV; rows of unselected experiments say so', () => {

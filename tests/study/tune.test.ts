@@ -142,7 +142,7 @@ describe('tuning stage end to end (tiny, synthetic)', () => {
     expect(trials).toHaveLength(4);
     for (const r of trials) {
       expect(r.data.windows.test).toBe(0);
-      expect(Object.keys(r.metrics).sort()).toEqual(['bestEpoch', 'bestValForecastMse', 'improvedOnInitial', 'initialValForecastMse', 'valForecastMse']);
+      expect(Object.keys(r.metrics).sort()).toEqual(['bestEpoch', 'bestValForecastMse', 'converged', 'improvedOnInitial', 'initialValForecastMse', 'valForecastMse']);
       expect(r.metrics.valForecastMse).toBeGreaterThan(0);
       expect(r.testWindowSquaredErrors).toBeUndefined();
       expect(r.artifacts).toBeUndefined();
@@ -170,7 +170,7 @@ describe('tuning stage end to end (tiny, synthetic)', () => {
     expect(summary.tuning.budget.budget).toBe(2);
     const md = fs.readFileSync(path.join(dir, 'tables', 'ablation-fusion.md'), 'utf8');
     expect(md).toContain('Tuning (same budget for every model): 2 configuration(s) per model');
-    expect(md).toMatch(/DeepDIVE: space trunk\.hidden ∈ \{64, 128, 256\}.*2 trial\(s\), validation MSE [\d.]+, [\d.]+; chosen trial \d/);
+    expect(md).toMatch(/DeepDIVE: space trunk\.hidden ∈ \{64, 128, 256\}.*2 trial\(s\), validation MSE [\d.]+, [\d.]+; 0 of 2 trial\(s\) converged by early stopping \(2 hit the epoch cap: NOT CONVERGED\); chosen trial \d/);
     expect(fs.existsSync(path.join(dir, 'claims.md'))).toBe(true);
   });
 

@@ -87,6 +87,8 @@ function paperOf(row: RowSpec, key: string): { value: number; approximate?: bool
 export function selectionNotes(table: TableSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): string[] {
   const epochs: string[] = [];
   const flagged: string[] = [];
+  const converged: string[] = [];
+  const capped: string[] = [];
   for (const row of table.rows) {
     const ids = [...new Set(Object.values(row.cells).flatMap((c) => (c ? cellRunIds(c.variant, inputs) : [])))];
     const runs = ids.map((id) => records.get(id)).filter((r): r is RunRecord => r !== undefined && typeof r.metrics.bestEpoch === 'number');
@@ -94,9 +96,17 @@ export function selectionNotes(table: TableSpec, inputs: PlanInputs, records: Re
     epochs.push(`${row.label} ${runs.map((r) => r.metrics.bestEpoch).join(', ')}`);
     const bad = runs.filter((r) => r.metrics.improvedOnInitial === 0).map((r) => r.spec.seed);
     if (bad.length) flagged.push(`${row.label} (seed ${bad.join(', ')})`);
+    const known = runs.filter((r) => r.metrics.converged === 0 || r.metrics.converged === 1);
+    if (known.length) {
+      converged.push(`${row.label} ${known.filter((r) => r.metrics.converged === 1).length}/${known.length}`);
+      const cap = known.filter((r) => r.metrics.converged === 0).map((r) => r.spec.seed);
+      if (cap.length) capped.push(`${row.label} (seed ${cap.join(', ')})`);
+    }
   }
   const notes: string[] = [];
   if (epochs.length) notes.push(`Selected epoch per run (best validation forecast MSE; 0 = the untrained model, a candidate for every model): ${epochs.join('; ')}.`);
+  if (converged.length) notes.push(`Converged by early stopping (runs per row): ${converged.join('; ')}.`);
+  if (capped.length) notes.push(`NOT CONVERGED: these runs hit the epoch cap while still improving on validation, so their cells are budget-limited, not converged results: ${capped.join('; ')}.`);
   if (flagged.length) notes.push(`NOT IMPROVED: the selected checkpoint forecasts the validation split no better than the untrained model (persistence through the highway) for ${flagged.join('; ')}; those cells measure the initial forecaster, not training.`);
   return notes;
 }

@@ -264,6 +264,7 @@ function tuningRecord(id: string, spec: RunSpec, model: Model, data: PreparedDat
       initialValForecastMse: result.initialValForecastMse,
       bestEpoch: model.params.size() > 0 ? result.bestEpoch : null,
       improvedOnInitial: model.params.size() > 0 ? (result.improvedOnInitial ? 1 : 0) : null,
+      converged: model.params.size() > 0 ? (result.stopReason === 'early-stopping' ? 1 : 0) : null,
     },
     history: compactHistory(result),
   };

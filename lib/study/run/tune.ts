@@ -180,6 +180,7 @@ export function selectTuning(
   spaces: Readonly<Record<string, SearchSpace | null>>,
   runs: readonly TrialRun[],
   valMseOf: (id: string) => number | null,
+  convergedOf: (id: string) => number | null = () => null,
 ): TuningResult | undefined {
   if (!tuningEnabled(p)) return undefined;
   const models: TunedModel[] = targets.map((target) => {
@@ -196,7 +197,9 @@ export function selectTuning(
     const scored = trials.map((o) => {
       const vals = o.runIds.map(valMseOf);
       const ok = vals.every((v): v is number => typeof v === 'number' && Number.isFinite(v));
-      return { ...o, valForecastMse: ok ? vals.reduce((a, b) => a + b, 0) / vals.length : null };
+      const conv = o.runIds.map(convergedOf);
+      const converged = conv.some((c) => c === 0) ? false : conv.every((c) => c === 1) ? true : null;
+      return { ...o, valForecastMse: ok ? vals.reduce((a, b) => a + b, 0) / vals.length : null, converged };
     });
     let chosen: number | null = null;
     for (const o of scored) {
@@ -226,4 +229,10 @@ export function readTuningFile(out: string): TuningResult | undefined {
 export function trialValMse(record: RunRecord | undefined): number | null {
   const v = record?.metrics.valForecastMse;
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** A trial run's `converged` metric (1 = early stopping, 0 = the epoch cap), null when absent. */
+export function trialConverged(record: RunRecord | undefined): number | null {
+  const v = record?.metrics.converged;
+  return v === 0 || v === 1 ? v : null;
 }

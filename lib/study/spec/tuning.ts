@@ -26,6 +26,8 @@ export interface TrialOutcome {
   readonly runIds: readonly string[];
   /** Mean validation forecast MSE (scaled units) over the trial's seeds; null when a run is missing or failed. */
   readonly valForecastMse: number | null;
+  /** Every run of the trial stopped by early stopping (false: one hit the epoch cap); null when unknown (older records). */
+  readonly converged?: boolean | null;
 }
 
 export interface TunedModel {
@@ -134,7 +136,10 @@ export function tuningNotes(models: readonly { model: string; family: DataFamily
     }
     const scores = t.trials.map((o) => (o.valForecastMse === null ? 'failed' : o.valForecastMse.toPrecision(4))).join(', ');
     const chosen = t.chosen === null ? 'every trial failed: the defaults are used' : `chosen trial ${t.chosen}: ${describeConfig(t.config)}`;
-    lines.push(`${m.label}: space ${describeSpace(t.space)}; ${t.trials.length} trial(s), validation MSE ${scores}; ${chosen}.`);
+    const capped = t.trials.filter((o) => o.converged === false).length;
+    const known = t.trials.filter((o) => typeof o.converged === 'boolean').length;
+    const conv = known ? `; ${known - capped} of ${known} trial(s) converged by early stopping${capped ? ` (${capped} hit the epoch cap: NOT CONVERGED)` : ''}` : '';
+    lines.push(`${m.label}: space ${describeSpace(t.space)}; ${t.trials.length} trial(s), validation MSE ${scores}${conv}; ${chosen}.`);
   }
   const elec = tuning.models.find((t) => t.family === 'electricity' && models.some((m) => m.model === t.model && m.family === 'electricity'));
   return lines.length ? [`Tuned configurations${elec ? ` (electricity models tuned at h = ${elec.horizon}, used at every horizon)` : ''}: ${lines.join(' ')}`] : [];

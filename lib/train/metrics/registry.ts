@@ -18,6 +18,7 @@ import { bestValForecastMse } from './bestValForecastMse';
 import { initialValForecastMse } from './initialValForecastMse';
 import { bestEpoch } from './bestEpoch';
 import { improvedOnInitial } from './improvedOnInitial';
+import { converged } from './converged';
 import { suiteMig } from './suiteMig';
 import { dciD } from './dciD';
 import { dciTreeD } from './dciTreeD';
@@ -35,7 +36,7 @@ import { principalAccuracy } from './principalAccuracy';
 export const BUILT_IN_METRICS: readonly MetricCard[] = [
   forecastRrse, forecastCorr, forecastMse, forecastMae, forecastRrseNormalised, reconRrse, mig, clusterAccuracy, gradientCosine,
   bestValForecastMse, initialValForecastMse, bestEpoch, improvedOnInitial, suiteMig, dciD, sap, mcc, principalAccuracy,
-  dciTreeD, migFloor, suiteMigFloor, dciDFloor, dciTreeDFloor, sapFloor, mccFloor,
+  dciTreeD, migFloor, suiteMigFloor, dciDFloor, dciTreeDFloor, sapFloor, mccFloor, converged,
 ];
 
 const registered: MetricCard[] = [];

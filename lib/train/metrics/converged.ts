@@ -1,0 +1,9 @@
+import type { MetricCard } from './card';
+
+export const converged: MetricCard = {
+  key: 'converged',
+  label: 'converged (early stopping)',
+  better: null,
+  doc: "Whether training ended by its early-stopping rule (1) or by the epoch cap (0: still improving when stopped, not a converged result; lib/train/trainer.ts StopReason); null for models without parameters.",
+  of: (r) => (r.training && r.learns && r.training.stopReason !== 'no-training' ? (r.training.stopReason === 'early-stopping' ? 1 : 0) : null),
+};
