@@ -6,8 +6,11 @@
  *   warm(s)  = min(1, (s + 1) / warmupSteps)                  (1 when warmupSteps = 0)
  *   f(e)     = 1                                              'constant'
  *            = m + (1 − m) · ½ · (1 + cos(π · e / E))         'cosine' over the epoch cap E, floor m
- *            = factor^e                                       'step' (Time-Series-Library's
- *                                                              `lradj type1`: factor 0.5, halved every epoch)
+ *            = factor^max(0, e − 1)                           'step' (Time-Series-Library's
+ *                                                              `lradj type1` with factor 0.5: TSLib calls
+ *                                                              adjust_learning_rate(epoch + 1) after each
+ *                                                              epoch, so epochs 0 and 1 run at lr and the
+ *                                                              halving starts with epoch 2)
  *            = factor^(reductions so far)                     'plateau': ×factor after `plateauPatience`
  *                                                              epochs without a better validation
  *                                                              forecast MSE (PyTorch's ReduceLROnPlateau
@@ -20,7 +23,7 @@ import { z } from '../util/config';
 
 export const LrScheduleSchema = z.strictObject({
   kind: z.enum(['constant', 'cosine', 'step', 'plateau']).default('plateau').describe(
-    "How the rate changes over epochs: 'constant'; 'cosine' (to minFactor·lr at the epoch cap); 'step' (×factor every epoch, Time-Series-Library's type1); 'plateau' (×factor after plateauPatience epochs without a better validation forecast MSE, down to minFactor·lr). 'plateau' was chosen on validation evidence across data sets (docs/design.md, \"Training recipe\").",
+    "How the rate changes over epochs: 'constant'; 'cosine' (to minFactor·lr at the epoch cap); 'step' (×factor every epoch from the third, Time-Series-Library's type1); 'plateau' (×factor after plateauPatience epochs without a better validation forecast MSE, down to minFactor·lr). 'plateau' was chosen on validation evidence across data sets (docs/design.md, \"Training recipe\").",
   ),
   warmupSteps: z.int().min(0).default(0).describe('Linear warm-up over the first optimiser steps (0 = none).'),
   factor: z.number().gt(0).lt(1).default(0.5).describe("Multiplier of 'step' and 'plateau'."),
@@ -47,7 +50,7 @@ export function epochFactor(s: LrScheduleConfig, epoch: number, epochs: number, 
     case 'cosine':
       return s.minFactor + (1 - s.minFactor) * 0.5 * (1 + Math.cos((Math.PI * epoch) / Math.max(1, epochs)));
     case 'step':
-      return s.factor ** epoch;
+      return s.factor ** Math.max(0, epoch - 1);
     case 'plateau':
       return state.factor;
   }

@@ -22,10 +22,11 @@ beforeAll(async () => {
 });
 
 describe('learning-rate schedules', () => {
-  it('constant, step (TSLib type1: halved every epoch), cosine (lr at epoch 0, the floor at the cap) and linear warm-up', () => {
+  it('constant, step (TSLib type1: lr for two epochs, then halved every epoch), cosine (lr at epoch 0, the floor at the cap) and linear warm-up', () => {
     const s0 = INITIAL_LR_STATE;
     expect(learningRate(1e-3, sched({ kind: 'constant' }), 500, 7, 10, s0)).toBe(1e-3);
-    expect([0, 1, 2, 3].map((e) => learningRate(1e-4, sched({ kind: 'step' }), 0, e, 10, s0))).toEqual([1e-4, 5e-5, 2.5e-5, 1.25e-5]);
+    // TSLib: adjust_learning_rate(optimizer, epoch + 1) after epoch `epoch`, lr = lr₀·0.5^((epoch + 1) − 1) for the next one.
+    expect([0, 1, 2, 3, 4].map((e) => learningRate(1e-4, sched({ kind: 'step' }), 0, e, 10, s0))).toEqual([1e-4, 1e-4, 5e-5, 2.5e-5, 1.25e-5]);
     const cos = sched({ kind: 'cosine', minFactor: 0.1 });
     expect(learningRate(1, cos, 0, 0, 10, s0)).toBeCloseTo(1, 12);
     expect(learningRate(1, cos, 0, 5, 10, s0)).toBeCloseTo(0.55, 12);

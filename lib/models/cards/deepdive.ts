@@ -1,6 +1,6 @@
 import { DeepDive, DeepDiveSchema } from '../deepdive';
 import { defineModelCard } from '../card';
-import { BETA_B, DROPOUT, LAMBDA, LATENT_SIZE, LR, TRUNK_HIDDEN, latentSized } from './spaces';
+import { BETA_B, DROPOUT, LAMBDA, LATENT_SIZE, TRUNK_HIDDEN, latentSized, RECIPE_MODEL, RECIPE_TRAIN } from './spaces';
 
 /** DeepDIVE (arXiv 2501.08710): marginal code b with RBF mixture layers, conditional code a, cross-attention fusion. */
 export const deepdive = defineModelCard({
@@ -11,8 +11,8 @@ export const deepdive = defineModelCard({
   traits: { learns: true, latent: true, atom: true, trunk: 'mlp' },
   create: (name, config, info) => new DeepDive(name, config, info),
   searchSpace: {
-    model: { 'trunk.hidden': TRUNK_HIDDEN, dropout: DROPOUT, aDim: LATENT_SIZE, lambda: LAMBDA, betaB: BETA_B },
-    train: { lr: LR },
+    model: { 'trunk.hidden': TRUNK_HIDDEN, dropout: DROPOUT, aDim: LATENT_SIZE, lambda: LAMBDA, betaB: BETA_B, ...RECIPE_MODEL },
+    train: RECIPE_TRAIN,
   },
   sized: (s) => latentSized(s, true),
 });

@@ -1,6 +1,6 @@
 import { GruForecaster, GruSchema } from '../gru';
 import { defineModelCard } from '../card';
-import { LR } from './spaces';
+import { RECIPE_MODEL, RECIPE_TRAIN } from './spaces';
 
 /** GRU reference forecaster on the shared trunk. */
 export const gru = defineModelCard({
@@ -10,6 +10,6 @@ export const gru = defineModelCard({
   schema: GruSchema,
   traits: { learns: true, latent: false, atom: false, trunk: 'gru' },
   create: (name, config, info) => new GruForecaster(name, config, info),
-  searchSpace: { model: { 'trunk.hidden': { kind: 'choice', values: [32, 64] } }, train: { lr: LR } },
+  searchSpace: { model: { 'trunk.hidden': { kind: 'choice', values: [32, 64] }, ...RECIPE_MODEL }, train: RECIPE_TRAIN },
   sized: (s) => ({ trunk: { hidden: Math.min(64, s.trunkHidden) } }),
 });

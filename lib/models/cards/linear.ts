@@ -1,6 +1,6 @@
 import { Linear, LinearSchema } from '../linear';
 import { defineModelCard } from '../card';
-import { LR } from './spaces';
+import { RECIPE_MODEL, RECIPE_TRAIN } from './spaces';
 
 /** DLinear-style linear forecaster: moving-average decomposition, one linear map per part. */
 export const linear = defineModelCard({
@@ -10,5 +10,5 @@ export const linear = defineModelCard({
   schema: LinearSchema,
   traits: { learns: true, latent: false, atom: false, trunk: 'none' },
   create: (name, config, info) => new Linear(name, config, info),
-  searchSpace: { model: { kernel: { kind: 'choice', values: [13, 25, 49] } }, train: { lr: LR, weightDecay: { kind: 'choice', values: [0, 1e-4] } } },
+  searchSpace: { model: { kernel: { kind: 'choice', values: [13, 25, 49] }, ...RECIPE_MODEL }, train: RECIPE_TRAIN },
 });
