@@ -4,13 +4,16 @@
  * no timestamps, no timings, no paths — so merged shards give byte-identical tables.
  *
  * CSV columns: `row`, then per table column `<key>_mean, <key>_std, <key>_n, <key>_paper`
- * (full precision; empty when not applicable). Markdown: the table with "mean ± std" cells and
- * "(paper)" side columns, then the notes (data used, protocol differences, provenance).
+ * (full precision; empty when not applicable), and `<key>_rel_diff` (mean / paper − 1) after
+ * them for columns with `paperDelta`. Markdown: the table with "mean ± std" cells, "(paper)"
+ * and "Δ vs paper" side columns, then the notes (data used, protocol differences, provenance,
+ * and for tables with `stopReasons` how the trained runs stopped).
  */
 import { mean, sampleStd } from '../../eval/stats';
 import { PAPER_PROVENANCE, formatPaperValue } from '../spec/paper';
 import { cellRunIds, type PlanInputs } from '../run/plan';
 import type { CellSpec, Protocol, RowSpec, RunRecord, TableSpec } from '../spec/types';
+import { STOP_REASONS, type StopReason } from '../../train/trainer';
 import { SMOKE_LABEL } from './claims';
 
 /**
@@ -101,11 +104,40 @@ export function selectionNotes(table: TableSpec, inputs: PlanInputs, records: Re
   return notes;
 }
 
+/**
+ * How a table's trained runs stopped, per row: early stopping (converged by the protocol's rule)
+ * or the epoch cap (not converged); runs without training are not counted, records of older
+ * code without a stop reason are counted as unknown.
+ */
+export function stopReasonNotes(table: TableSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): string[] {
+  const parts: string[] = [];
+  const total: Record<StopReason | 'unknown', number> = { 'early-stopping': 0, 'epoch-cap': 0, 'no-training': 0, unknown: 0 };
+  for (const row of table.rows) {
+    const ids = [...new Set(Object.values(row.cells).flatMap((c) => (c ? cellRunIds(c.variant, inputs) : [])))];
+    const runs = ids.map((id) => records.get(id)).filter((r): r is RunRecord => r !== undefined && r.epochs > 0);
+    if (runs.length === 0) continue;
+    const n: Record<StopReason | 'unknown', number> = { 'early-stopping': 0, 'epoch-cap': 0, 'no-training': 0, unknown: 0 };
+    for (const r of runs) n[r.stopReason && STOP_REASONS.includes(r.stopReason) ? r.stopReason : 'unknown']++;
+    for (const k of Object.keys(n) as (keyof typeof n)[]) total[k] += n[k];
+    parts.push(`${row.label}: ${n['early-stopping']} early stopping, ${n['epoch-cap']} epoch cap${n.unknown ? `, ${n.unknown} unknown (older records)` : ''}`);
+  }
+  if (parts.length === 0) return [];
+  const sum = total['early-stopping'] + total['epoch-cap'] + total.unknown;
+  return [`Stopping of the ${sum} trained run(s): ${total['early-stopping']} by early stopping (patience reached: converged by the protocol's rule), ${total['epoch-cap']} at the epoch cap (the budget ran out before patience did: not converged by that rule)${total.unknown ? `, ${total.unknown} unknown` : ''} — ${parts.join('; ')}.`];
+}
+
+/** "+2.4 %", "−0.8 %": the relative difference mean / paper − 1. */
+export function formatRelDiff(mean: number | undefined, paper: number | undefined): string {
+  if (mean === undefined || paper === undefined || paper === 0) return '—';
+  const d = (mean / paper - 1) * 100;
+  return `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(1)} %`;
+}
+
 /** Render one table (CSV + Markdown) from the records. */
 export function renderTable(table: TableSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): RenderedTable {
-  const csvHeader = ['row', ...table.columns.flatMap((c) => [`${c.key}_mean`, `${c.key}_std`, `${c.key}_n`, `${c.key}_paper`])];
+  const csvHeader = ['row', ...table.columns.flatMap((c) => [`${c.key}_mean`, `${c.key}_std`, `${c.key}_n`, `${c.key}_paper`, ...(c.paperDelta ? [`${c.key}_rel_diff`] : [])])];
   const csvRows: string[] = [csvHeader.map(csvField).join(',')];
-  const mdHeader = ['model', ...table.columns.flatMap((c) => (c.paperColumn ? [c.title, `${c.title} (paper)`] : [c.title]))];
+  const mdHeader = [table.rowHeader ?? 'model', ...table.columns.flatMap((c) => [c.title, ...(c.paperColumn ? [`${c.title} (paper)`] : []), ...(c.paperDelta ? [`${c.title} Δ vs paper`] : [])])];
   const banner = smokeBanner(inputs.protocol);
   const md: string[] = [`# ${table.title}${banner ? ` — ${SMOKE_LABEL}` : ''}`, '', ...(banner ? [banner, ''] : []), `| ${mdHeader.map(mdEscape).join(' | ')} |`, `|${mdHeader.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
   const cells: RenderedTable['cells'] = {};
@@ -118,8 +150,10 @@ export function renderTable(table: TableSpec, inputs: PlanInputs, records: Reado
       const digits = c.digits ?? 4;
       const cell = row.cells[c.key];
       const paper = paperOf(row, c.key);
+      let mean: number | undefined;
       if (cell) {
         const s = summariseCell(cell, inputs, records);
+        mean = s.mean;
         missingRuns += s.expected - s.present;
         csv.push(num(s.mean), num(s.std), String(s.values.length), num(paper?.value));
         mdRow.push(formatCell(s, digits));
@@ -129,13 +163,16 @@ export function renderTable(table: TableSpec, inputs: PlanInputs, records: Reado
         mdRow.push('—');
         if (paper) cells[row.label][c.key] = { mean: null, std: null, n: 0, expected: 0, paper: paper.value };
       }
+      if (c.paperDelta) csv.push(mean !== undefined && paper ? String(mean / paper.value - 1) : '');
       if (c.paperColumn) mdRow.push(formatPaperValue(paper, digits));
+      if (c.paperDelta) mdRow.push(formatRelDiff(mean, paper?.value));
     }
     csvRows.push(csv.map(csvField).join(','));
     md.push(`| ${mdRow.map(mdEscape).join(' | ')} |`);
   }
-  md.push('', 'Notes:', ...table.notes.map((n) => `- ${n}`), ...selectionNotes(table, inputs, records).map((n) => `- ${n}`));
-  if (table.columns.some((c) => c.paperColumn)) md.push(`- Paper values: ${PAPER_PROVENANCE}.`);
+  const stops = table.stopReasons ? stopReasonNotes(table, inputs, records) : [];
+  md.push('', 'Notes:', ...table.notes.map((n) => `- ${n}`), ...selectionNotes(table, inputs, records).map((n) => `- ${n}`), ...stops.map((n) => `- ${n}`));
+  if (table.columns.some((c) => c.paperColumn)) md.push(`- Paper values: ${table.paperProvenance ?? PAPER_PROVENANCE}.`);
   if (missingRuns > 0) md.push(`- ${missingRuns} run(s) of this table are missing; run 'dive reproduce' again (finished runs are kept) or 'dive merge' the other shards.`);
   return { name: table.name, csv: `${csvRows.join('\n')}\n`, markdown: `${md.join('\n')}\n`, cells, missingRuns };
 }
