@@ -19,3 +19,4 @@ export { dataAvailable, prepareOrSynthetic, type DataOrFallback } from './fallba
 export { decode212, encode212, parseWfdbHeader, readWfdbRecord } from './wfdb';
 /** The shared disentanglement benchmark: factor grid, i.i.d. and OOD splits, pairs (docs/design.md §Detaux). */
 export * as benchmark from './benchmark';
+export { PROTOCOLS, PROTOCOL_NAMES, TSLIB_PROTOCOL, forecastProtocol, protocolWindow, type ForecastProtocol, type ProtocolName } from './protocols';

@@ -30,6 +30,9 @@
  *                       horizon 1 season, target 1, stride 1; hourly = 168 / 24); chronological
  *                       0.7/0.1/0.2 by target index (or `split` by dates); z-score; label
  *                       columns or calendar labels
+ * A named protocol (`protocol: 'tslib'`, protocols.ts) replaces the window defaults with its own
+ * on the data set's split and scaler (ETT-format data sets only: input 96, every row 1…H
+ * forecast, horizons 96/192/336/720).
  * The loaded data set keeps ORIGINAL units; windows view a scaled copy of each segment.
  */
 import type { PreparedData, TimeSeriesDataset, WindowSpec } from './types';
@@ -47,6 +50,7 @@ import {
 import type { WindowRange } from './windows';
 import type { RowRange } from './splits';
 import { UserError } from '../util/errors';
+import { forecastProtocol, protocolWindow, type ProtocolName } from './protocols';
 
 export interface PrepareOptions {
   /** Explicit file or folder to load (default: cache, mirror, ../shared/data; see paths.ts). */
@@ -73,6 +77,8 @@ export interface PrepareOptions {
   readonly benchmark?: Partial<BenchmarkConfig>;
   /** CSV cards (csv, a csvCard's): how to read the file (csv.ts CsvOptions; the card's own options underneath). */
   readonly csv?: CsvOptions;
+  /** A named forecasting protocol replacing the data set's window (protocols.ts): 'tslib'. */
+  readonly protocol?: ProtocolName;
 }
 
 /** PreparedData plus the details `dive data describe` reports. */
@@ -89,6 +95,8 @@ export interface Prepared extends PreparedData {
   readonly notes: readonly string[];
   /** benchmark only: the out-of-distribution test windows (held-out factor combinations); absent otherwise or with the iid split. */
   readonly ood?: SegmentWindowSet;
+  /** The horizons of the named protocol applied (options.protocol), when one was. */
+  readonly horizons?: readonly number[];
 }
 
 /** Load `name` and prepare it (see module doc for defaults). */
@@ -124,12 +132,15 @@ export function prepareDataset(dataset: TimeSeriesDataset, options: PrepareOptio
     split: { kind: 'fractions', train: 0.6, val: 0.2 } as SplitProtocol,
     scaler: 'zscore' as ScalerKind,
   };
-  const spec: WindowSpec = {
-    inputLength: options.inputLength ?? d.window.inputLength,
-    horizon: options.horizon ?? d.window.horizon,
-    targetLength: options.targetLength ?? Math.min(d.window.targetLength, options.horizon ?? d.window.horizon),
-    stride: options.stride ?? d.window.stride,
-  };
+  const named = options.protocol !== undefined ? forecastProtocol(options.protocol) : undefined;
+  const spec: WindowSpec = named
+    ? protocolWindow(named, d.split, options, dataset.name)
+    : {
+        inputLength: options.inputLength ?? d.window.inputLength,
+        horizon: options.horizon ?? d.window.horizon,
+        targetLength: options.targetLength ?? Math.min(d.window.targetLength, options.horizon ?? d.window.horizon),
+        stride: options.stride ?? d.window.stride,
+      };
   checkWindowSpec(spec);
   if (dataset.segments.length === 0) throw new UserError(`data set '${dataset.name}' (${dataset.source}) has no segments; check the file`);
   const C = dataset.segments[0].channels;
@@ -175,7 +186,7 @@ export function prepareDataset(dataset: TimeSeriesDataset, options: PrepareOptio
   }
   return {
     dataset,
-    protocol: `${plan.description}; scaler ${scaler.kind} fitted on train rows; window input ${spec.inputLength}, horizon ${spec.horizon}, target ${spec.targetLength}, stride ${spec.stride}`,
+    protocol: `${named ? `${named.description}: ` : ''}${plan.description}; scaler ${scaler.kind} fitted on train rows; window input ${spec.inputLength}, horizon ${spec.horizon}, target ${spec.targetLength}, stride ${spec.stride}`,
     scaler,
     train: sets.train,
     val: sets.val,
@@ -186,6 +197,7 @@ export function prepareDataset(dataset: TimeSeriesDataset, options: PrepareOptio
     splitRows: { train: countRows(plan.rows.train), val: countRows(plan.rows.val), test: countRows(plan.rows.test) },
     binEdges: labels.binEdges,
     notes: labels.notes,
+    ...(named ? { horizons: named.horizons } : {}),
   };
 }
 
@@ -194,7 +206,7 @@ export function prepareDataset(dataset: TimeSeriesDataset, options: PrepareOptio
  * segment per window, the OOD windows as `ood`, the discrete factor table on every set.
  */
 export function prepareBenchmark(options: PrepareOptions = {}): Prepared {
-  for (const k of ['file', 'split', 'stride', 'downsample', 'gaitMeasure', 'synthetic'] as const) {
+  for (const k of ['file', 'split', 'stride', 'downsample', 'gaitMeasure', 'synthetic', 'protocol'] as const) {
     if (options[k] !== undefined) throw new UserError(`the benchmark data set does not take the '${k}' option (its splits and geometry come from its generator); drop it`);
   }
   const inputLength = options.inputLength ?? options.benchmark?.inputLength;

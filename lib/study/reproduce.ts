@@ -163,7 +163,8 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceReport> {
   // Shards share the folder: plan.json is created once and compared by the others (store.ts).
   if (o.shard) claimPlanInputs(o.out, inputs);
   else writePlanInputs(o.out, inputs);
-  for (const c of Object.values(inputs.choices)) log(`${c.family}: ${c.note}`);
+  const families = new Set(plan.experiments.flatMap(variantsOf).map((v) => v.family));
+  for (const c of Object.values(inputs.choices)) if (families.has(c.family)) log(`${c.family}: ${c.note}`);
   const mine = shardRuns(plan.runs, o.shard);
   const skipped = mine.filter((r) => isFinished(o.out, r.id)).map((r) => r.id);
   const todo = mine.filter((r) => !skipped.includes(r.id));

@@ -12,6 +12,7 @@ import { datasetInfo } from '../data/registry';
 import type { CsvOptions } from '../data/csv';
 import type { SplitProtocol } from '../data/splits';
 import { BenchmarkSchema } from '../data/benchmark';
+import { PROTOCOL_NAMES } from '../data/protocols';
 import { DEFAULT_ATOM, ATOM_KINDS, type AtomKind } from '../models/atom';
 import type { PreparedData } from '../data/types';
 import { createModel, dataModelConfig, modelCards } from '../models/registry';
@@ -31,6 +32,11 @@ const rows = (doc: string) => z.int().min(1).nullable().default(null).describe(`
 
 /** Data preparation overrides a run config may set (null = the data set's default). */
 export const RunDataSchema = z.strictObject({
+  protocol: z
+    .enum(PROTOCOL_NAMES)
+    .nullable()
+    .default(null)
+    .describe("A named forecasting protocol replacing the data set's window (lib/data/protocols.ts): 'tslib' = Time-Series-Library's long-horizon protocol on the ETT files (input 96, every row 1…H forecast, horizons 96/192/336/720); null = the data set's own."),
   inputLength: rows('Input window length, rows'),
   horizon: z.int().min(1).nullable().default(null).describe("Forecast horizon, rows ahead of the last input row (null = the data set's default)."),
   targetLength: rows('Target rows per window'),
@@ -146,6 +152,7 @@ export function prepareOptionsOf(d: RunDataConfig, file: string | undefined, dat
   const o: Record<string, unknown> = { seed: d.seed };
   if (data === 'benchmark') o.benchmark = d.benchmark;
   if (file) o.file = path.resolve(file);
+  if (d.protocol !== null) o.protocol = d.protocol;
   for (const k of ['inputLength', 'horizon', 'targetLength', 'stride', 'bins', 'downsample'] as const) if (d[k] !== null) o[k] = d[k];
   if (d.split !== null) {
     o.split = ('trainEnd' in d.split

@@ -64,3 +64,20 @@ export function userError(f: () => unknown, re: RegExp): void {
   }
   throw new Error(`expected a UserError matching ${re}`);
 }
+
+/**
+ * Write an ETT-format CSV (header `date,HUFL,…,OT`, hourly UTC rows from 2016-07-01 00:00, the
+ * ETTh1 calendar) whose value at row t, channel c (0–6) is `value(t, c)`, written with 6 decimals.
+ */
+export function writeEttCsv(file: string, rows: number, value: (t: number, c: number) => number): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const lines = ['date,HUFL,HULL,MUFL,MULL,LUFL,LULL,OT'];
+  const t0 = Date.UTC(2016, 6, 1);
+  for (let t = 0; t < rows; t++) {
+    const date = new Date(t0 + t * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+    const vals = Array.from({ length: 7 }, (_, c) => value(t, c).toFixed(6));
+    lines.push(`${date},${vals.join(',')}`);
+  }
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}

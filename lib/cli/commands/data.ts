@@ -79,7 +79,7 @@ export function describePrepared(p: Prepared, where?: string) {
     sampleRateHz: d.sampleRateHz,
     timeSpan: span,
     calendar: calendarOf(d),
-    horizons: info?.defaults.horizons ?? null,
+    horizons: p.horizons ?? info?.defaults.horizons ?? null,
     protocol: p.protocol,
     window: p.spec,
     splits: Object.fromEntries(SPLIT_NAMES.map((s) => [s, { windows: p[s].count, rows: p.splitRows[s] }])),

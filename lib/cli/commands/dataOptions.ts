@@ -7,9 +7,11 @@ import type { OptionSpec, ParsedArgs } from '../../util/command';
 import { optList, optNumber, optString } from '../../util/command';
 import { parseDelimiter } from '../../data/csv';
 import { UserError } from '../../util/errors';
+import { PROTOCOL_NAMES } from '../../data/protocols';
 import { deepMerge, isPlainObject } from '../../util/merge';
 
 export const DATA_OPTIONS: readonly OptionSpec[] = [
+  { name: 'protocol', type: 'string', value: 'NAME', description: "a named forecasting protocol instead of the data set's window: tslib = Time-Series-Library's long-horizon protocol on the ETT files (input 96, forecast every row 1..H; --horizon 96|192|336|720, default 96; docs/data.md)", choices: [...PROTOCOL_NAMES] },
   { name: 'input-length', type: 'integer', value: 'L', description: 'input window length in rows (default: the data set protocol; CSV: 7 seasons)' },
   { name: 'split', type: 'string', value: 'S', description: "the split: fractions 'TRAIN,VAL' (e.g. 0.7,0.1; the rest is test) or dates 'TRAIN_END,VAL_END[,TEST_END]' (e.g. 2017-06-26,2017-10-24)" },
   { name: 'date-column', type: 'string', value: 'NAME', description: 'CSV: the date column (default: the first column of dates)' },
@@ -37,6 +39,8 @@ export function parseSplitOption(text: string): Record<string, unknown> {
 export function dataConfigWithOptions(args: ParsedArgs, configData: unknown): unknown {
   const patch: Record<string, unknown> = {};
   const csv: Record<string, unknown> = {};
+  const protocol = optString(args, 'protocol');
+  if (protocol !== undefined) patch.protocol = protocol;
   const inputLength = optNumber(args, 'input-length');
   if (inputLength !== undefined) patch.inputLength = inputLength;
   const dateColumn = optString(args, 'date-column');

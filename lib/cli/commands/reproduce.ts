@@ -1,7 +1,7 @@
 /** `dive reproduce`: regenerate the paper's tables and figures (lib/study). */
 import type { Command } from '../../util/command';
 import { optBool, optList, optNumber, optString } from '../../util/command';
-import { EXPERIMENT_NAMES } from '../../study/spec/definitions';
+import { EXPERIMENT_NAMES, OPT_IN_EXPERIMENTS } from '../../study/spec/definitions';
 import { parseShard, type Shard } from '../../study/run/plan';
 import { isAutoShard, resolveAutoShard } from '../../cluster/shardEnv';
 import { protocolFor } from '../../study/spec/protocol';
@@ -19,10 +19,11 @@ export const reproduceCommand: Command = {
     'ETTh1 / gaitndd / synthetic when the paper\'s data are not present, and say so. ' +
     'A tuning stage runs first (experiment name tune, selected by default): every compared model gets the same number of configurations from its declared search space, chosen on the validation split only (OUT/tuning.json); the test runs then use fresh seeds. OUT/claims.md|csv tests each claim of the paper (effect, CI, p-values, verdict; smoke tests with --quick). With --shard, run the same command twice: the first pass tunes, the second runs the tests. ' +
     "--shard K/N runs every N-th run only (no tables); combine shard folders with 'dive merge'. --shard auto reads K/N inside a Slurm array job or a Kubernetes Indexed Job, and shards may share one --out folder ('dive jobs slurm|kubernetes' writes such jobs). Static figures: SVG with --quick, SVG and PNG otherwise (headless Chromium). " +
-    '--quick takes minutes; the full protocol (410 runs) took 1 h 13 min on 2 cores as two shards (docs/results.md).',
+    '--quick takes minutes; the full protocol (410 runs) took 1 h 13 min on 2 cores as two shards (docs/results.md). ' +
+    `Opt-in experiments run only when --only names them: ${OPT_IN_EXPERIMENTS.join(', ')} (tslib-ett: DLinear under Time-Series-Library's long-horizon protocol on ETTh1 against the TimesNet paper's values, persistence as the floor; needs the ETTh1 file; docs/data.md).`,
   options: [
     { name: 'quick', type: 'boolean', description: '1 seed, ≤ 4 epochs, small data subsets, a 2-configuration tuning stage (minutes, not hours; a smoke test)' },
-    { name: 'only', type: 'list', value: 'NAME,…', description: `run only these experiments (${EXPERIMENT_NAMES.join(', ')})` },
+    { name: 'only', type: 'list', value: 'NAME,…', description: `run only these experiments (${EXPERIMENT_NAMES.join(', ')}; without --only: all but ${OPT_IN_EXPERIMENTS.join(', ')})` },
     { name: 'seeds', type: 'integer', value: 'N', description: 'seeds per cell (default: 8, the fewest that can carry a claims verdict; 1 with --quick)' },
     { name: 'out', type: 'string', value: 'DIR', default: 'results', description: 'results folder' },
     { name: 'shard', type: 'string', value: 'K/N|auto[/N]', description: 'run only runs with index ≡ K−1 (mod N); auto: K (and N) from the Slurm array or Kubernetes Indexed Job environment (docs/cluster.md)' },

@@ -4,8 +4,10 @@
  * no timestamps, no timings, no paths — so merged shards give byte-identical tables.
  *
  * CSV columns: `row`, then per table column `<key>_mean, <key>_std, <key>_n, <key>_paper`
- * (full precision; empty when not applicable). Markdown: the table with "mean ± std" cells and
- * "(paper)" side columns, then the notes (data used, protocol differences, provenance).
+ * (full precision; empty when not applicable), and `<key>_rel_diff` (mean / paper − 1) after
+ * them for columns with `paperDelta`. Markdown: the table with "mean ± std" cells, "(paper)"
+ * and "Δ vs paper" side columns, then the notes (data used, protocol differences, provenance, how
+ * many runs of each row converged by early stopping).
  */
 import { mean, sampleStd } from '../../eval/stats';
 import { PAPER_PROVENANCE, formatPaperValue } from '../spec/paper';
@@ -111,11 +113,19 @@ export function selectionNotes(table: TableSpec, inputs: PlanInputs, records: Re
   return notes;
 }
 
+
+/** "+2.4 %", "−0.8 %": the relative difference mean / paper − 1. */
+export function formatRelDiff(mean: number | undefined, paper: number | undefined): string {
+  if (mean === undefined || paper === undefined || paper === 0) return '—';
+  const d = (mean / paper - 1) * 100;
+  return `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(1)} %`;
+}
+
 /** Render one table (CSV + Markdown) from the records. */
 export function renderTable(table: TableSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): RenderedTable {
-  const csvHeader = ['row', ...table.columns.flatMap((c) => [`${c.key}_mean`, `${c.key}_std`, `${c.key}_n`, `${c.key}_paper`])];
+  const csvHeader = ['row', ...table.columns.flatMap((c) => [`${c.key}_mean`, `${c.key}_std`, `${c.key}_n`, `${c.key}_paper`, ...(c.paperDelta ? [`${c.key}_rel_diff`] : [])])];
   const csvRows: string[] = [csvHeader.map(csvField).join(',')];
-  const mdHeader = ['model', ...table.columns.flatMap((c) => (c.paperColumn ? [c.title, `${c.title} (paper)`] : [c.title]))];
+  const mdHeader = [table.rowHeader ?? 'model', ...table.columns.flatMap((c) => [c.title, ...(c.paperColumn ? [`${c.title} (paper)`] : []), ...(c.paperDelta ? [`${c.title} Δ vs paper`] : [])])];
   const banner = smokeBanner(inputs.protocol);
   const md: string[] = [`# ${table.title}${banner ? ` — ${SMOKE_LABEL}` : ''}`, '', ...(banner ? [banner, ''] : []), `| ${mdHeader.map(mdEscape).join(' | ')} |`, `|${mdHeader.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
   const cells: RenderedTable['cells'] = {};
@@ -128,8 +138,10 @@ export function renderTable(table: TableSpec, inputs: PlanInputs, records: Reado
       const digits = c.digits ?? 4;
       const cell = row.cells[c.key];
       const paper = paperOf(row, c.key);
+      let mean: number | undefined;
       if (cell) {
         const s = summariseCell(cell, inputs, records);
+        mean = s.mean;
         missingRuns += s.expected - s.present;
         csv.push(num(s.mean), num(s.std), String(s.values.length), num(paper?.value));
         mdRow.push(formatCell(s, digits));
@@ -139,13 +151,15 @@ export function renderTable(table: TableSpec, inputs: PlanInputs, records: Reado
         mdRow.push('—');
         if (paper) cells[row.label][c.key] = { mean: null, std: null, n: 0, expected: 0, paper: paper.value };
       }
+      if (c.paperDelta) csv.push(mean !== undefined && paper ? String(mean / paper.value - 1) : '');
       if (c.paperColumn) mdRow.push(formatPaperValue(paper, digits));
+      if (c.paperDelta) mdRow.push(formatRelDiff(mean, paper?.value));
     }
     csvRows.push(csv.map(csvField).join(','));
     md.push(`| ${mdRow.map(mdEscape).join(' | ')} |`);
   }
   md.push('', 'Notes:', ...table.notes.map((n) => `- ${n}`), ...selectionNotes(table, inputs, records).map((n) => `- ${n}`));
-  if (table.columns.some((c) => c.paperColumn)) md.push(`- Paper values: ${PAPER_PROVENANCE}.`);
+  if (table.columns.some((c) => c.paperColumn)) md.push(`- Paper values: ${table.paperProvenance ?? PAPER_PROVENANCE}.`);
   if (missingRuns > 0) md.push(`- ${missingRuns} run(s) of this table are missing; run 'dive reproduce' again (finished runs are kept) or 'dive merge' the other shards.`);
   return { name: table.name, csv: `${csvRows.join('\n')}\n`, markdown: `${md.join('\n')}\n`, cells, missingRuns };
 }

@@ -4,6 +4,9 @@
  *   gait        gaitmotion (the paper's data, user-supplied CSV export) → gaitndd → synthetic
  *   electricity electricity-lstnet (the paper's data, user-supplied) → ett-h1 → synthetic
  *   benchmark   the shared disentanglement benchmark (generated; true factors known)
+ *   ett         ett-h1, with no fallback: a table of a published ETT protocol (tslib-ett) means
+ *               nothing on another data set, so without the file its runs fail and say how to
+ *               get it
  *
  * "Available" means `resolveDataPath` finds the files (explicit cache, DIVE_DATA_MIRROR,
  * ../shared/data; see lib/data/paths.ts). Every choice carries a note that the tables print.
@@ -27,6 +30,11 @@ export const filesPresent: Availability = (name) => {
 /** Resolve one family to a data set, with the note explaining the choice. */
 export function chooseData(family: DataFamily, available: Availability = filesPresent): DataChoice {
   if (family === 'benchmark') return { family, data: 'benchmark', note: 'the shared disentanglement benchmark (generated windows with known factors; lib/data/benchmark.ts, docs/design.md §Detaux)' };
+  if (family === 'ett') {
+    return available('ett-h1')
+      ? { family, data: 'ett-h1', note: 'ETTh1 used (the published protocol\'s data)' }
+      : { family, data: 'ett-h1', note: 'ETTh1 not found: this table has no stand-in data, so its runs fail until `dive data fetch ett-h1` (or DIVE_DATA_MIRROR) provides the file' };
+  }
   if (family === 'gait') {
     if (available('gaitmotion')) return { family, data: 'gaitmotion', note: 'GaitMotion used (the paper\'s data: 6 IMU channels at 1000 Hz)' };
     if (available('gaitndd')) return { family, data: 'gaitndd', note: 'GaitMotion not found (bring its CSV export, see `dive data describe gaitmotion`); gaitndd used (PhysioNet gait in neurodegenerative disease, foot force at 100 Hz)' };
@@ -39,5 +47,5 @@ export function chooseData(family: DataFamily, available: Availability = filesPr
 
 /** Every family's choice. */
 export function chooseAll(available: Availability = filesPresent): Record<DataFamily, DataChoice> {
-  return { gait: chooseData('gait', available), electricity: chooseData('electricity', available), benchmark: chooseData('benchmark', available) };
+  return { gait: chooseData('gait', available), electricity: chooseData('electricity', available), benchmark: chooseData('benchmark', available), ett: chooseData('ett', available) };
 }

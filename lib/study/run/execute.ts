@@ -25,6 +25,7 @@ import { codeVersion, provenanceOf } from './provenance';
 import { initBackend } from '../../backend/select';
 import { prepareData, type Prepared } from '../../data/prepare';
 import { datasetInfo } from '../../data/registry';
+import type { ProtocolName } from '../../data/protocols';
 import { DEFAULT_SYNTHETIC } from '../../data/synthetic';
 import type { PreparedData, WindowSet } from '../../data/types';
 import { createModel } from '../../models/registry';
@@ -89,14 +90,14 @@ function syntheticFor(name: string, horizon: number): { synthetic?: { length: nu
   return need > DEFAULT_SYNTHETIC.length ? { synthetic: { length: need } } : {};
 }
 
-/** Prepared data by (data set, horizon), reused across the runs of one process (at most 4 kept). */
+/** Prepared data by (data set, horizon, protocol), reused across the runs of one process (at most 4 kept). */
 const preparedCache = new Map<string, Prepared>();
 
-function prepareCached(name: string, horizon: number): Prepared {
-  const key = `${name}|${horizon}`;
+function prepareCached(name: string, horizon: number, protocol: ProtocolName | undefined): Prepared {
+  const key = `${name}|${horizon}|${protocol ?? ''}`;
   let p = preparedCache.get(key);
   if (!p) {
-    p = prepareData(name, { horizon, seed: 0, ...syntheticFor(name, horizon) });
+    p = prepareData(name, { horizon, seed: 0, ...syntheticFor(name, horizon), ...(protocol !== undefined ? { protocol } : {}) });
     if (preparedCache.size >= 4) preparedCache.delete(preparedCache.keys().next().value as string);
     preparedCache.set(key, p);
   }
@@ -172,7 +173,7 @@ export async function executeRun(id: string, spec: RunSpec, options: ExecuteOpti
   if (isPipelineModel(spec.model)) return executePipelineRun(id, { ...spec, model: spec.model });
   const backend = await initBackend();
   const started = Date.now();
-  const prepared = prepareCached(spec.data, spec.horizon);
+  const prepared = prepareCached(spec.data, spec.horizon, spec.protocol);
   const data: PreparedData = {
     ...prepared,
     train: subsetWindows(prepared.train, spec.maxWindows.train, 1),
@@ -210,6 +211,7 @@ export async function executeRun(id: string, spec: RunSpec, options: ExecuteOpti
       code: codeVersion(),
       seconds: (Date.now() - started) / 1000,
       epochs: result.epochsRun,
+      stopReason: result.stopReason,
       modelConfig: model.config,
       metrics,
       history,

@@ -12,11 +12,12 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../util/json';
 import { datasetInfo } from '../../data/registry';
+import { forecastProtocol } from '../../data/protocols';
 import { dataModelConfig, defaultConfig, isModelName, modelCard } from '../../models/registry';
 import { UserError } from '../../util/errors';
 import { deepMerge, isPlainObject } from '../../util/merge';
 export { deepMerge } from '../../util/merge';
-import { EXPERIMENT_NAMES, experiments, type ExperimentName } from '../spec/definitions';
+import { EXPERIMENT_NAMES, OPT_IN_EXPERIMENTS, experiments, type ExperimentName } from '../spec/definitions';
 import type { DataChoice, DataFamily, Experiment, Protocol, RunSpec, TableSpec, Variant } from '../spec/types';
 import { applyTuning, type TuningResult } from '../spec/tuning';
 
@@ -77,20 +78,22 @@ export function pruneDefaults(patch: Readonly<Record<string, unknown>>, defaults
 /** The concrete run of a variant under a protocol, data choices and a seed. */
 export function resolveRun(variant: Variant, seed: number, p: Protocol, choices: Readonly<Record<DataFamily, DataChoice>>): RunSpec {
   const data = choices[variant.family].data;
-  const horizon = variant.horizon ?? datasetInfo(data).defaults.window.horizon;
+  const horizon = variant.horizon ?? (variant.protocol !== undefined ? forecastProtocol(variant.protocol).horizons[0] : datasetInfo(data).defaults.window.horizon);
   return {
     model: variant.model,
     data,
     horizon,
     seed,
     mode: variant.mode ?? 'interleave',
-    epochs: p.epochs,
+    epochs: Math.min(p.epochs, variant.epochs ?? p.epochs),
     config: isModelName(variant.model)
       ? pruneDefaults(deepMerge(deepMerge(dataModelConfig(variant.model, data), sizedConfig(variant.model, p)), variant.config ?? {}), defaultConfig(variant.model))
       : { ...(variant.config ?? {}) },
     trainConfig: deepMerge(deepMerge(p.trainConfig, p.modelTrainConfig[variant.model] ?? {}), variant.trainConfig ?? {}),
     maxWindows: p.maxWindows,
     figurePoints: p.figurePoints,
+    // Absent unless set, so that the ids of runs on the data sets' own protocols do not change.
+    ...(variant.protocol !== undefined ? { protocol: variant.protocol } : {}),
   };
 }
 
@@ -100,12 +103,16 @@ export function seedsOf(p: Protocol): number[] {
   return Array.from({ length: p.seeds }, (_, i) => i);
 }
 
-/** Check `--only` names; returns the selected names in EXPERIMENT_NAMES order. */
+/**
+ * Check `--only` names; returns the selected names in EXPERIMENT_NAMES order. Without `--only`
+ * every experiment but the opt-in ones (OPT_IN_EXPERIMENTS: published benchmarks of their own
+ * data and budget) is selected.
+ */
 export function selectExperiments(only: readonly string[]): ExperimentName[] {
   for (const n of only) {
     if (!(EXPERIMENT_NAMES as readonly string[]).includes(n)) throw new UserError(`unknown experiment '${n}' in --only (known: ${EXPERIMENT_NAMES.join(', ')})`);
   }
-  return EXPERIMENT_NAMES.filter((n) => only.length === 0 || only.includes(n));
+  return EXPERIMENT_NAMES.filter((n) => (only.length === 0 ? !(OPT_IN_EXPERIMENTS as readonly string[]).includes(n) : only.includes(n)));
 }
 
 /** Every variant an experiment needs, in table order (rows, then columns), then its extras. */

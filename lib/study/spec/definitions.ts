@@ -5,8 +5,9 @@
  * horizons come from the protocol) and the data each family resolved to (notes).
  *
  * Names (for `--only`): gait, electricity, horizons, ablation-fusion, ablation-training,
- * ablation-lambda, ablation-beta, figures, and tune (the tuning stage, tune.ts: listed last,
- * run before the others). The search spaces and the tuned models are declared here (SEARCH_SPACES,
+ * ablation-lambda, ablation-beta, figures, companions, tslib-ett (opt-in: DLinear under
+ * Time-Series-Library's ETT protocol against the TimesNet paper, tslib.ts; selected only when
+ * named), and tune (the tuning stage, tune.ts: listed last, run before the others). The search spaces and the tuned models are declared here (SEARCH_SPACES,
  * TUNING_TARGETS); the budget is the protocol's (protocol.ts `tuning`).
  */
 import { PAPER_ELECTRICITY, PAPER_GAIT, PAPER_HORIZONS, PAPER_ONLY_REFERENCES, isPaperModel, type PaperModel } from './paper';
@@ -18,6 +19,7 @@ import { DEFAULT_BETA_VAE } from '../../models/betaVae';
 import { ATOM_PROVENANCE } from '../../models/atom';
 import type { CellSpec, ColumnSpec, DataChoice, DataFamily, Experiment, MetricKey, PaperValue, Protocol, RowSpec, Variant } from './types';
 import { budgetNote, tunedFor, tuningNotes, type TuningResult, type TuningTarget } from './tuning';
+import { tslibEttExperiment } from './tslib';
 
 export const EXPERIMENT_NAMES = [
   'gait',
@@ -29,10 +31,17 @@ export const EXPERIMENT_NAMES = [
   'ablation-beta',
   'figures',
   'companions',
+  'tslib-ett',
   // The tuning stage: listed last, run first (reproduce.ts).
   'tune',
 ] as const;
 export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
+
+/**
+ * Experiments that run only when `--only` names them: published benchmarks with their own data
+ * (no stand-in) and their own recipe, outside the paper's reproduction.
+ */
+export const OPT_IN_EXPERIMENTS: readonly ExperimentName[] = ['tslib-ett'];
 
 /** The paper's four latent models (main tables): the models the paper reports values for (paper.ts). */
 export const PAPER_MODELS = Object.keys(PAPER_GAIT) as readonly PaperModel[];
@@ -129,7 +138,10 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
       : [];
     return { ...e, table: { ...e.table, notes: [...e.table.notes, budgetNote(p, ctx.tuning !== undefined), ...tuningNotes(models, ctx.tuning), ...sweep] } };
   });
-  return withTuning(baseExperiments(p, choices, ctx));
+  // The tslib-ett table keeps the published recipe (its variants carry their own trainer
+  // config, which tuning never replaces), so it gets no tuning sentences; it goes before 'tune'.
+  const tuned = withTuning(baseExperiments(p, choices, ctx));
+  return [...tuned.slice(0, -1), tslibEttExperiment(p, choices.ett), ...tuned.slice(-1)];
 }
 
 function baseExperiments(p: Protocol, choices: Readonly<Record<DataFamily, DataChoice>>, ctx: TuningContext): Experiment[] {

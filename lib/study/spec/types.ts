@@ -11,14 +11,17 @@
  * - RunRecord: what one finished run writes to `results/runs/<run-id>.json` (store.ts).
  */
 import type { DatasetName } from '../../data/registry';
+import type { ProtocolName } from '../../data/protocols';
 import type { NetworkSize } from '../../models/card';
+import type { StopReason } from '../../train/trainer';
 
 /**
  * Which real data set family a table is about. Each family resolves to the best available data
  * set (dataChoice.ts): gait → gaitmotion (user-supplied) → gaitndd → synthetic; electricity →
- * electricity-lstnet → ett-h1 → synthetic; benchmark → the shared disentanglement benchmark (generated).
+ * electricity-lstnet → ett-h1 → synthetic; benchmark → the shared disentanglement benchmark
+ * (generated); ett → ett-h1 only (a published ETT protocol has no stand-in).
  */
-export type DataFamily = 'gait' | 'electricity' | 'benchmark';
+export type DataFamily = 'gait' | 'electricity' | 'benchmark' | 'ett';
 
 /** A metric a table cell shows: a metric card's key (lib/train/metrics; all computed on the test split). */
 export type MetricKey = string;
@@ -38,6 +41,10 @@ export interface Variant {
   readonly mode?: TrainingMode;
   /** Partial trainer config merged over the protocol's (e.g. a tuned learning rate; tune.ts). */
   readonly trainConfig?: Readonly<Record<string, unknown>>;
+  /** A named forecasting protocol replacing the data set's window (lib/data/protocols.ts), e.g. 'tslib'. */
+  readonly protocol?: ProtocolName;
+  /** The variant's own epoch cap (a reference recipe's, e.g. TSLib's 10); the protocol's cap still bounds it. */
+  readonly epochs?: number;
 }
 
 /** A value the paper reports for a cell, with its provenance (paper.ts). */
@@ -61,6 +68,8 @@ export interface ColumnSpec {
   readonly digits?: number;
   /** Show a side column with the paper's value. */
   readonly paperColumn?: boolean;
+  /** Show a side column with the relative difference mean / paper − 1 (needs a paper value). */
+  readonly paperDelta?: boolean;
 }
 
 export interface RowSpec {
@@ -79,6 +88,10 @@ export interface TableSpec {
   readonly rows: readonly RowSpec[];
   /** Protocol and data differences from the paper, printed under the table. */
   readonly notes: readonly string[];
+  /** Header of the row-label column (default 'model'). */
+  readonly rowHeader?: string;
+  /** Where the published values come from (default: the DeepDIVE paper's provenance, paper.ts). */
+  readonly paperProvenance?: string;
 }
 
 /** A named experiment: one table, or the figure set (whose runs are listed explicitly). */
@@ -150,6 +163,8 @@ export interface RunSpec {
   readonly trainConfig: Readonly<Record<string, unknown>>;
   readonly maxWindows: Protocol['maxWindows'];
   readonly figurePoints: number;
+  /** The named forecasting protocol of the data (lib/data/protocols.ts); absent = the data set's own. */
+  readonly protocol?: ProtocolName;
   /** 'tune' for a tuning trial (tune.ts): evaluated on the validation split only, never on test. Absent for the test runs. */
   readonly stage?: 'tune';
 }
@@ -210,6 +225,8 @@ export interface RunRecord {
   readonly seconds: number;
   /** Epochs actually trained. */
   readonly epochs: number;
+  /** Why training ended (lib/train/trainer.ts StopReason); absent in records of older code and of the pipelines. */
+  readonly stopReason?: StopReason;
   /** The full (defaults-applied) model config. */
   readonly modelConfig: object;
   /** Metric values; null where a metric does not apply (e.g. reconRrse of persistence). */

@@ -10,6 +10,8 @@ import { forecastCorr } from './forecastCorr';
 import { forecastMse } from './forecastMse';
 import { forecastMae } from './forecastMae';
 import { forecastRrseNormalised } from './forecastRrseNormalised';
+import { forecastMseNormalised } from './forecastMseNormalised';
+import { forecastMaeNormalised } from './forecastMaeNormalised';
 import { reconRrse } from './reconRrse';
 import { mig } from './mig';
 import { clusterAccuracy } from './clusterAccuracy';
@@ -36,7 +38,7 @@ import { principalAccuracy } from './principalAccuracy';
 export const BUILT_IN_METRICS: readonly MetricCard[] = [
   forecastRrse, forecastCorr, forecastMse, forecastMae, forecastRrseNormalised, reconRrse, mig, clusterAccuracy, gradientCosine,
   bestValForecastMse, initialValForecastMse, bestEpoch, improvedOnInitial, suiteMig, dciD, sap, mcc, principalAccuracy,
-  dciTreeD, migFloor, suiteMigFloor, dciDFloor, dciTreeDFloor, sapFloor, mccFloor, converged,
+  dciTreeD, migFloor, suiteMigFloor, dciDFloor, dciTreeDFloor, sapFloor, mccFloor, forecastMseNormalised, forecastMaeNormalised, converged,
 ];
 
 const registered: MetricCard[] = [];
