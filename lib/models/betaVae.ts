@@ -23,12 +23,12 @@ import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
 import { tcDecomposition } from '../objectives/totalCorrelation';
 import { AtomRegulariser, AtomSchema, atomActive } from './atom';
-import { InstanceNorm, revinField } from './revin';
+import { InstanceNorm, RevinSchema } from './revin';
 
 export const BetaVaeSchema = z.strictObject({
   seed: z.int().default(0).describe('Weight-initialisation seed.'),
   trunk: TrunkSchema.prefault({}),
-  revin: revinField('affine'),
+  revin: RevinSchema,
   totalCorrelation: z.boolean().default(false).describe('Estimate the prior term as β-TCVAE (MI + β·TC + dwKL) instead of β·KL.'),
   zDim: z.int().min(1).nullable().default(null).describe("Z: latent dims; null = 16 + number of labels (DeepDIVE's |a| + |b|)."),
   decoderHidden: z.int().min(1).default(128).describe('Hidden width of the decoder.'),

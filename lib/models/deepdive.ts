@@ -37,12 +37,12 @@ import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
 import { rbfCrossEntropy } from '../objectives/rbfCrossEntropy';
 import { AtomRegulariser, AtomSchema, atomActive } from './atom';
-import { InstanceNorm, revinField } from './revin';
+import { InstanceNorm, RevinSchema } from './revin';
 
 export const DeepDiveSchema = z.strictObject({
   seed: z.int().default(0).describe('Weight-initialisation seed (the trainer passes --seed).'),
   trunk: TrunkSchema.prefault({}),
-  revin: revinField('affine'),
+  revin: RevinSchema,
   useA: z.boolean().default(true).describe('Use the conditional code a. false = `deepdive-b`.'),
   useB: z.boolean().default(true).describe('Use the marginal code b (needs labels). false = `deepdive-a`.'),
   fusion: z.enum(['attention', 'concat']).default('attention').describe('How a meets the label tokens: cross-attention (DeepDIVE) or concatenation (ablation).'),

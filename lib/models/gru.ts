@@ -8,12 +8,12 @@ import { Trunk, trunkSchema } from './trunk';
 import { z } from '../util/config';
 import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, TensorBatch } from './types';
 import { forecastLoss } from '../objectives/likelihood';
-import { InstanceNorm, revinField } from './revin';
+import { InstanceNorm, RevinSchema } from './revin';
 
 export const GruSchema = z.strictObject({
   seed: z.int().default(0).describe('Weight-initialisation seed.'),
   trunk: trunkSchema({ kind: 'gru', hidden: 64, layers: 1 }).prefault({}),
-  revin: revinField('affine'),
+  revin: RevinSchema,
 });
 export type GruConfig = z.output<typeof GruSchema>;
 

@@ -9,12 +9,12 @@ import { ParamStore } from './nn';
 import { z } from '../util/config';
 import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, TensorBatch } from './types';
 import { forecastLoss } from '../objectives/likelihood';
-import { InstanceNorm, revinField } from './revin';
+import { InstanceNorm, RevinSchema } from './revin';
 
 export const LinearSchema = z.strictObject({
   seed: z.int().default(0).describe('Weight-initialisation seed.'),
   kernel: z.int().min(1).default(25).describe('Moving-average kernel in rows (odd; DLinear: 25).'),
-  revin: revinField('none'),
+  revin: RevinSchema,
 });
 export type LinearConfig = z.output<typeof LinearSchema>;
 

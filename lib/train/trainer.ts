@@ -27,7 +27,7 @@ import { LrScheduleSchema, INITIAL_LR_STATE, afterEpoch, learningRate, type LrSt
 import { ScheduleSchema, modelPhases, phasesForEpoch, type Phase, type PhaseName, type Phases, type ScheduleConfig } from './interleave';
 
 export const TrainSchema = z.strictObject({
-  epochs: z.int().min(0).default(20).describe('Maximum epochs.'),
+  epochs: z.int().min(0).default(100).describe('Epoch cap: a budget, not the stopping rule — runs end by early stopping (`patience`) long before it on ETTh1, gaitndd and the benchmark (docs/design.md, "Training recipe"); a run that reaches it records stopReason epoch-cap (not converged).'),
   batchSize: z.int().min(1).default(64).describe('Windows per batch.'),
   lr: z.number().positive().default(DEFAULT_ADAM.lr).describe('Adam learning rate.'),
   weightDecay: z.number().min(0).default(0).describe('AdamW decoupled weight decay λ_wd of weight matrices (adam.ts; docs/design.md).'),

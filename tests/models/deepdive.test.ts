@@ -31,7 +31,7 @@ describe('DeepDIVE', () => {
       for (const r of p.memberships!) for (const s of tf.sum(r, 1).arraySync() as number[]) expect(s).toBeCloseTo(1, 5);
     });
     // default: a separate conditional trunk (docs/design.md, "Measured choices")
-    expect(m.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster', 'revin']);
+    expect(m.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster']);
     expect(m.objective.marginal).toEqual({ groups: ['trunk', 'bEncoder', 'rbf'], terms: ['ce', 'klB'] });
     expect(m.objective.weights.klA).toBeCloseTo(2 / (12 * 2), 10);
     m.dispose();
@@ -88,15 +88,21 @@ describe('DeepDIVE', () => {
 
   it('deepdive-b forecasts without any unsupervised path: no conditional trunk, forecaster reads the code', () => {
     const b = createModel('deepdive-b', cfg, TINY_INFO);
-    expect(b.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'fusion', 'decoder', 'forecaster', 'revin']);
+    expect(b.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'fusion', 'decoder', 'forecaster']);
     // Every variable the forecast depends on is in phase M (label-supervised) or is a head
     // reading the code: the forecast gradient reaches nothing unsupervised upstream of b.
     const vars = b.params.all();
     const g = tf.variableGrads(() => b.losses(batch, { noiseSeed: 1 }, ['forecast']).forecast!, vars.map((p) => p.variable));
     const reached = new Set(vars.filter((p) => g.grads[p.variable.name] !== undefined).map((p) => p.group));
     tf.dispose([g.value, ...Object.values(g.grads)]);
-    // (RevIN's per-channel γ, β rescale the input window: 2·C numbers, not a path around b.)
-    expect([...reached].sort()).toEqual(['bEncoder', 'forecaster', 'fusion', 'rbf', 'revin', 'trunk']);
+    expect([...reached].sort()).toEqual(['bEncoder', 'forecaster', 'fusion', 'rbf', 'trunk']);
+    // With RevIN's learned γ, β (2·C numbers rescaling the input window, not a path around b).
+    const rb = createModel('deepdive-b', { ...cfg, revin: 'affine' }, TINY_INFO);
+    const g2 = tf.variableGrads(() => rb.losses(batch, { noiseSeed: 1 }, ['forecast']).forecast!, rb.params.all().map((p) => p.variable));
+    const reached2 = new Set(rb.params.all().filter((p) => g2.grads[p.variable.name] !== undefined).map((p) => p.group));
+    tf.dispose([g2.value, ...Object.values(g2.grads)]);
+    expect([...reached2].sort()).toEqual(['bEncoder', 'forecaster', 'fusion', 'rbf', 'revin', 'trunk']);
+    rb.dispose();
     // The forecaster's MLP reads the M label tokens (2 labels × tokenDim 8) only.
     expect(b.params.all().find((p) => p.name === 'forecaster/fc/h/w')!.variable.shape).toEqual([2 * 8, SMALL.forecasterHidden]);
     // The side channel is an option: it brings the unsupervised conditional trunk back.
@@ -225,8 +231,8 @@ describe('conditional trunk and training dropout', () => {
   it("'separate' gives the conditional path its own trunk (phase C); 'shared' reads the label trunk", () => {
     const sep = createModel('deepdive', { ...cfg, conditionalTrunk: 'separate' }, TINY_INFO);
     const shared = createModel('deepdive', { ...cfg, conditionalTrunk: 'shared' }, TINY_INFO);
-    expect(sep.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster', 'revin']);
-    expect(shared.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'aEncoder', 'fusion', 'decoder', 'forecaster', 'revin']);
+    expect(sep.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster']);
+    expect(shared.params.groups()).toEqual(['trunk', 'bEncoder', 'rbf', 'aEncoder', 'fusion', 'decoder', 'forecaster']);
     // same trunk config → the conditional trunk has exactly the label trunk's size
     const size = (m: typeof sep, g: string): number => m.params.all().filter((p) => p.group === g).reduce((s, p) => s + p.variable.size, 0);
     expect(size(sep, 'conditionalTrunk')).toBe(size(sep, 'trunk'));

@@ -42,7 +42,7 @@ describe('interleaving schedule', () => {
     const m = make();
     const ph = modelPhases(m);
     expect(ph.M!.groups).toEqual(['trunk', 'bEncoder', 'rbf']);
-    expect(ph.C!.groups).toEqual(['conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster', 'revin']);
+    expect(ph.C!.groups).toEqual(['conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster']);
     expect(ph.C!.terms).toEqual(['forecast', 'recon', 'klA']);
     const names = (e: number, s = DEFAULT_SCHEDULE): string[] => phasesForEpoch(e, s, ph).map((p) => p.name);
     expect(names(0)).toEqual(['M']);
@@ -60,7 +60,7 @@ describe('interleaving schedule', () => {
     const m = createModel('deepdive', { ...TINY, conditionalTrunk: 'separate' }, dataInfoOf(data));
     const ph = modelPhases(m);
     expect(ph.M!.groups).toEqual(['trunk', 'bEncoder', 'rbf']);
-    expect(ph.C!.groups).toEqual(['conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster', 'revin']);
+    expect(ph.C!.groups).toEqual(['conditionalTrunk', 'aEncoder', 'fusion', 'decoder', 'forecaster']);
     m.dispose();
   });
 
@@ -137,9 +137,9 @@ describe('trainer', () => {
 
   it('under interleaving with β_b = 0, λ is a constant loss scale that Adam ignores (clipping off)', async () => {
     const run = async (lambda: number): Promise<Float32Array[]> => {
-      // revin 'none': Adam is scale-invariant only up to its ε (1e-8); on instance-normalised
-      // windows some gradients of this tiny model sit near ε, and the two runs differ by 1.1e-4
-      // after 2 epochs (3.6e-7 without RevIN), which says nothing about λ.
+      // revin 'none' (the default) on purpose: Adam is scale-invariant only up to its ε (1e-8); on
+      // instance-normalised windows some gradients of this tiny model sit near ε, and the two
+      // runs differ by 1.1e-4 after 2 epochs (3.6e-7 without RevIN), which says nothing about λ.
       const m = createModel('deepdive', { ...TINY, lambda, betaB: 0, revin: 'none' }, dataInfoOf(data));
       await train(m, data, { ...CFG, epochs: 2, clipNorm: 0 });
       const v = values(m, ['trunk', 'bEncoder', 'rbf']);
