@@ -3,7 +3,14 @@
  * nbconvert (`python3 -m nbconvert --to html`, lab template), plus an `index.html` listing
  * every page with its title and first Markdown heading. The site makes NO external requests:
  *
- * - plotly.js is already inlined in the notebooks' outputs (lib/plot/notebook.ts);
+ * - plotly.js is inlined in the notebooks' outputs (lib/plot/notebook.ts), so an .ipynb renders
+ *   alone; the site ships it once, as `assets/plotly-<version>.min.js`, and every page loads
+ *   that file instead of carrying its own 5 MB copy (`sharePlotly`);
+ * - the template's large style sheets (JupyterLab's CSS, ~0.5 MB per page) are shipped once too,
+ *   as `assets/style-<hash>.css` (`shareStyles`);
+ * - library banners printed on stderr (tfjs's "Hi, looks like you are running TensorFlow.js in
+ *   Node.js …") are dropped from the published outputs (`dropBanners`; the executed notebooks
+ *   keep them);
  * - require.js (the template loads it for ipywidgets; nothing here uses AMD, and plotly.js
  *   sets `window.Plotly` without it) is dropped;
  * - MathJax 2 for LaTeX in Markdown comes from Debian's libjs-mathjax, copied into
@@ -15,6 +22,7 @@
  * The whole folder is written atomically (built in a temporary sibling, then renamed).
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeDirAtomic } from '../util/atomic';
@@ -83,11 +91,22 @@ export async function exportSite(opts: ExportOptions = {}): Promise<SiteReport> 
   const pages: SitePage[] = infos.map((i) => ({ ...i, page: `${i.stem}.html` }));
   await writeDirAtomic(outDir, async (tmp) => {
     opts.onProgress?.(`converting ${files.length} notebook(s) with nbconvert ...`);
-    await nbconvert(root, files.map((f) => path.join(inDir, f)), tmp, mathjax);
+    // Published copies without library banners, converted from a scratch folder inside the site's temporary one.
+    const clean = path.join(tmp, '.published');
+    fs.mkdirSync(clean);
+    for (const f of files) fs.writeFileSync(path.join(clean, f), JSON.stringify(dropBanners(JSON.parse(fs.readFileSync(path.join(inDir, f), 'utf8')) as Notebook), null, 1));
+    await nbconvert(root, files.map((f) => path.join(clean, f)), tmp, mathjax);
+    fs.rmSync(clean, { recursive: true, force: true });
+    const plotly: { version: string; bundle: string }[] = [];
+    const styles = new Map<string, string>();
     for (const p of pages) {
       const file = path.join(tmp, p.page);
       if (!fs.existsSync(file)) throw new UserError(`nbconvert did not write ${p.page} for ${p.file}`);
-      const html = postProcess(fs.readFileSync(file, 'utf8'));
+      const shared = sharePlotly(postProcess(fs.readFileSync(file, 'utf8')));
+      for (const b of shared.bundles) if (!plotly.some((x) => x.version === b.version)) plotly.push(b);
+      const styled = shareStyles(shared.html);
+      for (const [asset, css] of styled.sheets) styles.set(asset, css);
+      const html = styled.html;
       const external = externalReferences(html);
       if (external.length) {
         throw new UserError(`${p.page} would load ${external[0]} from outside the site (${external.length} such reference(s)); remove it from ${p.file}`);
@@ -95,6 +114,9 @@ export async function exportSite(opts: ExportOptions = {}): Promise<SiteReport> 
       fs.writeFileSync(file, html);
     }
     if (mathjax) copyMathJax(path.join(tmp, MATHJAX_SITE_DIR));
+    fs.mkdirSync(path.join(tmp, 'assets'), { recursive: true });
+    for (const b of plotly) fs.writeFileSync(path.join(tmp, plotlyAsset(b.version)), b.bundle);
+    for (const [asset, css] of styles) fs.writeFileSync(path.join(tmp, asset), css);
     fs.writeFileSync(path.join(tmp, 'index.html'), indexHtml(pages));
     markOutputDir(tmp, 'notebooks export');
   });
@@ -123,6 +145,79 @@ function nbconvert(root: string, inputs: string[], outDir: string, mathjax: bool
       }
     });
   });
+}
+
+/** The minimal shape of an .ipynb this module reads. */
+interface Notebook {
+  cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[];
+}
+
+/** Banners libraries print on stderr when imported, which say nothing about the notebook. */
+export const BANNERS: readonly RegExp[] = [
+  // tfjs in Node without tfjs-node: a line of '=' signs, the advice, another line of '='.
+  /=+\r?\n?Hi, looks like you are running TensorFlow\.js in Node\.js\.[^\n]*\r?\n?=+\r?\n?/g,
+];
+
+/** A copy of the notebook whose stderr stream outputs lack BANNERS (outputs left empty are dropped). */
+export function dropBanners<T extends Notebook>(nb: T): T {
+  const cells = nb.cells.map((c) => {
+    if (!c.outputs) return c;
+    const outputs = c.outputs
+      .map((o) => {
+        if (o.output_type !== 'stream' || o.name !== 'stderr' || o.text === undefined) return o;
+        let text = Array.isArray(o.text) ? o.text.join('') : o.text;
+        for (const b of BANNERS) text = text.replace(b, '');
+        return { ...o, text };
+      })
+      .filter((o) => !(o.output_type === 'stream' && typeof o.text === 'string' && o.text.trim() === ''));
+    return { ...c, outputs };
+  });
+  return { ...nb, cells };
+}
+
+/** Where the site keeps plotly.js of a version. */
+export function plotlyAsset(version: string): string {
+  return `assets/plotly-${version.replace(/[^0-9A-Za-z.-]/g, '_')}.min.js`;
+}
+
+/**
+ * Replace every plotly.js bundle inlined by lib/plot (`plotlyScript`: a script starting with the
+ * comment "plotly.js <version> (inlined, offline)") by a script tag loading the site's shared
+ * copy; returns the page and the bundles it carried.
+ */
+export function sharePlotly(html: string): { html: string; bundles: { version: string; bundle: string }[] } {
+  const open = /<script type="text\/javascript">\/\* plotly\.js (\S+) \(inlined, offline\) \*\/\n/g;
+  const bundles: { version: string; bundle: string }[] = [];
+  let out = '';
+  let at = 0;
+  for (let m = open.exec(html); m; m = open.exec(html)) {
+    const start = m.index + m[0].length;
+    const end = html.indexOf('\n</script>', start);
+    if (end < 0) break;
+    if (!bundles.some((b) => b.version === m![1])) bundles.push({ version: m[1], bundle: html.slice(start, end) });
+    out += `${html.slice(at, m.index)}<script type="text/javascript" src="${plotlyAsset(m[1])}"></script>`;
+    at = end + '\n</script>'.length;
+    open.lastIndex = at;
+  }
+  return { html: out + html.slice(at), bundles };
+}
+
+/** Style blocks at least this long go to a shared file (the small page-specific ones stay inline). */
+const SHARED_STYLE_MIN = 10_000;
+
+/**
+ * Move every `<style>` block of at least SHARED_STYLE_MIN characters to `assets/style-<sha256
+ * prefix>.css` (same content → same file for every page), linked in its place.
+ */
+export function shareStyles(html: string): { html: string; sheets: Map<string, string> } {
+  const sheets = new Map<string, string>();
+  const out = html.replace(/<style([^>]*)>([\s\S]*?)<\/style>/g, (whole, attrs: string, css: string) => {
+    if (css.length < SHARED_STYLE_MIN || /\bmedia=/.test(attrs)) return whole;
+    const asset = `assets/style-${createHash('sha256').update(css).digest('hex').slice(0, 12)}.css`;
+    sheets.set(asset, css);
+    return `<link rel="stylesheet" href="${asset}">`;
+  });
+  return { html: out, sheets };
 }
 
 /** Remove the placeholder script tags (require.js; MathJax when it is not shipped). */

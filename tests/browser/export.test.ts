@@ -76,6 +76,22 @@ describe('exported notebook site', () => {
     await log.page.close();
   });
 
+  it('ships plotly.js once for the site, publishes no library banner, and stays small', () => {
+    const pages = fs.readdirSync(site).filter((f) => f.endsWith('.html'));
+    const shared = fs.readdirSync(path.join(site, 'assets')).filter((f) => /^plotly-.*\.min\.js$/.test(f));
+    expect(shared).toHaveLength(1);
+    const size = (dir: string): number =>
+      fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? size(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
+    for (const p of pages) {
+      const html = fs.readFileSync(path.join(site, p), 'utf8');
+      expect(html, p).not.toContain('(inlined, offline)');
+      expect(html, p).not.toContain('Hi, looks like you are running TensorFlow.js');
+    }
+    const mb = size(site) / 2 ** 20;
+    console.log(`site: ${pages.length} pages, ${mb.toFixed(1)} MB (plotly ${(fs.statSync(path.join(site, 'assets', shared[0])).size / 2 ** 20).toFixed(1)} MB once)`);
+    if (NAMES.length === 0) expect(mb).toBeLessThan(10);
+  });
+
   it('renders every page offline: figures drawn, LaTeX typeset, no errors, no external or failed requests', async () => {
     const pages = fs.readdirSync(site).filter((f) => f.endsWith('.html') && f !== 'index.html');
     expect(pages.length).toBeGreaterThan(0);
