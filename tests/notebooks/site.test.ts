@@ -4,7 +4,7 @@
  * The browser test (tests/browser/export.test.ts) checks that the pages still draw every figure.
  */
 import { describe, expect, it } from 'vitest';
-import { dropBanners, plotlyAsset, sharePlotly } from '../../lib/notebooks/export';
+import { dropBanners, plotlyAsset, sharePlotly, shareStyles } from '../../lib/notebooks/export';
 import { plotlyScript } from '../../lib/plot/html';
 
 const TFJS_BANNER =
@@ -42,8 +42,7 @@ describe('exported site', () => {
 });
 
 describe('shared style sheets', () => {
-  it('moves large style blocks to one content-addressed file per content; small ones stay inline', async () => {
-    const { shareStyles } = await import('../../lib/notebooks/export');
+  it('moves large style blocks to one content-addressed file per content; small ones stay inline', () => {
     const big = `.jp-Cell { color: red; }\n${'/* padding */\n'.repeat(1000)}`;
     const page = (title: string): string => `<head><style type="text/css">${big}</style><style>pre { line-height: 125%; }</style></head><body>${title}</body>`;
     const a = shareStyles(page('a'));
