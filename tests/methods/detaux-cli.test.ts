@@ -26,7 +26,10 @@ describe('dive train --model detaux', () => {
     expect(io.stdout).toHaveLength(1);
     const r = JSON.parse(io.stdout[0]);
     expect(r).toMatchObject({ model: 'detaux', seed: 2, out });
-    expect(r.stage1.history).toHaveLength(4);
+    // --epochs sets the β schedule's length; the convergence criterion (or the cap) ends stage 1 after it.
+    expect(r.stage1.convergence).toMatchObject({ scheduleEpochs: 4, converged: expect.any(Boolean), criterion: expect.any(String) });
+    expect(r.stage1.history).toHaveLength(r.stage1.convergence.epochs);
+    expect(r.stage1.convergence.epochs).toBeGreaterThanOrEqual(4);
     for (const split of ['iid', 'ood']) {
       const d = r.disentanglement[split];
       for (const v of [d.mig, d.dci.disentanglement, d.dci.completeness, d.dci.informativeness, d.sap, d.mcc.pearson]) expect(Number.isFinite(v)).toBe(true);

@@ -29,12 +29,42 @@ describe('Detaux pipeline (quick settings)', () => {
     expect(a.history).toEqual(b.history);
   });
 
+  it('stage 1 stops by its convergence criterion after the schedule, or says it hit the cap; patience 0 is the fixed budget', () => {
+    const base = { ...QUICK_DETAUX.stage1, epochs: 3, stepsPerEpoch: 3 };
+    const bench = generateBenchmark(QUICK_DETAUX.data);
+    const fixed = trainStage1(bench, { ...QUICK_DETAUX, stage1: { ...base, patience: 0 } });
+    fixed.ae.dispose();
+    expect(fixed.history).toHaveLength(3);
+    expect(fixed.convergence).toMatchObject({ converged: false, epochs: 3, scheduleEpochs: 3 });
+    expect(fixed.convergence.criterion).toMatch(/fixed budget/);
+    const capped = trainStage1(bench, { ...QUICK_DETAUX, stage1: { ...base, patience: 50, maxEpochs: 5 } });
+    capped.ae.dispose();
+    expect(capped.history).toHaveLength(5);
+    expect(capped.convergence.converged).toBe(false);
+    expect(capped.convergence.criterion).toMatch(/epoch cap/);
+    // With an impossible improvement threshold the criterion fires after exactly `patience` epochs past the schedule.
+    const stops = trainStage1(bench, { ...QUICK_DETAUX, stage1: { ...base, patience: 2, minRelDelta: 0.99, maxEpochs: 20 } });
+    stops.ae.dispose();
+    expect(stops.convergence).toMatchObject({ converged: true, epochs: 3 + 2 });
+  });
+
   it('runs all three stages, reports every field in range, saves labels beside the weights, leaks no tensors', async () => {
     const before = tf.memory().numTensors;
     const { report, artifacts } = runDetaux(QUICK_DETAUX);
     expect(tf.memory().numTensors).toBe(before);
     const h = report.stage1.history;
-    expect(h).toHaveLength(QUICK_DETAUX.stage1.epochs);
+    // The schedule runs whole, then the convergence criterion (patience 2) or the cap (12) ends it.
+    const c = report.stage1.convergence;
+    expect(h).toHaveLength(c.epochs);
+    expect(c.epochs).toBeGreaterThanOrEqual(QUICK_DETAUX.stage1.epochs);
+    expect(c.epochs).toBeLessThanOrEqual(QUICK_DETAUX.stage1.maxEpochs);
+    expect(c.scheduleEpochs).toBe(QUICK_DETAUX.stage1.epochs);
+    expect(c.criterion).toMatch(c.converged ? /not better by 0\.001 \(relative\) for 2 epochs/ : /epoch cap: stage1\.maxEpochs = 12/);
+    for (const e of h) expect(Number.isFinite(e.valTotal)).toBe(true);
+    // normalised alignments: entry 0 is 1 (z_0 with itself), the rest are cosine-like, in [−1, 1]
+    expect(report.stage2.normalisedAlignment[0]).toBeCloseTo(1, 5);
+    for (const v of report.stage2.normalisedAlignment) expect(Math.abs(v)).toBeLessThanOrEqual(1 + 1e-9);
+    expect(report.stage2.choice).toBe('normalised');
     // the validation reconstruction improves during the reconstruction-only warm-up (epochs 0..2 of 8)
     expect(h[2].valRec).toBeLessThan(0.95 * h[0].valRec);
     // every term is active after the warm-up, and the orthogonality term falls once it is on

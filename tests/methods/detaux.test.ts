@@ -5,7 +5,7 @@ import { DetauxAutoencoder } from '../../lib/methods/detaux/autoencoder';
 import { QUICK_DETAUX, DEFAULT_DETAUX, detauxConfig } from '../../lib/methods/detaux/config';
 import { balanceLoss, consistencyLoss, detach, distanceLoss, orthogonalityLoss, schedule, selection, selectionDelta, stage1Losses } from '../../lib/methods/detaux/losses';
 import { hdbscanLabels, kmeans, kmeansBySilhouette, silhouette } from '../../lib/methods/detaux/cluster';
-import { alignments, firstComponentCodes, leastAlignedSubspace } from '../../lib/methods/detaux/subspace';
+import { alignments, firstComponentCodes, leastAlignedSubspace, normalisedAlignments, subspaceRms } from '../../lib/methods/detaux/subspace';
 import { crossEntropy } from '../../lib/methods/detaux/multitask';
 import { makeRng } from '../../lib/util/random';
 import { UserError } from '../../lib/util/errors';
@@ -185,6 +185,28 @@ describe('stage 2: subspace choice and clustering', () => {
     expect(leastAlignedSubspace(a)).toBe(2);
     const pc = firstComponentCodes(codes, 2, codes, 2, 3, 2);
     expect(pc.values).toHaveLength(6);
+  });
+
+  it('the raw rule picks a collapsed subspace that is a scaled copy of z_0; the normalised (default) rule does not', () => {
+    // k = 3, n = 4, d = 2. z_0: four unit vectors. z_1: unrelated to z_0 at full scale (orthogonal
+    // rotation of each point: ⟨z_1, z_0⟩ = 0.2 on average). z_2 = 0.01 · z_0: collapsed, but the
+    // same direction as z_0 (cosine 1).
+    const z0 = [1, 0, 0, 1, -1, 0, 0, -1];
+    const z1 = [0.2, 1, -1, 0.2, -0.2, -1, 1, -0.2];
+    const z2 = z0.map((v) => 0.01 * v);
+    const codes = Float32Array.from([...z0, ...z1, ...z2]);
+    const raw = alignments(codes, 3, 4, 2);
+    expect(raw[1]).toBeCloseTo(0.2, 6);
+    expect(raw[2]).toBeCloseTo(0.01, 6);
+    expect(leastAlignedSubspace(raw)).toBe(2); // the authors' rule: the collapsed copy of z_0
+    const rms = subspaceRms(codes, 3, 4, 2);
+    expect(rms[0]).toBeCloseTo(1, 6);
+    expect(rms[1]).toBeCloseTo(Math.sqrt(1.04), 6);
+    expect(rms[2]).toBeCloseTo(0.01, 6);
+    const norm = normalisedAlignments(raw, rms);
+    expect(norm[2]).toBeCloseTo(1, 4); // perfectly aligned, whatever its scale
+    expect(norm[1]).toBeCloseTo(0.2 / Math.sqrt(1.04), 6);
+    expect(leastAlignedSubspace(norm)).toBe(1);
   });
 
   it('silhouette of a hand-checked labelling', () => {

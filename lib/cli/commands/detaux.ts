@@ -1,7 +1,7 @@
 /**
  * `dive train --model detaux`: the three Detaux stages on the shared benchmark, from the command
- * line. Options shared with `dive train`: --data (synthetic = the benchmark), --epochs (stage-1
- * epochs), --seed, --horizon, --config FILE (a JSON {"data", "stage1", "stage2", "stage3",
+ * line. Options shared with `dive train`: --data (synthetic = the benchmark), --epochs (the length of
+ * stage 1's β schedule; its convergence criterion ends it later), --seed, --horizon, --config FILE (a JSON {"data", "stage1", "stage2", "stage3",
  * "seed"} over the defaults), --out DIR (weights, discovered labels, config and metrics),
  * --quick (tiny settings, seconds), --json.
  */

@@ -30,7 +30,13 @@ export const Stage1Schema = z.strictObject({
   lr: z.number().positive().default(5e-4).describe('Adam learning rate.'),
   weightDecay: z.number().min(0).default(1e-6).describe('Decoupled weight decay of weight matrices.'),
   batchPairs: z.int().min(1).default(32).describe('Pairs per step (2B inputs).'),
-  epochs: z.int().min(1).default(20).describe('Epochs E of the β schedule.'),
+  epochs: z.int().min(1).default(20).describe('Epochs E of the β schedule (then training goes on at full weights until the convergence criterion holds).'),
+  patience: z.int().min(0).default(5).describe(
+    'Convergence criterion: after the schedule, stop when the validation objective (every term at full weight, on fixed validation pairs) has not improved by more than minRelDelta (relative) for this many epochs; 0 = stop at E, the earlier fixed budget.',
+  ),
+  minRelDelta: z.number().min(0).default(1e-3).describe('Smallest relative improvement of the validation objective that counts.'),
+  maxEpochs: z.int().min(1).default(200).describe('Epoch cap including the schedule: a run that reaches it has not converged (the report says so).'),
+  valPairs: z.int().min(1).default(256).describe('Fixed (seeded) validation pairs of the convergence criterion.'),
   stepsPerEpoch: z.int().min(1).default(40).describe('Steps per epoch.'),
   clipNorm: z.number().default(5).describe('Global gradient-norm clip (≤ 0: off).'),
 });
@@ -39,7 +45,10 @@ export type Stage1Config = z.output<typeof Stage1Schema>;
 /** Stage 2: choosing the auxiliary subspace and clustering it. */
 export const Stage2Schema = z
   .strictObject({
-    subspace: z.int().min(1).nullable().default(null).describe('Subspace to cluster (< stage1.subspaces; 0 is the principal one); null = s* = argmin_{s≥1} |mean ⟨z_s, z_0⟩|.'),
+    subspace: z.int().min(1).nullable().default(null).describe('Subspace to cluster (< stage1.subspaces; 0 is the principal one); null = the least aligned one by `choice`.'),
+    choice: z.enum(['normalised', 'raw']).default('normalised').describe(
+      "How 'least aligned' is measured: 'normalised' = |mean ⟨z_s, z_0⟩| / (rms_s · rms_0), scale-free (default: the raw rule picks collapsed subspaces, docs/design.md §Detaux D7); 'raw' = |mean ⟨z_s, z_0⟩| (the authors' clustering.py).",
+    ),
     method: z.enum(['kmeans', 'hdbscan']).default('kmeans').describe('`kmeans` (K by silhouette) or `hdbscan` (hdbscan-ts; noise → its own class).'),
     kMin: z.int().min(2).default(2).describe('Smallest K of the silhouette search.'),
     kMax: z.int().min(2).default(8).describe('Largest K of the silhouette search (≥ kMin).'),
@@ -80,6 +89,7 @@ export const DetauxSchema = z
     stage3: Stage3Schema.prefault({}),
     seed: z.int().default(0).describe('Seed of stage 1, the clustering and (mixed with the arm seed index) stage 3.'),
   })
+  .refine((c) => c.stage1.maxEpochs >= c.stage1.epochs, { path: ['stage1', 'maxEpochs'], message: 'must be ≥ stage1.epochs (the schedule runs whole)' })
   .refine((c) => c.stage2.subspace === null || c.stage2.subspace < c.stage1.subspaces, {
     path: ['stage2', 'subspace'],
     message: 'must be null or less than stage1.subspaces (subspaces 1 … k−1; 0 is the principal one)',
@@ -93,7 +103,7 @@ export const QUICK_DETAUX: DetauxConfig = parseConfig(
   DetauxSchema,
   {
     data: { trainWindows: 600, valWindows: 100, testWindows: 200, oodWindows: 200 },
-    stage1: { trunk: { hidden: 32, layers: 1 }, decoderHidden: [32, 32], latentDim: 6, subspaces: 3, epochs: 8, stepsPerEpoch: 12, batchPairs: 16, lr: 2e-3 },
+    stage1: { trunk: { hidden: 32, layers: 1 }, decoderHidden: [32, 32], latentDim: 6, subspaces: 3, epochs: 8, stepsPerEpoch: 12, batchPairs: 16, lr: 2e-3, patience: 2, maxEpochs: 12, valPairs: 64 },
     stage2: { kMax: 5, restarts: 2, silhouettePoints: 300 },
     stage3: { trunk: { hidden: 32, layers: 1 }, headHidden: 16, epochs: 3, seeds: 2, lr: 3e-3 },
   },

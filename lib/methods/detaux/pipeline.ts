@@ -25,7 +25,7 @@ import { hdbscanLabels, kmeansBySilhouette, type ChosenClustering } from './clus
 import type { DetauxConfig } from './config';
 import { schedule, stage1Losses } from './losses';
 import { ARMS, trainArm, type ArmName, type ArmResult, type TaskData } from './multitask';
-import { alignments, firstComponentCodes, leastAlignedSubspace, subspaceCodes } from './subspace';
+import { alignments, firstComponentCodes, leastAlignedSubspace, normalisedAlignments, subspaceCodes, subspaceRms } from './subspace';
 import { checkOutputDir, type OutputTarget } from '../../util/outputDir';
 
 /** A Detaux run folder (saveDetaux) as an output target: ours when it holds detaux.json or the marker. */
@@ -47,6 +47,17 @@ export interface Stage1Epoch {
   beta3: number;
   /** Reconstruction MSE of the validation windows after the epoch. */
   valRec: number;
+  /** The objective with every term at full weight on the fixed validation pairs (the convergence criterion's value). */
+  valTotal: number;
+}
+
+/** How stage 1 ended. */
+export interface Stage1Convergence {
+  /** The criterion held (false: stopped by maxEpochs, or patience 0 = the fixed budget). */
+  converged: boolean;
+  criterion: string;
+  epochs: number;
+  scheduleEpochs: number;
 }
 
 export interface MeanStd {
@@ -68,15 +79,23 @@ export interface DetauxReport {
     parameters: number;
     steps: number;
     history: Stage1Epoch[];
+    convergence: Stage1Convergence;
     reconstructionMse: { train: number; test: number; ood: number };
     seconds: number;
   };
   /** Disentanglement metrics of the stage-1 codes (one scalar per subspace: its first principal component, axes fitted on the training windows). */
   disentanglement: { codes: string; iid: Scores; ood: Scores };
   stage2: {
+    /** mean ⟨z_s, z_0⟩ per subspace (entry 0: mean ‖z_0‖²). */
     alignment: number[];
+    /** sqrt(mean ‖z_s‖²) per subspace: how far each subspace's codes have collapsed. */
+    rms: number[];
+    /** alignment_s / (rms_s · rms_0). */
+    normalisedAlignment: number[];
     chosenSubspace: number;
+    /** 'least-aligned' = by stage2.choice ('normalised' or 'raw'); 'config' = stage2.subspace. */
     chosenBy: 'least-aligned' | 'config';
+    choice: 'normalised' | 'raw';
     method: 'kmeans' | 'hdbscan';
     k: number;
     silhouettes: { k: number; silhouette: number }[];
@@ -123,8 +142,27 @@ function progress(sink: ProgressSink | undefined, label: string, done: number, t
   sink({ label, done, total, elapsedSec, etaSec: done > 0 ? (elapsedSec / done) * (total - done) : undefined, status });
 }
 
-/** Stage 1 training; returns the trained auto-encoder (caller disposes) and the per-epoch history. */
-export function trainStage1(bench: Benchmark, cfg: DetauxConfig, onProgress?: ProgressSink): { ae: DetauxAutoencoder; history: Stage1Epoch[]; steps: number } {
+/** Fixed validation pairs of the convergence criterion (seeded; the pair mode of training). */
+function validationPairs(bench: Benchmark, cfg: DetauxConfig): { x: Float32Array; differs: Float32Array; picks: Int32Array; B: number } {
+  const s1 = cfg.stage1;
+  const L = bench.config.inputLength;
+  const B = s1.valPairs;
+  const rng = makeRng(mixSeed(cfg.seed, 11));
+  const pairs = s1.pairs === 'principal' ? samplePrincipalPairs(bench.val, pairIndex(bench.val), B, s1.differentPrincipalProbability, rng) : sampleOneFactorPairs(bench.config, B, rng);
+  const x = new Float32Array(2 * B * L);
+  x.set(pairs.x1, 0);
+  x.set(pairs.x2, B * L);
+  const differs = new Float32Array(B);
+  for (let b = 0; b < B; b++) differs[b] = pairs.f1[b * BENCHMARK_FACTORS.length + PRINCIPAL] !== pairs.f2[b * BENCHMARK_FACTORS.length + PRINCIPAL] ? 1 : 0;
+  return { x, differs, picks: permutation(s1.subspaces * B, rng).slice(0, 2 * B), B };
+}
+
+/**
+ * Stage 1 training; returns the trained auto-encoder (caller disposes), the per-epoch history and
+ * how it ended. The β schedule runs over `epochs` E; then training continues at full weights
+ * until the validation objective stops improving (`patience`, `minRelDelta`) or `maxEpochs`.
+ */
+export function trainStage1(bench: Benchmark, cfg: DetauxConfig, onProgress?: ProgressSink): { ae: DetauxAutoencoder; history: Stage1Epoch[]; steps: number; convergence: Stage1Convergence } {
   const s1 = cfg.stage1;
   const L = bench.config.inputLength;
   const ae = new DetauxAutoencoder(s1, L, mixSeed(cfg.seed, 1));
@@ -134,10 +172,14 @@ export function trainStage1(bench: Benchmark, cfg: DetauxConfig, onProgress?: Pr
   const B = s1.batchPairs;
   const history: Stage1Epoch[] = [];
   const t0 = Date.now();
-  const total = s1.epochs * s1.stepsPerEpoch;
+  const total = s1.maxEpochs * s1.stepsPerEpoch;
+  const val = validationPairs(bench, cfg);
   let step = 0;
+  let best = Infinity;
+  let bad = 0;
+  let convergence: Stage1Convergence | undefined;
   try {
-    for (let epoch = 0; epoch < s1.epochs; epoch++) {
+    for (let epoch = 0; epoch < s1.maxEpochs && !convergence; epoch++) {
       const acc = { total: 0, rec: 0, sp: 0, dist: 0, cons: 0, reg: 0 };
       for (let j = 0; j < s1.stepsPerEpoch; j++, step++) {
         const rng = makeRng(mixSeed(cfg.seed, 10, step));
@@ -173,12 +215,30 @@ export function trainStage1(bench: Benchmark, cfg: DetauxConfig, onProgress?: Pr
       }
       const n = s1.stepsPerEpoch;
       const sch = schedule(epoch, s1.epochs);
+      // The criterion's value: every term at full weight (the schedule's end), on the fixed validation pairs.
+      const valTotal = tf.tidy(() => stage1Losses(ae, tf.tensor2d(val.x, [2 * val.B, L]), tf.tensor1d(val.differs), s1.epochs, s1, val.picks).total.dataSync()[0]);
       history.push({
         epoch,
         total: acc.total / n, rec: acc.rec / n, sp: acc.sp / n, dist: acc.dist / n, cons: acc.cons / n, reg: acc.reg / n,
         beta1: sch.warm ? sch.beta1 : 0, beta2: sch.consistency ? sch.beta2 : 0, beta3: sch.warm ? sch.beta3 : 0,
         valRec: ae.reconstructionMse(bench.val.x, bench.val.n),
+        valTotal,
       });
+      if (epoch + 1 < s1.epochs) continue; // the schedule runs whole
+      if (s1.patience === 0) {
+        convergence = { converged: false, criterion: `fixed budget: stopped at the end of the ${s1.epochs}-epoch schedule (patience 0)`, epochs: epoch + 1, scheduleEpochs: s1.epochs };
+        break;
+      }
+      if (valTotal < best * (1 - s1.minRelDelta)) {
+        best = valTotal;
+        bad = 0;
+      } else if (++bad >= s1.patience) {
+        convergence = {
+          converged: true,
+          criterion: `validation objective (all terms at full weight, ${val.B} fixed pairs) not better by ${s1.minRelDelta} (relative) for ${s1.patience} epochs after the ${s1.epochs}-epoch schedule`,
+          epochs: epoch + 1, scheduleEpochs: s1.epochs,
+        };
+      }
     }
   } catch (err) {
     ae.dispose();
@@ -186,7 +246,8 @@ export function trainStage1(bench: Benchmark, cfg: DetauxConfig, onProgress?: Pr
   } finally {
     adam.dispose();
   }
-  return { ae, history, steps: step };
+  convergence ??= { converged: false, criterion: `epoch cap: stage1.maxEpochs = ${s1.maxEpochs} reached while the validation objective still improved`, epochs: history.length, scheduleEpochs: s1.epochs };
+  return { ae, history, steps: step, convergence };
 }
 
 /** Cluster one subspace's training codes with the configured method. */
@@ -217,7 +278,7 @@ export function runDetaux(cfg: DetauxConfig, opts: DetauxRunOptions = {}): { rep
   const k = cfg.stage1.subspaces, d = cfg.stage1.latentDim;
 
   // Stage 1.
-  const { ae, history, steps } = trainStage1(bench, cfg, opts.onProgress);
+  const { ae, history, steps, convergence } = trainStage1(bench, cfg, opts.onProgress);
   const t1 = Date.now();
   let trainCodes: Float32Array, testCodes: Float32Array, oodCodes: Float32Array;
   let recon: DetauxReport['stage1']['reconstructionMse'];
@@ -245,7 +306,9 @@ export function runDetaux(cfg: DetauxConfig, opts: DetauxRunOptions = {}): { rep
   progress(opts.onProgress, 'detaux stage 2', 0, 1, t2, 'clustering');
   const n = bench.train.n;
   const align = alignments(trainCodes, k, n, d);
-  const chosen = cfg.stage2.subspace ?? leastAlignedSubspace(align);
+  const rms = subspaceRms(trainCodes, k, n, d);
+  const normalised = normalisedAlignments(align, rms);
+  const chosen = cfg.stage2.subspace ?? leastAlignedSubspace(cfg.stage2.choice === 'normalised' ? normalised : align);
   const clustering = clusterSubspace(trainCodes, chosen, n, d, cfg, mixSeed(cfg.seed, 2));
   const labels = clustering.labels;
   const nmiBySubspace: Record<string, number>[] = [];
@@ -299,10 +362,10 @@ export function runDetaux(cfg: DetauxConfig, opts: DetauxRunOptions = {}): { rep
       train: bench.train.n, val: bench.val.n, test: bench.test.n, ood: ood.n, inputLength: c.inputLength,
       heldOut: 'frequency level >= 4 and amplitude level >= 3 (0-based)',
     },
-    stage1: { parameters, steps, history, reconstructionMse: recon, seconds: (t1 - t0) / 1000 },
+    stage1: { parameters, steps, history, convergence, reconstructionMse: recon, seconds: (t1 - t0) / 1000 },
     disentanglement,
     stage2: {
-      alignment: align, chosenSubspace: chosen, chosenBy: cfg.stage2.subspace === null ? 'least-aligned' : 'config', method: clustering.method, k: clustering.k,
+      alignment: align, rms, normalisedAlignment: normalised, chosenSubspace: chosen, chosenBy: cfg.stage2.subspace === null ? 'least-aligned' : 'config', choice: cfg.stage2.choice, method: clustering.method, k: clustering.k,
       silhouettes: clustering.silhouettes, clusterSizes: clustering.sizes, nmi: nmiPerFactor(labels, bench.train), nmiBySubspace, seconds: (t3 - t2) / 1000,
     },
     stage3: { seeds: s3.seeds, oracleFactor: s3.oracleFactor, arms, seconds: (t4 - t3) / 1000 },

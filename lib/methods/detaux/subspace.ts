@@ -1,7 +1,12 @@
 /**
- * Detaux stage 2, choice of the auxiliary subspace (docs/design.md §Detaux D7; the authors'
- * `clustering.py`): the subspace least aligned with the principal one,
- *   s* = argmin_{s ≥ 1} |mean_x ⟨z_s(x), z_0(x)⟩|   over the training inputs,
+ * Detaux stage 2, choice of the auxiliary subspace (docs/design.md §Detaux D7): the subspace
+ * least aligned with the principal one over the training inputs,
+ *   raw (the authors' `clustering.py`):  s* = argmin_{s ≥ 1} |mean_x ⟨z_s(x), z_0(x)⟩|
+ *   normalised (default):                s* = argmin_{s ≥ 1} |mean_x ⟨z_s(x), z_0(x)⟩| / (rms_s · rms_0),
+ *                                        rms_s = sqrt(mean_x ‖z_s(x)‖²)
+ * The raw rule prefers a subspace whose codes have collapsed towards 0 (its inner products are
+ * small because the codes are, not because they are unrelated to z_0); the normalised one is
+ * a cosine-like measure that does not depend on a subspace's scale,
  * and per-subspace summaries used by the metrics and the notebook. Codes are Float32Array
  * [k, n, d] row-major (DetauxAutoencoder.codesOf).
  */
@@ -22,7 +27,23 @@ export function alignments(codes: Float32Array, k: number, n: number, d: number)
   return out;
 }
 
-/** s* = argmin_{s≥1} |alignment_s| (first on ties). */
+/** rms_s = sqrt(mean_x ‖z_s(x)‖²) for s = 0..k−1. */
+export function subspaceRms(codes: Float32Array, k: number, n: number, d: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < k; s++) {
+    let sum = 0;
+    for (let j = s * n * d; j < (s + 1) * n * d; j++) sum += codes[j] * codes[j];
+    out.push(Math.sqrt(sum / Math.max(1, n)));
+  }
+  return out;
+}
+
+/** alignment_s / (rms_s · rms_0) (0 where a subspace is all zeros). */
+export function normalisedAlignments(align: readonly number[], rms: readonly number[]): number[] {
+  return align.map((a, s) => (rms[s] > 0 && rms[0] > 0 ? a / (rms[s] * rms[0]) : 0));
+}
+
+/** s* = argmin_{s≥1} |alignment_s| (first on ties); pass normalisedAlignments for the default rule. */
 export function leastAlignedSubspace(align: readonly number[]): number {
   let best = 1;
   for (let s = 2; s < align.length; s++) if (Math.abs(align[s]) < Math.abs(align[best])) best = s;
