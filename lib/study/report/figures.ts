@@ -204,10 +204,10 @@ export function tableLineFigure(spec: TableFigureSpec, table: TableSpec, cells: 
   return {
     data,
     layout: {
-      title: { text: `${spec.title}${smoke}` },
+      title: { text: `${spec.title}${smoke}`, y: 0.97, yanchor: 'top' },
       xaxis: { title: { text: spec.xTitle }, tickvals: [...spec.x], range: [lo - pad, hi + pad], zeroline: false },
       yaxis: { title: { text: spec.yTitle }, ...(spec.yRange ? { range: [...spec.yRange] as [number, number] } : {}) },
-      width: 760, height: 520, margin: { t: 60, r: 20 }, showlegend: true,
+      width: 760, height: 520, margin: { t: 70, r: 20 }, showlegend: true,
     },
   };
 }
