@@ -22,7 +22,7 @@ export interface Trace {
 }
 
 export interface Axis {
-  title?: { text: string };
+  title?: { text: string; [key: string]: unknown };
   type?: 'linear' | 'log' | 'date' | 'category';
   range?: [Datum, Datum];
   [key: string]: unknown;
@@ -44,7 +44,7 @@ export interface Slider {
 }
 
 export interface Layout {
-  title?: { text: string };
+  title?: { text: string; [key: string]: unknown };
   xaxis?: Axis;
   yaxis?: Axis;
   width?: number;

@@ -187,7 +187,10 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceReport> {
     writeRecord(o.out, record);
     ran.push(r.id);
     const rrse = record.metrics.forecastRrse;
-    progress.tick(1, `${r.spec.model} ${r.spec.data} h${r.spec.horizon} s${r.spec.seed}: RRSE ${typeof rrse === 'number' ? rrse.toFixed(4) : 'n/a'} (${record.seconds.toFixed(1)} s)`);
+    const mcc = record.metrics.mcc;
+    // Runs without a forecast (the pipelines) report their MCC instead.
+    const score = typeof rrse !== 'number' && typeof mcc === 'number' ? `MCC ${mcc.toFixed(3)}` : `RRSE ${typeof rrse === 'number' ? rrse.toFixed(4) : 'n/a'}`;
+    progress.tick(1, `${r.spec.model} ${r.spec.data} h${r.spec.horizon} s${r.spec.seed}: ${score} (${record.seconds.toFixed(1)} s)`);
   }
   let outputs: OutputReport | undefined;
   if (!o.shard) outputs = await writeOutputs(o.out, inputs, readRecords(o.out), { images: o.images, imageFormats: o.imageFormats ?? (o.protocol.name === 'full' ? ['svg', 'png'] : ['svg']), log });

@@ -36,7 +36,7 @@ describe('experiment definitions', () => {
   it('expands every table cell of every experiment into runs over all seeds', () => {
     const inp = inputs(FULL);
     const plan = expandPlan(inp);
-    // Without --only: every experiment but the opt-in ones (tslib-ett, tests/study/tslibEtt.test.ts).
+    // Without --only: every experiment but the opt-in ones (tslib-ett, tests/study/tslibEtt.test.ts; sparse-rho, tests/study/sparseRho.test.ts).
     expect(plan.experiments.map((e) => e.name)).toEqual(EXPERIMENT_NAMES.filter((n) => !OPT_IN_EXPERIMENTS.includes(n)));
     const ids = new Set(plan.runs.map((r) => r.id));
     expect(ids.size).toBe(plan.runs.length);

@@ -53,8 +53,8 @@ describe('the tslib-ett table', () => {
   });
 
   it('runs only when named: not part of a plain reproduction, whose runs stay as they were', () => {
-    expect(OPT_IN_EXPERIMENTS).toEqual(['tslib-ett']);
-    expect(selectExperiments([])).toEqual(EXPERIMENT_NAMES.filter((n) => n !== 'tslib-ett'));
+    expect(OPT_IN_EXPERIMENTS).toEqual(['tslib-ett', 'sparse-rho']);
+    expect(selectExperiments([])).toEqual(EXPERIMENT_NAMES.filter((n) => n !== 'tslib-ett' && n !== 'sparse-rho'));
     expect(selectExperiments(['tslib-ett'])).toEqual(['tslib-ett']);
     const plain = expandPlan({ protocol: FULL, only: [], choices: chooseAll(ett) });
     expect(plain.runs.some((r) => r.spec.protocol !== undefined)).toBe(false);

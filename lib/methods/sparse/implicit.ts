@@ -1,7 +1,8 @@
 /**
  * Implicit differentiation of the inner problem on its active set (docs/design.md §Sparse
  * base-predictors, S2; Bertrand et al. 2020, the authors' `sparsify`): the forward solves the
- * Lasso (or ridge) exactly off the tape (lib/methods/sparse/lasso.ts `lassoGram`) and keeps the
+ * Lasso (or ridge) exactly off the tape (lib/methods/sparse/lasso.ts `lassoGram`, the ridge in
+ * closed form by ridge.ts `ridgeGram`) and keeps the
  * support S and signs s_S; on S the solution is the linear system
  *
  *   A w_S = b,   A = Φ_SᵀΦ_S/n + μI,   b = Φ_Sᵀy/n − λ s_S,   w_{∉S} = 0                  (S2)
@@ -15,7 +16,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { cholesky, cholSolve } from '../../math/linalg';
-import { gramOf, lambdaMax, lassoGram, type Gram } from './lasso';
+import { gramOf, lambdaMax, type Gram } from './lasso';
+import { solveGram } from './ridge';
 
 /** Inner regularisation from the values (stop-gradient): λ (ℓ₁) and μ (ridge) per problem. */
 export type InnerHyper = (g: Gram) => { lambda: Float64Array; mu: Float64Array };
@@ -45,7 +47,7 @@ export function implicitSolve(phi: tf.Tensor3D, y: tf.Tensor3D, hyper: InnerHype
     const yv = Float64Array.from(yy.dataSync());
     const g = gramOf(pv, yv, T, n, m);
     const { lambda, mu } = hyper(g);
-    const sol = lassoGram(g, lambda, mu);
+    const sol = solveGram(g, lambda, mu);
     onSolve?.(sol.w, sol.support);
     const value = tf.tensor3d(Float32Array.from(sol.w), [T, m, 1]);
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {

@@ -28,6 +28,16 @@ export class SparseEncoder {
       return tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, 1e-5))) as tf.Tensor2D;
     });
   }
+  /**
+   * Codes before the standardisation, h [n, m′] of n windows (row-major [n, L] values): to
+   * standardise other points with the training points' statistics (BatchNorm's evaluation mode).
+   */
+  rawCodesOf(x: Float32Array, n: number): Float32Array {
+    return tf.tidy(() => {
+      const h = this.head.apply(this.trunk.apply(tf.reshape(tf.tensor2d(x, [n, this.inputLength]), [n, this.inputLength, 1])));
+      return h.dataSync() as Float32Array;
+    });
+  }
   /** Codes [n, m′] of n windows (row-major [n, L] values), standardised over the n windows. */
   codesOf(x: Float32Array, n: number): Float32Array {
     return tf.tidy(() => this.apply(tf.tensor2d(x, [n, this.inputLength])).dataSync() as Float32Array);

@@ -12,7 +12,7 @@
  * windows; `sparse` and `ridge` see the same tasks.
  */
 import * as tf from '@tensorflow/tfjs';
-import { generateBenchmark, factorTable, type Benchmark, type BenchmarkSplit } from '../../data/benchmark';
+import { generateBenchmark, factorTable, type Benchmark } from '../../data/benchmark';
 import { disentanglementScores, type DisentanglementScores } from '../../eval/disentanglement';
 import { mcc } from '../../eval/disentanglement/mcc';
 import { mean } from '../../eval/stats';
@@ -26,7 +26,8 @@ import { sparseConfig, type SparseArm, type SparseConfig } from './config';
 import { disposeHead, fitGroupLasso, predictGroupLasso, zeroRowFraction } from './groupLasso';
 import { applyFastIca, fitFastIca } from './ica';
 import { implicitSolve, lassoHyper, ridgeHyper, type InnerHyper } from './implicit';
-import { fistaLasso, gramOf, lassoGram, lipschitz } from './lasso';
+import { fistaLasso, gramOf, lipschitz, type Gram, type GramSolution } from './lasso';
+import { solveGram } from './ridge';
 import { SparseEncoder } from './model';
 import { M, TASK_COLUMNS, classificationTask, factorColumns, regressionTask, type Task, type TaskMode } from './tasks';
 
@@ -88,8 +89,20 @@ function progress(sink: ProgressSink | undefined, label: string, done: number, t
   sink({ label, done, total, elapsedSec, etaSec: done > 0 ? (elapsedSec / done) * (total - done) : undefined, status });
 }
 
+/** The inputs tasks are drawn from: n points, row-major [n, L] (benchmark windows, or observations x = f(z)). */
+export interface EncoderPool {
+  readonly n: number;
+  readonly x: Float32Array;
+}
+
+/** What {@link trainEncoder} needs of its data (a {@link Benchmark} is one): the input width and the training points. */
+export interface EncoderData {
+  readonly config: { readonly inputLength: number };
+  readonly train: EncoderPool;
+}
+
 /** Stacked inputs and targets of a meta-batch: x [T·(s+q), L], y split into support / query. */
-function batchOf(split: BenchmarkSplit, tasks: Task[], L: number): { x: Float32Array; ys: Float32Array; yq: Float32Array } {
+function batchOf(split: EncoderPool, tasks: Task[], L: number): { x: Float32Array; ys: Float32Array; yq: Float32Array } {
   const per = tasks[0].index.length, s = tasks[0].supportPoints, q = per - s;
   const x = new Float32Array(tasks.length * per * L), ys = new Float32Array(tasks.length * s), yq = new Float32Array(tasks.length * q);
   tasks.forEach((t, ti) => {
@@ -114,8 +127,11 @@ export function outerLoss(phiQ: tf.Tensor3D, w: tf.Tensor3D, yQ: tf.Tensor3D): t
   return tf.tidy(() => tf.mul(0.5, tf.mean(tf.square(tf.sub(tf.matMul(phiQ, w), yQ)))) as tf.Scalar);
 }
 
-/** Train one arm's encoder bi-level; returns it (caller disposes) with the loss history. */
-export function trainEncoder(bench: Benchmark, v: Float64Array, cfg: SparseConfig, mode: TaskMode, inner: 'lasso' | 'ridge', label: string, onProgress?: ProgressSink): { encoder: SparseEncoder; history: { step: number; loss: number }[] } {
+/**
+ * Train one arm's encoder bi-level on `bench.train` with factor columns `v` (row-major [n, 6]);
+ * returns it (caller disposes) with the loss history.
+ */
+export function trainEncoder(bench: EncoderData, v: Float64Array, cfg: SparseConfig, mode: TaskMode, inner: 'lasso' | 'ridge', label: string, onProgress?: ProgressSink): { encoder: SparseEncoder; history: { step: number; loss: number }[] } {
   const L = bench.config.inputLength;
   const tc = cfg.tasks;
   const encoder = new SparseEncoder(cfg.trunk, L, cfg.codes, mixSeed(cfg.seed, 1));
@@ -192,8 +208,28 @@ export function factorR2(trainCodes: ArrayLike<number>, trainV: Float64Array, nT
   });
 }
 
-/** Fit a linear head on each task's support codes (float64), score its query points. */
-function regressionScores(codes: ArrayLike<number>, d: number, tasks: Task[], inner: 'lasso' | 'ridge', cfg: SparseConfig): TaskErrorReport {
+/** Replace each problem's coefficients on its support by the least-squares fit on that support (G_SS w_S = c_S; a 1e-8·tr(G)/m ridge keeps it defined). */
+function relaxOnSupport(g: Gram, sol: GramSolution): void {
+  const { m, G, c } = g;
+  sol.support.forEach((S, t) => {
+    const k = S.length;
+    if (k === 0) return;
+    let tr = 0;
+    for (let a = 0; a < m; a++) tr += G[(t * m + a) * m + a];
+    const A = { rows: k, cols: k, data: new Float64Array(k * k) };
+    S.forEach((a, i) => S.forEach((b, j) => { A.data[i * k + j] = G[(t * m + a) * m + b] + (a === b ? (1e-8 * tr) / m : 0); }));
+    const wS = cholSolve(cholesky(A, 'support Gram G_SS'), Array.from(S, (a) => c[t * m + a]));
+    S.forEach((a, i) => { sol.w[t * m + a] = wS[i]; });
+  });
+}
+
+/**
+ * Fit a linear head (the Lasso at `cfg.l1reg` or the ridge at `cfg.l2reg`) on each task's support
+ * codes (float64), score its query points. `refit`: the relaxed Lasso (Meinshausen 2007) — the
+ * Lasso chooses the support, least squares on that support gives the coefficients, so the score
+ * is free of the ℓ₁ shrinkage.
+ */
+export function regressionScores(codes: ArrayLike<number>, d: number, tasks: Task[], inner: 'lasso' | 'ridge', cfg: SparseConfig, refit = false): TaskErrorReport {
   const T = tasks.length, s = tasks[0].supportPoints, q = tasks[0].index.length - s;
   const phi = new Float64Array(T * s * d), y = new Float64Array(T * s);
   tasks.forEach((t, ti) => {
@@ -204,7 +240,8 @@ function regressionScores(codes: ArrayLike<number>, d: number, tasks: Task[], in
   });
   const g = gramOf(phi, y, T, s, d);
   const { lambda, mu } = (inner === 'lasso' ? lassoHyper(cfg.l1reg) : ridgeHyper(cfg.l2reg))(g);
-  const sol = lassoGram(g, lambda, mu);
+  const sol = solveGram(g, lambda, mu);
+  if (refit) relaxOnSupport(g, sol);
   const mses: number[] = [], r2s: number[] = [];
   tasks.forEach((t, ti) => {
     let sse = 0, ym = 0, sst = 0;

@@ -54,13 +54,21 @@ function drawSupport(mode: TaskMode, size: number, rng: Rng): Int32Array {
   return permutation(M, rng).slice(0, size).sort();
 }
 
-function drawPoints(split: BenchmarkSplit, count: number, rng: Rng): Int32Array {
+/** What a task needs of a split: its number of points (windows, or observations of factors). */
+export interface TaskPool {
+  readonly n: number;
+}
+
+function drawPoints(split: TaskPool, count: number, rng: Rng): Int32Array {
   if (count > split.n) throw new UserError(`a task needs ${count} windows but the split has ${split.n}; use more data windows or fewer task points`);
   return permutation(split.n, rng).slice(0, count);
 }
 
-/** A regression task (T1) on `support + query` windows of the split. */
-export function regressionTask(split: BenchmarkSplit, v: Float64Array, mode: TaskMode, supportSize: number, noiseScale: number, support: number, query: number, rng: Rng): Task {
+/**
+ * A regression task (T1) on `support + query` points of the split; `v` holds the split's 6 factor
+ * columns, row-major [n, 6]: the benchmark's (TASK_COLUMNS) or the correlated latents' (latents.ts).
+ */
+export function regressionTask(split: TaskPool, v: Float64Array, mode: TaskMode, supportSize: number, noiseScale: number, support: number, query: number, rng: Rng): Task {
   const S = drawSupport(mode, supportSize, rng);
   const w = new Float64Array(M);
   for (const k of S) w[k] = rng.normal();
@@ -81,7 +89,7 @@ export function regressionTask(split: BenchmarkSplit, v: Float64Array, mode: Tas
 }
 
 /** A C-class classification task (T2) on `support + query` windows of the split. */
-export function classificationTask(split: BenchmarkSplit, v: Float64Array, mode: TaskMode, supportSize: number, classes: number, support: number, query: number, rng: Rng): Task {
+export function classificationTask(split: TaskPool, v: Float64Array, mode: TaskMode, supportSize: number, classes: number, support: number, query: number, rng: Rng): Task {
   const S = drawSupport(mode, supportSize, rng);
   const W = new Float64Array(M * classes);
   for (const k of S) for (let c = 0; c < classes; c++) W[k * classes + c] = rng.normal();

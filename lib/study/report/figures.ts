@@ -10,6 +10,8 @@
  *   loss-<family>                     training loss per phase and term, and validation MSE, per epoch
  *   gradient-conflict                 cosine between term gradients on the shared trunk over
  *                                     training steps, interleaved vs joint
+ *   <experiment figures>              line figures of a table (an experiment's `figures`, e.g.
+ *                                     sparse-rho: MCC against ρ), `tableLineFigure`
  *
  * All from the first seed's run of the figure variants (definitions.ts 'figures'). Figure specs
  * are pure functions of the records (t-SNE seeded), so reruns give identical figures.
@@ -18,7 +20,8 @@ import { pca, tsne } from '../../eval/latent';
 import type { Figure, Trace } from '../../plot/figure';
 import { lineFigure, sliderFigure } from '../../plot/figure';
 import { cellRunIds, type PlanInputs } from '../run/plan';
-import type { DataFamily, RunArtifacts, RunRecord, Variant } from '../spec/types';
+import type { DataFamily, Protocol, RunArtifacts, RunRecord, TableFigureSpec, TableSpec, Variant } from '../spec/types';
+import type { RenderedTable } from './tabulate';
 
 export interface NamedFigure {
   readonly name: string;
@@ -169,6 +172,42 @@ export function conflictFigure(runs: readonly { label: string; rec: RunRecord }[
     layout: {
       title: { text: title }, xaxis: { title: { text: 'optimiser step' } }, yaxis: { title: { text: 'cosine of gradients on the shared trunk' }, range: [-1, 1] },
       width: 900, height: 540, margin: { t: 50, r: 20 },
+    },
+  };
+}
+
+/**
+ * A line figure of a rendered table (an experiment's `figures`, spec/types.ts TableFigureSpec):
+ * x = the spec's value per row, one line per column through the cells' means, error bars ± the
+ * sample std over the seeds; cells without a mean are gaps. A selecting cell's choice is in the
+ * hover text. Under a protocol other than the full one the title says it is a smoke test.
+ */
+export function tableLineFigure(spec: TableFigureSpec, table: TableSpec, cells: RenderedTable['cells'], protocol: Protocol): Figure {
+  if (spec.x.length !== table.rows.length) throw new Error(`figure ${spec.name}: ${spec.x.length} x values for ${table.rows.length} table rows`);
+  const data: Trace[] = spec.columns.map((key) => {
+    const col = table.columns.find((c) => c.key === key);
+    if (!col) throw new Error(`figure ${spec.name}: table ${table.name} has no column '${key}'`);
+    const at = table.rows.map((r) => cells[r.label]?.[key]);
+    return {
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: col.title,
+      x: [...spec.x],
+      y: at.map((c) => c?.mean ?? null),
+      error_y: { type: 'data', array: at.map((c) => c?.std ?? 0), visible: true, thickness: 1.5, width: 5 },
+      text: at.map((c) => (c?.chosen ? String(c.chosen) : '')),
+      hovertemplate: '%{x}: %{y:.3f} %{text}<extra>%{fullData.name}</extra>',
+    };
+  });
+  const smoke = protocol.name === 'full' ? '' : ` — smoke test, protocol '${protocol.name}'`;
+  const lo = Math.min(...spec.x), hi = Math.max(...spec.x), pad = 0.05 * (hi - lo || 1);
+  return {
+    data,
+    layout: {
+      title: { text: `${spec.title}${smoke}`, y: 0.97, yanchor: 'top' },
+      xaxis: { title: { text: spec.xTitle }, tickvals: [...spec.x], range: [lo - pad, hi + pad], zeroline: false },
+      yaxis: { title: { text: spec.yTitle }, ...(spec.yRange ? { range: [...spec.yRange] as [number, number] } : {}) },
+      width: 760, height: 520, margin: { t: 70, r: 20 }, showlegend: true,
     },
   };
 }

@@ -3,7 +3,9 @@
  *
  *   <out>/tables/<name>.csv, <name>.md     tabulate.ts (deterministic: merged shards are
  *                                         byte-identical to an unsharded run)
- *   <out>/figures/<name>.html             standalone offline pages (plotly inlined)
+ *   <out>/figures/<name>.html             standalone offline pages (plotly inlined): the paper's
+ *                                         figures ('figures') and the selected experiments' table
+ *                                         figures (e.g. sparse-rho's MCC against ρ)
  *   <out>/figures/<name>.svg, .png        static images via headless Chromium (lib/plot/static),
  *                                         skipped with a note when Chromium is missing
  *   <out>/claims.csv, claims.md           the paper's claims as tested hypotheses (claims.ts)
@@ -16,7 +18,7 @@ import * as path from 'node:path';
 import { writeFigure } from '../../plot/html';
 import { StaticRenderer, writeStaticFigure } from '../../plot/static';
 import { writeDirAtomic, writeFileAtomic } from '../../util/atomic';
-import { buildFigures } from './figures';
+import { buildFigures, tableLineFigure } from './figures';
 import { expandPlan, type PlanInputs } from '../run/plan';
 import { renderTable, type RenderedTable } from './tabulate';
 import type { RunRecord } from '../spec/types';
@@ -62,8 +64,14 @@ export async function writeOutputs(out: string, inputs: PlanInputs, records: Rea
   writeFileAtomic(path.join(out, 'claims.md'), claims.markdown);
 
   const wantFigures = plan.experiments.some((e) => e.name === 'figures');
-  const figs = wantFigures ? buildFigures(inputs, records) : { figures: [], missing: [] };
-  let imagesNote: string | undefined = wantFigures ? undefined : "figures not selected (--only without 'figures')";
+  const paperFigs = wantFigures ? buildFigures(inputs, records) : { figures: [], missing: [] };
+  // Line figures declared by the selected experiments, drawn from their rendered tables.
+  const tableFigs = plan.experiments.flatMap((e) => {
+    const t = e.table && rendered.find((r) => r.name === e.table!.name);
+    return e.table && t ? (e.figures ?? []).map((f) => ({ name: f.name, title: f.title, figure: tableLineFigure(f, e.table!, t.cells, inputs.protocol) })) : [];
+  });
+  const figs = { figures: [...paperFigs.figures, ...tableFigs], missing: paperFigs.missing };
+  let imagesNote: string | undefined = figs.figures.length > 0 ? undefined : "figures not selected (--only without 'figures')";
   await writeDirAtomic(path.join(out, 'figures'), async (dir) => {
     for (const f of figs.figures) writeFigure(f.figure, path.join(dir, `${f.name}.html`), { title: f.title });
     if (figs.figures.length === 0 || options.images === false) {

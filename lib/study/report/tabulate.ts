@@ -5,14 +5,17 @@
  *
  * CSV columns: `row`, then per table column `<key>_mean, <key>_std, <key>_n, <key>_paper`
  * (full precision; empty when not applicable), and `<key>_rel_diff` (mean / paper − 1) after
- * them for columns with `paperDelta`. Markdown: the table with "mean ± std" cells, "(paper)"
- * and "Δ vs paper" side columns, then the notes (data used, protocol differences, provenance, how
- * many runs of each row converged by early stopping).
+ * them for columns with `paperDelta`, and `<key>_chosen` (the chosen candidate's label) for
+ * columns with selecting cells. Markdown: the table with "mean ± std" cells (a selecting cell
+ * names its choice: "0.91 ± 0.02 (l1reg 0.1)"), "(paper)" and "Δ vs paper" side columns, then
+ * the notes (data used, protocol differences, every candidate's criterion of the selecting
+ * cells, provenance, how many runs of each row converged by early stopping).
  */
 import { mean, sampleStd } from '../../eval/stats';
 import { PAPER_PROVENANCE, formatPaperValue } from '../spec/paper';
 import { cellRunIds, type PlanInputs } from '../run/plan';
-import type { CellSpec, Protocol, RowSpec, RunRecord, TableSpec } from '../spec/types';
+import { metricCard } from '../../train/metrics';
+import type { CellSpec, MetricKey, Protocol, RowSpec, RunRecord, TableSpec, Variant } from '../spec/types';
 import { SMOKE_LABEL } from './claims';
 
 /**
@@ -27,32 +30,96 @@ export function smokeBanner(p: Protocol): string | null {
 
 /** The numbers behind one cell. */
 export interface CellSummary {
-  /** Runs expected (seeds). */
+  /** Runs expected (seeds; a selecting cell: seeds × candidates). */
   readonly expected: number;
   /** Runs whose record is present. */
   readonly present: number;
-  /** Metric values of the present runs where the metric applies. */
+  /** Metric values of the present runs where the metric applies (a selecting cell: the chosen candidate's). */
   readonly values: readonly number[];
   readonly mean?: number;
   /** Sample std (n − 1); undefined for fewer than 2 values. */
   readonly std?: number;
+  /** A selecting cell: the label of the chosen candidate (undefined while no candidate has a criterion value). */
+  readonly chosen?: string;
+  /** A selecting cell: each candidate's criterion mean over its seeds present, in candidate order. */
+  readonly criteria?: readonly { readonly label: string; readonly mean?: number; readonly n: number }[];
 }
 
-export function summariseCell(cell: CellSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): CellSummary {
-  const ids = cellRunIds(cell.variant, inputs);
+/** One metric of one variant over the protocol's seeds. */
+function summariseRuns(variant: Variant, metric: MetricKey, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): CellSummary {
+  const ids = cellRunIds(variant, inputs);
   const present = ids.map((id) => records.get(id)).filter((r): r is RunRecord => r !== undefined);
-  const values = present.map((r) => r.metrics[cell.metric]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const values = present.map((r) => r.metrics[metric]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   if (values.length === 0) return { expected: ids.length, present: present.length, values };
   const std = values.length > 1 ? sampleStd(values) : undefined;
   return { expected: ids.length, present: present.length, values, mean: mean(values), std };
 }
 
-/** Markdown text of a cell: "0.1234 ± 0.0056", "0.1234 (n=1)", "n/a", "missing (0/3 runs)". */
+/**
+ * A cell's numbers: mean ± std of its metric over the seeds; for a selecting cell (CellSpec
+ * `select`), those of the candidate with the best mean criterion (the criterion card's direction;
+ * the earlier candidate on a tie).
+ */
+export function summariseCell(cell: CellSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): CellSummary {
+  if (!cell.select) return summariseRuns(cell.variant, cell.metric, inputs, records);
+  const { candidates, criterion } = cell.select;
+  const better = metricCard(criterion).better;
+  if (better === null) throw new Error(`selection criterion '${criterion}' has no better direction; choose a metric card with better 'lower' or 'higher'`);
+  const crit = candidates.map((c) => summariseRuns(c.variant, criterion, inputs, records));
+  const criteria = candidates.map((c, i) => ({ label: c.label, mean: crit[i].mean, n: crit[i].values.length }));
+  let best = -1;
+  criteria.forEach((c, i) => {
+    if (c.mean === undefined) return;
+    const b = best < 0 ? undefined : criteria[best].mean!;
+    if (b === undefined || (better === 'higher' ? c.mean > b : c.mean < b)) best = i;
+  });
+  const expected = crit.reduce((s, c) => s + c.expected, 0);
+  const present = crit.reduce((s, c) => s + c.present, 0);
+  if (best < 0) return { expected, present, values: [], criteria };
+  const chosen = summariseRuns(candidates[best].variant, cell.metric, inputs, records);
+  return { ...chosen, expected, present, chosen: candidates[best].label, criteria };
+}
+
+/** Markdown text of a cell: "0.1234 ± 0.0056", "0.1234 (n=1)", "n/a", "missing (0/3 runs)"; a selecting cell adds its choice, "0.1234 ± 0.0056 (l1reg 0.1)". */
 export function formatCell(s: CellSummary, digits: number): string {
   if (s.present === 0) return `missing (0/${s.expected} runs)`;
   if (s.mean === undefined) return 'n/a';
   const core = s.std === undefined ? `${s.mean.toFixed(digits)} (n=1)` : `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`;
-  return s.present < s.expected ? `${core} [${s.present}/${s.expected} runs]` : core;
+  const choice = s.chosen === undefined ? core : `${core} (${s.chosen})`;
+  return s.present < s.expected ? `${choice} [${s.present}/${s.expected} runs]` : choice;
+}
+
+/** The `rowChange` note: each named column's mean in the two rows and the difference. */
+function rowChangeNote(table: TableSpec, cells: RenderedTable['cells']): string[] {
+  const rc = table.rowChange;
+  if (!rc) return [];
+  const parts = rc.columns.map((key) => {
+    const title = table.columns.find((c) => c.key === key)?.title ?? key;
+    const digits = table.columns.find((c) => c.key === key)?.digits ?? 4;
+    const a = cells[rc.from]?.[key]?.mean, b = cells[rc.to]?.[key]?.mean;
+    if (a === null || a === undefined || b === null || b === undefined) return `${title} n/a`;
+    const d = b - a;
+    return `${title} ${a.toFixed(digits)} → ${b.toFixed(digits)} (${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(digits)})`;
+  });
+  return [`From ${rc.from} to ${rc.to} (this table's means): ${parts.join('; ')}.`];
+}
+
+/** "Selection" notes of a table's selecting columns: per cell, every candidate's criterion mean, the chosen one starred. */
+function selectionCriteriaNotes(table: TableSpec, summaries: ReadonlyMap<string, CellSummary>): string[] {
+  const notes: string[] = [];
+  for (const c of table.columns) {
+    const parts: string[] = [];
+    let criterion: string | undefined;
+    for (const row of table.rows) {
+      const cell = row.cells[c.key];
+      const s = summaries.get(`${row.label}\u0000${c.key}`);
+      if (!cell?.select || !s?.criteria) continue;
+      criterion = cell.select.criterion;
+      parts.push(`${row.label}: ${s.criteria.map((k) => `${k.label} ${k.mean === undefined ? 'n/a' : k.mean.toPrecision(4)}${k.label === s.chosen ? '*' : ''}`).join(', ')}`);
+    }
+    if (criterion !== undefined) notes.push(`Selection, ${c.title} (mean ${metricCard(criterion).label} over the seeds per candidate; * = chosen): ${parts.join('; ')}.`);
+  }
+  return notes;
 }
 
 function csvField(v: string): string {
@@ -72,7 +139,7 @@ export interface RenderedTable {
   readonly csv: string;
   readonly markdown: string;
   /** Cells by row label → column key, for summary.json. */
-  readonly cells: Record<string, Record<string, { mean: number | null; std: number | null; n: number; expected: number; paper: number | null }>>;
+  readonly cells: Record<string, Record<string, { mean: number | null; std: number | null; n: number; expected: number; paper: number | null; chosen?: string | null }>>;
   /** Cells with fewer runs than expected. */
   readonly missingRuns: number;
 }
@@ -123,7 +190,9 @@ export function formatRelDiff(mean: number | undefined, paper: number | undefine
 
 /** Render one table (CSV + Markdown) from the records. */
 export function renderTable(table: TableSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): RenderedTable {
-  const csvHeader = ['row', ...table.columns.flatMap((c) => [`${c.key}_mean`, `${c.key}_std`, `${c.key}_n`, `${c.key}_paper`, ...(c.paperDelta ? [`${c.key}_rel_diff`] : [])])];
+  const selecting = new Set(table.columns.filter((c) => table.rows.some((r) => r.cells[c.key]?.select)).map((c) => c.key));
+  const csvHeader = ['row', ...table.columns.flatMap((c) => [`${c.key}_mean`, `${c.key}_std`, `${c.key}_n`, `${c.key}_paper`, ...(c.paperDelta ? [`${c.key}_rel_diff`] : []), ...(selecting.has(c.key) ? [`${c.key}_chosen`] : [])])];
+  const summaries = new Map<string, CellSummary>();
   const csvRows: string[] = [csvHeader.map(csvField).join(',')];
   const mdHeader = [table.rowHeader ?? 'model', ...table.columns.flatMap((c) => [c.title, ...(c.paperColumn ? [`${c.title} (paper)`] : []), ...(c.paperDelta ? [`${c.title} Δ vs paper`] : [])])];
   const banner = smokeBanner(inputs.protocol);
@@ -139,26 +208,30 @@ export function renderTable(table: TableSpec, inputs: PlanInputs, records: Reado
       const cell = row.cells[c.key];
       const paper = paperOf(row, c.key);
       let mean: number | undefined;
+      let chosen: string | undefined;
       if (cell) {
         const s = summariseCell(cell, inputs, records);
+        summaries.set(`${row.label}\u0000${c.key}`, s);
         mean = s.mean;
+        chosen = s.chosen;
         missingRuns += s.expected - s.present;
         csv.push(num(s.mean), num(s.std), String(s.values.length), num(paper?.value));
         mdRow.push(formatCell(s, digits));
-        cells[row.label][c.key] = { mean: s.mean ?? null, std: s.std ?? null, n: s.values.length, expected: s.expected, paper: paper?.value ?? null };
+        cells[row.label][c.key] = { mean: s.mean ?? null, std: s.std ?? null, n: s.values.length, expected: s.expected, paper: paper?.value ?? null, ...(cell.select ? { chosen: s.chosen ?? null } : {}) };
       } else {
         csv.push('', '', '0', num(paper?.value));
         mdRow.push('—');
         if (paper) cells[row.label][c.key] = { mean: null, std: null, n: 0, expected: 0, paper: paper.value };
       }
       if (c.paperDelta) csv.push(mean !== undefined && paper ? String(mean / paper.value - 1) : '');
+      if (selecting.has(c.key)) csv.push(chosen ?? '');
       if (c.paperColumn) mdRow.push(formatPaperValue(paper, digits));
       if (c.paperDelta) mdRow.push(formatRelDiff(mean, paper?.value));
     }
     csvRows.push(csv.map(csvField).join(','));
     md.push(`| ${mdRow.map(mdEscape).join(' | ')} |`);
   }
-  md.push('', 'Notes:', ...table.notes.map((n) => `- ${n}`), ...selectionNotes(table, inputs, records).map((n) => `- ${n}`));
+  md.push('', 'Notes:', ...table.notes.map((n) => `- ${n}`), ...rowChangeNote(table, cells).map((n) => `- ${n}`), ...selectionCriteriaNotes(table, summaries).map((n) => `- ${n}`), ...selectionNotes(table, inputs, records).map((n) => `- ${n}`));
   if (table.columns.some((c) => c.paperColumn)) md.push(`- Paper values: ${table.paperProvenance ?? PAPER_PROVENANCE}.`);
   if (missingRuns > 0) md.push(`- ${missingRuns} run(s) of this table are missing; run 'dive reproduce' again (finished runs are kept) or 'dive merge' the other shards.`);
   return { name: table.name, csv: `${csvRows.join('\n')}\n`, markdown: `${md.join('\n')}\n`, cells, missingRuns };

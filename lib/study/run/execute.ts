@@ -19,7 +19,8 @@
  * seeded window subsets, the per-epoch phase history and the latents for figures; it uses the
  * same parts (prepareData, createModel, dataInfoOf, train, metricsOf).
  */
-import { executePipelineRun } from './pipelineRuns';
+import { executePipelineRun, executeSparseRhoRun } from './pipelineRuns';
+import { SPARSE_RHO_MODEL } from '../../methods/sparse/rho';
 import { isPipelineModel } from '../../methods/pipelines';
 import { codeVersion, provenanceOf } from './provenance';
 import { initBackend } from '../../backend/select';
@@ -171,6 +172,7 @@ export interface ExecuteOptions {
 /** Train and evaluate one run; returns its record (not yet written). */
 export async function executeRun(id: string, spec: RunSpec, options: ExecuteOptions = {}): Promise<RunRecord> {
   if (isPipelineModel(spec.model)) return executePipelineRun(id, { ...spec, model: spec.model });
+  if (spec.model === SPARSE_RHO_MODEL) return executeSparseRhoRun(id, spec);
   const backend = await initBackend();
   const started = Date.now();
   const prepared = prepareCached(spec.data, spec.horizon, spec.protocol);

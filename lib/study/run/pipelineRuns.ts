@@ -1,7 +1,8 @@
 /**
  * Runs of the companion methods that are pipelines, not forecasting models (Detaux's three
- * stages, Lachapelle et al.'s sparse base-predictors): the same RunSpec → RunRecord contract as
- * executeRun, so they share the store, sharding, merging and tables of `dive reproduce`.
+ * stages, Lachapelle et al.'s sparse base-predictors, and its MCC-against-ρ experiment
+ * `sparse-rho`): the same RunSpec → RunRecord contract as executeRun, so they share the store,
+ * sharding, merging and tables of `dive reproduce`.
  *
  * A spec's `config.preset` picks the pipeline's base settings — 'quick' (its QUICK preset, the
  * quick and test protocols) or 'default' (the documented defaults, the full protocol) — and the
@@ -16,6 +17,7 @@ import { DEFAULT_DETAUX, QUICK_DETAUX, detauxConfig } from '../../methods/detaux
 import { runDetaux } from '../../methods/detaux/pipeline';
 import { QUICK_SPARSE } from '../../methods/sparse/config';
 import { runSparseBilevel } from '../../methods/sparse/pipeline';
+import { DEFAULT_SPARSE_RHO, QUICK_SPARSE_RHO, SPARSE_RHO_MODEL, runSparseRho, sparseRhoConfig, type RhoScores } from '../../methods/sparse/rho';
 import { UserError } from '../../util/errors';
 import { codeVersion, provenanceOf } from './provenance';
 import { metricValues } from '../../train/metrics';
@@ -35,6 +37,44 @@ function splitPreset(spec: RunSpec): { preset: 'quick' | 'default'; rest: Record
   const { preset = 'quick', ...rest } = spec.config as Record<string, unknown>;
   if (preset !== 'quick' && preset !== 'default') throw new UserError(`config field preset of ${spec.model} must be quick or default, got '${String(preset)}'`);
   return { preset, rest };
+}
+
+/**
+ * One run of the sparse-rho experiment (lib/methods/sparse/rho.ts; spec/sparseRho.ts): the spec's
+ * config is `{ preset, rho, inner, reg, …overrides }`. Metrics: `mcc` (the run's codes, test),
+ * the selection criterion `probeValMse`, and for ridge runs the Ridge + ICA pair `mccIca`,
+ * `probeValMseIca`; the report's other numbers beside them (own-head validation loss, R², ρ̂).
+ */
+export async function executeSparseRhoRun(id: string, spec: RunSpec): Promise<RunRecord> {
+  if (spec.data !== 'benchmark') throw new UserError(`${SPARSE_RHO_MODEL} runs are filed under the benchmark family (generated data), not ${spec.data}`);
+  const backend = await initBackend();
+  const started = Date.now();
+  const { preset, rest } = splitPreset(spec);
+  const cfg = sparseRhoConfig({ ...rest, seed: spec.seed }, preset === 'quick' ? QUICK_SPARSE_RHO : DEFAULT_SPARSE_RHO, `the ${SPARSE_RHO_MODEL} config of spec ${id}`);
+  const r = runSparseRho(cfg);
+  const scores = (s: RhoScores, suffix: string): Record<string, number> => ({
+    [`mcc${suffix}`]: s.mcc.pearson, [`mccSpearman${suffix}`]: s.mcc.spearman, [`probeValMse${suffix}`]: s.probeValMse, [`probeSupport${suffix}`]: s.probeSupport,
+    [`valTaskMse${suffix}`]: s.valTaskMse, [`valTaskR2${suffix}`]: s.valTaskR2, [`r2${suffix}`]: s.r2,
+  });
+  const own = { ...scores(r.own, ''), ...(r.ica ? { ...scores(r.ica, 'Ica'), icaConverged: r.ica.converged ? 1 : 0 } : {}), realisedRho: r.realisedRho };
+  return {
+    schema: 1,
+    id,
+    spec,
+    data: {
+      name: 'correlated-latents',
+      source: `generated (lib/methods/sparse/latents.ts, data seed ${cfg.dataSeed})`,
+      protocol: `${SPARSE_RHO_MODEL} pipeline (${preset} preset): 6 factors, uniform marginals, pairwise correlation ρ = ${cfg.rho} (train, validation; realised ${r.realisedRho.toFixed(3)}) and 0 (test), observed through a random ${cfg.mixingLayers}-layer leaky-ReLU MLP into R^${cfg.observed}; inner ${cfg.inner} at ${cfg.inner === 'lasso' ? 'l1reg' : 'l2reg'} ${cfg.reg}`,
+      windows: { train: cfg.trainPoints, val: cfg.valPoints, test: cfg.testPoints },
+    },
+    backend: backend.active,
+    code: codeVersion(),
+    seconds: (Date.now() - started) / 1000,
+    epochs: 0,
+    modelConfig: cfg,
+    metrics: pipelineMetrics(undefined, own),
+    history: { epochs: [], conflict: [] },
+  };
 }
 
 /** Run one pipeline spec; its record has no training history and no forecast metrics. */

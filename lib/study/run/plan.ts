@@ -115,14 +115,14 @@ export function selectExperiments(only: readonly string[]): ExperimentName[] {
   return EXPERIMENT_NAMES.filter((n) => (only.length === 0 ? !(OPT_IN_EXPERIMENTS as readonly string[]).includes(n) : only.includes(n)));
 }
 
-/** Every variant an experiment needs, in table order (rows, then columns), then its extras. */
+/** Every variant an experiment needs, in table order (rows, then columns; a selecting cell's candidates in order), then its extras. */
 export function variantsOf(e: Experiment): Variant[] {
   const out: Variant[] = [];
   if (e.table) {
     for (const row of e.table.rows) {
       for (const c of e.table.columns) {
         const cell = row.cells[c.key];
-        if (cell) out.push(cell.variant);
+        if (cell) out.push(...(cell.select ? cell.select.candidates.map((k) => k.variant) : [cell.variant]));
       }
     }
   }

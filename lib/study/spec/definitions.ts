@@ -7,7 +7,8 @@
  * Names (for `--only`): gait, electricity, horizons, ablation-fusion, ablation-training,
  * ablation-lambda, ablation-beta, figures, companions, tslib-ett (opt-in: DLinear under
  * Time-Series-Library's ETT protocol against the TimesNet paper, tslib.ts; selected only when
- * named), and tune (the tuning stage, tune.ts: listed last, run before the others). The search spaces and the tuned models are declared here (SEARCH_SPACES,
+ * named), sparse-rho (opt-in: the sparse base-predictors' own paper experiment, MCC against the
+ * factors' correlation ρ, sparseRho.ts), and tune (the tuning stage, tune.ts: listed last, run before the others). The search spaces and the tuned models are declared here (SEARCH_SPACES,
  * TUNING_TARGETS); the budget is the protocol's (protocol.ts `tuning`).
  */
 import { PAPER_ELECTRICITY, PAPER_GAIT, PAPER_HORIZONS, PAPER_ONLY_REFERENCES, isPaperModel, type PaperModel } from './paper';
@@ -20,6 +21,7 @@ import { ATOM_PROVENANCE } from '../../models/atom';
 import type { CellSpec, ColumnSpec, DataChoice, DataFamily, Experiment, MetricKey, PaperValue, Protocol, RowSpec, Variant } from './types';
 import { budgetNote, tunedFor, tuningNotes, type TuningResult, type TuningTarget } from './tuning';
 import { tslibEttExperiment } from './tslib';
+import { sparseRhoExperiment } from './sparseRho';
 
 export const EXPERIMENT_NAMES = [
   'gait',
@@ -32,16 +34,18 @@ export const EXPERIMENT_NAMES = [
   'figures',
   'companions',
   'tslib-ett',
+  'sparse-rho',
   // The tuning stage: listed last, run first (reproduce.ts).
   'tune',
 ] as const;
 export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
 
 /**
- * Experiments that run only when `--only` names them: published benchmarks with their own data
- * (no stand-in) and their own recipe, outside the paper's reproduction.
+ * Experiments that run only when `--only` names them: published experiments with their own data
+ * and their own recipe, outside the paper's reproduction (tslib-ett: a published benchmark with no
+ * stand-in data; sparse-rho: a companion's own paper experiment on its generator).
  */
-export const OPT_IN_EXPERIMENTS: readonly ExperimentName[] = ['tslib-ett'];
+export const OPT_IN_EXPERIMENTS: readonly ExperimentName[] = ['tslib-ett', 'sparse-rho'];
 
 /** The paper's four latent models (main tables): the models the paper reports values for (paper.ts). */
 export const PAPER_MODELS = Object.keys(PAPER_GAIT) as readonly PaperModel[];
@@ -139,9 +143,10 @@ export function experiments(p: Protocol, choices: Readonly<Record<DataFamily, Da
     return { ...e, table: { ...e.table, notes: [...e.table.notes, budgetNote(p, ctx.tuning !== undefined), ...tuningNotes(models, ctx.tuning), ...sweep] } };
   });
   // The tslib-ett table keeps the published recipe (its variants carry their own trainer
-  // config, which tuning never replaces), so it gets no tuning sentences; it goes before 'tune'.
+  // config, which tuning never replaces), and sparse-rho runs its own pipeline with its own
+  // sweeps, so neither gets tuning sentences; they go before 'tune'.
   const tuned = withTuning(baseExperiments(p, choices, ctx));
-  return [...tuned.slice(0, -1), tslibEttExperiment(p, choices.ett), ...tuned.slice(-1)];
+  return [...tuned.slice(0, -1), tslibEttExperiment(p, choices.ett), sparseRhoExperiment(p), ...tuned.slice(-1)];
 }
 
 function baseExperiments(p: Protocol, choices: Readonly<Record<DataFamily, DataChoice>>, ctx: TuningContext): Experiment[] {

@@ -54,11 +54,26 @@ export interface PaperValue {
   readonly approximate?: boolean;
 }
 
+/**
+ * A cell that chooses one of several candidate variants (e.g. a regularisation sweep) on a
+ * validation metric: the candidate whose `criterion` has the best mean over the seeds present
+ * (the criterion card's `better` gives the direction; ties go to the earlier candidate) is the
+ * one the cell shows, and the table names it beside the value. Every candidate's runs are planned.
+ */
+export interface CellSelection {
+  readonly candidates: readonly { readonly label: string; readonly variant: Variant }[];
+  /** A metric card key read from each candidate's runs (never the test metric, unless the point is an oracle). */
+  readonly criterion: MetricKey;
+}
+
 /** One cell of a table: the variant, the metric, and the paper's value if any. */
 export interface CellSpec {
+  /** The run variant; for a selecting cell, its first candidate's (what code that reads one variant per cell sees). */
   readonly variant: Variant;
   readonly metric: MetricKey;
   readonly paper?: PaperValue;
+  /** Choose among candidates on a validation metric (above); the cell then shows `metric` of the chosen one. */
+  readonly select?: CellSelection;
 }
 
 export interface ColumnSpec {
@@ -92,6 +107,26 @@ export interface TableSpec {
   readonly rowHeader?: string;
   /** Where the published values come from (default: the DeepDIVE paper's provenance, paper.ts). */
   readonly paperProvenance?: string;
+  /** A note on how the columns' means change from one row to another (e.g. from ρ = 0 to ρ = 0.9), computed from the records. */
+  readonly rowChange?: { readonly from: string; readonly to: string; readonly columns: readonly string[] };
+}
+
+/**
+ * A line figure drawn from an experiment's table: x = one number per table row, one line per
+ * named column through the cells' means, with ± sample-std error bars (report/figures.ts
+ * `tableLineFigure`); written as figures/<name>.html and, with images, .svg/.png.
+ */
+export interface TableFigureSpec {
+  readonly name: string;
+  readonly title: string;
+  /** The x value of each table row, in row order. */
+  readonly x: readonly number[];
+  readonly xTitle: string;
+  readonly yTitle: string;
+  /** Column keys drawn as lines (legend: the column titles), in drawing order. */
+  readonly columns: readonly string[];
+  /** Fixed y range, e.g. [0, 1] for a correlation. */
+  readonly yRange?: readonly [number, number];
 }
 
 /** A named experiment: one table, or the figure set (whose runs are listed explicitly). */
@@ -101,6 +136,8 @@ export interface Experiment {
   readonly table?: TableSpec;
   /** Runs an experiment needs besides its table cells (figures). */
   readonly extraVariants?: readonly Variant[];
+  /** Line figures of its table (written whenever the experiment is selected). */
+  readonly figures?: readonly TableFigureSpec[];
 }
 
 /** How much compute a reproduction uses (protocol.ts: QUICK and FULL). */

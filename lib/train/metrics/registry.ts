@@ -33,12 +33,16 @@ import { migFloor } from './migFloor';
 import { sap } from './sap';
 import { mcc } from './mcc';
 import { principalAccuracy } from './principalAccuracy';
+import { mccIca } from './mccIca';
+import { probeValMse } from './probeValMse';
+import { probeValMseIca } from './probeValMseIca';
 
 /** The built-in metrics, in the order run records list them. */
 export const BUILT_IN_METRICS: readonly MetricCard[] = [
   forecastRrse, forecastCorr, forecastMse, forecastMae, forecastRrseNormalised, reconRrse, mig, clusterAccuracy, gradientCosine,
   bestValForecastMse, initialValForecastMse, bestEpoch, improvedOnInitial, suiteMig, dciD, sap, mcc, principalAccuracy,
   dciTreeD, migFloor, suiteMigFloor, dciDFloor, dciTreeDFloor, sapFloor, mccFloor, forecastMseNormalised, forecastMaeNormalised, converged,
+  mccIca, probeValMse, probeValMseIca,
 ];
 
 const registered: MetricCard[] = [];
