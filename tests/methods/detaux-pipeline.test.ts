@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/backend/select';
 import { QUICK_DETAUX } from '../../lib/methods/detaux/config';
 import { runDetaux, saveDetaux, trainStage1 } from '../../lib/methods/detaux/pipeline';
-import { generateBenchmark } from '../../lib/data/benchmark';
+import { PRINCIPAL, factorColumn, generateBenchmark } from '../../lib/data/benchmark';
+import { trainArm } from '../../lib/methods/detaux/multitask';
 
 beforeAll(async () => {
   await initBackend();
@@ -120,4 +121,22 @@ describe('Detaux pipeline (quick settings)', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('Detaux stage 3 early stopping', () => {
+  it('stops `patience` epochs after the best validation cross-entropy and keeps that epoch; patience 0 trains every epoch', () => {
+    const bench = generateBenchmark(QUICK_DETAUX.data);
+    const task = (s: typeof bench.train) => ({ x: s.x, n: s.n, principal: factorColumn(s, PRINCIPAL) });
+    const classes = Math.max(...task(bench.train).principal) + 1;
+    const cfg = { ...QUICK_DETAUX.stage3, epochs: 40, patience: 2, lr: 1e-2 };
+    const before = tf.memory().numTensors;
+    const r = trainArm('stl', cfg, task(bench.train), null, task(bench.test), task(bench.ood!), classes, 1, task(bench.val));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.converged).toBe(true);
+    expect(r.epochs).toBeLessThan(40);
+    expect(r.epochs - r.bestEpoch).toBe(2);
+    expect(r.iid.accuracy).toBeGreaterThan(1 / classes);
+    const fixed = trainArm('stl', { ...cfg, epochs: 3, patience: 0 }, task(bench.train), null, task(bench.test), task(bench.ood!), classes, 1);
+    expect(fixed).toMatchObject({ epochs: 3, bestEpoch: 3, converged: false });
+  }, 60_000);
 });

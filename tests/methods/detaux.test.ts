@@ -5,7 +5,7 @@ import { DetauxAutoencoder } from '../../lib/methods/detaux/autoencoder';
 import { QUICK_DETAUX, DEFAULT_DETAUX, detauxConfig } from '../../lib/methods/detaux/config';
 import { balanceLoss, consistencyLoss, detach, distanceLoss, orthogonalityLoss, schedule, selection, selectionDelta, stage1Losses } from '../../lib/methods/detaux/losses';
 import { hdbscanLabels, kmeans, kmeansBySilhouette, silhouette } from '../../lib/methods/detaux/cluster';
-import { alignments, firstComponentCodes, leastAlignedSubspace, normalisedAlignments, subspaceRms } from '../../lib/methods/detaux/subspace';
+import { alignments, eligibleSubspaces, firstComponentCodes, leastAlignedSubspace, normalisedAlignments, subspaceRms } from '../../lib/methods/detaux/subspace';
 import { crossEntropy } from '../../lib/methods/detaux/multitask';
 import { makeRng } from '../../lib/util/random';
 import { UserError } from '../../lib/util/errors';
@@ -207,6 +207,16 @@ describe('stage 2: subspace choice and clustering', () => {
     expect(norm[2]).toBeCloseTo(1, 4); // perfectly aligned, whatever its scale
     expect(norm[1]).toBeCloseTo(0.2 / Math.sqrt(1.04), 6);
     expect(leastAlignedSubspace(norm)).toBe(1);
+    // A collapsed subspace that is also unrelated to z_0 (0.01 × an orthogonal rotation) passes the
+    // normalised test too; the RMS floor (10 % of the largest auxiliary subspace) excludes it.
+    const z3 = [0, 0.01, -0.01, 0, 0, -0.01, 0.01, 0];
+    const codes4 = Float32Array.from([...z0, ...z1, ...z2, ...z3]);
+    const raw4 = alignments(codes4, 4, 4, 2);
+    const rms4 = subspaceRms(codes4, 4, 4, 2);
+    const norm4 = normalisedAlignments(raw4, rms4);
+    expect(leastAlignedSubspace(norm4)).toBe(3);
+    expect(eligibleSubspaces(rms4, 0.1)).toEqual([false, true, false, false]);
+    expect(leastAlignedSubspace(norm4, eligibleSubspaces(rms4, 0.1))).toBe(1);
   });
 
   it('silhouette of a hand-checked labelling', () => {

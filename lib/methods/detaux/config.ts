@@ -35,7 +35,7 @@ export const Stage1Schema = z.strictObject({
     'Convergence criterion: after the schedule, stop when the validation objective (every term at full weight, on fixed validation pairs) has not improved by more than minRelDelta (relative) for this many epochs; 0 = stop at E, the earlier fixed budget.',
   ),
   minRelDelta: z.number().min(0).default(1e-3).describe('Smallest relative improvement of the validation objective that counts.'),
-  maxEpochs: z.int().min(1).default(200).describe('Epoch cap including the schedule: a run that reaches it has not converged (the report says so).'),
+  maxEpochs: z.int().min(1).default(400).describe('Epoch cap including the schedule: a run that reaches it has not converged (the report says so).'),
   valPairs: z.int().min(1).default(256).describe('Fixed (seeded) validation pairs of the convergence criterion.'),
   stepsPerEpoch: z.int().min(1).default(40).describe('Steps per epoch.'),
   clipNorm: z.number().default(5).describe('Global gradient-norm clip (≤ 0: off).'),
@@ -46,6 +46,9 @@ export type Stage1Config = z.output<typeof Stage1Schema>;
 export const Stage2Schema = z
   .strictObject({
     subspace: z.int().min(1).nullable().default(null).describe('Subspace to cluster (< stage1.subspaces; 0 is the principal one); null = the least aligned one by `choice`.'),
+    minRelativeRms: z.number().min(0).max(1).default(0.1).describe(
+      "With choice 'normalised': subspaces whose RMS is below this fraction of the largest auxiliary subspace's RMS have collapsed and are not candidates (0 = every subspace).",
+    ),
     choice: z.enum(['normalised', 'raw']).default('normalised').describe(
       "How 'least aligned' is measured: 'normalised' = |mean ⟨z_s, z_0⟩| / (rms_s · rms_0), scale-free (default: the raw rule picks collapsed subspaces, docs/design.md §Detaux D7); 'raw' = |mean ⟨z_s, z_0⟩| (the authors' clustering.py).",
     ),
@@ -71,7 +74,10 @@ export const Stage3Schema = z.strictObject({
   auxWeight: z.number().min(0).default(1).describe('Weight of the auxiliary cross-entropy (1: CE + CE).'),
   lr: z.number().positive().default(1e-3).describe('Adam learning rate.'),
   weightDecay: z.number().min(0).default(5e-3).describe("Decoupled weight decay (AdamW; authors' code)."),
-  epochs: z.int().min(1).default(6).describe('Epochs over the training windows.'),
+  epochs: z.int().min(1).default(100).describe('Epoch cap over the training windows (a run that reaches it while patience > 0 has not converged).'),
+  patience: z.int().min(0).default(5).describe(
+    "Early stopping: stop when the principal head's cross-entropy on the validation windows has not improved for this many epochs, and keep the best epoch's weights; 0 = train all `epochs` (the earlier fixed budget of 6).",
+  ),
   batchSize: z.int().min(1).default(64).describe('Windows per step (the authors use 32; 64 halves the steps of the 12 stage-3 runs).'),
   seeds: z.int().min(1).default(3).describe('Seeds per arm (mean ± std).'),
   oracleFactor: z.enum(['frequency', 'amplitude', 'phase', 'trend']).default('frequency').describe('The oracle auxiliary task: a true non-principal factor.'),
@@ -105,7 +111,7 @@ export const QUICK_DETAUX: DetauxConfig = parseConfig(
     data: { trainWindows: 600, valWindows: 100, testWindows: 200, oodWindows: 200 },
     stage1: { trunk: { hidden: 32, layers: 1 }, decoderHidden: [32, 32], latentDim: 6, subspaces: 3, epochs: 8, stepsPerEpoch: 12, batchPairs: 16, lr: 2e-3, patience: 2, maxEpochs: 12, valPairs: 64 },
     stage2: { kMax: 5, restarts: 2, silhouettePoints: 300 },
-    stage3: { trunk: { hidden: 32, layers: 1 }, headHidden: 16, epochs: 3, seeds: 2, lr: 3e-3 },
+    stage3: { trunk: { hidden: 32, layers: 1 }, headHidden: 16, epochs: 3, patience: 0, seeds: 2, lr: 3e-3 },
   },
   'QUICK_DETAUX',
 );

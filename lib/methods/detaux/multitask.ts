@@ -64,6 +64,10 @@ export class MultiTaskNet {
       return tf.add(main, tf.mul(this.config.auxWeight, crossEntropy(this.aux.apply(h, mixSeed(seed, 2)), yAux))); // D8: + w·CE_aux
     });
   }
+  /** The principal head's cross-entropy without dropout (the early-stopping criterion). */
+  principalLoss(x: tf.Tensor2D, yPrincipal: tf.Tensor1D): tf.Scalar {
+    return tf.tidy(() => crossEntropy(this.principal.apply(this.features(x), null), yPrincipal));
+  }
   /** Principal-class predictions (argmax, no dropout) for n windows. */
   predict(x: Float32Array, n: number, batch = 512): Int32Array {
     const L = this.inputLength;
@@ -92,15 +96,33 @@ export interface ArmResult {
   readonly seed: number;
   readonly auxClasses: number | null;
   readonly finalLoss: number;
+  /** Epochs trained, the epoch whose weights were kept (1-based; 0 = the untrained net), and whether early stopping ended it. */
+  readonly epochs: number;
+  readonly bestEpoch: number;
+  readonly converged: boolean;
   readonly iid: ClassificationScores;
   readonly ood: ClassificationScores;
 }
 
+/** Mean principal cross-entropy of a split (no dropout), the early-stopping criterion. */
+function principalCe(net: MultiTaskNet, data: TaskData, batch = 512): number {
+  const L = data.x.length / data.n;
+  let sum = 0;
+  for (let start = 0; start < data.n; start += batch) {
+    const m = Math.min(batch, data.n - start);
+    sum += tf.tidy(() => net.principalLoss(tf.tensor2d(data.x.subarray(start * L, (start + m) * L), [m, L]), tf.tensor1d(data.principal.subarray(start, start + m), 'int32')).dataSync()[0]) * m;
+  }
+  return sum / data.n;
+}
+
 /**
  * Train one arm: `aux` null for STL, else the auxiliary label of every training window and its
- * cardinality. Seeded: initialisation, batch order and dropout all derive from `seed`.
+ * cardinality. Seeded: initialisation, batch order and dropout all derive from `seed`. With
+ * `cfg.patience` > 0, training stops when the principal cross-entropy on `val` has not improved
+ * for `patience` epochs (cap `cfg.epochs`) and the best epoch's weights are kept.
  */
-export function trainArm(arm: ArmName, cfg: Stage3Config, train: TaskData, aux: { labels: Int32Array; classes: number } | null, iid: TaskData, ood: TaskData, principalClasses: number, seed: number): ArmResult {
+export function trainArm(arm: ArmName, cfg: Stage3Config, train: TaskData, aux: { labels: Int32Array; classes: number } | null, iid: TaskData, ood: TaskData, principalClasses: number, seed: number, val?: TaskData): ArmResult {
+  if (cfg.patience > 0 && !val) throw new Error('trainArm: early stopping (stage3.patience > 0) needs the validation windows');
   const L = train.x.length / train.n;
   if (aux && aux.labels.length !== train.n) throw new UserError(`auxiliary labels (${aux.labels.length}) must cover every training window (${train.n})`);
   const net = new MultiTaskNet(cfg, L, principalClasses, aux ? aux.classes : null, seed);
@@ -111,7 +133,14 @@ export function trainArm(arm: ArmName, cfg: Stage3Config, train: TaskData, aux: 
     const xb = new Float32Array(B * L), yb = new Int32Array(B), ab = new Int32Array(B);
     let finalLoss = NaN;
     let step = 0;
-    for (let epoch = 0; epoch < cfg.epochs; epoch++) {
+    const snapshot = (): Float32Array[] => vars.map((p) => Float32Array.from(p.variable.dataSync() as Float32Array));
+    let best = cfg.patience > 0 ? principalCe(net, val!) : Infinity;
+    let bestWeights = cfg.patience > 0 ? snapshot() : null;
+    let bestEpoch = 0;
+    let bad = 0;
+    let epochs = 0;
+    let converged = false;
+    for (let epoch = 0; epoch < cfg.epochs && !converged; epoch++) {
       const order = permutation(train.n, makeRng(mixSeed(seed, 100, epoch)));
       let sum = 0, count = 0;
       for (let start = 0; start + B <= train.n; start += B) {
@@ -140,12 +169,25 @@ export function trainArm(arm: ArmName, cfg: Stage3Config, train: TaskData, aux: 
         }
       }
       finalLoss = count ? sum / count : NaN;
+      epochs = epoch + 1;
+      if (cfg.patience === 0) continue;
+      const v = principalCe(net, val!);
+      if (v < best) {
+        best = v;
+        bestWeights = snapshot();
+        bestEpoch = epoch + 1;
+        bad = 0;
+      } else if (++bad >= cfg.patience) converged = true;
     }
+    if (bestWeights) vars.forEach((p, i) => tf.tidy(() => p.variable.assign(tf.tensor(bestWeights![i], p.variable.shape))));
     return {
       arm,
       seed,
       auxClasses: aux ? aux.classes : null,
       finalLoss,
+      epochs,
+      bestEpoch: cfg.patience > 0 ? bestEpoch : epochs,
+      converged,
       iid: classificationScores(iid.principal, net.predict(iid.x, iid.n)),
       ood: classificationScores(ood.principal, net.predict(ood.x, ood.n)),
     };

@@ -25,7 +25,7 @@ import { hdbscanLabels, kmeansBySilhouette, type ChosenClustering } from './clus
 import type { DetauxConfig } from './config';
 import { schedule, stage1Losses } from './losses';
 import { ARMS, trainArm, type ArmName, type ArmResult, type TaskData } from './multitask';
-import { alignments, firstComponentCodes, leastAlignedSubspace, normalisedAlignments, subspaceCodes, subspaceRms } from './subspace';
+import { alignments, eligibleSubspaces, firstComponentCodes, leastAlignedSubspace, normalisedAlignments, subspaceCodes, subspaceRms } from './subspace';
 import { checkOutputDir, type OutputTarget } from '../../util/outputDir';
 
 /** A Detaux run folder (saveDetaux) as an output target: ours when it holds detaux.json or the marker. */
@@ -109,7 +109,8 @@ export interface DetauxReport {
   stage3: {
     seeds: number;
     oracleFactor: string;
-    arms: Record<ArmName, { auxClasses: number | null; iid: { accuracy: MeanStd; macroF1: MeanStd }; ood: { accuracy: MeanStd; macroF1: MeanStd } }>;
+    /** Per arm: epochs trained and kept per seed, and how many seeds stopped by early stopping (stage3.patience; 0 = fixed epochs, none). */
+    arms: Record<ArmName, { auxClasses: number | null; epochs: number[]; bestEpochs: number[]; converged: number; iid: { accuracy: MeanStd; macroF1: MeanStd }; ood: { accuracy: MeanStd; macroF1: MeanStd } }>;
     seconds: number;
   };
 }
@@ -308,7 +309,7 @@ export function runDetaux(cfg: DetauxConfig, opts: DetauxRunOptions = {}): { rep
   const align = alignments(trainCodes, k, n, d);
   const rms = subspaceRms(trainCodes, k, n, d);
   const normalised = normalisedAlignments(align, rms);
-  const chosen = cfg.stage2.subspace ?? leastAlignedSubspace(cfg.stage2.choice === 'normalised' ? normalised : align);
+  const chosen = cfg.stage2.subspace ?? (cfg.stage2.choice === 'normalised' ? leastAlignedSubspace(normalised, eligibleSubspaces(rms, cfg.stage2.minRelativeRms)) : leastAlignedSubspace(align));
   const clustering = clusterSubspace(trainCodes, chosen, n, d, cfg, mixSeed(cfg.seed, 2));
   const labels = clustering.labels;
   const nmiBySubspace: Record<string, number>[] = [];
@@ -321,7 +322,7 @@ export function runDetaux(cfg: DetauxConfig, opts: DetauxRunOptions = {}): { rep
 
   // Stage 3.
   const s3 = cfg.stage3;
-  const trainTask = task(bench.train), iidTask = task(bench.test), oodTask = task(ood);
+  const trainTask = task(bench.train), iidTask = task(bench.test), oodTask = task(ood), valTask = task(bench.val);
   const oracleIndex = BENCHMARK_FACTORS.indexOf(s3.oracleFactor);
   const principalClasses = BENCHMARK_LEVELS[PRINCIPAL];
   const runs: ArmResult[] = [];
@@ -336,7 +337,7 @@ export function runDetaux(cfg: DetauxConfig, opts: DetauxRunOptions = {}): { rep
       oracle: { labels: factorColumn(bench.train, oracleIndex), classes: BENCHMARK_LEVELS[oracleIndex] },
     };
     for (const arm of ARMS) {
-      runs.push(trainArm(arm, s3, trainTask, auxOf[arm], iidTask, oodTask, principalClasses, seed));
+      runs.push(trainArm(arm, s3, trainTask, auxOf[arm], iidTask, oodTask, principalClasses, seed, valTask));
       progress(opts.onProgress, 'detaux stage 3', runs.length, totalRuns, t3, `${arm} seed ${r}`);
     }
   }
@@ -345,6 +346,9 @@ export function runDetaux(cfg: DetauxConfig, opts: DetauxRunOptions = {}): { rep
     const rs = runs.filter((x) => x.arm === arm);
     arms[arm] = {
       auxClasses: rs[0].auxClasses,
+      epochs: rs.map((x) => x.epochs),
+      bestEpochs: rs.map((x) => x.bestEpoch),
+      converged: rs.filter((x) => x.converged).length,
       iid: { accuracy: summarise(rs.map((x) => x.iid.accuracy)), macroF1: summarise(rs.map((x) => x.iid.macroF1)) },
       ood: { accuracy: summarise(rs.map((x) => x.ood.accuracy)), macroF1: summarise(rs.map((x) => x.ood.macroF1)) },
     };

@@ -43,11 +43,26 @@ export function normalisedAlignments(align: readonly number[], rms: readonly num
   return align.map((a, s) => (rms[s] > 0 && rms[0] > 0 ? a / (rms[s] * rms[0]) : 0));
 }
 
-/** s* = argmin_{s≥1} |alignment_s| (first on ties); pass normalisedAlignments for the default rule. */
-export function leastAlignedSubspace(align: readonly number[]): number {
-  let best = 1;
-  for (let s = 2; s < align.length; s++) if (Math.abs(align[s]) < Math.abs(align[best])) best = s;
-  return best;
+/**
+ * Subspaces s ≥ 1 whose codes have not collapsed: rms_s ≥ minRelativeRms · max_{s'≥1} rms_{s'}
+ * (a collapsed subspace's codes are near 0 for every input, so clustering them clusters noise).
+ */
+export function eligibleSubspaces(rms: readonly number[], minRelativeRms: number): boolean[] {
+  const top = Math.max(...rms.slice(1));
+  return rms.map((r, s) => s >= 1 && r >= minRelativeRms * top);
+}
+
+/**
+ * s* = argmin_{s≥1} |alignment_s| (first on ties) over the `eligible` subspaces (all s ≥ 1 when
+ * omitted); pass normalisedAlignments for the default rule.
+ */
+export function leastAlignedSubspace(align: readonly number[], eligible?: readonly boolean[]): number {
+  let best = -1;
+  for (let s = 1; s < align.length; s++) {
+    if (eligible && !eligible[s]) continue;
+    if (best < 0 || Math.abs(align[s]) < Math.abs(align[best])) best = s;
+  }
+  return best < 0 ? 1 : best;
 }
 
 /** The codes of one subspace: [n, d]. */
