@@ -9,8 +9,8 @@
 const path = require('node:path');
 const dist = path.join(__dirname, '..', 'dist', 'lib');
 const { initBackend } = require(path.join(dist, 'backend', 'select.js'));
-const { runSparse } = require(path.join(dist, 'models', 'sparse', 'pipeline.js'));
-const { sparseConfig } = require(path.join(dist, 'models', 'sparse', 'config.js'));
+const { runSparse } = require(path.join(dist, 'methods', 'sparse', 'pipeline.js'));
+const { sparseConfig } = require(path.join(dist, 'methods', 'sparse', 'config.js'));
 
 const seeds = Number(process.argv[2] ?? 2);
 const override = process.argv[3] ? JSON.parse(process.argv[3]) : {};
