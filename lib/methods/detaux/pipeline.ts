@@ -15,7 +15,7 @@ import { nmi } from '../../eval/cluster';
 import { mean, sampleStd } from '../../eval/stats';
 import { disentanglementScores, type DisentanglementScores } from '../../eval/disentanglement';
 import { Adam, namedGradients } from '../../train/adam';
-import { makeRng, permutation } from '../../util/random';
+import { makeRng, permutation, type Rng } from '../../util/random';
 import { UserError } from '../../util/errors';
 import { writeDirAtomic } from '../../util/atomic';
 import type { ProgressSink } from '../../util/progress';
@@ -143,19 +143,27 @@ function progress(sink: ProgressSink | undefined, label: string, done: number, t
   sink({ label, done, total, elapsedSec, etaSec: done > 0 ? (elapsedSec / done) * (total - done) : undefined, status });
 }
 
-/** Fixed validation pairs of the convergence criterion (seeded; the pair mode of training). */
-function validationPairs(bench: Benchmark, cfg: DetauxConfig): { x: Float32Array; differs: Float32Array; picks: Int32Array; B: number } {
+/**
+ * One batch of B pairs in the configured pair mode, drawn from `split` with `rng`, laid out as
+ * the stage-1 losses read it: x [2B, L] (x then x′), principalDiffers [B] (1 where the pair's
+ * regimes differ), and the consistency term's random subspace picks (drawn after the pairs).
+ */
+function pairBatch(split: BenchmarkSplit, index: ReturnType<typeof pairIndex>, bench: Benchmark, cfg: DetauxConfig, B: number, rng: Rng): { x: Float32Array; differs: Float32Array; picks: Int32Array } {
   const s1 = cfg.stage1;
   const L = bench.config.inputLength;
-  const B = s1.valPairs;
-  const rng = makeRng(mixSeed(cfg.seed, 11));
-  const pairs = s1.pairs === 'principal' ? samplePrincipalPairs(bench.val, pairIndex(bench.val), B, s1.differentPrincipalProbability, rng) : sampleOneFactorPairs(bench.config, B, rng);
+  const pairs = s1.pairs === 'principal' ? samplePrincipalPairs(split, index, B, s1.differentPrincipalProbability, rng) : sampleOneFactorPairs(bench.config, B, rng);
   const x = new Float32Array(2 * B * L);
   x.set(pairs.x1, 0);
   x.set(pairs.x2, B * L);
   const differs = new Float32Array(B);
   for (let b = 0; b < B; b++) differs[b] = pairs.f1[b * BENCHMARK_FACTORS.length + PRINCIPAL] !== pairs.f2[b * BENCHMARK_FACTORS.length + PRINCIPAL] ? 1 : 0;
-  return { x, differs, picks: permutation(s1.subspaces * B, rng).slice(0, 2 * B), B };
+  return { x, differs, picks: permutation(s1.subspaces * B, rng).slice(0, 2 * B) };
+}
+
+/** Fixed validation pairs of the convergence criterion (seeded; the pair mode of training). */
+function validationPairs(bench: Benchmark, cfg: DetauxConfig): { x: Float32Array; differs: Float32Array; picks: Int32Array; B: number } {
+  const B = cfg.stage1.valPairs;
+  return { ...pairBatch(bench.val, pairIndex(bench.val), bench, cfg, B, makeRng(mixSeed(cfg.seed, 11))), B };
 }
 
 /**
@@ -183,14 +191,7 @@ export function trainStage1(bench: Benchmark, cfg: DetauxConfig, onProgress?: Pr
     for (let epoch = 0; epoch < s1.maxEpochs && !convergence; epoch++) {
       const acc = { total: 0, rec: 0, sp: 0, dist: 0, cons: 0, reg: 0 };
       for (let j = 0; j < s1.stepsPerEpoch; j++, step++) {
-        const rng = makeRng(mixSeed(cfg.seed, 10, step));
-        const pairs = s1.pairs === 'principal' ? samplePrincipalPairs(bench.train, index, B, s1.differentPrincipalProbability, rng) : sampleOneFactorPairs(bench.config, B, rng);
-        const x = new Float32Array(2 * B * L);
-        x.set(pairs.x1, 0);
-        x.set(pairs.x2, B * L);
-        const differs = new Float32Array(B);
-        for (let b = 0; b < B; b++) differs[b] = pairs.f1[b * BENCHMARK_FACTORS.length + PRINCIPAL] !== pairs.f2[b * BENCHMARK_FACTORS.length + PRINCIPAL] ? 1 : 0;
-        const picks = permutation(s1.subspaces * B, rng).slice(0, 2 * B);
+        const { x, differs, picks } = pairBatch(bench.train, index, bench, cfg, B, makeRng(mixSeed(cfg.seed, 10, step)));
         const kept: Record<string, tf.Scalar> = {};
         const { value, grads } = tf.tidy(() => {
           const xt = tf.tensor2d(x, [2 * B, L]);
