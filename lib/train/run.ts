@@ -26,7 +26,7 @@ import type { ProgressSink } from '../util/progress';
 import { dataInfoOf } from './batches';
 import { CHECKPOINT_TARGET, loadModel } from './checkpoint';
 import { evaluateModel, type TestMetrics } from './evaluate';
-import { DEFAULT_TRAIN, TrainSchema, train, type TrainConfig, type EpochRecord, type StopReason, type TrainingHistory } from './trainer';
+import { DEFAULT_TRAIN, TrainSchema, stopReasonOf, train, type TrainConfig, type EpochRecord, type StopReason, type TrainingHistory } from './trainer';
 
 const rows = (doc: string) => z.int().min(1).nullable().default(null).describe(`${doc} (null = the data set's default).`);
 
@@ -278,7 +278,7 @@ export function evaluateCheckpoint(dir: string, backend: string): RunReport {
       initialValForecastMse: h.initialValForecastMse ?? null,
       improvedOnInitial: h.initialValForecastMse !== undefined && st.bestValue !== null && st.bestValue < h.initialValForecastMse,
       stoppedEarly: st.stoppedEarly,
-      stopReason: model.params.size() === 0 || st.epoch === 0 ? 'no-training' : st.stoppedEarly ? 'early-stopping' : 'epoch-cap',
+      stopReason: stopReasonOf(model.params.size() > 0 && st.epoch > 0, st.stoppedEarly),
       seconds: h.epochs.reduce((a, e) => a + e.seconds, 0),
       window: { inputLength: s.inputLength, horizon: s.horizon, targetLength: s.targetLength },
       test,

@@ -105,6 +105,11 @@ export interface TrainResult {
 export type StopReason = 'early-stopping' | 'epoch-cap' | 'no-training';
 export const STOP_REASONS: readonly StopReason[] = ['early-stopping', 'epoch-cap', 'no-training'];
 
+/** Why a run ended, from whether it trained at all (parameters and ≥ 1 epoch) and whether early stopping fired. */
+export function stopReasonOf(trained: boolean, stoppedEarly: boolean): StopReason {
+  return !trained ? 'no-training' : stoppedEarly ? 'early-stopping' : 'epoch-cap';
+}
+
 export interface TrainOptions {
   /** Write a checkpoint folder here after every epoch. */
   readonly checkpointDir?: string;
@@ -354,7 +359,7 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
   if (model.params.size() === 0 || config.epochs === 0) {
     return {
       history, epochsRun: 0, bestEpoch: 0, bestValForecastMse: null, initialValForecastMse: null, improvedOnInitial: false,
-      stoppedEarly: false, stopReason: 'no-training', steps: 0, seconds: (Date.now() - started) / 1000,
+      stoppedEarly: false, stopReason: stopReasonOf(false, false), steps: 0, seconds: (Date.now() - started) / 1000,
     };
   }
   const phases = modelPhases(model);
@@ -399,7 +404,7 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
       initialValForecastMse: initial,
       improvedOnInitial: state.bestValue !== null && state.bestValue < initial,
       stoppedEarly: state.stoppedEarly,
-      stopReason: state.stoppedEarly ? 'early-stopping' : 'epoch-cap',
+      stopReason: stopReasonOf(true, state.stoppedEarly),
       steps: state.step,
       seconds: (Date.now() - started) / 1000,
     };

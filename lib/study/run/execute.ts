@@ -41,8 +41,11 @@ import type { ProgressSink } from '../../util/progress';
 import { makeRng, permutation } from '../../util/random';
 import { parseConfig } from '../../util/config';
 import type { ConflictSample, HistoryEpoch, RunArtifacts, RunRecord, RunSpec } from '../spec/types';
-import { metricValues } from '../../train/metrics';
+import { metricCard, metricValues } from '../../train/metrics';
 import { meanForecastCeCosine } from '../../train/gradConflict';
+
+/** What a tuning record keeps besides valForecastMse: how the selection went, nothing from the test split. */
+const TUNING_METRICS = ['bestValForecastMse', 'initialValForecastMse', 'bestEpoch', 'improvedOnInitial', 'converged'] as const;
 
 /** Number of sample forecast windows kept for figures. */
 const FORECAST_SAMPLES = 4;
@@ -264,11 +267,8 @@ function tuningRecord(id: string, spec: RunSpec, model: Model, data: PreparedDat
     modelConfig: model.config,
     metrics: {
       valForecastMse,
-      bestValForecastMse: result.bestValForecastMse,
-      initialValForecastMse: result.initialValForecastMse,
-      bestEpoch: model.params.size() > 0 ? result.bestEpoch : null,
-      improvedOnInitial: model.params.size() > 0 ? (result.improvedOnInitial ? 1 : 0) : null,
-      converged: model.params.size() > 0 ? (result.stopReason === 'early-stopping' ? 1 : 0) : null,
+      // The training-provenance cards (lib/train/metrics), read as every record reads them.
+      ...Object.fromEntries(TUNING_METRICS.map((k) => [k, metricCard(k).of({ training: result, learns: model.params.size() > 0 })])),
     },
     history: compactHistory(result),
   };
