@@ -50,19 +50,12 @@ import {
 import type { WindowRange } from './windows';
 import type { RowRange } from './splits';
 import { UserError } from '../util/errors';
-import { forecastProtocol, protocolWindow, type ProtocolName } from './protocols';
+import { forecastProtocol, protocolWindow, type ProtocolName, type ProtocolOptions } from './protocols';
 
-export interface PrepareOptions {
+/** How to prepare a data set: the window options (protocols.ts ProtocolOptions) and the rest. */
+export interface PrepareOptions extends ProtocolOptions {
   /** Explicit file or folder to load (default: cache, mirror, ../shared/data; see paths.ts). */
   readonly file?: string;
-  readonly inputLength?: number;
-  readonly horizon?: number;
-  readonly targetLength?: number;
-  readonly stride?: number;
-  /** Override the split protocol (splits.ts). */
-  readonly split?: SplitProtocol;
-  /** Override the scaler. */
-  readonly scaler?: ScalerKind;
   /** Seed of the by-segment split and of the synthetic generator. Default 0. */
   readonly seed?: number;
   /** Quantile bins of continuous labels (gait stride/speed, synthetic frequency). Default 4 (gaitmotion 14). */

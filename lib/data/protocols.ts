@@ -60,13 +60,15 @@ export function forecastProtocol(name: string): ForecastProtocol {
   return p;
 }
 
-/** The preparation options a protocol reads (prepare.ts PrepareOptions). */
+/** The preparation options that shape the windows, which a protocol reads or fixes (prepare.ts PrepareOptions extends them). */
 export interface ProtocolOptions {
   readonly inputLength?: number;
   readonly horizon?: number;
   readonly targetLength?: number;
   readonly stride?: number;
+  /** Override the split protocol (splits.ts). */
   readonly split?: SplitProtocol;
+  /** Override the scaler. */
   readonly scaler?: ScalerKind;
 }
 
