@@ -37,6 +37,8 @@ describe('dive train --model detaux', () => {
     expect(r.stage2.chosenSubspace).toBeGreaterThanOrEqual(1);
     expect(Object.keys(r.stage2.nmi)).toEqual(['regime', 'frequency', 'amplitude', 'phase', 'trend']);
     expect(Object.keys(r.stage3.arms)).toEqual(['stl', 'detaux', 'random', 'oracle']);
+    // Stage 3 states its rule and whether every run stopped by it (the quick preset's patience 0: a fixed budget, so not converged).
+    expect(r.stage3).toMatchObject({ converged: false, criterion: 'fixed budget: 1 epochs (patience 0), not a convergence criterion' });
     for (const a of Object.values(r.stage3.arms) as { iid: { accuracy: { mean: number }; macroF1: { mean: number } }; ood: { accuracy: { mean: number } } }[]) {
       expect(a.iid.accuracy.mean).toBeGreaterThanOrEqual(0);
       expect(a.iid.macroF1.mean).toBeLessThanOrEqual(1);

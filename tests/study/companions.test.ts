@@ -42,6 +42,16 @@ describe('dive reproduce --only companions', () => {
     expect(detaux.metrics.principalAccuracy).toBeGreaterThan(0);
     expect(detaux.metrics.principalAccuracy).toBeLessThanOrEqual(1);
     expect(detaux.data.protocol).toMatch(/detaux pipeline \(quick preset\)/);
+    // The discovered labels' NMI per true factor, STL beside MTL, and the stages' convergence (issue 25).
+    for (const k of ['discoveredNmiRegime', 'discoveredNmiFrequency', 'discoveredNmiAmplitude', 'discoveredNmiPhase', 'discoveredNmiTrend']) {
+      expect(detaux.metrics[k], k).toBeGreaterThanOrEqual(0);
+      expect(detaux.metrics[k], k).toBeLessThanOrEqual(1);
+    }
+    expect(detaux.metrics.stlAccuracy).toBeGreaterThan(0);
+    expect([0, 1]).toContain(detaux.metrics.converged);
+    expect(md).toMatch(/principal accuracy \(STL\) \| discovered-label NMI: regime \|/);
+    const detauxRow = rows.find((l) => l.split('|')[1].trim() === 'Detaux')!.split('|').map((c) => c.trim());
+    expect(detauxRow.slice(-6, -1).every((c) => /^\d\.\d{4}/.test(c)), detauxRow.join('|')).toBe(true);
     const keys = ['suiteMig', 'dciD', 'dciTreeD', 'sap', 'mcc', 'suiteMigFloor', 'dciDFloor', 'dciTreeDFloor', 'sapFloor', 'mccFloor'];
     for (const x of records) for (const k of keys) expect(x.metrics[k], `${x.id} ${k}`).toBeGreaterThanOrEqual(0);
   }, 180_000);

@@ -24,7 +24,7 @@ export function describeDetaux(r: DetauxReport): string[] {
   }
   lines.push(`stage 2: alignment ${s2.alignment.map(f3).join(' ')}, normalised ${s2.normalisedAlignment.map(f3).join(' ')}, rms ${s2.rms.map(f3).join(' ')} → subspace ${s2.chosenSubspace} (${s2.chosenBy === 'config' ? 'config' : `least aligned, ${s2.choice}`}); ${s2.method} K = ${s2.k}, sizes ${s2.clusterSizes.join('/')}`);
   lines.push(`discovered labels, NMI per true factor: ${Object.entries(s2.nmi).map(([k, v]) => `${k} ${f3(v)}`).join(', ')}`);
-  lines.push(`stage 3 (${s3.seeds} seeds), principal accuracy / macro-F1; epochs kept, converged by early stopping:`);
+  lines.push(`stage 3 ${s3.converged ? 'converged' : 'NOT CONVERGED'} (${s3.criterion}); ${s3.seeds} seeds, principal accuracy / macro-F1; epochs kept, converged by early stopping:`);
   for (const [arm, a] of Object.entries(s3.arms)) {
     lines.push(`  ${arm.padEnd(7)} ID ${ms(a.iid.accuracy)} / ${ms(a.iid.macroF1)}   OOD ${ms(a.ood.accuracy)} / ${ms(a.ood.macroF1)}   epochs ${a.bestEpochs.join(',')} of ${a.epochs.join(',')}, ${a.converged}/${a.epochs.length} converged`);
   }

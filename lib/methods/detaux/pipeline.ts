@@ -109,6 +109,10 @@ export interface DetauxReport {
   stage3: {
     seeds: number;
     oracleFactor: string;
+    /** Every run of every arm stopped by early stopping (false with patience 0: the fixed budget). */
+    converged: boolean;
+    /** The stopping rule, in words (the analogue of stage1.convergence.criterion). */
+    criterion: string;
     /** Per arm: epochs trained and kept per seed, and how many seeds stopped by early stopping (stage3.patience; 0 = fixed epochs, none). */
     arms: Record<ArmName, { auxClasses: number | null; epochs: number[]; bestEpochs: number[]; converged: number; iid: { accuracy: MeanStd; macroF1: MeanStd }; ood: { accuracy: MeanStd; macroF1: MeanStd } }>;
     seconds: number;
@@ -261,6 +265,13 @@ export function clusterSubspace(codes: Float32Array, s: number, n: number, d: nu
   return kmeansBySilhouette(feats, d, s2.kMin, s2.kMax, rng, s2);
 }
 
+/** Stage 3's stopping rule in words (every arm and seed trains under it). */
+function stage3Criterion(s3: DetauxConfig['stage3']): string {
+  return s3.patience > 0
+    ? `principal head's validation cross-entropy not improved for ${s3.patience} epochs (best epoch's weights kept), cap ${s3.epochs} epochs`
+    : `fixed budget: ${s3.epochs} epochs (patience 0), not a convergence criterion`;
+}
+
 function nmiPerFactor(labels: Int32Array, split: BenchmarkSplit): Record<string, number> {
   const out: Record<string, number> = {};
   BENCHMARK_FACTORS.forEach((name, f) => { out[name] = nmi(labels, factorColumn(split, f)); });
@@ -373,7 +384,9 @@ export function runDetaux(cfg: DetauxConfig, opts: DetauxRunOptions = {}): { rep
       alignment: align, rms, normalisedAlignment: normalised, chosenSubspace: chosen, chosenBy: cfg.stage2.subspace === null ? 'least-aligned' : 'config', choice: cfg.stage2.choice, method: clustering.method, k: clustering.k,
       silhouettes: clustering.silhouettes, clusterSizes: clustering.sizes, nmi: nmiPerFactor(labels, bench.train), nmiBySubspace, seconds: (t3 - t2) / 1000,
     },
-    stage3: { seeds: s3.seeds, oracleFactor: s3.oracleFactor, arms, seconds: (t4 - t3) / 1000 },
+    stage3: {
+      seeds: s3.seeds, oracleFactor: s3.oracleFactor, converged: s3.patience > 0 && runs.every((x) => x.converged), criterion: stage3Criterion(s3), arms, seconds: (t4 - t3) / 1000,
+    },
   };
   return { report, artifacts: { bench, trainCodes, k, d, labels, clustering, runs, weights } };
 }

@@ -9,7 +9,9 @@
  * rest of `config` overrides it (unknown fields are a UserError, as on the command line).
  * Metrics: the disentanglement suite of each method's codes on the benchmark's ID test split
  * (`suiteMig`, `dciD`, `sap`, `mcc`) and, for Detaux, the principal-task accuracy of MTL with the
- * discovered task (`principalAccuracy`) beside single-task learning's (`stlAccuracy`).
+ * discovered task (`principalAccuracy`) beside single-task learning's (`stlAccuracy`), the
+ * discovered labels' NMI with each true factor (`discoveredNmiRegime`, …) and whether stage 1
+ * and every stage-3 run stopped by their criteria (`converged`).
  */
 import { initBackend } from '../../backend/select';
 import type { DisentanglementScores } from '../../eval/disentanglement';
@@ -19,6 +21,8 @@ import { QUICK_SPARSE } from '../../methods/sparse/config';
 import { runSparseBilevel } from '../../methods/sparse/pipeline';
 import { DEFAULT_SPARSE_RHO, QUICK_SPARSE_RHO, SPARSE_RHO_MODEL, runSparseRho, sparseRhoConfig, type RhoScores } from '../../methods/sparse/rho';
 import { UserError } from '../../util/errors';
+import { BENCHMARK_FACTORS } from '../../data/benchmark';
+import { discoveredNmiKey } from '../../train/metrics/discoveredNmi';
 import { codeVersion, provenanceOf } from './provenance';
 import { metricValues } from '../../train/metrics';
 import { isPipelineModel, type PipelineModel } from '../../methods/pipelines';
@@ -91,7 +95,11 @@ export async function executePipelineRun(id: string, spec: RunSpec & { model: Pi
     const cfg = detauxConfig({ ...rest, seed: spec.seed }, preset === 'quick' ? QUICK_DETAUX : DEFAULT_DETAUX, `the ${spec.model} config of the companions experiment`);
     const { report } = runDetaux(cfg);
     const arms = report.stage3.arms;
-    metrics = pipelineMetrics(report.disentanglement.iid, { principalAccuracy: arms.detaux.iid.accuracy.mean, stlAccuracy: arms.stl.iid.accuracy.mean, oodPrincipalAccuracy: arms.detaux.ood.accuracy.mean });
+    const nmi = Object.fromEntries(BENCHMARK_FACTORS.map((f) => [discoveredNmiKey(f), report.stage2.nmi[f]]));
+    const converged = report.stage1.convergence.converged && report.stage3.converged ? 1 : 0;
+    metrics = pipelineMetrics(report.disentanglement.iid, {
+      principalAccuracy: arms.detaux.iid.accuracy.mean, stlAccuracy: arms.stl.iid.accuracy.mean, oodPrincipalAccuracy: arms.detaux.ood.accuracy.mean, ...nmi, converged,
+    });
     modelConfig = cfg;
     windows = { train: report.benchmark.train, val: report.benchmark.val, test: report.benchmark.test };
     note = `benchmark split ${report.benchmark.split}; codes: ${report.disentanglement.codes}`;

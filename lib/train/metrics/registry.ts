@@ -33,6 +33,8 @@ import { migFloor } from './migFloor';
 import { sap } from './sap';
 import { mcc } from './mcc';
 import { principalAccuracy } from './principalAccuracy';
+import { stlAccuracy } from './stlAccuracy';
+import { discoveredNmi } from './discoveredNmi';
 import { mccIca } from './mccIca';
 import { probeValMse } from './probeValMse';
 import { probeValMseIca } from './probeValMseIca';
@@ -42,7 +44,7 @@ export const BUILT_IN_METRICS: readonly MetricCard[] = [
   forecastRrse, forecastCorr, forecastMse, forecastMae, forecastRrseNormalised, reconRrse, mig, clusterAccuracy, gradientCosine,
   bestValForecastMse, initialValForecastMse, bestEpoch, improvedOnInitial, suiteMig, dciD, sap, mcc, principalAccuracy,
   dciTreeD, migFloor, suiteMigFloor, dciDFloor, dciTreeDFloor, sapFloor, mccFloor, forecastMseNormalised, forecastMaeNormalised, converged,
-  mccIca, probeValMse, probeValMseIca,
+  mccIca, probeValMse, probeValMseIca, stlAccuracy, ...discoveredNmi,
 ];
 
 const registered: MetricCard[] = [];
