@@ -4,7 +4,7 @@ export { quantile, peakRssMiB } from './stats';
 export { BENCH_BACKENDS, parseBenchBackend, activateVariant, type BenchBackend } from './variants';
 export { WORKLOADS, findWorkload, workloadNames } from './workloads';
 export { countMatMulFlops } from './flops';
-export { deepdiveWorkload } from './workloads/deepdive';
+export { deepdiveWorkload, deepdiveSetup, deepdiveFamily, type DeepDiveSetup } from './workloads/deepdive';
 export {
   mlpVaeWorkload,
   MlpVaeInstance,
@@ -20,4 +20,19 @@ export {
   type MlpVaeRows,
 } from './workloads/mlpVae';
 export { runBenchInProcess, runBenchIsolated, childEntry, summarise, profileSteps, type BenchSpec, type StepListener, type KernelProfile } from './run';
-export { runTorchBench, torchScript, TORCH_WORKLOADS } from './torch';
+export { runTorchBench, TORCH_WORKLOADS } from './torch';
+export { torchScript, runPython, childFailure, TORCH_INSTALL } from './torchChild';
+export {
+  writeDeepdiveBundle,
+  recordNoise,
+  ourPassValues,
+  referenceValues,
+  compareParity,
+  referenceGap,
+  ZERO_GRADIENT,
+  type ReferencePass,
+  type RecordedNoise,
+  type PassValues,
+  type ParityEntry,
+  type TensorRef,
+} from './torchDeepdive';

@@ -1,6 +1,6 @@
-"""The mlp-vae bench workload in PyTorch, for `dive bench --backend torch` (lib/bench/torch.ts).
+"""The mlp-vae bench workload in PyTorch, for `dive bench --backend torch` (./torch.ts).
 
-Same network, loss and optimizer as lib/bench/workloads/mlpVae.ts: encoder 2048 -> 512 -> 512
+Same network, loss and optimizer as ./workloads/mlpVae.ts: encoder 2048 -> 512 -> 512
 (ReLU) -> [mu, log sigma^2] (2 x 16), z = mu + exp(log sigma^2 / 2) * eps, decoder 16 -> 512 ->
 512 (ReLU) -> 2048; loss = mean squared error + KL(q(z|x) || N(0, I)) (summed over the latent,
 mean over the batch) -- docs/paper.md E1 without the forecasting term; Adam (lr 1e-3, betas
@@ -11,38 +11,10 @@ Usage: python3 torch_mlp_vae.py '{"threads": 1, "steps": 10, "warmup": 2, "seed"
 Prints one JSON object on stdout: per-step wall and CPU ms, losses, the thread count, and the
 BLAS library torch runs on (from torch.__config__.show() and the shared objects it mapped).
 """
-import ctypes
 import json
-import re
 import sys
-import time
 
-
-def blas_libraries():
-    """Shared objects of BLAS libraries mapped into this process (Linux)."""
-    found = []
-    try:
-        with open("/proc/self/maps") as f:
-            for line in f:
-                path = line.split()[-1] if "/" in line else ""
-                name = path.rsplit("/", 1)[-1]
-                if path and ("blas" in name or "mkl" in name) and path not in found:
-                    found.append(path)
-    except OSError:
-        pass
-    return found
-
-
-def set_openblas_threads(paths, threads):
-    """torch.set_num_threads does not reach a generic (alternatives) OpenBLAS: set it directly."""
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)
-            lib.openblas_set_num_threads(ctypes.c_int(threads))
-            return lib.openblas_get_num_threads()
-        except (OSError, AttributeError):
-            continue
-    return None
+from torch_common import setup_torch, time_steps
 
 
 def main():
@@ -58,11 +30,7 @@ def main():
     latent = int(spec.get("latent", 16))
     lr = float(spec.get("lr", 1e-3))
 
-    import torch
-
-    torch.set_num_threads(threads)
-    torch.manual_seed(seed)
-    torch.set_flush_denormal(True)
+    torch = setup_torch(threads, seed)
 
     def dense(i, o):
         layer = torch.nn.Linear(i, o)
@@ -93,40 +61,7 @@ def main():
         opt.step()
         return loss.item()
 
-    blas = blas_libraries()
-    blas_threads = set_openblas_threads(blas, threads)
-    # At least `warmup` steps and at least `warmup_seconds` of them (as dive bench's own steps).
-    until = time.perf_counter() + warmup_seconds
-    warmup_steps = 0
-    while warmup_steps < warmup or time.perf_counter() < until:
-        step(warmup_steps)
-        warmup_steps += 1
-    step_ms, cpu_ms, losses = [], [], []
-    for i in range(warmup_steps, warmup_steps + steps):
-        c0 = time.process_time()
-        t0 = time.perf_counter()
-        losses.append(step(i))
-        step_ms.append((time.perf_counter() - t0) * 1e3)
-        cpu_ms.append((time.process_time() - c0) * 1e3)
-    config = torch.__config__.show()
-    found = re.search(r"BLAS_INFO=([^,\s]+)", config)
-    blas_info = found.group(1) if found else "unknown"
-    json.dump(
-        {
-            "torch": torch.__version__,
-            "threads": threads,
-            "torchThreads": torch.get_num_threads(),
-            "openblasThreads": blas_threads,
-            "blasInfo": blas_info,
-            "blasLibraries": blas_libraries(),
-            "stepMs": step_ms,
-            "cpuMs": cpu_ms,
-            "losses": losses,
-            "warmupSteps": warmup_steps,
-        },
-        sys.stdout,
-    )
-    sys.stdout.write("\n")
+    time_steps(torch, step, threads, steps, warmup, warmup_seconds)
 
 
 if __name__ == "__main__":

@@ -201,10 +201,11 @@ describe('dive bench', () => {
   });
 
   it('reports PyTorch as skipped, with the reason, for a workload without a twin or without python', async () => {
-    const gait = findWorkload('deepdive-gait')!;
-    const r = await runTorchBench(gait, { steps: 1, warmup: 0, seed: 0 }, 1);
+    // A workload of another configuration (a wider mlp-vae) has no twin: the child would time another network.
+    const wide = mlpVaeWorkload({ ...DEFAULT_MLP_VAE, hidden: 1024 }, 'mlp-vae-wide');
+    const r = await runTorchBench(wide, { steps: 1, warmup: 0, seed: 0 }, 1);
     expect(r).toMatchObject({ status: 'skipped', backend: 'torch' });
-    expect(r.reason).toMatch(/deepdive-gait has no PyTorch version \(only mlp-vae\)/);
+    expect(r.reason).toMatch(/mlp-vae-wide has no PyTorch version \(only mlp-vae, deepdive-electricity, deepdive-gait\)/);
     const saved = process.env.DIVE_PYTHON;
     process.env.DIVE_PYTHON = '/nonexistent/python3';
     try {
@@ -228,4 +229,14 @@ describe('dive bench', () => {
     expect(r.details).toMatchObject({ threads: 1, torchThreads: 1 });
     expect(typeof r.details?.blasInfo).toBe('string');
   }, 60_000);
+
+  it.skipIf(!hasTorch)('times the deepdive-gait step in PyTorch (DeepDIVE\'s reference, loaded with the workload\'s weights and batches)', async () => {
+    const r = await runTorchBench(findWorkload('deepdive-gait')!, { steps: 2, warmup: 0, seed: 0 }, 1);
+    expect(r, r.reason).toMatchObject({ status: 'ok', backend: 'torch', workload: 'deepdive-gait' });
+    expect(r.medianMs).toBeGreaterThan(0);
+    expect(r.flopsPerStep).toBeGreaterThan(0);
+    // Phase M's and phase C's losses summed, as our step reports them; finite and positive.
+    expect(r.firstLoss).toBeGreaterThan(0);
+    expect(Number.isFinite(r.lastLoss)).toBe(true);
+  }, 120_000);
 });

@@ -38,12 +38,15 @@ import type { WindowBatch } from 'divelab/lib/data/types';
 import { DataParallelTrainer } from '../../parallel/trainer';
 import { modelInputs, type ModelReplicaConfig } from '../../parallel/modelReplica';
 
+/** The FLOP formula of the step as printed in results (ours, the data-parallel one and PyTorch's). */
+export const STEP_FLOP_FORMULA = '3 × matmul FLOPs of the phase-M and phase-C forward passes, counted from the kernels run';
+
 /** Distinct training batches cycled through (materialised once, outside the timing). */
 const BATCHES = 4;
 
 class DeepDiveInstance implements WorkloadInstance {
   flopsPerStep = 0;
-  readonly flopFormula = '3 × matmul FLOPs of the phase-M and phase-C forward passes, counted from the kernels run';
+  readonly flopFormula = STEP_FLOP_FORMULA;
   private steps = 0;
   private readonly adam = new Adam({ ...DEFAULT_ADAM, lr: DEFAULT_TRAIN.lr });
 
@@ -78,7 +81,7 @@ class DeepDiveInstance implements WorkloadInstance {
 }
 
 /** 3 × the matmul FLOPs of the phases' forward passes on `batch`, counted from the kernels run. */
-async function stepFlops(model: Model, batch: TensorBatch, phases: readonly Phase[]): Promise<number> {
+export async function stepFlops(model: Model, batch: TensorBatch, phases: readonly Phase[]): Promise<number> {
   let forward = 0;
   for (const phase of phases) {
     forward += await countMatMulFlops(() => {
@@ -91,7 +94,7 @@ async function stepFlops(model: Model, batch: TensorBatch, phases: readonly Phas
 
 /** The data-parallel step: the batch goes into the shared inputs once, then one trainer step per phase. */
 class ParallelDeepDiveInstance implements WorkloadInstance {
-  readonly flopFormula = '3 × matmul FLOPs of the phase-M and phase-C forward passes, counted from the kernels run';
+  readonly flopFormula = STEP_FLOP_FORMULA;
   private steps = 0;
 
   constructor(
@@ -137,6 +140,33 @@ function benchBatches(data: Prepared, seed: number, batchSize: number): WindowBa
   return Array.from({ length: n }, (_, i) => data.train.batch(order.subarray(i * batchSize, (i + 1) * batchSize)));
 }
 
+/** What a family's workload is made of: the same in our step, the data-parallel one and PyTorch's (../torch.ts). */
+export interface DeepDiveSetup {
+  /** The seeded model (the caller disposes it). */
+  readonly model: Model;
+  readonly data: Prepared;
+  /** The BATCHES training batches the step cycles through. */
+  readonly batches: WindowBatch[];
+  /** Phase M then phase C (or the joint phase of a model without labels). */
+  readonly phases: Phase[];
+  readonly note: string;
+  readonly modelConfig: Record<string, unknown>;
+}
+
+/** The model, data, batches and phases of `deepdive-<family>` with `seed`. */
+export function deepdiveSetup(family: 'electricity' | 'gait', seed: number): DeepDiveSetup {
+  const { data, note, modelConfig } = workloadData(family, seed);
+  const model = createModel('deepdive', { ...modelConfig, seed }, dataInfoOf(data));
+  const ph = modelPhases(model);
+  const phases = ph.M && ph.C ? [ph.M, ph.C] : [ph.joint];
+  return { model, data, batches: benchBatches(data, seed, DEFAULT_TRAIN.batchSize), phases, note, modelConfig };
+}
+
+/** The family of a `deepdive-*` workload name, or undefined for another workload. */
+export function deepdiveFamily(name: string): 'electricity' | 'gait' | undefined {
+  return name === 'deepdive-electricity' ? 'electricity' : name === 'deepdive-gait' ? 'gait' : undefined;
+}
+
 /** The DeepDIVE workload of one data family. */
 export function deepdiveWorkload(family: 'electricity' | 'gait'): Workload {
   const batchSize = DEFAULT_TRAIN.batchSize;
@@ -148,23 +178,15 @@ export function deepdiveWorkload(family: 'electricity' | 'gait'): Workload {
         : `DeepDIVE (default config), interleaved M + C step, batch ${batchSize}, on gaitndd windows (synthetic when absent)`,
     samplesPerStep: batchSize,
     async create(seed) {
-      const { data, note, modelConfig } = workloadData(family, seed);
-      const model = createModel('deepdive', { ...modelConfig, seed }, dataInfoOf(data));
-      const ph = modelPhases(model);
-      const phases = ph.M && ph.C ? [ph.M, ph.C] : [ph.joint];
-      const batches = benchBatches(data, seed, batchSize).map((b) => toTensors(b, data.train));
-      const inst = new DeepDiveInstance(model, batches, phases, seed, note);
+      const { model, data, batches, phases, note } = deepdiveSetup(family, seed);
+      const inst = new DeepDiveInstance(model, batches.map((b) => toTensors(b, data.train)), phases, seed, note);
       await inst.countFlops();
       return inst;
     },
     async createParallel(seed, options) {
-      const { data, note, modelConfig } = workloadData(family, seed);
-      const info = dataInfoOf(data);
-      const batches = benchBatches(data, seed, batchSize);
       // The FLOP count needs the model once on this thread's backend.
-      const model = createModel('deepdive', { ...modelConfig, seed }, info);
-      const ph = modelPhases(model);
-      const phases = ph.M && ph.C ? [ph.M, ph.C] : [ph.joint];
+      const { model, data, batches, phases, note, modelConfig } = deepdiveSetup(family, seed);
+      const info = model.dataInfo;
       const tb = toTensors(batches[0], data.train);
       let flops: number;
       try {
