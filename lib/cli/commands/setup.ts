@@ -155,7 +155,7 @@ export const setupCommand: Command = {
     "The interactive server: 'npx dive notebooks open'.",
   options: [
     { name: 'check', type: 'boolean', description: 'only report; install and write nothing' },
-    { name: 'with-torch', type: 'boolean', description: "also install Debian's python3-torch (large; only dive bench's PyTorch comparison uses it)" },
+    { name: 'with-torch', type: 'boolean', description: "also install Debian's python3-torch (large; used by dive bench's PyTorch comparison and the DeepDIVE-against-PyTorch parity test)" },
   ],
   maxArgs: 0,
   async run(args, io) {
