@@ -3,17 +3,22 @@
  * Sparse base-predictors (docs/design.md §Sparse base-predictors): the sparse-task arm against the
  * all-factors control and the ridge / ridge + FastICA baselines, over several seeds, at the
  * default config (or a JSON override). Prints a Markdown table of mean ± std over the seeds and
- * the CPU seconds per run. Needs `npm run build`.
- * Usage: node bench/sparse-bilevel.js [SEEDS=2] ['{"steps": 1500}']
+ * the CPU seconds per run, then per arm the test R² of each factor column (mean over the seeds).
+ * Needs `npm run build`.
+ * Usage: node bench/sparse-bilevel.js [SEEDS=2] ['{"steps": 1500}'] [--quick]
+ * (`--quick`: the override is laid over QUICK_SPARSE, the preset of `dive train --quick`, instead
+ * of the defaults.)
  */
 const path = require('node:path');
 const dist = path.join(__dirname, '..', 'dist', 'lib');
 const { initBackend } = require(path.join(dist, 'backend', 'select.js'));
 const { runSparse } = require(path.join(dist, 'methods', 'sparse', 'pipeline.js'));
-const { sparseConfig } = require(path.join(dist, 'methods', 'sparse', 'config.js'));
+const { QUICK_SPARSE, DEFAULT_SPARSE, sparseConfig } = require(path.join(dist, 'methods', 'sparse', 'config.js'));
 
-const seeds = Number(process.argv[2] ?? 2);
-const override = process.argv[3] ? JSON.parse(process.argv[3]) : {};
+const quick = process.argv.includes('--quick');
+const args = process.argv.slice(2).filter((a) => a !== '--quick');
+const seeds = Number(args[0] ?? 2);
+const override = args[1] ? JSON.parse(args[1]) : {};
 
 function ms(values) {
   const m = values.reduce((a, b) => a + b, 0) / values.length;
@@ -26,7 +31,7 @@ function ms(values) {
   const reports = [];
   for (let seed = 0; seed < seeds; seed++) {
     const c0 = process.cpuUsage();
-    const r = runSparse(sparseConfig({ ...override, seed }), { backend: backend.active });
+    const r = runSparse(sparseConfig({ ...override, seed }, quick ? QUICK_SPARSE : DEFAULT_SPARSE), { backend: backend.active });
     const c = process.cpuUsage(c0);
     reports.push(r);
     const per = Object.values(r.arms).map((a) => `${a.arm} ${a.mcc.pearson.toFixed(3)}`).join(', ');
@@ -43,4 +48,8 @@ function ms(values) {
     console.log(`| ${arm} | ${cells.join(' | ')} |`);
   }
   console.log(`\nper-seed MCC: ${arms.map((arm) => `${arm} [${reports.map((r) => r.arms[arm].mcc.pearson.toFixed(3)).join(', ')}]`).join('; ')}`);
+  const columns = Object.keys(reports[0].arms[arms[0]].r2PerFactor);
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(`\nTest R² per factor column (mean over ${seeds} seeds):\n\n| arm | ${columns.join(' | ')} |\n|---|${columns.map(() => '---').join('|')}|`);
+  for (const arm of arms) console.log(`| ${arm} | ${columns.map((c) => mean(reports.map((r) => r.arms[arm].r2PerFactor[c])).toFixed(3)).join(' | ')} |`);
 })();

@@ -38,6 +38,12 @@ export type BenchmarkFactor = (typeof BENCHMARK_FACTORS)[number];
 export const BENCHMARK_LEVELS: readonly number[] = [4, 6, 5, 8, 5];
 /** Which factors are circular (phase). */
 export const BENCHMARK_CIRCULAR: readonly boolean[] = [false, false, false, true, false];
+/**
+ * Which factors are categorical — levels that name kinds, not amounts on a scale: the regime (the
+ * waveform, REGIME_CLASSES). The others are ordinal grids (phase: circular). The shared
+ * `factorTable` does not pass this on; a method that reads the regime categorically opts in.
+ */
+export const BENCHMARK_CATEGORICAL: readonly boolean[] = [true, false, false, false, false];
 /** Column of the principal factor (regime). */
 export const PRINCIPAL = 0;
 const K = BENCHMARK_FACTORS.length;
@@ -287,6 +293,8 @@ export function sampleWithFactorFixed(cfg: BenchmarkConfig, factor: number, valu
 
 /** Class names of the principal factor (regime), in level order (lib/data/synthetic.ts waveform). */
 export const REGIME_CLASSES = ['sine', 'square', 'sawtooth', 'triangle'] as const;
+/** Level names of each factor whose levels are names (the categorical regime), null where a level is its index. */
+export const BENCHMARK_LEVEL_NAMES: readonly (readonly string[] | null)[] = [REGIME_CLASSES, null, null, null, null];
 
 /** Split names of the benchmark data set, in segment order. */
 export const BENCHMARK_SPLITS = ['train', 'val', 'test', 'ood'] as const;

@@ -15,8 +15,8 @@ import { gramOf, lassoGram } from '../../lib/methods/sparse/lasso';
 import { implicitSolve, ridgeHyper } from '../../lib/methods/sparse/implicit';
 import { regressionScores } from '../../lib/methods/sparse/pipeline';
 import { QUICK_SPARSE } from '../../lib/methods/sparse/config';
-import { M, regressionTask } from '../../lib/methods/sparse/tasks';
-import { QUICK_SPARSE_RHO, runSparseRho, sparseRhoConfig } from '../../lib/methods/sparse/rho';
+import { regressionTask } from '../../lib/methods/sparse/tasks';
+import { QUICK_SPARSE_RHO, RHO_FACTORS as M, runSparseRho, sparseRhoConfig } from '../../lib/methods/sparse/rho';
 import { makeRng } from '../../lib/util/random';
 
 beforeAll(async () => {
@@ -133,7 +133,7 @@ describe('the validation probe (relaxed Lasso, pipeline.ts regressionScores refi
     const n = 400;
     const z = correlatedFactors(n, M, 0.3, makeRng(2));
     const rng = makeRng(4);
-    const tasks = Array.from({ length: 20 }, () => regressionTask({ n }, z, 'sparse', 2, 0, 25, 25, rng));
+    const tasks = Array.from({ length: 20 }, () => regressionTask({ n }, { values: z, columns: M }, 'sparse', 2, 0, 25, 25, rng));
     const lasso = regressionScores(z, M, tasks, 'lasso', { ...QUICK_SPARSE, l1reg: 0.1 });
     const relaxed = regressionScores(z, M, tasks, 'lasso', { ...QUICK_SPARSE, l1reg: 0.1 }, true);
     expect(relaxed.meanSupport).toBe(lasso.meanSupport);
@@ -171,5 +171,6 @@ describe('one sparse-rho run (QUICK settings)', () => {
     expect(lasso.ica).toBeUndefined();
     expect(() => sparseRhoConfig({ inner: 'lasso', reg: 1 })).toThrow(/reg must be < 1/);
     expect(() => sparseRhoConfig({ rho: 1 })).toThrow(/rho/);
+    expect(() => sparseRhoConfig({ tasks: { supportSize: 7 } })).toThrow(/tasks.supportSize must be ≤ 6 \(the factors\)/);
   });
 });

@@ -6,9 +6,9 @@ import { implicitSolve, lassoHyper, ridgeHyper, type InnerHyper } from '../../li
 import { blockSoftThreshold, disposeHead, fitGroupLasso } from '../../lib/methods/sparse/groupLasso';
 import { applyFastIca, fitFastIca } from '../../lib/methods/sparse/ica';
 import { outerLoss, runSparse, trainEncoder } from '../../lib/methods/sparse/pipeline';
-import { QUICK_SPARSE, sparseConfig } from '../../lib/methods/sparse/config';
-import { M, classificationTask, factorColumns, regressionTask } from '../../lib/methods/sparse/tasks';
-import { generateBenchmark } from '../../lib/data/benchmark';
+import { QUICK_SPARSE, codeWidth, sparseConfig } from '../../lib/methods/sparse/config';
+import { classificationTask, factorColumns, regressionTask, taskColumns } from '../../lib/methods/sparse/tasks';
+import { BENCHMARK_FACTORS, BENCHMARK_LEVELS, PRINCIPAL, generateBenchmark } from '../../lib/data/benchmark';
 import { mcc } from '../../lib/eval/disentanglement/mcc';
 import { makeRng } from '../../lib/util/random';
 import { UserError } from '../../lib/util/errors';
@@ -215,14 +215,86 @@ describe('FastICA (S6)', () => {
 
 describe('tasks from the benchmark factors (T1, T2)', () => {
   const bench = generateBenchmark({ trainWindows: 2000, valWindows: 10, testWindows: 10, oodWindows: 10, split: 'iid' });
-  const v = factorColumns(bench.train);
-  it('standardised factor columns; sparse supports of the chosen size, dense = all; SNR-scaled noise', () => {
+  const v = factorColumns(bench.train, 'one-hot');
+  const M = v.columns, n = bench.train.n;
+  const regimeOf = (row: number): number => bench.train.factors[row * BENCHMARK_FACTORS.length + PRINCIPAL];
+
+  it('columns follow the factor declaration: the regime one indicator per level (one-hot) or its level (ordinal)', () => {
+    expect(taskColumns('one-hot')).toEqual(['regime=sine', 'regime=square', 'regime=sawtooth', 'regime=triangle', 'frequency', 'amplitude', 'phase-cos', 'phase-sin', 'trend']);
+    expect(taskColumns('ordinal')).toEqual(['regime', 'frequency', 'amplitude', 'phase-cos', 'phase-sin', 'trend']);
+    expect(M).toBe(BENCHMARK_LEVELS[PRINCIPAL] + BENCHMARK_FACTORS.length); // 4 indicators + 4 other factors + (cos, sin)
+    expect(factorColumns(bench.train, 'ordinal').columns).toBe(6);
+    // The code width follows the columns unless set.
+    expect(codeWidth(QUICK_SPARSE)).toBe(9);
+    expect(codeWidth({ ...QUICK_SPARSE, regime: 'ordinal' })).toBe(6);
+    expect(codeWidth({ ...QUICK_SPARSE, codes: 4 })).toBe(4);
+  });
+
+  it('standardised columns; the regime indicators are (4·1[level] − 1)/√3, sum to exactly 0 and correlate −1/3', () => {
+    const L = BENCHMARK_LEVELS[PRINCIPAL];
     for (let j = 0; j < M; j++) {
       let s = 0, s2 = 0;
-      for (let i = 0; i < bench.train.n; i++) { s += v[i * M + j]; s2 += v[i * M + j] ** 2; }
-      expect(Math.abs(s / bench.train.n)).toBeLessThan(0.1);
-      expect(Math.abs(s2 / bench.train.n - 1)).toBeLessThan(0.1);
+      for (let i = 0; i < n; i++) { s += v.values[i * M + j]; s2 += v.values[i * M + j] ** 2; }
+      expect(Math.abs(s / n)).toBeLessThan(0.1);
+      expect(Math.abs(s2 / n - 1)).toBeLessThan(0.1);
     }
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let l = 0; l < L; l++) {
+        const x = v.values[i * M + l];
+        expect(x).toBeCloseTo(l === regimeOf(i) ? Math.sqrt(L - 1) : -1 / Math.sqrt(L - 1), 12);
+        sum += x;
+      }
+      expect(Math.abs(sum)).toBeLessThan(1e-12);
+    }
+    let c01 = 0;
+    for (let i = 0; i < n; i++) c01 += (v.values[i * M] * v.values[i * M + 1]) / n;
+    expect(c01).toBeCloseTo(-1 / (L - 1), 1);
+    // Ordinal: the regime is its standardised level, the other columns are unchanged.
+    const o = factorColumns(bench.train, 'ordinal');
+    for (let i = 0; i < 50; i++) {
+      expect(o.values[i * 6]).toBeCloseTo((regimeOf(i) - 1.5) / Math.sqrt(15 / 12), 12);
+      for (let j = 1; j < 6; j++) expect(o.values[i * 6 + j]).toBe(v.values[i * M + L - 1 + j]);
+    }
+  });
+
+  it("a task on one regime indicator separates that level from the others (categorical); on the ordinal column it orders the levels", () => {
+    // Draw 1-sparse noiseless tasks until one lands on each regime indicator.
+    const rng = makeRng(7);
+    const hit = new Set<number>();
+    for (let tries = 0; tries < 200 && hit.size < 4; tries++) {
+      const t = regressionTask(bench.train, v, 'sparse', 1, 0, 100, 0, rng);
+      const level = t.support[0];
+      if (level >= 4) continue;
+      hit.add(level);
+      // y takes one value on the windows of that level and one other value on all the rest.
+      const on = new Set<string>(), off = new Set<string>();
+      t.index.forEach((row, i) => (regimeOf(row) === level ? on : off).add(t.y[i].toFixed(9)));
+      expect(on.size).toBe(1);
+      expect(off.size).toBe(1);
+      expect([...on][0]).not.toBe([...off][0]);
+      const c = classificationTask(bench.train, v, 'sparse', 1, 3, 100, 0, rng);
+      if (c.support[0] < 4) {
+        // Any labels a one-indicator teacher gives are constant off its level.
+        const offLabels = new Set<number>();
+        c.index.forEach((row, i) => { if (regimeOf(row) !== c.support[0]) offLabels.add(c.y[i]); });
+        expect(offLabels.size).toBe(1);
+      }
+    }
+    expect(hit.size).toBe(4);
+    // Ordinal: a task on the regime column is linear in the level index, so all 4 levels get distinct values.
+    const o = factorColumns(bench.train, 'ordinal');
+    let ordinalTasks = 0;
+    for (let tries = 0; tries < 100 && ordinalTasks === 0; tries++) {
+      const t = regressionTask(bench.train, o, 'sparse', 1, 0, 200, 0, rng);
+      if (t.support[0] !== 0) continue;
+      expect(new Set(Array.from(t.y, (y) => y.toFixed(9))).size).toBe(4);
+      ordinalTasks++;
+    }
+    expect(ordinalTasks).toBe(1);
+  });
+
+  it('sparse supports of the chosen size, dense = all columns; noiseless tasks linear in the support', () => {
     const rng = makeRng(1);
     const seen = new Set<string>();
     for (let k = 0; k < 30; k++) {
@@ -233,15 +305,15 @@ describe('tasks from the benchmark factors (T1, T2)', () => {
     }
     expect(seen.size).toBeGreaterThan(5);
     expect(regressionTask(bench.train, v, 'dense', 2, 0.1, 25, 25, rng).support.length).toBe(M);
-    // Noiseless tasks are exactly linear in the support columns.
     const t = regressionTask(bench.train, v, 'sparse', 1, 0, 10, 0, makeRng(2));
     const k = t.support[0];
-    const ratio = t.y[0] / v[t.index[0] * M + k];
-    for (let i = 1; i < 10; i++) expect(t.y[i]).toBeCloseTo(ratio * v[t.index[i] * M + k], 9);
+    const ratio = t.y[0] / v.values[t.index[0] * M + k];
+    for (let i = 1; i < 10; i++) expect(t.y[i]).toBeCloseTo(ratio * v.values[t.index[i] * M + k], 9);
     const c = classificationTask(bench.train, v, 'sparse', 2, 3, 50, 50, makeRng(4));
     expect(new Set(c.y).size).toBeGreaterThan(1);
     expect(Array.from(c.y).every((y) => y >= 0 && y < 3)).toBe(true);
     expect(() => regressionTask(bench.train, v, 'sparse', 2, 0.1, 2000, 1, rng)).toThrow(UserError);
+    expect(() => regressionTask(bench.train, v, 'sparse', M + 1, 0.1, 25, 25, rng)).toThrow(/exceeds the 9 factor columns/);
   });
 });
 
@@ -257,16 +329,33 @@ describe('bi-level training', () => {
     expect(c.mcc.pearson).not.toBe(a.mcc.pearson);
     // Unrolled inner mode trains too, and leaks nothing.
     const bench = generateBenchmark(tiny.data);
-    const { encoder, history } = trainEncoder(bench, factorColumns(bench.train), { ...tiny, inner: 'unrolled', unrollSteps: 10 }, 'sparse', 'lasso', 'test');
+    const { encoder, history } = trainEncoder(bench, factorColumns(bench.train, tiny.regime), { ...tiny, inner: 'unrolled', unrollSteps: 10 }, 'sparse', 'lasso', 'test');
     encoder.dispose();
     expect(history.every((h) => Number.isFinite(h.loss))).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
   });
+  it('the regime encoding sets the columns, the code width and the suite\'s MCC targets of a run; ordinal is the old 6-column run', () => {
+    const oneHot = runSparse({ ...tiny, steps: 2 });
+    expect(oneHot.regime).toBe('one-hot');
+    expect(oneHot.codes).toBe(9);
+    expect(oneHot.factors).toEqual(taskColumns('one-hot'));
+    const a = oneHot.arms.sparse!;
+    expect(Object.keys(a.r2PerFactor)).toEqual(taskColumns('one-hot'));
+    expect(a.disentanglement!.notes.join('\n')).toMatch(/MCC: \d+ training points, 9 target columns \(circular factors as cos, sin, categorical factors as one indicator per level\)/);
+    const ordinal = runSparse({ ...tiny, steps: 2, regime: 'ordinal' });
+    expect(ordinal.codes).toBe(6);
+    expect(Object.keys(ordinal.arms.sparse!.r2PerFactor)).toEqual(['regime', 'frequency', 'amplitude', 'phase-cos', 'phase-sin', 'trend']);
+    expect(ordinal.arms.sparse!.disentanglement!.notes.join('\n')).toMatch(/6 target columns \(circular factors as cos, sin\)/);
+  });
+
   it('rejects bad config with a UserError naming the field', () => {
     expect(() => sparseConfig({ l1reg: 2 })).toThrow(/l1reg/);
     expect(() => sparseConfig({ stepz: 3 })).toThrow(/unknown config field stepz/);
     expect(() => sparseConfig({ arms: ['ridge-ica'] })).toThrow(/list 'ridge' too/);
-    expect(() => sparseConfig({ tasks: { supportSize: 9 } })).toThrow(UserError);
+    expect(() => sparseConfig({ tasks: { supportSize: 10 } })).toThrow(/tasks.supportSize must be ≤ 9 \(the factor columns with regime 'one-hot'\)/);
+    expect(() => sparseConfig({ regime: 'ordinal', tasks: { supportSize: 7 } })).toThrow(/must be ≤ 6/);
+    expect(() => sparseConfig({ regime: 'dummy' })).toThrow(/regime must be one-hot or ordinal/);
+    expect(sparseConfig({ tasks: { supportSize: 9 } }).tasks.supportSize).toBe(9);
     expect(lassoHyper(0.5)(gramOf([1, 2], [2, 2], 1, 2, 1)).lambda[0]).toBeCloseTo(0.5 * 3, 12);
   });
 });

@@ -32,7 +32,10 @@ export function sparseConfigFromArgs(args: ParsedArgs): SparseConfig {
 
 /** Text summary of a report. */
 export function describeSparse(r: SparseReport): string[] {
-  const lines = [`sparse-bilevel on the benchmark (seed ${r.seed}, inner ${r.inner}, ${r.seconds.toFixed(1)} s, backend ${r.backend})`];
+  const lines = [
+    `sparse-bilevel on the benchmark (seed ${r.seed}, inner ${r.inner}, ${r.seconds.toFixed(1)} s, backend ${r.backend})`,
+    `regime ${r.regime}: ${r.factors.length} factor columns (${r.factors.join(', ')}), ${r.codes} codes`,
+  ];
   lines.push('arm            MCC    R²     task R²  |Ŝ|/|S|   ' + r.fewShot.map((f) => `k=${f.k}: R²  acc`).join('   '));
   for (const a of Object.values(r.arms)) {
     if (!a) continue;

@@ -5,15 +5,17 @@
  *
  * Probe: per factor v_k, a ridge regression of the standardised level on all J codes
  * (standardised with training statistics); a circular factor (phase) is regressed as two
- * targets, (cos, sin) of 2π·level/levels. Importance R_jk = ‖β_jk‖₂, the norm over the
- * factor's targets of code j's standardised coefficient (|β_jk| for an ordinary factor). Then,
+ * targets, (cos, sin) of 2π·level/levels, a categorical factor as one 0/1 indicator per level.
+ * Importance R_jk = ‖β_jk‖₂, the norm over the factor's targets of code j's standardised
+ * coefficient (|β_jk| for an ordinary factor). Then,
  * with entropies in base K (resp. J) so that each term lies in [0, 1]:
  *
  *     P_jk = R_jk / Σ_k' R_jk'        D_j = 1 − H_K(P_j·)      D = Σ_j ρ_j D_j,  ρ_j = Σ_k R_jk / Σ R
  *     P̃_jk = R_jk / Σ_j' R_j'k        C_k = 1 − H_J(P̃_·k)      C = Σ_k σ_k C_k,  σ_k = Σ_j R_jk / Σ R
  *
  * (docs/metrics.md D1–D3). Informativeness is the mean over factors of the probe's test
- * accuracy, the prediction decoded to the nearest level (nearest angle for a circular factor):
+ * accuracy, the prediction decoded to the nearest level (nearest angle for a circular factor,
+ * the largest indicator for a categorical one):
  * dlib's `informativeness_test` is an accuracy too; Eastwood & Williams' is 1 − normalised
  * error, for which the test R² is reported alongside.
  */
@@ -29,7 +31,12 @@ export interface DciConfig {
   readonly circular?: readonly boolean[];
   /** Per factor, its number of levels (default 1 + the largest level seen). */
   readonly levels?: readonly number[];
+  /** Per factor, whether it is categorical: regressed as one indicator per level (default: none). */
+  readonly categorical?: readonly boolean[];
 }
+
+/** How a factor is regressed: its level, (cos, sin) of its angle, or one indicator per level. */
+type FactorKind = 'ordinal' | 'circular' | 'categorical';
 
 export const DCI_DEFAULTS = { ridge: 1e-3 } as const;
 
@@ -124,14 +131,16 @@ export function disentanglementCompleteness(
   return { disentanglement: d, completeness: c, codeDisentanglement, codeWeights, factorCompleteness, factorWeights };
 }
 
-/** Regression targets of factor k: the level, or (cos, sin) of its angle for a circular factor. */
-function targetsOf(s: CodeSample, k: number, circular: boolean, levels: number): Float64Array[] {
+/** Regression targets of factor k: the level, (cos, sin) of its angle for a circular factor, one indicator per level for a categorical one. */
+function targetsOf(s: CodeSample, k: number, kind: FactorKind, levels: number): Float64Array[] {
   const n = s.factors.length / s.numFactors;
-  const count = circular ? 2 : 1;
+  const count = kind === 'categorical' ? levels : kind === 'circular' ? 2 : 1;
   const out = Array.from({ length: count }, () => new Float64Array(n));
   for (let i = 0; i < n; i++) {
     const v = s.factors[i * s.numFactors + k];
-    if (circular) {
+    if (kind === 'categorical') {
+      out[v][i] = 1;
+    } else if (kind === 'circular') {
       const angle = (2 * Math.PI * v) / levels;
       out[0][i] = Math.cos(angle);
       out[1][i] = Math.sin(angle);
@@ -143,11 +152,15 @@ function targetsOf(s: CodeSample, k: number, circular: boolean, levels: number):
 }
 
 /** Nearest level to a regression prediction (per row) for factor k. */
-function decode(predictions: readonly Float64Array[], circular: boolean, levels: number): Int32Array {
+function decode(predictions: readonly Float64Array[], kind: FactorKind, levels: number): Int32Array {
   const n = predictions[0].length;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    if (circular) {
+    if (kind === 'categorical') {
+      let best = 0;
+      for (let l = 1; l < levels; l++) if (predictions[l][i] > predictions[best][i]) best = l;
+      out[i] = best;
+    } else if (kind === 'circular') {
       const angle = Math.atan2(predictions[1][i], predictions[0][i]);
       const l = Math.round((angle * levels) / (2 * Math.PI));
       out[i] = ((l % levels) + levels) % levels;
@@ -172,9 +185,14 @@ export function dci(train: CodeSample, test: CodeSample, config: DciConfig = {})
   const seen = factorLevels([train, test]);
   const levels = config.levels ?? Array.from(seen);
   const circular = config.circular ?? new Array<boolean>(kf).fill(false);
-  if (levels.length !== kf || circular.length !== kf) {
-    throw new UserError(`DCI got ${levels.length} level counts and ${circular.length} circular flags for ${kf} factors; give one per factor`);
+  const categorical = config.categorical ?? new Array<boolean>(kf).fill(false);
+  if (levels.length !== kf || circular.length !== kf || categorical.length !== kf) {
+    throw new UserError(`DCI got ${levels.length} level counts, ${circular.length} circular and ${categorical.length} categorical flags for ${kf} factors; give one per factor`);
   }
+  const kinds = Array.from({ length: kf }, (_, k): FactorKind => {
+    if (circular[k] && categorical[k]) throw new UserError(`DCI: factor ${k} is flagged both circular and categorical; give it one kind`);
+    return circular[k] ? 'circular' : categorical[k] ? 'categorical' : 'ordinal';
+  });
   for (let k = 0; k < kf; k++) {
     if (!(levels[k] >= seen[k])) throw new UserError(`factor ${k} has level ${seen[k] - 1} but levels[${k}] = ${levels[k]}; give the full level count`);
   }
@@ -216,9 +234,9 @@ export function dci(train: CodeSample, test: CodeSample, config: DciConfig = {})
     return out;
   };
   for (let k = 0; k < kf; k++) {
-    const isCircular = circular[k];
-    const tTrain = targetsOf(train, k, isCircular, levels[k]);
-    const tTest = targetsOf(test, k, isCircular, levels[k]);
+    const kind = kinds[k];
+    const tTrain = targetsOf(train, k, kind, levels[k]);
+    const tTest = targetsOf(test, k, kind, levels[k]);
     const predTrain: Float64Array[] = [];
     const predTest: Float64Array[] = [];
     const sq = new Float64Array(jDims);
@@ -251,7 +269,7 @@ export function dci(train: CodeSample, test: CodeSample, config: DciConfig = {})
     for (let a = 0; a < jDims; a++) importance[a * kf + k] = Math.sqrt(sq[a]);
     testR2[k] = r2;
     const hits = (pred: readonly Float64Array[], s: CodeSample, n: number): number => {
-      const lv = decode(pred, isCircular, levels[k]);
+      const lv = decode(pred, kind, levels[k]);
       let h = 0;
       for (let i = 0; i < n; i++) if (lv[i] === s.factors[i * kf + k]) h++;
       return h / n;

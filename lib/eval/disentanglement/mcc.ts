@@ -8,8 +8,8 @@
  *                                                                            (docs/metrics.md M1)
  *
  * with ρ Pearson's correlation, or Spearman's (Pearson on average ranks). T is the number of
- * target columns: one per ordinary factor, two, (cos, sin) of 2π·level/levels, per circular one
- * ({@link factorTargets}). With J > T the extra codes are left out; with J < T only J targets
+ * target columns: one per ordinary factor, two, (cos, sin) of 2π·level/levels, per circular one,
+ * one indicator per level of a categorical one ({@link factorTargets}). With J > T the extra codes are left out; with J < T only J targets
  * are matched and the mean is over those J (the suite notes this). A constant code or target
  * has correlation 0.
  */
@@ -138,20 +138,29 @@ export function mcc(codes: ArrayLike<number>, codeDims: number, targets: ArrayLi
 
 /**
  * MCC targets of discrete factors: each ordinary factor as its level, each circular factor as
- * two columns (cos, sin) of 2π·level/levels.
- * @returns row-major [n, columns] targets and, per column, the factor it came from.
+ * two columns (cos, sin) of 2π·level/levels, and each categorical factor (flagged in
+ * `categorical`; default none) as one 0/1 indicator column per level — its levels are names, not
+ * points on a line, so no single column can stand for it (docs/metrics.md M1).
+ * @returns row-major [n, columns] targets and, per column, the factor it came from and its part
+ *   (0 for an ordinary factor; 0 = cos, 1 = sin for a circular one; the level of a categorical one).
  */
 export function factorTargets(
   factors: ArrayLike<number>,
   numFactors: number,
   circular: readonly boolean[],
   levels: ArrayLike<number>,
-): { values: Float64Array; columns: number; source: Int32Array } {
+  categorical: readonly boolean[] = [],
+): { values: Float64Array; columns: number; source: Int32Array; part: Int32Array } {
   const n = factors.length / numFactors;
   const source: number[] = [];
+  const part: number[] = [];
   for (let k = 0; k < numFactors; k++) {
-    source.push(k);
-    if (circular[k]) source.push(k);
+    if (categorical[k] && circular[k]) throw new UserError(`factor ${k} is flagged both circular and categorical; give it one kind`);
+    const width = categorical[k] ? levels[k] : circular[k] ? 2 : 1;
+    for (let p = 0; p < width; p++) {
+      source.push(k);
+      part.push(p);
+    }
   }
   const columns = source.length;
   const values = new Float64Array(n * columns);
@@ -159,7 +168,9 @@ export function factorTargets(
     let c = 0;
     for (let k = 0; k < numFactors; k++) {
       const v = factors[i * numFactors + k];
-      if (circular[k]) {
+      if (categorical[k]) {
+        for (let l = 0; l < levels[k]; l++) values[i * columns + c++] = v === l ? 1 : 0;
+      } else if (circular[k]) {
         const angle = (2 * Math.PI * v) / levels[k];
         values[i * columns + c++] = Math.cos(angle);
         values[i * columns + c++] = Math.sin(angle);
@@ -168,5 +179,5 @@ export function factorTargets(
       }
     }
   }
-  return { values, columns, source: Int32Array.from(source) };
+  return { values, columns, source: Int32Array.from(source), part: Int32Array.from(part) };
 }

@@ -29,6 +29,13 @@ export interface FactorTable {
   readonly circular?: readonly boolean[];
   /** Levels per factor, for the angle of circular factors (default 1 + the largest level in the table). */
   readonly levels?: readonly number[];
+  /**
+   * Categorical factors (levels are names, e.g. a waveform kind): MCC matches codes against one
+   * indicator column per level and the DCI ridge probe regresses those indicators. Optional
+   * (default none: every non-circular factor is read as its level). MIG, SAP, FactorVAE and the
+   * tree DCI treat every factor as classes already and ignore it.
+   */
+  readonly categorical?: readonly boolean[];
 }
 
 /** Options of {@link disentanglementScores}; every field has a documented default. */
@@ -150,6 +157,9 @@ export function disentanglementScores(
   if (factors.circular && factors.circular.length !== kAll) {
     throw new UserError(`factor table has ${factors.circular.length} circular flags for ${kAll} factors; give one per factor`);
   }
+  if (factors.categorical && factors.categorical.length !== kAll) {
+    throw new UserError(`factor table has ${factors.categorical.length} categorical flags for ${kAll} factors; give one per factor`);
+  }
   if (factors.levels && factors.levels.length !== kAll) {
     throw new UserError(`factor table has ${factors.levels.length} level counts for ${kAll} factors; give one per factor`);
   }
@@ -194,6 +204,7 @@ export function disentanglementScores(
   if (keep.length === 0) throw new UserError('every factor is constant on these points; evaluate on points where the factors vary');
   const kf = keep.length;
   const circular = keep.map((k) => factors.circular?.[k] ?? false);
+  const categorical = keep.map((k) => factors.categorical?.[k] ?? false);
   const keptLevels = keep.map((k) => levels[k]);
 
   const rng = makeRng(seed);
@@ -218,9 +229,9 @@ export function disentanglementScores(
   });
   notes.push(`MIG: ${nTrain} training points, ${migBins} equal-width bins per code, factors as discrete levels (as dlib)`);
 
-  const dciResult = dci(train, test, { ...config.dci, circular, levels: keptLevels });
+  const dciResult = dci(train, test, { ...config.dci, circular, categorical, levels: keptLevels });
   notes.push(
-    `DCI: ridge probe (λ = ${config.dci?.ridge ?? DCI_DEFAULTS.ridge}) on standardised codes instead of dlib's gradient-boosted trees, fitted on ${nTrain} and scored on ${nTest} points; informativeness = mean test accuracy of the probe decoded to the nearest level`,
+    `DCI: ridge probe (λ = ${config.dci?.ridge ?? DCI_DEFAULTS.ridge}) on standardised codes instead of dlib's gradient-boosted trees, fitted on ${nTrain} and scored on ${nTest} points; informativeness = mean test accuracy of the probe decoded to the nearest level${categorical.some(Boolean) ? ' (categorical factors: one indicator per level, decoded to the largest)' : ''}`,
   );
 
   let treeResult: DisentanglementScores['dciTree'] = null;
@@ -247,10 +258,10 @@ export function disentanglementScores(
       (fvResult.activeDims === 0 ? '; no code has std ≥ ' + fv.pruneStd + ', so the score is 0' : ''),
   );
 
-  const targets = factorTargets(train.factors, kf, circular, keptLevels);
+  const targets = factorTargets(train.factors, kf, circular, keptLevels, categorical);
   const mccResult = mcc(train.codes, codeDims, targets.values, targets.columns);
   notes.push(
-    `MCC: ${nTrain} training points, ${targets.columns} target columns (circular factors as cos, sin), Hungarian matching over ${mccResult.matched} pairs` +
+    `MCC: ${nTrain} training points, ${targets.columns} target columns (circular factors as cos, sin${categorical.some(Boolean) ? ', categorical factors as one indicator per level' : ''}), Hungarian matching over ${mccResult.matched} pairs` +
       (codeDims < targets.columns ? `; only ${codeDims} of ${targets.columns} targets could be matched` : ''),
   );
 

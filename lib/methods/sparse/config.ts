@@ -8,6 +8,7 @@
 import { BenchmarkSchema } from '../../data/benchmark';
 import { TrunkSchema } from '../../models/trunk';
 import { defaultsOf, parseConfig, parseOver, withDefaults, z } from '../../util/config';
+import { REGIME_ENCODINGS, taskColumns } from './tasks';
 
 /** How the inner problem is solved and differentiated. */
 export type InnerMode = 'implicit' | 'unrolled';
@@ -17,7 +18,7 @@ export const SPARSE_ARMS = ['sparse', 'dense-control', 'ridge', 'ridge-ica'] as 
 export type SparseArm = (typeof SPARSE_ARMS)[number];
 
 export const SparseTaskSchema = z.strictObject({
-  supportSize: z.int().min(1).max(6).default(2).describe('Factor columns a sparse task depends on (|S| of the 6 factor columns, drawn uniformly per task).'),
+  supportSize: z.int().min(1).default(2).describe('Factor columns a sparse task depends on (|S| of the m factor columns, drawn uniformly per task; at most m).'),
   noiseScale: z.number().min(0).default(0.1).describe("Noise scale of y = v_Sᵀw + scale·(‖Vw‖/‖ε‖)ε (the authors' SNR-scaled noise)."),
   supportPoints: z.int().min(2).default(25).describe('Support (inner) points per task (authors: shots 25).'),
   queryPoints: z.int().min(1).default(25).describe('Query (outer) points per task (authors: test_shots 25).'),
@@ -32,7 +33,11 @@ export const SparseSchema = z
       .describe('The benchmark windows (lib/data/benchmark.ts), i.i.d. split, few validation and OOD windows.'),
     tasks: SparseTaskSchema.prefault({}),
     trunk: TrunkSchema.prefault({}).describe("Encoder trunk before the linear map to m′ codes (MLP, ReLU)."),
-    codes: z.int().min(1).default(6).describe('Code width m′ (6 = the factor columns: regime, frequency, amplitude, cos φ, sin φ, trend).'),
+    regime: z
+      .enum(REGIME_ENCODINGS)
+      .default('one-hot')
+      .describe("How the categorical regime (the waveform kind) enters the factor columns of the tasks, MCC and R²: `one-hot`, one standardised indicator per level (m = 9 columns), or `ordinal`, its level index as one column (m = 6; the old treatment, kept for comparison)."),
+    codes: z.int().min(1).nullable().default(null).describe('Code width m′ (null = the number of factor columns m under `regime`, so codes can match them one to one).'),
     l1reg: z.number().gt(0).lt(1).default(0.3).describe("λ = l1reg·λ_max, λ_max = ‖Φᵀy‖_∞/n (stop-gradient), a fraction of λ_max (authors' Fig. 4 command)."),
     l2reg: z.number().positive().default(0.01).describe('Ridge arm: μ = l2reg·‖Φ‖_F²/n.'),
     inner: z.enum(['implicit', 'unrolled']).default('implicit').describe("`implicit` (the authors' default: solve off-tape, differentiate on the support) or `unrolled` FISTA."),
@@ -52,6 +57,8 @@ export const SparseSchema = z
     seed: z.int().default(0).describe('Seed of the encoders, the task draws and the ICA (the windows have data.seed).'),
   })
   .superRefine((c, ctx) => {
+    const m = taskColumns(c.regime).length;
+    if (c.tasks.supportSize > m) ctx.addIssue({ code: 'custom', path: ['tasks', 'supportSize'], message: `must be ≤ ${m} (the factor columns with regime '${c.regime}')` });
     const perTask = c.tasks.supportPoints + c.tasks.queryPoints;
     if (c.data.trainWindows < perTask) ctx.addIssue({ code: 'custom', path: ['data', 'trainWindows'], message: `must be ≥ ${perTask} (tasks.supportPoints + tasks.queryPoints)` });
     const perNewTask = Math.max(perTask, ...c.fewShot.map((k) => k + 4 * c.tasks.queryPoints));
@@ -67,6 +74,11 @@ export const QUICK_SPARSE: SparseConfig = parseConfig(
   { data: { trainWindows: 600, testWindows: 300 }, trunk: { hidden: 32, layers: 1 }, steps: 60, lr: 3e-3, evalTasks: 20, unrollSteps: 30 },
   'QUICK_SPARSE',
 );
+
+/** The code width m′ of a config: `codes`, or the number of factor columns under its `regime` encoding. */
+export function codeWidth(cfg: Pick<SparseConfig, 'codes' | 'regime'>): number {
+  return cfg.codes ?? taskColumns(cfg.regime).length;
+}
 
 /** `base` overridden by a user JSON (same shape as {@link SparseConfig}), field by field; `where` names the source. */
 export function sparseConfig(raw: unknown, base: SparseConfig = DEFAULT_SPARSE, where = 'sparse-bilevel config'): SparseConfig {

@@ -22,14 +22,14 @@ import { UserError } from '../../util/errors';
 import { makeRng } from '../../util/random';
 import type { ProgressSink } from '../../util/progress';
 import { mixSeed } from '../../util/random';
-import { sparseConfig, type SparseArm, type SparseConfig } from './config';
+import { codeWidth, sparseConfig, type SparseArm, type SparseConfig } from './config';
 import { disposeHead, fitGroupLasso, predictGroupLasso, zeroRowFraction } from './groupLasso';
 import { applyFastIca, fitFastIca } from './ica';
 import { implicitSolve, lassoHyper, ridgeHyper, type InnerHyper } from './implicit';
 import { fistaLasso, gramOf, lipschitz, type Gram, type GramSolution } from './lasso';
 import { solveGram } from './ridge';
 import { SparseEncoder } from './model';
-import { M, TASK_COLUMNS, classificationTask, factorColumns, regressionTask, type Task, type TaskMode } from './tasks';
+import { categoricalFactors, classificationTask, factorColumns, regressionTask, taskColumns, type FactorColumns, type Task, type TaskMode } from './tasks';
 
 export interface TaskErrorReport {
   /** Mean query MSE over the held-out tasks. */
@@ -54,8 +54,9 @@ export interface ArmReport {
   tasks: TaskMode;
   inner: 'lasso' | 'ridge';
   mcc: { pearson: number; spearman: number };
-  /** Mean over the 6 factor columns of the test R² of a linear regression of the column on the codes. */
+  /** Mean over the factor columns of the test R² of a linear regression of the column on the codes. */
   r2: number;
+  /** The same R² per factor column (names: `factors` of the report). */
   r2PerFactor: Record<string, number>;
   taskError: TaskErrorReport;
   fewShot: FewShotReport[];
@@ -72,7 +73,12 @@ export interface SparseReport {
   backend: string;
   seconds: number;
   inner: SparseConfig['inner'];
+  /** How the categorical regime entered the factor columns. */
+  regime: SparseConfig['regime'];
+  /** The factor columns of the tasks, MCC and R² (taskColumns). */
   factors: string[];
+  /** Code width m′. */
+  codes: number;
   /** The first arm's scores (normally `sparse`). */
   arm: SparseArm;
   mcc: { pearson: number; spearman: number };
@@ -128,16 +134,17 @@ export function outerLoss(phiQ: tf.Tensor3D, w: tf.Tensor3D, yQ: tf.Tensor3D): t
 }
 
 /**
- * Train one arm's encoder bi-level on `bench.train` with factor columns `v` (row-major [n, 6]);
- * returns it (caller disposes) with the loss history.
+ * Train one arm's encoder bi-level on `bench.train` with factor columns `v` (the tasks' v) and
+ * `codeWidth(cfg)` codes; returns it (caller disposes) with the loss history.
  */
-export function trainEncoder(bench: EncoderData, v: Float64Array, cfg: SparseConfig, mode: TaskMode, inner: 'lasso' | 'ridge', label: string, onProgress?: ProgressSink): { encoder: SparseEncoder; history: { step: number; loss: number }[] } {
+export function trainEncoder(bench: EncoderData, v: FactorColumns, cfg: SparseConfig, mode: TaskMode, inner: 'lasso' | 'ridge', label: string, onProgress?: ProgressSink): { encoder: SparseEncoder; history: { step: number; loss: number }[] } {
   const L = bench.config.inputLength;
   const tc = cfg.tasks;
-  const encoder = new SparseEncoder(cfg.trunk, L, cfg.codes, mixSeed(cfg.seed, 1));
+  const m = codeWidth(cfg);
+  const encoder = new SparseEncoder(cfg.trunk, L, m, mixSeed(cfg.seed, 1));
   const adam = new Adam({ lr: cfg.lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 });
   const params = encoder.store.all();
-  const T = cfg.tasksPerBatch, s = tc.supportPoints, q = tc.queryPoints, m = cfg.codes;
+  const T = cfg.tasksPerBatch, s = tc.supportPoints, q = tc.queryPoints;
   const history: { step: number; loss: number }[] = [];
   const block = Math.max(1, Math.round(cfg.steps / 20));
   let acc = 0, count = 0;
@@ -184,7 +191,8 @@ export function trainEncoder(bench: EncoderData, v: Float64Array, cfg: SparseCon
 }
 
 /** Per factor column, the test R² of an OLS fit (with intercept) of the column on the codes, fitted on the training codes. */
-export function factorR2(trainCodes: ArrayLike<number>, trainV: Float64Array, nTrain: number, testCodes: ArrayLike<number>, testV: Float64Array, nTest: number, d: number): number[] {
+export function factorR2(trainCodes: ArrayLike<number>, train: FactorColumns, nTrain: number, testCodes: ArrayLike<number>, test: FactorColumns, nTest: number, d: number): number[] {
+  const M = train.columns, trainV = train.values, testV = test.values;
   const p = d + 1;
   const A = { rows: p, cols: p, data: new Float64Array(p * p) };
   const feat = (codes: ArrayLike<number>, i: number, a: number): number => (a < d ? codes[i * d + a] : 1);
@@ -284,9 +292,9 @@ function classificationScores(codes: ArrayLike<number>, d: number, tasks: Task[]
 
 /** Score frozen test codes [n, d]: MCC and R² against the factors, task error, few-shot. */
 export function scoreCodes(arm: SparseArm, mode: TaskMode, inner: 'lasso' | 'ridge', bench: Benchmark, trainCodes: ArrayLike<number>, testCodes: ArrayLike<number>, cfg: SparseConfig, withSuite: boolean): Omit<ArmReport, 'history' | 'seconds'> {
-  const d = cfg.codes, test = bench.test;
-  const vTrain = factorColumns(bench.train), vTest = factorColumns(test);
-  const m = mcc(testCodes, d, vTest, M);
+  const d = codeWidth(cfg), test = bench.test;
+  const vTrain = factorColumns(bench.train, cfg.regime), vTest = factorColumns(test, cfg.regime);
+  const m = mcc(testCodes, d, vTest.values, vTest.columns);
   const r2 = factorR2(trainCodes, vTrain, bench.train.n, testCodes, vTest, test.n, d);
   const tc = cfg.tasks;
   const rng = makeRng(mixSeed(cfg.seed, 20));
@@ -303,10 +311,11 @@ export function scoreCodes(arm: SparseArm, mode: TaskMode, inner: 'lasso' | 'rid
     arm, tasks: mode, inner,
     mcc: { pearson: m.pearson, spearman: m.spearman },
     r2: mean(r2),
-    r2PerFactor: Object.fromEntries(TASK_COLUMNS.map((c, j) => [c, r2[j]])),
+    r2PerFactor: Object.fromEntries(taskColumns(cfg.regime).map((c, j) => [c, r2[j]])),
     taskError,
     fewShot,
-    ...(withSuite ? { disentanglement: disentanglementScores(testCodes, d, factorTable(test), { seed: cfg.seed }) } : {}),
+    // The suite reads the regime as the tasks do: one indicator per level under `one-hot` (MCC, ridge DCI).
+    ...(withSuite ? { disentanglement: disentanglementScores(testCodes, d, { ...factorTable(test), categorical: categoricalFactors(cfg.regime) }, { seed: cfg.seed }) } : {}),
   };
 }
 
@@ -325,7 +334,7 @@ export interface SparseRunOptions {
 export function runSparse(cfg: SparseConfig, opts: SparseRunOptions = {}): SparseReport {
   const t0 = Date.now();
   const bench = generateBenchmark(cfg.data);
-  const v = factorColumns(bench.train);
+  const v = factorColumns(bench.train, cfg.regime);
   const arms: Partial<Record<SparseArm, ArmReport>> = {};
   let ridgeCodes: { train: Float32Array; test: Float32Array; history: ArmReport['history'] } | null = null;
   const order = cfg.arms.filter((a) => a !== 'ridge-ica');
@@ -345,7 +354,7 @@ export function runSparse(cfg: SparseConfig, opts: SparseRunOptions = {}): Spars
   }
   if (cfg.arms.includes('ridge-ica') && ridgeCodes) {
     const ta = Date.now();
-    const ica = fitFastIca(ridgeCodes.train, bench.train.n, cfg.codes, { seed: cfg.seed });
+    const ica = fitFastIca(ridgeCodes.train, bench.train.n, codeWidth(cfg), { seed: cfg.seed });
     const train = applyFastIca(ica, ridgeCodes.train, bench.train.n), test = applyFastIca(ica, ridgeCodes.test, bench.test.n);
     // ICA sources have unit variance on the training codes; the heads see them as they are.
     arms['ridge-ica'] = { ...scoreCodes('ridge-ica', 'sparse', 'lasso', bench, train, test, cfg, true), history: ridgeCodes.history, seconds: (Date.now() - ta) / 1000 };
@@ -353,7 +362,7 @@ export function runSparse(cfg: SparseConfig, opts: SparseRunOptions = {}): Spars
   const first = arms[cfg.arms[0]]!;
   return {
     model: 'sparse-bilevel', data: 'benchmark', seed: cfg.seed, backend: opts.backend ?? tf.getBackend(), seconds: (Date.now() - t0) / 1000,
-    inner: cfg.inner, factors: [...TASK_COLUMNS], arm: first.arm,
+    inner: cfg.inner, regime: cfg.regime, factors: taskColumns(cfg.regime), codes: codeWidth(cfg), arm: first.arm,
     mcc: first.mcc, r2: first.r2, taskError: first.taskError, fewShot: first.fewShot, disentanglement: first.disentanglement,
     arms,
   };

@@ -37,7 +37,11 @@ import { DEFAULT_SPARSE, SparseTaskSchema, sparseConfig, type SparseConfig } fro
 import { applyFastIca, fitFastIca } from './ica';
 import { correlatedFactors, meanPairwiseCorrelation, mixFactors, randomMixing } from './latents';
 import { factorR2, regressionScores, trainEncoder } from './pipeline';
-import { M, regressionTask } from './tasks';
+import { regressionTask, type FactorColumns } from './tasks';
+
+/** The experiment's factors: 6 continuous latents (latents.ts L1), the tasks' columns and the codes. */
+export const RHO_FACTORS = 6;
+const M = RHO_FACTORS;
 
 /** Model name of a sparse-rho run in `dive reproduce` records (lib/study/run/pipelineRuns.ts). */
 export const SPARSE_RHO_MODEL = 'sparse-rho';
@@ -69,6 +73,7 @@ export const SparseRhoSchema = z
     seed: z.int().default(0).describe('Seed of the encoder, the training and validation tasks and FastICA.'),
   })
   .superRefine((c, ctx) => {
+    if (c.tasks.supportSize > RHO_FACTORS) ctx.addIssue({ code: 'custom', path: ['tasks', 'supportSize'], message: `must be ≤ ${RHO_FACTORS} (the factors)` });
     if (c.inner === 'lasso' && c.reg >= 1) ctx.addIssue({ code: 'custom', path: ['reg'], message: 'must be < 1 for the Lasso (λ = reg·λ_max; λ_max already zeroes every coefficient)' });
     const perTask = c.tasks.supportPoints + c.tasks.queryPoints;
     for (const key of ['trainPoints', 'valPoints'] as const) {
@@ -165,8 +170,9 @@ export function runSparseRho(cfg: SparseRhoConfig, onProgress?: ProgressSink): S
   const t0 = Date.now();
   const { z, x } = sparseRhoData(cfg);
   const n = { train: cfg.trainPoints, val: cfg.valPoints, test: cfg.testPoints };
+  const cols = { train: { values: z.train, columns: M }, val: { values: z.val, columns: M }, test: { values: z.test, columns: M } } satisfies Record<string, FactorColumns>;
   const enc = encoderConfig(cfg);
-  const { encoder, history } = trainEncoder({ config: { inputLength: cfg.observed }, train: { n: n.train, x: x.train } }, z.train, enc, 'sparse', cfg.inner, `sparse-rho ${cfg.inner} ρ=${cfg.rho} reg=${cfg.reg}`, onProgress);
+  const { encoder, history } = trainEncoder({ config: { inputLength: cfg.observed }, train: { n: n.train, x: x.train } }, cols.train, enc, 'sparse', cfg.inner, `sparse-rho ${cfg.inner} ρ=${cfg.rho} reg=${cfg.reg}`, onProgress);
   let raw: { train: Float32Array; val: Float32Array; test: Float32Array };
   try {
     raw = { train: encoder.rawCodesOf(x.train, n.train), val: encoder.rawCodesOf(x.val, n.val), test: encoder.rawCodesOf(x.test, n.test) };
@@ -176,12 +182,12 @@ export function runSparseRho(cfg: SparseRhoConfig, onProgress?: ProgressSink): S
   const [train, val, test] = standardiseWith(raw.train, n.train, M, { x: raw.train, n: n.train }, { x: raw.val, n: n.val }, { x: raw.test, n: n.test });
   const rng = makeRng(mixSeed(cfg.seed, 30));
   const tc = cfg.tasks;
-  const valTasks = Array.from({ length: cfg.valTasks }, () => regressionTask({ n: n.val }, z.val, 'sparse', tc.supportSize, tc.noiseScale, tc.supportPoints, tc.queryPoints, rng));
+  const valTasks = Array.from({ length: cfg.valTasks }, () => regressionTask({ n: n.val }, cols.val, 'sparse', tc.supportSize, tc.noiseScale, tc.supportPoints, tc.queryPoints, rng));
   const score = (codes: { train: ArrayLike<number>; val: ArrayLike<number>; test: ArrayLike<number> }, inner: 'lasso' | 'ridge'): RhoScores => {
     const m = mcc(codes.test, M, z.test, M);
     const v = regressionScores(codes.val, M, valTasks, inner, enc);
     const probe = regressionScores(codes.val, M, valTasks, 'lasso', { ...enc, l1reg: cfg.probeL1reg }, true);
-    const r2 = factorR2(codes.train, z.train, n.train, codes.test, z.test, n.test, M);
+    const r2 = factorR2(codes.train, cols.train, n.train, codes.test, cols.test, n.test, M);
     return { mcc: { pearson: m.pearson, spearman: m.spearman }, valTaskMse: v.mse, valTaskR2: v.r2, probeValMse: probe.mse, probeSupport: probe.meanSupport, r2: r2.reduce((s, r) => s + r, 0) / r2.length };
   };
   const own = score({ train, val, test }, cfg.inner);

@@ -152,6 +152,25 @@ describe('DCI properties', () => {
     expect(flat.testAccuracy[0]).toBeLessThan(0.5); // treated as ordinal, the phase is not linear in (cos, sin)
   });
 
+  it('decodes a categorical factor from one code per level (indicator targets, largest wins)', () => {
+    // Factor 0 categorical with 4 levels, read by codes 0..3 (one indicator each); factor 1 by code 4.
+    const split = F.makeSplit(1500, 500, [4, 5], 26, (f) => {
+      const n = f.length / 2;
+      const codes = new Float64Array(n * 5);
+      for (let i = 0; i < n; i++) {
+        codes[i * 5 + f[i * 2]] = 1;
+        codes[i * 5 + 4] = f[i * 2 + 1];
+      }
+      return { codes, dims: 5 };
+    });
+    const r = dci(split.train, split.test, { categorical: [true, false], levels: [4, 5] });
+    expect(r.testAccuracy[0]).toBeCloseTo(1, 12);
+    expect(r.importance[4 * 2 + 0]).toBeLessThan(1e-3); // code 4 carries nothing of the category
+    for (let j = 0; j < 4; j++) expect(r.codeDisentanglement[j]).toBeGreaterThan(0.99);
+    expect(() => dci(split.train, split.test, { categorical: [true, false], circular: [true, false], levels: [4, 5] })).toThrow(/both circular and categorical/);
+    expect(() => dci(split.train, split.test, { categorical: [true] })).toThrow(/1 categorical flags for 2 factors/);
+  });
+
   it('rejects mismatched splits and bad levels with one-line UserErrors', () => {
     expect(() => dci(exact.train, { ...exact.test, numFactors: 2, factors: Int32Array.from(exact.test.factors).slice(0, 2000) })).toThrow(UserError);
     expect(() => dci(exact.train, exact.test, { levels: [2, 6, 5, 8] })).toThrow(/levels\[0\]/);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { averageRanks, factorTargets, mcc } from '../../../lib/eval/disentanglement/mcc';
 import type { CodeSample } from '../../../lib/eval/disentanglement/sample';
 import { UserError } from '../../../lib/util/errors';
+import { makeRng } from '../../../lib/util/random';
 import * as F from './fixtures';
 
 const K = F.LEVELS.length;
@@ -82,6 +83,25 @@ describe('MCC properties', () => {
     expect(t.values[0]).toBeCloseTo(1, 14); // cos 0
     expect(t.values[3]).toBeCloseTo(-1, 14); // cos π for level 2 of 4
     expect(t.values[5]).toBe(1);
+  });
+
+  it('expands a categorical factor into one indicator per level, and rejects a factor both circular and categorical', () => {
+    // Two points: (level 2 of 3 categorical, level 1 ordinal), (level 0, level 4).
+    const t = factorTargets([2, 1, 0, 4], 2, [false, false], [3, 5], [true, false]);
+    expect(t.columns).toBe(4);
+    expect(Array.from(t.source)).toEqual([0, 0, 0, 1]);
+    expect(Array.from(t.part)).toEqual([0, 1, 2, 0]);
+    expect(Array.from(t.values)).toEqual([0, 0, 1, 1, 1, 0, 0, 4]);
+    // A code that is the indicator of one level matches it exactly; the ordinal level column cannot stand for the factor.
+    const n = 400, rng = makeRng(5);
+    const levels = Int32Array.from({ length: n }, () => rng.int(4));
+    const codes = Float64Array.from(levels, (v) => (v === 1 ? 1 : 0) + 0.01 * rng.normal());
+    const oneHot = factorTargets(levels, 1, [false], [4], [true]);
+    const r = mcc(codes, 1, oneHot.values, oneHot.columns);
+    expect(r.pearson).toBeGreaterThan(0.99);
+    expect(r.pearsonMatch[1]).toBe(0);
+    expect(mcc(codes, 1, Float64Array.from(levels), 1).pearson).toBeLessThan(0.3);
+    expect(() => factorTargets([0], 1, [true], [4], [true])).toThrow(/both circular and categorical/);
   });
 
   it('matches min(J, T) pairs when there are fewer codes than targets', () => {

@@ -81,6 +81,29 @@ describe('disentanglementScores', () => {
     expect(flat.notes.join('\n')).toMatch(/5 target columns/);
   });
 
+  it('matches a categorical factor against one indicator column per level in MCC, when the table flags it', () => {
+    // Codes 0..3 the regime's indicators, 4..8 the other factors (phase as cos, sin), 9 noise.
+    const r = makeRng(64);
+    const z = new Float64Array(N * J);
+    for (let i = 0; i < N; i++) {
+      z[i * J + values[i * K]] = 1;
+      [1, 2, 4].forEach((k, c) => (z[i * J + 4 + c] = values[i * K + k]));
+      const a = (2 * Math.PI * values[i * K + 3]) / 8;
+      z[i * J + 7] = Math.cos(a);
+      z[i * J + 8] = Math.sin(a);
+      z[i * J + 9] = r.normal();
+    }
+    const categorical = { ...table, categorical: [true, false, false, false, false] };
+    const s = disentanglementScores(z, J, categorical, { ...SMALL, floor: false, dciTree: false });
+    expect(s.mcc.pearson).toBeCloseTo(1, 10);
+    expect(s.dci.informativeness).toBeGreaterThan(0.99);
+    expect(s.notes.join('\n')).toMatch(/9 target columns \(circular factors as cos, sin, categorical factors as one indicator per level\)/);
+    // Without the flag the regime is one ordinal column: the best indicator code (the top level's)
+    // correlates √0.6 with a level uniform on 0..3, so MCC ≈ (5 + √0.6)/6.
+    expect(disentanglementScores(z, J, table, { ...SMALL, floor: false, dciTree: false }).mcc.pearson).toBeCloseTo((5 + Math.sqrt(0.6)) / 6, 2);
+    expect(() => disentanglementScores(z, J, { ...table, categorical: [true] })).toThrow(/1 categorical flags for 5 factors/);
+  });
+
   it('leaves out a constant factor, with a note', () => {
     const withConstant = new Int32Array(N * 2);
     for (let i = 0; i < N; i++) {
