@@ -36,9 +36,7 @@ function benchmarkCodes(noise: number): Float64Array {
 
 describe('disentanglementScores', () => {
   it('scores a representation with one code per factor (phase as cos, sin) near the top of every metric', () => {
-    const t = Date.now();
     const s = disentanglementScores(benchmarkCodes(0), J, table);
-    const ms = Date.now() - t;
     expect(s.mcc.pearson).toBeCloseTo(1, 10);
     expect(s.factorVae.score).toBe(1);
     expect(s.factorVae.activeDims).toBe(J);
@@ -49,9 +47,6 @@ describe('disentanglementScores', () => {
     expect(s.mig).toBeGreaterThan(0.7);
     expect(s.sap).toBeGreaterThan(0.5);
     expect(s.notes.join('\n')).toMatch(/3334 training and 1666 test points/);
-    // Recorded for docs/metrics.md (not asserted tightly: the machine is shared).
-    console.log(`suite on N=${N}, J=${J}, K=${K}: ${ms} ms`);
-    expect(ms).toBeLessThan(30_000);
   });
 
   it('ranks a noisier representation lower on every metric', () => {
