@@ -182,16 +182,13 @@ describe('strideBin: the stride length at the last target row', () => {
 });
 
 describe('GaitMotion at the length of a long trial', () => {
-  it('loads and windows a 60,000-row (60 s) file quickly', () => {
+  it('loads and windows a 60,000-row (60 s) file', () => {
     // The real trial length is not known here (the data are out of reach); 60 s at 1000 Hz is
     // several passes over a GaitRite walkway, an upper bound for one trial.
     const trials = [makeTrial(0, 1, 60_000), makeTrial(0, 2, 2000), makeTrial(1, 1, 2000), makeTrial(1, 2, 2000), makeTrial(2, 1, 2000), makeTrial(2, 3, 2000)];
     const dir = writeExport(trials);
-    const t0 = performance.now();
     const d = loadGaitMotion(dir);
-    const ms = performance.now() - t0;
     expect(d.segments[0].length).toBe(60_000);
-    expect(ms).toBeLessThan(5000);
     const p = prepareData('gaitmotion', { file: dir });
     const total = SPLIT_NAMES.reduce((n, s) => n + p[s].count, 0);
     expect(total).toBe(windowsOf(60_000) + 5 * windowsOf(2000));
