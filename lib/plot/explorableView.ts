@@ -51,7 +51,7 @@ interface El {
   style: Record<string, string>;
   appendChild(child: El): El;
   setAttribute(name: string, value: string): void;
-  addEventListener(type: string, fn: () => void): void;
+  addEventListener(type: string, fn: (event: { stopPropagation(): void }) => void): void;
   querySelector(selector: string): El | null;
 }
 interface Doc {
@@ -96,6 +96,9 @@ export function mountExplorable(root: El, spec: ExplorablePageSpec, figures: Rea
   const panel = doc.createElement('div');
   panel.className = 'dive-explorable-controls';
   panel.style.cssText = 'display:flex;flex-wrap:wrap;gap:0.4em 1.5em;align-items:center;margin:0.3em 0';
+  // Keys typed into the controls are theirs: a notebook's command-mode shortcuts (digits, arrows,
+  // 'm', …) listen on the document and must not see them.
+  panel.addEventListener('keydown', (event) => event.stopPropagation());
   let scheduled = false;
   const redraw = (): void => {
     scheduled = false;

@@ -56,15 +56,15 @@ export function show(fig: Figure, opts: Omit<PlotHtmlOptions, 'includePlotly'> =
  * Display an explorable figure (lib/plot/explorable.ts): `fn`'s figure for `spec.values` (with
  * the precomputed frames as a slider) and controls that recompute it in the browser, in this
  * output, without the kernel. The first call in a kernel inlines divelab's browser bundle
- * (~160 KB) as `show` inlines plotly.js. Returns the static figure.
+ * (~160 KB) as `show` inlines plotly.js. Returns nothing (a cell ending in it prints nothing);
+ * `explorableFigure` gives the static figure.
  */
-export function showExplorable<P extends object>(fn: (params: P) => Figure, spec: ExplorableSpec<P>, opts: Omit<PlotHtmlOptions, 'includePlotly' | 'then'> = {}): Figure {
+export function showExplorable<P extends object>(fn: (params: P) => Figure, spec: ExplorableSpec<P>, opts: Omit<PlotHtmlOptions, 'includePlotly' | 'then'> = {}): void {
   const display = tslabDisplay();
   const parts = explorableFigure(fn, spec);
   display.html(explorableHtml(parts, { ...opts, includePlotly: !plotlyShown, includeBundle: !bundleShown }));
   plotlyShown = true;
   bundleShown = true;
-  return parts.figure;
 }
 
 /** Display the first rows of a danfojs DataFrame (or any TableLike) as an HTML table. */
