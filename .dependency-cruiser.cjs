@@ -26,6 +26,7 @@ const LAYERS = [
   ['speedlab', '^packages/speedlab/src/'],
   ['notebooks', '^lib/notebooks/'],
   ['cli', '^lib/cli/'],
+  ['browser', '^lib/browser\\.ts$'],
   ['entry', '^lib/index\\.ts$'],
 ];
 /** Rooms of one level that must not import each other (siblings), by index in LAYERS. */

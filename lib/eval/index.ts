@@ -6,17 +6,8 @@
  * - stats: mean ± std over seeds, Student-t intervals;
  * - latent: PCA and exact t-SNE maps of latent codes for figures;
  * - totalCorrelation: TC of the aggregate posterior of diagonal-Gaussian encoders (MWS and Gaussian).
- * - disentanglement/: DCI, SAP, FactorVAE, MCC and the suite of all of them with MIG.
+ * - disentanglement/: DCI, SAP, FactorVAE, MCC and the suite of all of them with MIG;
+ * - bundled: all of them but totalCorrelation, the part the browser bundle ships (lib/browser.ts).
  */
-export * from './arrays';
-export * from './information';
-export * from './hungarian';
-export * from './forecast';
-export * from './mig';
-export * from './cluster';
-export * from './stats';
-export * from './latent';
+export * from './bundled';
 export * from './totalCorrelation';
-export * from './classification';
-export * from './disentanglement';
-export * from './paired';

@@ -2,12 +2,14 @@
  * Notebooks import the compiled library (`'divelab'` resolves to dist/lib/index.js with its
  * `.d.ts`: tslab cannot import `.ts` files outside the notebook folder). `ensureBuilt` compiles lib/
  * (`tsc -p tsconfig.build.json`, i.e. `npm run build`) when dist/ is missing or any
- * `lib/**.ts` is newer than its compiled `.js`.
+ * `lib/**.ts` is newer than its compiled `.js`, and rebuilds the browser bundle of explorable
+ * figures (scripts/build-browser.js) when a source it bundles is newer than it.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../util/errors';
+import { browserBundlePath } from '../plot/explorable';
 import { repoRoot } from './paths';
 
 /** Source files under lib/ whose compiled `.js` in dist/lib is missing or older. */
@@ -43,17 +45,45 @@ export interface BuildResult {
  * not block every notebook. Throws only when tsc cannot run or emitted nothing.
  */
 export function ensureBuilt(root = repoRoot()): BuildResult {
-  if (staleSources(root).length === 0) return { built: false, stale: [] };
+  if (staleSources(root).length === 0 && !bundleStale(root)) return { built: false, stale: [] };
   // One build at a time: concurrent `dive notebooks run`s (or test files) would otherwise
   // rewrite dist/ under each other's kernels.
   const release = acquireLock(path.join(root, 'dist', '.build.lock'));
   try {
     const stale = staleSources(root);
-    if (stale.length === 0) return { built: false, stale };
-    return compile(root, stale);
+    const result = stale.length === 0 ? { built: false, stale } : compile(root, stale);
+    if (bundleStale(root)) buildBrowserBundle(root);
+    return result;
   } finally {
     release();
   }
+}
+
+/** The bundle builder, a source-checkout-only script (an installed package ships the built bundle). */
+function bundleScript(root: string): string {
+  return path.join(root, 'scripts', 'build-browser.js');
+}
+
+/**
+ * Whether the browser bundle (dist/browser, lib/plot/explorable.ts) is missing or older than a
+ * source file it bundles; false where the builder is absent (an installed package).
+ */
+export function bundleStale(root = repoRoot()): boolean {
+  if (!fs.existsSync(bundleScript(root))) return false;
+  const files = browserBundlePath(root);
+  if (!fs.existsSync(files.bundle) || !fs.existsSync(files.manifest)) return true;
+  const built = fs.statSync(files.bundle).mtimeMs;
+  const { inputs } = JSON.parse(fs.readFileSync(files.manifest, 'utf8')) as { inputs: string[] };
+  return inputs.some((f) => {
+    const file = path.join(root, f);
+    return !f.includes('node_modules/') && (!fs.existsSync(file) || fs.statSync(file).mtimeMs > built);
+  });
+}
+
+/** `node scripts/build-browser.js` (esbuild, a few hundred ms), the last step of `npm run build`. */
+function buildBrowserBundle(root: string): void {
+  const r = spawnSync(process.execPath, [bundleScript(root)], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  if (r.error || r.status !== 0) throw new UserError(`building the browser bundle failed: ${firstLine(r.stderr || r.stdout || String(r.error))}; run 'npm run build' in ${root}`);
 }
 
 /** How long a lock may be held before it is presumed left over by a killed process. */

@@ -6,6 +6,9 @@
  * - plotly.js is inlined in the notebooks' outputs (lib/plot/notebook.ts), so an .ipynb renders
  *   alone; the site ships it once, as `assets/plotly-<version>.min.js`, and every page loads
  *   that file instead of carrying its own 5 MB copy (`sharePlotly`);
+ * - divelab's browser bundle (explorable figures recompute with it, lib/plot/explorable.ts) is
+ *   inlined once per notebook likewise and shipped once, as `assets/divelab-pure-<version>.js`
+ *   (`shareBrowserBundle`);
  * - the template's large style sheets (JupyterLab's CSS, ~0.5 MB per page) are shipped once too,
  *   as `assets/style-<hash>.css` (`shareStyles`);
  * - library banners printed on stderr (tfjs's "Hi, looks like you are running TensorFlow.js in
@@ -99,12 +102,15 @@ export async function exportSite(opts: ExportOptions = {}): Promise<SiteReport> 
     fs.rmSync(clean, { recursive: true, force: true });
     const plotly: { version: string; bundle: string }[] = [];
     const styles = new Map<string, string>();
+    const browserBundles = new Map<string, string>();
     for (const p of pages) {
       const file = path.join(tmp, p.page);
       if (!fs.existsSync(file)) throw new UserError(`nbconvert did not write ${p.page} for ${p.file}`);
       const shared = sharePlotly(postProcess(fs.readFileSync(file, 'utf8')));
       for (const b of shared.bundles) if (!plotly.some((x) => x.version === b.version)) plotly.push(b);
-      const styled = shareStyles(shared.html);
+      const pure = shareBrowserBundle(shared.html);
+      for (const b of pure.bundles) browserBundles.set(browserBundleAsset(b.version), b.bundle);
+      const styled = shareStyles(pure.html);
       for (const [asset, css] of styled.sheets) styles.set(asset, css);
       const html = styled.html;
       const external = externalReferences(html);
@@ -117,6 +123,7 @@ export async function exportSite(opts: ExportOptions = {}): Promise<SiteReport> 
     fs.mkdirSync(path.join(tmp, 'assets'), { recursive: true });
     for (const b of plotly) fs.writeFileSync(path.join(tmp, plotlyAsset(b.version)), b.bundle);
     for (const [asset, css] of styles) fs.writeFileSync(path.join(tmp, asset), css);
+    for (const [asset, code] of browserBundles) fs.writeFileSync(path.join(tmp, asset), code);
     fs.writeFileSync(path.join(tmp, 'index.html'), indexHtml(pages));
     markOutputDir(tmp, 'notebooks export');
   });
@@ -186,7 +193,25 @@ export function plotlyAsset(version: string): string {
  * copy; returns the page and the bundles it carried.
  */
 export function sharePlotly(html: string): { html: string; bundles: { version: string; bundle: string }[] } {
-  const open = /<script type="text\/javascript">\/\* plotly\.js (\S+) \(inlined, offline\) \*\/\n/g;
+  return shareInlined(html, 'plotly.js', plotlyAsset);
+}
+
+/** Where the site keeps divelab's browser bundle of a version (`<package version>+<sha256 prefix>`). */
+export function browserBundleAsset(version: string): string {
+  return `assets/divelab-pure-${version.replace(/[^0-9A-Za-z.-]/g, '_')}.js`;
+}
+
+/**
+ * `sharePlotly` for divelab's browser bundle of explorable figures (lib/plot/explorable.ts,
+ * `browserBundleScript`: "divelab-pure <version> (inlined, offline)").
+ */
+export function shareBrowserBundle(html: string): { html: string; bundles: { version: string; bundle: string }[] } {
+  return shareInlined(html, 'divelab-pure', browserBundleAsset);
+}
+
+/** Every script inlined as `/* <library> <version> (inlined, offline) *\/` replaced by a tag loading `asset(version)`. */
+function shareInlined(html: string, library: string, asset: (version: string) => string): { html: string; bundles: { version: string; bundle: string }[] } {
+  const open = new RegExp(`<script type="text/javascript">/\\* ${library.replace(/\./g, '\\.')} (\\S+) \\(inlined, offline\\) \\*/\n`, 'g');
   const bundles: { version: string; bundle: string }[] = [];
   let out = '';
   let at = 0;
@@ -195,7 +220,7 @@ export function sharePlotly(html: string): { html: string; bundles: { version: s
     const end = html.indexOf('\n</script>', start);
     if (end < 0) break;
     if (!bundles.some((b) => b.version === m![1])) bundles.push({ version: m[1], bundle: html.slice(start, end) });
-    out += `${html.slice(at, m.index)}<script type="text/javascript" src="${plotlyAsset(m[1])}"></script>`;
+    out += `${html.slice(at, m.index)}<script type="text/javascript" src="${asset(m[1])}"></script>`;
     at = end + '\n</script>'.length;
     open.lastIndex = at;
   }

@@ -40,6 +40,11 @@ export interface PlotHtmlOptions {
   id?: string;
   /** Inline the plotly bundle in this fragment too (for a page that has none). Default false. */
   includePlotly?: boolean;
+  /**
+   * JavaScript run once the figure is drawn, given the div's id; the plot div is `el` in its
+   * scope (explorable figures mount their controls this way).
+   */
+  then?: (id: string) => string;
 }
 
 let counter = 0;
@@ -69,7 +74,8 @@ export function plotHtml(fig: Figure, opts: PlotHtmlOptions = {}): string {
     "    el.textContent = 'plotly.js is not loaded on this page: run plotlySetup() (lib/plot/notebook) before show()';",
     '    return;',
     '  }',
-    `  window.Plotly.newPlot(el, ${scriptJson(fig.data)}, ${scriptJson(fig.layout)}, ${scriptJson(config)});`,
+    `  var drawn = window.Plotly.newPlot(el, ${scriptJson(fig.data)}, ${scriptJson(fig.layout)}, ${scriptJson(config)});`,
+    ...(opts.then ? ['  Promise.resolve(drawn).then(function () {', opts.then(id), '  });'] : []),
     '})();',
     '</script>',
   ].join('\n');

@@ -5,5 +5,6 @@
  */
 export * from './figure';
 export * from './html';
+export * from './explorable';
 export * from './notebook';
 export * from './table';

@@ -7,17 +7,12 @@
  * - linearGaussian: E1, the joint ELBO on a linear-Gaussian model whose posterior is analytic;
  * - naiveBayes: E2, the Naive-Bayes split of the prior KL and its total-correlation gap;
  * - mixtureKl / explore: E3, the mixture-KL identity, the cross-entropy bound and sweeps of it;
+ * - figures: the notebooks' parameter studies as figure builders of one parameter object
+ *   (explorable figures, lib/plot/explorable.ts);
+ * - pure: all of the above, the part the browser bundle ships (no tfjs, no Node API);
  * - modelLayer: E3 evaluated on the model's own RBF layer (lib/models/rbf.ts);
  * - checks: the named numerical checks behind `dive theory check`.
  */
-export * from './gaussian';
-export * from '../math/linalg';
-export * from './quadrature';
-export * from './montecarlo';
-export * from './randomParams';
-export * from './linearGaussian';
-export * from './naiveBayes';
-export * from './mixtureKl';
-export * from './explore';
+export * from './pure';
 export * from './modelLayer';
 export * from './checks';

@@ -1,6 +1,9 @@
 /** Opening a local page in headless Chromium while recording everything that went wrong. */
 import type { Browser, Page } from 'playwright-core';
 
+/** URLs a page may load offline: its own files and the loopback host (a local notebook server). */
+export const LOCAL = /^(file|data|about|blob):|^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//;
+
 export interface PageLog {
   page: Page;
   /** console.error messages and uncaught page errors. */
@@ -11,9 +14,16 @@ export interface PageLog {
   failed: string[];
 }
 
-export async function openPage(browser: Browser, url: string): Promise<PageLog> {
+/**
+ * Open `url` in a new page. `offline`: every request to anything but file:, data:, about:, blob:
+ * or the loopback host is aborted before it leaves (as with no network at all).
+ */
+export async function openPage(browser: Browser, url: string, opts: { offline?: boolean } = {}): Promise<PageLog> {
   const page = await browser.newPage();
   const log: PageLog = { page, errors: [], external: [], failed: [] };
+  if (opts.offline) {
+    await page.route('**/*', (route) => (LOCAL.test(route.request().url()) ? route.continue() : route.abort('internetdisconnected')));
+  }
   page.on('console', (m) => {
     if (m.type() === 'error') log.errors.push(`console.error: ${m.text()}`);
   });

@@ -6,7 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { jupyterEnv } from '../../lib/notebooks/kernel';
 import { checkNotebookServer, notebookServerArgs } from '../../lib/notebooks/server';
 import { pythonPath } from '../../lib/util/python';
 import { capture, requireShared } from '../data/helpers';
+import { freePort } from '../net';
 
 let tmp: string;
 beforeAll(() => {
@@ -112,14 +112,3 @@ describe('dive setup: the test data sets', () => {
     expect(again[0]).toEqual({ name: 'data:ett-h1', ok: true, detail: path.join(tmp, 'cache', 'ett') });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}

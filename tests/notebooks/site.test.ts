@@ -4,7 +4,9 @@
  * The browser test (tests/browser/export.test.ts) checks that the pages still draw every figure.
  */
 import { describe, expect, it } from 'vitest';
-import { dropBanners, plotlyAsset, sharePlotly, shareStyles } from '../../lib/notebooks/export';
+import { browserBundleAsset, dropBanners, plotlyAsset, shareBrowserBundle, sharePlotly, shareStyles } from '../../lib/notebooks/export';
+import { ensureBuilt } from '../../lib/notebooks/build';
+import { browserBundleManifest, browserBundleScript } from '../../lib/plot/explorable';
 import { plotlyScript } from '../../lib/plot/html';
 
 const TFJS_BANNER =
@@ -23,6 +25,20 @@ describe('exported site', () => {
     expect(html.length).toBeLessThan(1000);
     // A page without plotly is unchanged.
     expect(sharePlotly('<p>no figures</p>')).toEqual({ html: '<p>no figures</p>', bundles: [] });
+  });
+
+  it("ships divelab's browser bundle once as an asset named by version and content, plotly untouched", () => {
+    ensureBuilt();
+    const inlined = browserBundleScript();
+    const m = browserBundleManifest();
+    const page = `<div>${plotlyScript()}${inlined}</div><p>explorable</p><div>${inlined}</div>`;
+    const { html, bundles } = shareBrowserBundle(page);
+    expect(bundles).toEqual([{ version: `${m.version}+${m.sha256.slice(0, 12)}`, bundle: inlined.slice(inlined.indexOf('\n') + 1, -'\n</script>'.length) }]);
+    expect(bundles[0].bundle.length).toBe(m.bytes);
+    const tag = `<script type="text/javascript" src="${browserBundleAsset(bundles[0].version)}"></script>`;
+    expect(browserBundleAsset(bundles[0].version)).toMatch(/^assets\/divelab-pure-\d+\.\d+\.\d+_[0-9a-f]{12}\.js$/);
+    expect(html).toBe(`<div>${plotlyScript()}${tag}</div><p>explorable</p><div>${tag}</div>`);
+    expect(sharePlotly(html).bundles).toHaveLength(1);
   });
 
   it("drops tfjs's Node.js banner from stderr outputs (and outputs it leaves empty), nothing else", () => {

@@ -97,7 +97,7 @@ afterAll(() => {
 describe('the packed divelab', () => {
   it('carries the compiled library, the CLI, the notebooks and the executor, not sources or tests', () => {
     const files = packed.files.map((f) => f.path);
-    for (const f of ['package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'bin/dive.js', 'lib/notebooks/execute.py', 'data/manifest.json', 'notebooks/09-my-experiment.ipynb', 'CHANGELOG.md']) {
+    for (const f of ['package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/browser/divelab-pure.js', 'dist/browser/divelab-pure.json', 'bin/dive.js', 'lib/notebooks/execute.py', 'data/manifest.json', 'notebooks/09-my-experiment.ipynb', 'CHANGELOG.md']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);

@@ -13,6 +13,7 @@ import { DEFAULT_TIMEOUT_SEC, runNotebooks } from '../../notebooks/run';
 import { UserError } from '../../util/errors';
 import { spawn } from 'node:child_process';
 import { jupyterEnv, writeKernelSpec } from '../../notebooks/kernel';
+import { ensureBuilt } from '../../notebooks/build';
 import { repoRoot } from '../../notebooks/paths';
 import { checkNotebookServer, notebookServerArgs, notebookServerCommand, NOTEBOOK_SERVER_APT } from '../../notebooks/server';
 import { pythonPath } from '../../util/python';
@@ -148,6 +149,7 @@ export const notebooksOpenCommand: Command = {
     const server = checkNotebookServer();
     if (!server.ok) throw new UserError(`Jupyter Notebook is not installed (${server.detail}); run 'npx dive setup' as root, or: sudo apt-get install -y ${NOTEBOOK_SERVER_APT}`);
     writeKernelSpec(root);
+    ensureBuilt(root); // the kernel imports dist/ and explorable figures inline dist/browser
     const child = spawn(pythonPath(), notebookServerArgs(opts), { env, stdio: 'inherit' });
     const stop = (): void => void child.kill('SIGINT');
     process.once('SIGINT', stop);
