@@ -97,7 +97,7 @@ export async function typesetMath(page: string): Promise<TypesetResult> {
   const formulas: string[] = [];
   const errors: string[] = [];
   for (const item of doc.math) {
-    if (/^\\\$$/.test(item.math)) continue; // an escaped dollar sign (`\$`), not a formula
+    if (item.start.delim === '\\' && /^[\\$]$/.test(item.math)) continue; // an escape (`\$`, `\\`), not a formula
     formulas.push(item.math);
     let failed = false;
     item.root.walkTree((node) => {
