@@ -20,6 +20,11 @@
  *   (http:, https:, file:, //host), which are an error.
  *
  * The whole folder is written atomically (built in a temporary sibling, then renamed).
+ *
+ * `exportSingle` (`dive notebooks export --single NAME`) makes ONE notebook's page a single
+ * self-contained file instead, for sending: the same conversion, the shared assets inlined back
+ * (`inlineAssets`; style sheets trimmed by `trimStyles`), and the LaTeX typeset to SVG at export
+ * time (lib/notebooks/math.ts) instead of MathJax in the page (docs/notebooks.md).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
