@@ -372,36 +372,33 @@ export async function trimStyles(assets: ReadonlyMap<string, string>, page: stri
 }
 
 /**
- * `src`/`href`/`data` values and CSS `url()`s that a browser would fetch from beside the page
- * (relative paths): what a page opened alone cannot load. Fragments (`#…`), `data:`, `blob:`,
- * `about:` and `javascript:` URLs need no file; other origins are `externalReferences`' business.
+ * What a browser would fetch for a page: `src`/`href`/`data` values of its tags and the targets
+ * of CSS `url()` and `@import`. Text inside `<script>` bodies is skipped (the inlined plotly
+ * bundle mentions URLs it only uses for map tiles); `<a href>` links are navigation, not
+ * requests.
  */
-export function localReferences(html: string): string[] {
+function fetchedUrls(html: string): string[] {
   const withoutScripts = html.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/gi, '$1$2');
-  const local = (url: string): boolean => !/^(#|data:|blob:|about:|javascript:|[a-z][a-z0-9+.-]*:|\/\/)/i.test(url);
   const found: string[] = [];
   const tag = /<(?!a\b)([a-z][a-z0-9]*)\b[^>]*?\s(src|href|data)\s*=\s*["']?([^"'\s>]+)/gi;
-  for (let m = tag.exec(withoutScripts); m; m = tag.exec(withoutScripts)) if (local(m[3])) found.push(m[3]);
+  for (let m = tag.exec(withoutScripts); m; m = tag.exec(withoutScripts)) found.push(m[3]);
   const cssUrl = /(?:url\(\s*["']?|@import\s+["'])([^"')\s]+)/gi;
-  for (let m = cssUrl.exec(withoutScripts); m; m = cssUrl.exec(withoutScripts)) if (local(m[1])) found.push(m[1]);
+  for (let m = cssUrl.exec(withoutScripts); m; m = cssUrl.exec(withoutScripts)) found.push(m[1]);
   return found;
 }
 
-/**
- * `src`/`href` values in HTML tags that a browser would fetch from another origin. Text
- * inside `<script>` bodies is skipped (the inlined plotly bundle mentions URLs it only uses
- * for map tiles); `<a href>` links are navigation, not requests, and are allowed.
- */
+/** The `fetchedUrls` of a page on other origins (http:, https:, file:, ftp:, //host). */
 export function externalReferences(html: string): string[] {
-  const withoutScripts = html.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/gi, '$1$2');
-  const found: string[] = [];
-  const tag = /<(?!a\b)([a-z][a-z0-9]*)\b[^>]*?\s(src|href|data)\s*=\s*["']?([^"'\s>]+)/gi;
-  for (let m = tag.exec(withoutScripts); m; m = tag.exec(withoutScripts)) {
-    if (/^(https?:|file:|\/\/|ftp:)/i.test(m[3])) found.push(m[3]);
-  }
-  const cssUrl = /(?:url\(\s*["']?|@import\s+["'])((?:https?:|file:|\/\/)[^"')\s]+)/gi;
-  for (let m = cssUrl.exec(withoutScripts); m; m = cssUrl.exec(withoutScripts)) found.push(m[1]);
-  return found;
+  return fetchedUrls(html).filter((url) => /^(https?:|file:|\/\/|ftp:)/i.test(url));
+}
+
+/**
+ * The `fetchedUrls` of a page that are relative paths, i.e. files beside it: what a page opened
+ * alone cannot load. Fragments (`#…`) and URLs with a scheme (`data:`, `blob:`, …; other origins
+ * are `externalReferences`) need no file beside the page.
+ */
+export function localReferences(html: string): string[] {
+  return fetchedUrls(html).filter((url) => !/^(#|[a-z][a-z0-9+.-]*:|\/\/)/i.test(url));
 }
 
 function copyMathJax(dest: string): void {
