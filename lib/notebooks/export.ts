@@ -134,7 +134,7 @@ export interface SingleReport {
   /** The file written, `<outDir>/<stem>.html`. */
   file: string;
   page: SitePage;
-  /** Its size in bytes. */
+  /** Its size in bytes (the command prints it in MB of 10⁶ bytes). */
   bytes: number;
   /** Formulas typeset to SVG at export time. */
   formulas: number;
@@ -180,7 +180,7 @@ export async function exportSingle(opts: SingleOptions): Promise<SingleReport> {
     markOutputDir(outDir, 'notebooks export --single');
     writeFileAtomic(target, html);
     const bytes = fs.statSync(target).size;
-    opts.onProgress?.(`wrote ${target} (${(bytes / 2 ** 20).toFixed(1)} MB, ${math.formulas} formula(s))`);
+    opts.onProgress?.(`wrote ${target} (${(bytes / 1e6).toFixed(2)} MB, ${math.formulas} formula(s))`);
     return { file: target, page, bytes, formulas: math.formulas, mathErrors: math.errors };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -178,7 +178,7 @@ describe('single-file page (dive notebooks export --single)', () => {
     const out = path.join(tmp, 'single');
     const io = capture();
     expect(await main(['notebooks', 'export', '--in', executed, '--single', name, '--out', out], io), io.stderr.join('\n')).toBe(0);
-    expect(io.stdout).toEqual([expect.stringMatching(new RegExp(`^single page: .*${name}\\.html \\(\\d+\\.\\d MB\\)$`))]);
+    expect(io.stdout).toEqual([expect.stringMatching(new RegExp(`^single page: .*${name}\\.html \\(\\d+\\.\\d\\d MB\\)$`))]);
     // The file alone in a folder of its own: nothing beside it to load.
     const alone = fs.mkdtempSync(path.join(tmp, 'alone-'));
     const file = path.join(alone, `${name}.html`);

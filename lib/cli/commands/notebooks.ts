@@ -87,7 +87,7 @@ export const notebooksExportCommand: Command = {
         onProgress: (l) => io.err(l),
       });
       if (args.json) io.json(report);
-      else io.out(`single page: ${report.file} (${(report.bytes / 2 ** 20).toFixed(1)} MB)`);
+      else io.out(`single page: ${report.file} (${(report.bytes / 1e6).toFixed(2)} MB)`);
       return 0;
     }
     const report = await exportSite({
