@@ -136,6 +136,21 @@ describe('every command that writes refuses what a user owns', () => {
     expect(u.state()).toBe(state);
   });
 
+  it('dive notebooks export --single: a bad name lists the notebooks; an existing file or a foreign folder is refused', async () => {
+    // The source notebooks stand in for executed ones: every refusal comes before any conversion.
+    const sources = path.join(__dirname, '..', 'notebooks');
+    const fresh = path.join(tmp, 'single-fresh');
+    await refused(['notebooks', 'export', '--in', sources, '--single', 'no-such-notebook', '--out', fresh], /no notebook 'no-such-notebook' in .*\(have: 00-tour\.ipynb, .*03-log-concave-mixture-kl-bound\.ipynb/);
+    expect(fs.existsSync(fresh)).toBe(false);
+    const f = userFile('single.html');
+    await refused(['notebooks', 'export', '--in', sources, '--single', '03', '--out', f.file], /is an existing file; divelab writes single-file notebook pages/);
+    expect(fs.readFileSync(f.file, 'utf8')).toBe('my notes single.html\n');
+    const u = userFolder('single-folder');
+    const state = u.state();
+    await refused(['notebooks', 'export', '--in', sources, '--single', '03', '--out', u.dir], /folder with files divelab did not write/);
+    expect(u.state()).toBe(state);
+  });
+
   it('dive jobs slurm --out and dive jobs kubernetes --dir', async () => {
     const f = userFile('jobs.txt');
     await refused(['jobs', 'slurm', '--shards', '2', '--out', f.file, '--', '--quick'], /is an existing file; divelab writes a results folder/);

@@ -23,17 +23,24 @@
  *   (http:, https:, file:, //host), which are an error.
  *
  * The whole folder is written atomically (built in a temporary sibling, then renamed).
+ *
+ * `exportSingle` (`dive notebooks export --single NAME`) makes ONE notebook's page a single
+ * self-contained file instead, for sending: the same conversion, the shared assets inlined back
+ * (`inlineAssets`; style sheets trimmed by `trimStyles`), and the LaTeX typeset to SVG at export
+ * time (lib/notebooks/math.ts) instead of MathJax in the page (docs/notebooks.md).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeDirAtomic } from '../util/atomic';
+import { writeDirAtomic, writeFileAtomic } from '../util/atomic';
 import { checkOutputDir, markOutputDir } from '../util/outputDir';
 import { UserError } from '../util/errors';
-import { listNotebooks, notebookInfo, type NotebookInfo } from './catalog';
+import { listNotebooks, notebookInfo, resolveNotebooks, type NotebookInfo } from './catalog';
 import { jupyterEnv } from './kernel';
-import { executedDir, repoRoot, siteDir } from './paths';
+import { typesetMath } from './math';
+import { executedDir, repoRoot, singleDir, siteDir } from './paths';
 import { pythonPath } from '../util/python';
 import { checkJupyter, checkMathJax, INSTALL_COMMAND, MATHJAX_DIR, requireTools } from './tools';
 
@@ -94,36 +101,21 @@ export async function exportSite(opts: ExportOptions = {}): Promise<SiteReport> 
   const pages: SitePage[] = infos.map((i) => ({ ...i, page: `${i.stem}.html` }));
   await writeDirAtomic(outDir, async (tmp) => {
     opts.onProgress?.(`converting ${files.length} notebook(s) with nbconvert ...`);
-    // Published copies without library banners, converted from a scratch folder inside the site's temporary one.
-    const clean = path.join(tmp, '.published');
-    fs.mkdirSync(clean);
-    for (const f of files) fs.writeFileSync(path.join(clean, f), JSON.stringify(dropBanners(JSON.parse(fs.readFileSync(path.join(inDir, f), 'utf8')) as Notebook), null, 1));
-    await nbconvert(root, files.map((f) => path.join(clean, f)), tmp, mathjax);
-    fs.rmSync(clean, { recursive: true, force: true });
-    const plotly: { version: string; bundle: string }[] = [];
-    const styles = new Map<string, string>();
-    const browserBundles = new Map<string, string>();
+    await convertNotebooks(root, inDir, files, tmp, mathjax ? `${MATHJAX_SITE_DIR}/MathJax.js?config=${MATHJAX_CONFIG}` : undefined);
+    const assets = new Map<string, string>();
     for (const p of pages) {
       const file = path.join(tmp, p.page);
       if (!fs.existsSync(file)) throw new UserError(`nbconvert did not write ${p.page} for ${p.file}`);
-      const shared = sharePlotly(postProcess(fs.readFileSync(file, 'utf8')));
-      for (const b of shared.bundles) if (!plotly.some((x) => x.version === b.version)) plotly.push(b);
-      const pure = shareBrowserBundle(shared.html);
-      for (const b of pure.bundles) browserBundles.set(browserBundleAsset(b.version), b.bundle);
-      const styled = shareStyles(pure.html);
-      for (const [asset, css] of styled.sheets) styles.set(asset, css);
-      const html = styled.html;
-      const external = externalReferences(html);
-      if (external.length) {
-        throw new UserError(`${p.page} would load ${external[0]} from outside the site (${external.length} such reference(s)); remove it from ${p.file}`);
-      }
-      fs.writeFileSync(file, html);
+      const shared = sharePage(fs.readFileSync(file, 'utf8'));
+      for (const [asset, text] of shared.assets) assets.set(asset, text);
+      requireNoExternal(shared.html, p);
+      fs.writeFileSync(file, shared.html);
     }
     if (mathjax) copyMathJax(path.join(tmp, MATHJAX_SITE_DIR));
-    fs.mkdirSync(path.join(tmp, 'assets'), { recursive: true });
-    for (const b of plotly) fs.writeFileSync(path.join(tmp, plotlyAsset(b.version)), b.bundle);
-    for (const [asset, css] of styles) fs.writeFileSync(path.join(tmp, asset), css);
-    for (const [asset, code] of browserBundles) fs.writeFileSync(path.join(tmp, asset), code);
+    for (const [asset, text] of assets) {
+      fs.mkdirSync(path.dirname(path.join(tmp, asset)), { recursive: true });
+      fs.writeFileSync(path.join(tmp, asset), text);
+    }
     fs.writeFileSync(path.join(tmp, 'index.html'), indexHtml(pages));
     markOutputDir(tmp, 'notebooks export');
   });
@@ -131,11 +123,114 @@ export async function exportSite(opts: ExportOptions = {}): Promise<SiteReport> 
   return { outDir, index: path.join(outDir, 'index.html'), pages, mathjax };
 }
 
-function nbconvert(root: string, inputs: string[], outDir: string, mathjax: boolean): Promise<void> {
+export interface SingleOptions {
+  /** The notebook: its name as `resolveNotebooks` takes it (`03-log-concave-mixture-kl-bound`, a unique prefix, or the file name). */
+  name: string;
+  /** Executed notebooks. Default `<root>/out/notebooks`. */
+  inDir?: string;
+  /** Folder that receives `<stem>.html`. Default `<root>/out/site-single`. */
+  outDir?: string;
+  onProgress?: (line: string) => void;
+}
+
+export interface SingleReport {
+  /** The file written, `<outDir>/<stem>.html`. */
+  file: string;
+  page: SitePage;
+  /** Its size in bytes (the command prints it in MB of 10⁶ bytes). */
+  bytes: number;
+  /** Formulas typeset to SVG at export time. */
+  formulas: number;
+  /** TeX of the formulas MathJax could not parse (they show as red error boxes). */
+  mathErrors: string[];
+}
+
+/**
+ * One notebook as ONE self-contained HTML file, for a reader who gets nothing else (an e-mail
+ * attachment opened from `file://`, offline): the page the site would publish, with its shared
+ * assets (plotly.js once, the style sheets) inlined back, and its LaTeX typeset to SVG at export
+ * time (lib/notebooks/math.ts) instead of loading MathJax. The file goes to
+ * `<outDir>/<stem>.html` (written atomically); `outDir` must be new, empty, or a divelab output,
+ * and is marked as one. A bad name, a missing input, or an output folder the user owns is
+ * refused before anything is converted.
+ */
+export async function exportSingle(opts: SingleOptions): Promise<SingleReport> {
+  const root = repoRoot();
+  const inDir = path.resolve(opts.inDir ?? executedDir(root));
+  const outDir = path.resolve(opts.outDir ?? singleDir(root));
+  if (!fs.existsSync(inDir)) throw new UserError(`no executed notebooks: ${inDir} does not exist (run 'dive notebooks run ${opts.name}' first)`);
+  const [file] = resolveNotebooks(inDir, [opts.name]);
+  const info = notebookInfo(path.join(inDir, file));
+  const page: SitePage = { ...info, page: `${info.stem}.html` };
+  checkOutputDir(outDir, { writes: 'single-file notebook pages (<name>.html)' });
+  requireTools(checkJupyter(), 'exporting notebooks');
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-single-'));
+  try {
+    opts.onProgress?.(`converting ${file} with nbconvert ...`);
+    await convertNotebooks(root, inDir, [file], tmp, undefined);
+    const converted = path.join(tmp, page.page);
+    if (!fs.existsSync(converted)) throw new UserError(`nbconvert did not write ${page.page} for ${file}`);
+    const shared = sharePage(fs.readFileSync(converted, 'utf8'));
+    opts.onProgress?.('typesetting LaTeX as SVG ...');
+    const math = await typesetMath(shared.html);
+    for (const tex of math.errors) opts.onProgress?.(`warning: ${file}: MathJax cannot typeset $${tex}$ (shown as an error box)`);
+    const html = inlineAssets(math.html, await trimStyles(shared.assets, math.html));
+    requireNoExternal(html, page);
+    const local = localReferences(html);
+    if (local.length) throw new UserError(`${page.page} would load ${local[0]} from beside the file, which a single file cannot do (${local.length} such reference(s))`);
+    const target = path.join(outDir, page.page);
+    markOutputDir(outDir, 'notebooks export --single');
+    writeFileAtomic(target, html);
+    const bytes = fs.statSync(target).size;
+    opts.onProgress?.(`wrote ${target} (${(bytes / 1e6).toFixed(2)} MB, ${math.formulas} formula(s))`);
+    return { file: target, page, bytes, formulas: math.formulas, mathErrors: math.errors };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * nbconvert's HTML for executed notebooks `files` (in `inDir`), written to `outDir`: published
+ * copies without library banners are converted, from a scratch folder that is removed after.
+ * `mathjaxUrl` undefined: the page loads no MathJax.
+ */
+async function convertNotebooks(root: string, inDir: string, files: readonly string[], outDir: string, mathjaxUrl: string | undefined): Promise<void> {
+  const clean = path.join(outDir, '.published');
+  fs.mkdirSync(clean);
+  for (const f of files) fs.writeFileSync(path.join(clean, f), JSON.stringify(dropBanners(JSON.parse(fs.readFileSync(path.join(inDir, f), 'utf8')) as Notebook), null, 1));
+  await nbconvert(root, files.map((f) => path.join(clean, f)), outDir, mathjaxUrl);
+  fs.rmSync(clean, { recursive: true, force: true });
+}
+
+/**
+ * A converted page made ready to publish: placeholder scripts dropped (`postProcess`), plotly.js
+ * and the large style sheets moved out to shared assets (`sharePlotly`, `shareStyles`). Returns
+ * the page and its assets (path inside the site → content).
+ */
+export function sharePage(html: string): { html: string; assets: Map<string, string> } {
+  const plotly = sharePlotly(postProcess(html));
+  const pure = shareBrowserBundle(plotly.html);
+  const styled = shareStyles(pure.html);
+  const assets = new Map<string, string>(plotly.bundles.map((b) => [plotlyAsset(b.version), b.bundle]));
+  for (const b of pure.bundles) assets.set(browserBundleAsset(b.version), b.bundle);
+  for (const [asset, css] of styled.sheets) assets.set(asset, css);
+  return { html: styled.html, assets };
+}
+
+/** Throw when a page would load something from another origin (see `externalReferences`). */
+function requireNoExternal(html: string, page: SitePage): void {
+  const external = externalReferences(html);
+  if (external.length) {
+    throw new UserError(`${page.page} would load ${external[0]} from outside the site (${external.length} such reference(s)); remove it from ${page.file}`);
+  }
+}
+
+function nbconvert(root: string, inputs: string[], outDir: string, mathjaxUrl: string | undefined): Promise<void> {
   const args = [
     '-m', 'nbconvert', '--to', 'html', '--output-dir', outDir,
     `--HTMLExporter.require_js_url=${NO_REQUIREJS}`,
-    `--HTMLExporter.mathjax_url=${mathjax ? `${MATHJAX_SITE_DIR}/MathJax.js?config=${MATHJAX_CONFIG}` : NO_MATHJAX}`,
+    `--HTMLExporter.mathjax_url=${mathjaxUrl ?? NO_MATHJAX}`,
     ...inputs,
   ];
   return new Promise((resolve, reject) => {
@@ -245,27 +340,88 @@ export function shareStyles(html: string): { html: string; sheets: Map<string, s
   return { html: out, sheets };
 }
 
-/** Remove the placeholder script tags (require.js; MathJax when it is not shipped). */
+/**
+ * Remove the placeholder script tags: require.js, and MathJax when it is not shipped (with the
+ * template's MathJax configuration script, which does nothing without MathJax).
+ */
 export function postProcess(html: string): string {
   const tag = (src: string): RegExp => new RegExp(`<script[^>]*src="${src.replace(/\./g, '\\.')}"[^>]*>\\s*</script>`, 'g');
-  return html.replace(tag(NO_REQUIREJS), '').replace(tag(NO_MATHJAX), '');
+  const mathjaxBlock = new RegExp(`<!-- Load mathjax -->\\s*<script[^>]*src="${NO_MATHJAX.replace(/\./g, '\\.')}"[\\s\\S]*?<!-- End of mathjax configuration -->`);
+  return html.replace(mathjaxBlock, '').replace(tag(NO_REQUIREJS), '').replace(tag(NO_MATHJAX), '');
 }
 
 /**
- * `src`/`href` values in HTML tags that a browser would fetch from another origin. Text
- * inside `<script>` bodies is skipped (the inlined plotly bundle mentions URLs it only uses
- * for map tiles); `<a href>` links are navigation, not requests, and are allowed.
+ * Put a page's shared assets back inside it, for a file that travels alone: each
+ * `<script src="ASSET">` becomes an inline script (the first one; later ones for the same asset
+ * are dropped, the code having run), each `<link rel="stylesheet" href="ASSET">` a `<style>`.
+ * `assets` maps the paths the page uses to their content (`sharePage`).
  */
-export function externalReferences(html: string): string[] {
+export function inlineAssets(html: string, assets: ReadonlyMap<string, string>): string {
+  const done = new Set<string>();
+  const scripts = html.replace(/<script\b([^>]*?)\ssrc="([^"]+)"([^>]*)>\s*<\/script>/g, (whole, before: string, src: string, after: string) => {
+    const code = assets.get(src);
+    if (code === undefined) return whole;
+    if (done.has(src)) return '';
+    done.add(src);
+    // `</script` inside the code would end the element early; `<\/` means the same in JavaScript strings.
+    return `<script${before}${after}>${code.replace(/<\/(script)/gi, '<\\/$1')}</script>`;
+  });
+  return scripts.replace(/<link\b[^>]*\brel="stylesheet"[^>]*>/g, (whole) => {
+    const href = /\shref="([^"]+)"/.exec(whole)?.[1];
+    const css = href === undefined ? undefined : assets.get(href);
+    return css === undefined ? whole : `<style type="text/css">${css}</style>`;
+  });
+}
+
+/**
+ * The page's style sheet assets (`.css`) without the rules no element of the page can match, for a
+ * single file: JupyterLab's style sheet alone is ~0.5 MB, most of it for widgets a static page
+ * never shows. PurgeCSS (a maintained library) keeps every rule whose class, id, attribute or tag
+ * names occur as words in the page or in its scripts (plotly.js creates its DOM at run time, and
+ * its bundle names every element and class it creates); CSS variables, fonts and keyframes are
+ * kept whole. Other assets are returned unchanged.
+ */
+export async function trimStyles(assets: ReadonlyMap<string, string>, page: string): Promise<Map<string, string>> {
+  const { PurgeCSS } = await import('purgecss');
+  const scripts = [...assets].filter(([asset]) => !asset.endsWith('.css')).map(([, code]) => code);
+  const content = [page, ...scripts].map((raw) => ({ raw, extension: 'html' }));
+  const out = new Map(assets);
+  for (const [asset, css] of assets) {
+    if (!asset.endsWith('.css')) continue;
+    const [trimmed] = await new PurgeCSS().purge({ content, css: [{ raw: css }] });
+    out.set(asset, trimmed.css);
+  }
+  return out;
+}
+
+/**
+ * What a browser would fetch for a page: `src`/`href`/`data` values of its tags and the targets
+ * of CSS `url()` and `@import`. Text inside `<script>` bodies is skipped (the inlined plotly
+ * bundle mentions URLs it only uses for map tiles); `<a href>` links are navigation, not
+ * requests.
+ */
+function fetchedUrls(html: string): string[] {
   const withoutScripts = html.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/gi, '$1$2');
   const found: string[] = [];
   const tag = /<(?!a\b)([a-z][a-z0-9]*)\b[^>]*?\s(src|href|data)\s*=\s*["']?([^"'\s>]+)/gi;
-  for (let m = tag.exec(withoutScripts); m; m = tag.exec(withoutScripts)) {
-    if (/^(https?:|file:|\/\/|ftp:)/i.test(m[3])) found.push(m[3]);
-  }
-  const cssUrl = /(?:url\(\s*["']?|@import\s+["'])((?:https?:|file:|\/\/)[^"')\s]+)/gi;
+  for (let m = tag.exec(withoutScripts); m; m = tag.exec(withoutScripts)) found.push(m[3]);
+  const cssUrl = /(?:url\(\s*["']?|@import\s+["'])([^"')\s]+)/gi;
   for (let m = cssUrl.exec(withoutScripts); m; m = cssUrl.exec(withoutScripts)) found.push(m[1]);
   return found;
+}
+
+/** The `fetchedUrls` of a page on other origins (http:, https:, file:, ftp:, //host). */
+export function externalReferences(html: string): string[] {
+  return fetchedUrls(html).filter((url) => /^(https?:|file:|\/\/|ftp:)/i.test(url));
+}
+
+/**
+ * The `fetchedUrls` of a page that are relative paths, i.e. files beside it: what a page opened
+ * alone cannot load. Fragments (`#…`) and URLs with a scheme (`data:`, `blob:`, …; other origins
+ * are `externalReferences`) need no file beside the page.
+ */
+export function localReferences(html: string): string[] {
+  return fetchedUrls(html).filter((url) => !/^(#|[a-z][a-z0-9+.-]*:|\/\/)/i.test(url));
 }
 
 function copyMathJax(dest: string): void {

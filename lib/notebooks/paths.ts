@@ -23,6 +23,11 @@ export function siteDir(root = repoRoot()): string {
   return path.join(root, 'out', 'site');
 }
 
+/** Single-file pages written by `dive notebooks export --single NAME`: `<root>/out/site-single/NAME.html`. */
+export function singleDir(root = repoRoot()): string {
+  return path.join(root, 'out', 'site-single');
+}
+
 
 /** The nbclient driver script, shipped as a source file beside this module's source. */
 export function executorScript(root = repoRoot()): string {

@@ -6,6 +6,11 @@
  * slider working, and MathJax typesetting the LaTeX. Missing Jupyter or Chromium makes the
  * tests FAIL with the install command.
  *
+ * The same executed notebooks give the single-file page (`dive notebooks export --single`): copied
+ * alone into an empty folder and opened with every request but the page itself blocked, it must
+ * draw its figures and show its formulas as SVG (no raw TeX left), with no MathJax loaded, and
+ * weigh under 6 MB (notebook 03).
+ *
  * By default every notebook in notebooks/ is executed with quick settings (DIVE_QUICK=1,
  * unless the environment sets it), so the suite proves that each one runs headlessly and
  * renders offline; DIVE_BROWSER_NOTEBOOKS=00-tour (or another comma-separated list of names)
@@ -39,6 +44,7 @@ const SELECTION = (process.env.DIVE_BROWSER_NOTEBOOKS ?? 'all').trim();
 const NAMES = SELECTION === 'all' ? [] : SELECTION.split(',').map((n) => n.trim()).filter(Boolean);
 
 let tmp: string;
+let executed: string;
 let site: string;
 let browser: Browser;
 
@@ -46,7 +52,7 @@ beforeAll(async () => {
   requireTools([...checkJupyter(), checkMathJax()], 'the browser tests');
   browser = await launchChromium(); // throws with the install command when Chromium is missing
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-export-'));
-  const executed = path.join(tmp, 'executed');
+  executed = path.join(tmp, 'executed');
   site = path.join(tmp, 'site');
   const io = capture();
   process.env.DIVE_QUICK ??= '1'; // the notebooks read quick settings from the environment
@@ -160,4 +166,96 @@ describe('exported notebook site', () => {
     expect(log.errors).toEqual([]);
     await page.close();
   }, 120_000);
+});
+
+/** The theory notebook the single-file page is checked on (the first executed one when a narrowed run leaves it out). */
+const SINGLE = '03-log-concave-mixture-kl-bound';
+
+describe('single-file page (dive notebooks export --single)', () => {
+  it('opened alone from file:// with every request blocked, draws its figures and its formulas; 03 is under 6 MB', async () => {
+    const stems = resolveNotebooks(executed, []).map((f) => f.replace(/\.ipynb$/, ''));
+    const name = stems.includes(SINGLE) ? SINGLE : stems[0];
+    const out = path.join(tmp, 'single');
+    const io = capture();
+    expect(await main(['notebooks', 'export', '--in', executed, '--single', name, '--out', out], io), io.stderr.join('\n')).toBe(0);
+    expect(io.stdout).toEqual([expect.stringMatching(new RegExp(`^single page: .*${name}\\.html \\(\\d+\\.\\d\\d MB\\)$`))]);
+    // The file alone in a folder of its own: nothing beside it to load.
+    const alone = fs.mkdtempSync(path.join(tmp, 'alone-'));
+    const file = path.join(alone, `${name}.html`);
+    fs.copyFileSync(path.join(out, `${name}.html`), file);
+    expect(fs.readdirSync(alone)).toEqual([`${name}.html`]);
+    const bytes = fs.statSync(file).size;
+    console.log(`single page ${name}.html: ${(bytes / 1e6).toFixed(2)} MB (${(bytes / 2 ** 20).toFixed(2)} MiB)`);
+    if (name === SINGLE) expect(bytes).toBeLessThan(6e6);
+
+    const url = pathToFileURL(file).href;
+    const context = await browser.newContext();
+    const blocked: string[] = [];
+    await context.route('**/*', (route) => {
+      if (route.request().url() === url) return route.continue();
+      blocked.push(route.request().url());
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    await page.goto(url, { waitUntil: 'load' });
+
+    const expected = await page.$$eval('.dive-plot', (d) => d.length);
+    expect(expected, 'figures in the page').toBeGreaterThan(0);
+    await page.waitForFunction(
+      (n) => Array.from(document.querySelectorAll('.js-plotly-plot')).filter((g) => g.querySelector('.main-svg *')).length >= n,
+      expected,
+      { timeout: 60_000 },
+    );
+    const plots = await page.$$eval('.js-plotly-plot', (gs) => gs.map((g) => g.querySelectorAll('.trace, .hm').length));
+    expect(plots).toHaveLength(expected);
+    for (const traces of plots) expect(traces, 'a figure with nothing drawn').toBeGreaterThan(0);
+
+    // Formulas: SVG drawn from glyphs defined in the page, no TeX left in the rendered Markdown, no MathJax.
+    const math = await page.evaluate(() => {
+      interface El {
+        textContent: string | null;
+        getAttribute(n: string): string | null;
+        getBoundingClientRect(): { width: number; height: number };
+        querySelectorAll(s: string): ArrayLike<El>;
+        cloneNode(deep: boolean): El;
+        remove(): void;
+      }
+      const doc = document as unknown as { querySelectorAll(s: string): ArrayLike<El>; getElementById(id: string): El | null };
+      const formulas = Array.from(doc.querySelectorAll('mjx-container > svg'));
+      const glyphs = Array.from(doc.querySelectorAll('mjx-container use')).map((u) => (u.getAttribute('xlink:href') ?? u.getAttribute('href') ?? '').slice(1));
+      // The text of every rendered Markdown cell with its typeset formulas taken out.
+      const markdown = Array.from(doc.querySelectorAll('.jp-RenderedMarkdown')).map((m) => {
+        const clone = m.cloneNode(true);
+        for (const c of Array.from(clone.querySelectorAll('mjx-container'))) c.remove();
+        return clone.textContent ?? '';
+      });
+      return {
+        formulas: formulas.length,
+        drawn: formulas.filter((f) => f.getBoundingClientRect().width > 0 && f.getBoundingClientRect().height > 0).length,
+        glyphs: glyphs.length,
+        undefinedGlyphs: glyphs.filter((id) => !doc.getElementById(id)),
+        markdownCells: markdown.length,
+        text: markdown.join('\n'),
+        mathjax: typeof (globalThis as { MathJax?: unknown }).MathJax,
+      };
+    });
+    expect(math.markdownCells).toBeGreaterThan(0);
+    if (name === SINGLE) expect(math.formulas).toBeGreaterThan(50);
+    expect(math.formulas, 'typeset formulas').toBeGreaterThan(0);
+    expect(math.drawn).toBe(math.formulas);
+    expect(math.glyphs).toBeGreaterThan(math.formulas);
+    expect(math.undefinedGlyphs).toEqual([]);
+    expect(math.text).not.toMatch(/\$[^$\n]+\$/);
+    expect(math.text).not.toMatch(/\\(frac|mathrm|mathcal|log|sum|pi|sigma|mu|\(|\[)/);
+    expect(math.mathjax).toBe('undefined');
+
+    expect(blocked, 'requests beyond the file itself').toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
 });

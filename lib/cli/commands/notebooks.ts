@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { Command } from '../../util/command';
 import { optBool, optNumber, optString } from '../../util/command';
-import { exportSite } from '../../notebooks/export';
+import { exportSingle, exportSite } from '../../notebooks/export';
 import { checkNotebook, formatIssues, stripNotebook } from '../../notebooks/hygiene';
 import { resolveNotebooks } from '../../notebooks/catalog';
 import { notebooksDir } from '../../notebooks/paths';
@@ -64,17 +64,33 @@ export const notebooksRunCommand: Command = {
 
 export const notebooksExportCommand: Command = {
   words: ['notebooks', 'export'],
-  summary: 'convert executed notebooks to an offline static HTML site',
+  summary: 'convert executed notebooks to an offline static HTML site, or one notebook to a single self-contained file',
   help:
     'Converts every executed notebook in --in to HTML with nbconvert and writes --out/index.html ' +
-    'listing them. Pages load nothing from the network: plotly.js is inlined by the notebooks, ' +
-    'MathJax is copied from Debian\'s libjs-mathjax. The --out folder is replaced atomically.',
+    'listing them. Pages load nothing from the network: plotly.js and the style sheets are shipped once ' +
+    'in --out/assets, MathJax is copied from Debian\'s libjs-mathjax. The --out folder is replaced atomically. ' +
+    '--single NAME instead writes ONE file, --out/NAME.html (default folder <project>/out/site-single), ' +
+    'that needs nothing else: plotly.js and the styles inlined, LaTeX typeset to SVG at export time, ' +
+    'for sending as an attachment. That folder must be new, empty, or a divelab output; other files in it are kept.',
   options: [
     { name: 'in', type: 'string', value: 'DIR', description: 'folder of executed notebooks (default: <project>/out/notebooks)' },
-    { name: 'out', type: 'string', value: 'DIR', description: 'site folder to (re)create (default: <project>/out/site)' },
+    { name: 'out', type: 'string', value: 'DIR', description: 'site folder to (re)create (default: <project>/out/site); with --single, the folder for NAME.html (default: <project>/out/site-single)' },
+    { name: 'single', type: 'string', value: 'NAME', description: 'export only this notebook (name, unique prefix, or file name) as one self-contained HTML file' },
   ],
   maxArgs: 0,
   async run(args, io) {
+    const single = optString(args, 'single');
+    if (single !== undefined) {
+      const report = await exportSingle({
+        name: single,
+        inDir: resolved(optString(args, 'in')),
+        outDir: resolved(optString(args, 'out')),
+        onProgress: (l) => io.err(l),
+      });
+      if (args.json) io.json(report);
+      else io.out(`single page: ${report.file} (${(report.bytes / 1e6).toFixed(2)} MB)`);
+      return 0;
+    }
     const report = await exportSite({
       inDir: resolved(optString(args, 'in')),
       outDir: resolved(optString(args, 'out')),
