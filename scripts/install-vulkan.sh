@@ -17,7 +17,7 @@
 set -euo pipefail
 
 icds() { ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json 2>/dev/null || true; }
-loader() { ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 ' ; }
+loader() { ldconfig -p 2>/dev/null | grep 'libvulkan\.so\.1 ' >/dev/null; }
 # A Mesa driver older than 23 is the one Dawn refuses.
 mesa_ok() {
   local v
