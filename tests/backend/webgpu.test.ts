@@ -20,7 +20,7 @@ import { initBackend } from '../../lib/backend/select';
 import { implementedOps } from '../../lib/backend/ops';
 import { prepareWebGpu } from '../../lib/backend/webgpu';
 import { main } from '../../lib/cli/main';
-import type { CliIO } from '../../lib/util/command';
+import { capture } from '../data/helpers';
 import { prepareData } from '../../lib/data/prepare';
 import { createModel } from '../../lib/models/registry';
 import { weightedSum, type Model } from '../../lib/models/types';
@@ -158,11 +158,6 @@ async function deepDiveStep(): Promise<{ terms: Record<string, number>; grads: R
   return { terms, grads, after, leaked: tf.memory().numTensors - before };
 }
 
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
-}
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-webgpu-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
