@@ -8,7 +8,7 @@
  * const prepared = data.prepareData('synthetic', { seed: 0 });
  * const model = models.createModel('deepdive', { seed: 0 }, train.dataInfoOf(prepared));
  * await train.train(model, prepared, { ...train.DEFAULT_TRAIN, epochs: 1, seed: 0 });
- * const metrics = train.evaluateModel(model, prepared.test, prepared.scaler);
+ * const metrics = await train.evaluateModel(model, prepared.test, prepared.scaler);
  * model.dispose();
  * ```
  *

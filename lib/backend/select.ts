@@ -1,11 +1,14 @@
 /**
  * Backend selection: one place decides which TensorFlow.js backend runs the maths.
  *
- * Preference order: tfjs-node-gpu (CUDA) > tfjs-node (native libtensorflow) > wasm (SIMD,
- * single thread in Node) > cpu (pure JS). The native packages are not dependencies of this
- * project (their install scripts download libtensorflow, which fails on machines without
- * that network access); they are used when the user has installed them. `DIVE_BACKEND`
- * forces one backend by name and fails loudly when it cannot be had.
+ * Preference order: tfjs-node-gpu (CUDA) > tfjs-node (native libtensorflow) > webgpu (Dawn
+ * over Vulkan, ./webgpu.ts; automatically only on a hardware GPU) > wasm (SIMD, single thread in
+ * Node) > cpu (pure JS). The native packages are not dependencies of this project (their
+ * install scripts download libtensorflow, which fails on machines without that network
+ * access); they are used when the user has installed them. The webgpu backend installs from npm
+ * alone; a software Vulkan adapter (Mesa's lavapipe) is used only when asked for by name
+ * (`DIVE_BACKEND=webgpu`), since wasm is faster on a CPU. `DIVE_BACKEND` forces one backend by
+ * name and fails loudly when it cannot be had.
  *
  * Once a backend is active, the speed lab (./plugin.ts, `@divelab/speedlab`), when installed,
  * registers its kernels and named-op implementations for it; the report says whether it is
@@ -13,14 +16,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { loadSpeedLab } from './plugin';
+import { adapterLine, patchWebGpuKernels, prepareWebGpu, type AdapterReport } from './webgpu';
 
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** Accepted spellings for DIVE_BACKEND / --backend. */
 const ALIASES: Record<string, BackendName> = {
   'tensorflow-gpu': 'tensorflow-gpu', 'tfjs-node-gpu': 'tensorflow-gpu', gpu: 'tensorflow-gpu',
   tensorflow: 'tensorflow', 'tfjs-node': 'tensorflow', node: 'tensorflow',
+  webgpu: 'webgpu', dawn: 'webgpu',
   wasm: 'wasm', cpu: 'cpu',
 };
 
@@ -47,9 +52,22 @@ export function parseBackendName(name: string): BackendName {
   return b;
 }
 
-/** Try to make `name` the active backend; returns a reason string on failure. */
-async function tryBackend(name: BackendName): Promise<string | undefined> {
+/** The adapter of the webgpu backend once it initialised (for the report). */
+let webgpuAdapter: AdapterReport | undefined;
+
+/** Try to make `name` the active backend (`byName`: the user asked for it); returns a reason string on failure. */
+async function tryBackend(name: BackendName, byName: boolean): Promise<string | undefined> {
   try {
+    if (name === 'webgpu') {
+      const r = await prepareWebGpu(byName);
+      if ('reason' in r) return r.reason;
+      if (!tf.findBackendFactory('webgpu')) return '@tensorflow/tfjs-backend-webgpu registered no backend (it was imported before navigator.gpu existed)';
+      const ok = await tf.setBackend('webgpu');
+      if (!ok) return `the webgpu backend failed to initialise on ${adapterLine(r.adapter)}`;
+      patchWebGpuKernels(tf);
+      webgpuAdapter = r.adapter;
+      return undefined;
+    }
     if (name === 'tensorflow-gpu' || name === 'tensorflow') {
       const pkg = name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
       let resolved: string;
@@ -96,7 +114,7 @@ export async function initBackend(requested?: string): Promise<BackendReport> {
   const skipped: BackendReport['skipped'] = [];
   const order: readonly BackendName[] = forced ? [forced] : BACKEND_NAMES;
   for (const name of order) {
-    const reason = await tryBackend(name);
+    const reason = await tryBackend(name, forced !== undefined);
     if (reason === undefined) {
       await tf.ready();
       current = { active: name, skipped, requestedBy, details: details(name) };
@@ -116,6 +134,10 @@ function backendKey(name: BackendName): string {
 }
 
 function details(name: BackendName): Record<string, unknown> {
+  if (name === 'webgpu' && webgpuAdapter) {
+    const a = webgpuAdapter;
+    return { adapter: adapterLine(a), software: a.software, adapterInfo: { vendor: a.vendor, architecture: a.architecture, device: a.device, description: a.description }, limits: a.limits, features: a.features };
+  }
   if (name === 'wasm') {
     return {
       simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),

@@ -24,7 +24,7 @@
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { UserError } from '../util/errors';
-import { type ReproduceJob } from './reproduceJob';
+import { jobNeedsGpu, type ReproduceJob } from './reproduceJob';
 
 /** The schema's source, as printed by `dive jobs validate`. */
 export const SCHEMA_SOURCE = 'Kubernetes v1.33.0 OpenAPI (kubernetes-models 4.5.1)';
@@ -55,7 +55,12 @@ export interface KubernetesOptions {
   readonly namespace?: string;
   /** Extra environment variables, NAME=VALUE. */
   readonly env: readonly string[];
+  /** The shards' tfjs backend (DIVE_BACKEND); 'webgpu' gives each shard pod one GPU (`nvidia.com/gpu: 1`). */
+  readonly backend?: string;
 }
+
+/** The extended resource of one NVIDIA GPU (the NVIDIA device plugin's name). */
+export const GPU_RESOURCE = 'nvidia.com/gpu';
 
 export interface KubernetesManifests {
   readonly pvc: Record<string, unknown>;
@@ -85,8 +90,8 @@ function metadata(o: KubernetesOptions, name: string, component: string): Record
   };
 }
 
-function podSpec(o: KubernetesOptions, component: string, command: string[], resources: Record<string, unknown>): Record<string, unknown> {
-  const env = envVars(o.env);
+function podSpec(o: KubernetesOptions, component: string, command: string[], resources: Record<string, unknown>, backendEnv = false): Record<string, unknown> {
+  const env = [...envVars(o.env), ...(backendEnv && o.backend && !o.env.some((kv) => kv.startsWith('DIVE_BACKEND=')) ? [{ name: 'DIVE_BACKEND', value: o.backend }] : [])];
   return {
     metadata: { labels: { 'app.kubernetes.io/name': 'divelab', 'app.kubernetes.io/instance': o.name, 'app.kubernetes.io/component': component } },
     spec: {
@@ -116,6 +121,8 @@ export function kubernetesManifests(job: ReproduceJob, o: KubernetesOptions): Ku
   if (dive.length === 0) throw new UserError("--dive must name the command that runs dive in the image, e.g. 'dive' or 'node /app/bin/dive.js'");
   const n = job.shards;
   const resources = { requests: { cpu: o.cpu, memory: o.memory }, limits: { memory: o.memory } };
+  // A shard on webgpu gets one GPU (an extended resource: in limits, whole, requests = limits).
+  const shardResources = jobNeedsGpu(o.backend) ? { requests: { ...resources.requests, [GPU_RESOURCE]: 1 }, limits: { ...resources.limits, [GPU_RESOURCE]: 1 } } : resources;
   const pvc = {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
@@ -135,7 +142,7 @@ export function kubernetesManifests(job: ReproduceJob, o: KubernetesOptions): Ku
       parallelism: Math.min(o.parallelism, n),
       completionMode: 'Indexed',
       backoffLimitPerIndex: o.retries,
-      template: podSpec(o, component, [...dive, 'reproduce', ...job.args, '--out', o.out, '--shard', `auto/${n}`], resources),
+      template: podSpec(o, component, [...dive, 'reproduce', ...job.args, '--out', o.out, '--shard', `auto/${n}`], shardResources, true),
     },
   });
   const shards = indexedJob('shards', 'shard');
@@ -179,6 +186,29 @@ function schemaErrors(validate: () => void): string[] {
   }
 }
 
+/**
+ * The API server's rules for extended resources such as nvidia.com/gpu (names with a domain
+ * outside kubernetes.io; pkg/apis/core/validation): a whole-number quantity, present in limits,
+ * and requests equal to limits where both are given (they cannot be overcommitted).
+ */
+function extendedResourceErrors(at: string, resources: unknown): string[] {
+  if (!isObj(resources)) return [];
+  const req = isObj(resources.requests) ? resources.requests : {};
+  const lim = isObj(resources.limits) ? resources.limits : {};
+  const extended = (k: string): boolean => k.includes('/') && !/(^|\.)kubernetes\.io\//.test(k);
+  const errs: string[] = [];
+  for (const [where, list] of [['requests', req], ['limits', lim]] as const) {
+    for (const [k, v] of Object.entries(list)) {
+      if (extended(k) && !/^\d+$/.test(String(v))) errs.push(`${at}/resources/${where}/${k}: an extended resource must be a whole number, got ${JSON.stringify(v)}`);
+    }
+  }
+  for (const k of Object.keys(req).filter(extended)) {
+    if (!(k in lim)) errs.push(`${at}/resources/limits/${k}: an extended resource requested must also be in limits`);
+    else if (String(lim[k]) !== String(req[k])) errs.push(`${at}/resources/requests/${k}: must equal limits for an extended resource (${JSON.stringify(req[k])} ≠ ${JSON.stringify(lim[k])})`);
+  }
+  return errs;
+}
+
 /** API-server rules for a Job that the OpenAPI schema leaves out (see module doc). */
 function jobServerErrors(m: Obj): string[] {
   const errs: string[] = [];
@@ -205,6 +235,7 @@ function jobServerErrors(m: Obj): string[] {
     if (!isObj(c)) return;
     if (typeof c.image !== 'string' || !c.image.trim()) errs.push(`${at}/image: required (the API server rejects a container without an image)`);
     if (typeof c.name !== 'string' || !DNS_LABEL.test(c.name)) errs.push(`${at}/name: must be a DNS-1123 label, got ${JSON.stringify(c.name ?? null)}`);
+    errs.push(...extendedResourceErrors(at, c.resources));
     (Array.isArray(c.volumeMounts) ? c.volumeMounts : []).forEach((vm, j) => {
       if (isObj(vm) && !volumes.has(vm.name)) errs.push(`${at}/volumeMounts/${j}/name: no volume named ${JSON.stringify(vm.name ?? null)} in spec.template.spec.volumes`);
     });

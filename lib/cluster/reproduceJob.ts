@@ -13,6 +13,7 @@ import { expandPlan, selectExperiments } from '../study/run/plan';
 import { protocolFor } from '../study/spec/protocol';
 import { tuningEnabled } from '../study/spec/tuning';
 import { UserError } from '../util/errors';
+import { parseBackendName } from '../backend/select';
 
 export interface ReproduceJob {
   /** `dive reproduce` options as the user gave them, minus --out and --shard. */
@@ -35,6 +36,21 @@ export interface ReproduceJob {
 }
 
 const OWNED = ['out', 'shard'] as const;
+
+/**
+ * Whether a job's shards need a GPU: their backend (`dive jobs --backend`, a DIVE_BACKEND name)
+ * is webgpu. The name is checked here, so a misspelt backend fails when the job files are written.
+ */
+export function jobNeedsGpu(backend: string | undefined): boolean {
+  if (backend === undefined) return false;
+  let name: string;
+  try {
+    name = parseBackendName(backend);
+  } catch (err) {
+    throw new UserError(`--backend: ${(err as Error).message}`);
+  }
+  return name === 'webgpu';
+}
 
 /**
  * Check the reproduce options (parsed with `reproduce`, the `dive reproduce` command the CLI

@@ -13,7 +13,7 @@
  */
 import * as path from 'node:path';
 import { UserError } from '../util/errors';
-import { shellQuote, type ReproduceJob } from './reproduceJob';
+import { jobNeedsGpu, shellQuote, type ReproduceJob } from './reproduceJob';
 
 export interface SbatchOptions {
   /** Job name (array: NAME, merge: NAME-merge). Default "dive-reproduce". */
@@ -36,6 +36,8 @@ export interface SbatchOptions {
   readonly account?: string;
   /** At most this many shards at once (`--array=0-(N-1)%M`). */
   readonly maxParallel?: number;
+  /** The shards' tfjs backend (DIVE_BACKEND); 'webgpu' asks Slurm for a GPU (`--gres=gpu:1`). */
+  readonly backend?: string;
 }
 
 export interface SbatchFiles {
@@ -68,6 +70,7 @@ export function sbatchFiles(job: ReproduceJob, o: SbatchOptions): SbatchFiles {
   if (!/^\d+[KMGT]?$/.test(o.mem)) throw new UserError(`--mem must be a Slurm memory size like 4G or 4096M, got '${o.mem}'`);
   if (!Number.isInteger(o.cpus) || o.cpus < 1) throw new UserError(`--cpus must be a whole number ≥ 1, got ${o.cpus}`);
   if (o.maxParallel !== undefined && (!Number.isInteger(o.maxParallel) || o.maxParallel < 1)) throw new UserError(`--max-parallel must be a whole number ≥ 1, got ${o.maxParallel}`);
+  const gpu = jobNeedsGpu(o.backend);
   const out = directiveValue('--out', o.out);
   const logs = path.join(out, 'logs');
   const n = job.shards;
@@ -92,10 +95,12 @@ export function sbatchFiles(job: ReproduceJob, o: SbatchOptions): SbatchFiles {
       '#SBATCH --open-mode=append',
       '#SBATCH --requeue',
       `#SBATCH --chdir=${directiveValue('--workdir', o.workdir)}`,
+      ...(gpu ? ['#SBATCH --gres=gpu:1'] : []),
     ]),
     'set -euo pipefail',
     '# Array index i is shard i+1 of N, also in a resubmission of some indices (lib/cluster/shardEnv.ts).',
     'export DIVE_SHARD_BASE=0',
+    ...(o.backend ? [`# The backend of every shard (dive backend; docs/design.md, "Backends")${gpu ? ': WebGPU on the GPU Slurm allocated' : ''}.`, `export DIVE_BACKEND=${o.backend}`] : []),
     `exec ${reproduceLine}`,
     '',
   ].join('\n');

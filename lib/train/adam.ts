@@ -55,14 +55,24 @@ export function namedGradients(params: readonly { name: string; variable: tf.Var
 }
 
 /**
- * √(Σ_i ‖g_i‖²) of a gradient list (a number; syncs once): a sum of squares per tensor and an
- * AddN. A named op (lib/backend/ops.ts); the speed lab's implementation is one kernel call with
- * the same numbers.
+ * Σ_i ‖g_i‖² of a gradient list as a scalar tensor, left on the device (nothing is read back):
+ * a sum of squares per tensor and an AddN. A named op (lib/backend/ops.ts); the speed lab's
+ * implementation is one kernel call with the same numbers.
  */
-export const globalNorm = defineOp('globalNorm', (grads: readonly tf.Tensor[]): number => {
-  if (grads.length === 0) return 0;
-  return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]));
+export const globalSquaredNorm = defineOp('globalSquaredNorm', (grads: readonly tf.Tensor[]): tf.Scalar => {
+  if (grads.length === 0) return tf.scalar(0);
+  return tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g)))) as tf.Scalar);
 });
+
+/** √(Σ_i ‖g_i‖²) of a gradient list, read asynchronously (for tests and diagnostics; the optimiser never reads it). */
+export async function globalNorm(grads: readonly tf.Tensor[]): Promise<number> {
+  const ss = globalSquaredNorm(grads);
+  try {
+    return Math.sqrt((await ss.data())[0]);
+  } finally {
+    ss.dispose();
+  }
+}
 
 /**
  * One Adam/AdamW update of one variable: returns new [θ, m, v] (the caller owns them), by the
@@ -90,9 +100,19 @@ export interface AdamApplyEntry {
   readonly weightDecay: number;
 }
 
-/** The hyperparameters an `adamApply` call shares across its variables. */
+/**
+ * The hyperparameters an `adamApply` call shares across its variables. Clipping and the
+ * non-finite guard are decided on the device, from tensors, so that a step never waits for a
+ * read-back: the gradients are scaled by min(1, clipNorm/‖g‖) with ‖g‖ = √sumSquares (clipNorm
+ * ≤ 0: no clipping), and nothing is updated when ‖g‖ is not finite or `gate` is false.
+ */
 export interface AdamApplyHyper {
-  readonly scale: number;
+  /** Σ‖g_i‖² over the step's gradients (`globalSquaredNorm`), a float32 scalar. */
+  readonly sumSquares: tf.Scalar;
+  /** The global norm the gradients are clipped to (≤ 0: no clipping). */
+  readonly clipNorm: number;
+  /** A bool scalar: update only where it is true (the trainer's "loss finite so far"); absent = true. */
+  readonly gate?: tf.Scalar;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -101,20 +121,35 @@ export interface AdamApplyHyper {
 
 /**
  * Apply one Adam update to each entry: the variable is assigned θ′ and the slot's moments are
- * replaced by m′, v′ (`adamUpdate` per variable; the old moments disposed). A named op
- * (lib/backend/ops.ts); the speed lab's implementation writes every variable and moment in
- * place in one kernel call (the same routine, the same numbers).
+ * replaced by m′, v′ (`adamUpdate` per variable on the clipped gradient, then kept only where
+ * the update may happen; the old moments disposed). A named op (lib/backend/ops.ts); the speed
+ * lab's implementation writes every variable and moment in place in one kernel call (the same
+ * routine; its clip scale is computed from the same float32 Σ‖g‖² in float64, as before these
+ * reads moved to the device).
  */
 export const adamApply = defineOp('adamApply', (entries: readonly AdamApplyEntry[], hyper: AdamApplyHyper): void => {
-  const { scale, beta1, beta2, epsilon, lr } = hyper;
-  for (const { variable, grad, slot: s, weightDecay } of entries) {
-    const [p, m, v] = adamUpdate(variable, grad, s.m, s.v, { scale, beta1, beta2, t: s.t, epsilon, lr, weightDecay });
-    variable.assign(p);
-    p.dispose();
-    s.m.dispose();
-    s.v.dispose();
-    s.m = tf.keep(m);
-    s.v = tf.keep(v);
+  const { beta1, beta2, epsilon, lr, clipNorm } = hyper;
+  const [scale, ok] = tf.tidy(() => {
+    const norm = tf.sqrt(hyper.sumSquares);
+    const finite = tf.isFinite(norm);
+    return [clipNorm > 0 ? tf.div(clipNorm, tf.maximum(norm, clipNorm)) : undefined, hyper.gate ? tf.logicalAnd(finite, hyper.gate) : finite] as const;
+  });
+  try {
+    for (const { variable, grad, slot: s, weightDecay } of entries) {
+      const [p, m, v] = tf.tidy(() => {
+        const gs = scale ? tf.mul(grad, scale) : grad;
+        const [p2, m2, v2] = adamUpdate(variable, gs, s.m, s.v, { scale: 1, beta1, beta2, t: s.t, epsilon, lr, weightDecay });
+        return [tf.where(ok, p2, variable), tf.where(ok, m2, s.m), tf.where(ok, v2, s.v)];
+      });
+      variable.assign(p);
+      p.dispose();
+      s.m.dispose();
+      s.v.dispose();
+      s.m = tf.keep(m);
+      s.v = tf.keep(v);
+    }
+  } finally {
+    tf.dispose([scale, ok].filter((t): t is tf.Tensor => t !== undefined));
   }
 });
 
@@ -123,14 +158,15 @@ export class Adam {
   constructor(readonly config: AdamConfig = DEFAULT_ADAM) {}
 
   /**
-   * One update of the listed variables. Gradients are scaled by min(1, clipNorm/‖g‖) first
-   * (clipNorm ≤ 0 disables clipping); `lrOverride` is this step's scheduled rate. Returns the pre-clipping global norm; when that norm is
-   * not finite (NaN/Inf gradients) nothing is updated. Does not dispose the given gradients.
+   * One update of the listed variables, queued on the device without reading anything back.
+   * Gradients are scaled by min(1, clipNorm/‖g‖) first (clipNorm ≤ 0 disables clipping);
+   * `lrOverride` is this step's scheduled rate. When ‖g‖ is not finite (NaN/Inf gradients) or
+   * `gate` (a bool scalar) is false, the variables and moments stay as they were (the step
+   * counts advance). Returns the pre-clipping global norm ‖g‖ as a scalar tensor the caller
+   * owns (read it when convenient, e.g. at an epoch's end). Does not dispose the given gradients.
    */
-  step(grads: readonly NamedGradient[], clipNorm: number, lrOverride?: number): number {
-    const norm = globalNorm(grads.map((g) => g.grad));
-    if (!Number.isFinite(norm)) return norm;
-    const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
+  step(grads: readonly NamedGradient[], clipNorm: number, lrOverride?: number, gate?: tf.Scalar): tf.Scalar {
+    const sumSquares = globalSquaredNorm(grads.map((g) => g.grad));
     const { beta1, beta2, epsilon } = this.config;
     const lr = lrOverride ?? this.config.lr;
     const wd = this.config.weightDecay ?? 0;
@@ -144,17 +180,19 @@ export class Adam {
     });
     slots.forEach((s) => (s.t += 1));
     const entries = grads.map(({ variable, grad }, i) => ({ variable, grad, slot: slots[i], weightDecay: variable.rank >= 2 ? wd : 0 }));
-    adamApply(entries, { scale, beta1, beta2, epsilon, lr });
-    return norm;
+    try {
+      adamApply(entries, { sumSquares, clipNorm, gate, beta1, beta2, epsilon, lr });
+      return tf.sqrt(sumSquares);
+    } finally {
+      sumSquares.dispose();
+    }
   }
 
-  getState(): AdamSlotState[] {
-    return [...this.slots.entries()].map(([name, s]) => ({
-      name,
-      t: s.t,
-      m: s.m.dataSync() as Float32Array,
-      v: s.v.dataSync() as Float32Array,
-    }));
+  /** The moments and step counts by variable name, read back asynchronously (for checkpoints). */
+  async getState(): Promise<AdamSlotState[]> {
+    const entries = [...this.slots.entries()];
+    const data = await Promise.all(entries.flatMap(([, s]) => [s.m.data(), s.v.data()]));
+    return entries.map(([name, s], i) => ({ name, t: s.t, m: data[2 * i] as Float32Array, v: data[2 * i + 1] as Float32Array }));
   }
 
   setState(state: readonly AdamSlotState[], shapes: ReadonlyMap<string, number[]>): void {

@@ -65,10 +65,12 @@ interface StoredIndex {
   adam: { name: string; t: number; offset: number; length: number }[];
 }
 
-/** Copy every variable's values out (float32, by stable name). */
-export function snapshotWeights(model: Model): Weights {
+/** Copy every variable's values out (float32, by stable name), read back asynchronously in one batch. */
+export async function snapshotWeights(model: Model): Promise<Weights> {
+  const params = model.params.all();
+  const data = await Promise.all(params.map((p) => p.variable.data()));
   const w: Weights = new Map();
-  for (const p of model.params.all()) w.set(p.name, Float32Array.from(p.variable.dataSync() as Float32Array));
+  params.forEach((p, i) => w.set(p.name, Float32Array.from(data[i] as Float32Array)));
   return w;
 }
 

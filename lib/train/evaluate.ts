@@ -124,6 +124,6 @@ export function metricsOf(out: SplitOutputs, set: WindowSet, scaler: Scaler): Te
 }
 
 /** Predict the whole split and compute every applicable metric. */
-export function evaluateModel(model: Model, set: WindowSet, scaler: Scaler, batchSize = 256): TestMetrics {
-  return metricsOf(predictSplit(model, set, batchSize), set, scaler);
+export async function evaluateModel(model: Model, set: WindowSet, scaler: Scaler, batchSize = 256): Promise<TestMetrics> {
+  return metricsOf(await predictSplit(model, set, batchSize), set, scaler);
 }

@@ -45,47 +45,93 @@ function flatGrad(model: Model, batch: TensorBatch, ctx: StepContext, term: Term
   });
 }
 
-/** Measure the pairwise cosines of the given terms' gradients on one batch. */
-export function measureConflict(
+/**
+ * A conflict probe queued on the device: for terms t_1…t_k, the squared norms ‖∇t_i‖² and the
+ * dot products ∇t_i·∇t_j (i < j) in one float32 vector (absent terms contribute zeros), read by
+ * `readConflicts`. The caller owns `values`.
+ */
+export interface PendingConflict {
+  readonly where: { step: number; epoch: number; mode: string };
+  readonly terms: readonly TermName[];
+  /** Which terms reached the shared group. */
+  readonly present: readonly boolean[];
+  /** [‖∇t_1‖, …, ‖∇t_k‖, then ∇t_i·∇t_j for i < j in row order]. */
+  readonly values: tf.Tensor1D;
+}
+
+/** Queue the pairwise gradient comparison of the given terms on one batch (nothing is read back). */
+export function probeConflict(
   model: Model,
   batch: TensorBatch,
   ctx: StepContext,
   terms: readonly TermName[],
   where: { step: number; epoch: number; mode: string },
-): ConflictRecord | undefined {
+): PendingConflict | undefined {
   const shared = model.objective.shared;
   if (!shared) return undefined;
   const vars = model.params.variables([shared]);
   if (vars.length === 0 || terms.length < 2) return undefined;
-  const flats = new Map<TermName, tf.Tensor1D>();
+  const flats: (tf.Tensor1D | undefined)[] = [];
   try {
-    for (const t of terms) {
-      const g = flatGrad(model, batch, ctx, t, vars);
-      if (g) flats.set(t, g);
+    for (const t of terms) flats.push(flatGrad(model, batch, ctx, t, vars));
+    const values = tf.tidy(() => {
+      const zero = tf.scalar(0);
+      const parts: tf.Scalar[] = flats.map((g) => (g ? tf.norm(g) : zero) as tf.Scalar);
+      for (let i = 0; i < terms.length; i++) {
+        for (let j = i + 1; j < terms.length; j++) {
+          const a = flats[i];
+          const b = flats[j];
+          parts.push(a && b ? tf.sum(tf.mul(a, b)) : zero);
+        }
+      }
+      return tf.stack(parts) as tf.Tensor1D;
+    });
+    return { where, terms, present: flats.map((g) => g !== undefined), values };
+  } finally {
+    flats.forEach((g) => g?.dispose());
+  }
+}
+
+/** Read queued probes back (one read for all; disposes them): the records, in order. */
+export async function readConflicts(pending: readonly PendingConflict[]): Promise<ConflictRecord[]> {
+  if (pending.length === 0) return [];
+  let all: Float32Array;
+  try {
+    const flat = tf.concat(pending.map((p) => p.values));
+    try {
+      all = (await flat.data()) as Float32Array;
+    } finally {
+      flat.dispose();
     }
+  } finally {
+    tf.dispose(pending.map((p) => p.values));
+  }
+  let o = 0;
+  return pending.map(({ where, terms, present }) => {
     const norms: Partial<Record<TermName, number>> = {};
-    const n = new Map<TermName, number>();
-    for (const t of terms) {
-      const g = flats.get(t);
-      const v = g ? tf.tidy(() => tf.norm(g).dataSync()[0]) : 0;
-      norms[t] = v;
-      n.set(t, v);
-    }
+    const n = terms.map(() => all[o++]);
+    terms.forEach((t, i) => (norms[t] = present[i] ? n[i] : 0));
     const cosines: Record<string, number | null> = {};
     for (let i = 0; i < terms.length; i++) {
       for (let j = i + 1; j < terms.length; j++) {
-        const a = flats.get(terms[i]);
-        const b = flats.get(terms[j]);
-        const na = n.get(terms[i]) ?? 0;
-        const nb = n.get(terms[j]) ?? 0;
-        cosines[`${terms[i]}|${terms[j]}`] =
-          a && b && na > 0 && nb > 0 ? tf.tidy(() => tf.sum(tf.mul(a, b)).dataSync()[0]) / (na * nb) : null;
+        const dot = all[o++];
+        cosines[`${terms[i]}|${terms[j]}`] = present[i] && present[j] && n[i] > 0 && n[j] > 0 ? dot / (n[i] * n[j]) : null;
       }
     }
     return { ...where, norms, cosines };
-  } finally {
-    flats.forEach((g) => g.dispose());
-  }
+  });
+}
+
+/** Measure the pairwise cosines of the given terms' gradients on one batch (`probeConflict`, read at once). */
+export async function measureConflict(
+  model: Model,
+  batch: TensorBatch,
+  ctx: StepContext,
+  terms: readonly TermName[],
+  where: { step: number; epoch: number; mode: string },
+): Promise<ConflictRecord | undefined> {
+  const p = probeConflict(model, batch, ctx, terms, where);
+  return p ? (await readConflicts([p]))[0] : undefined;
 }
 
 /**

@@ -49,8 +49,11 @@ class Collector {
   }
 }
 
-/** Predict every window of `set` in batches of `batchSize` (max windows: `limit`). */
-export function predictSplit(model: Model, set: WindowSet, batchSize = 256, limit = Infinity): SplitOutputs {
+/**
+ * Predict every window of `set` in batches of `batchSize` (max windows: `limit`); each batch's
+ * outputs are read back asynchronously together.
+ */
+export async function predictSplit(model: Model, set: WindowSet, batchSize = 256, limit = Infinity): Promise<SplitOutputs> {
   const n = Math.min(set.count, limit);
   const c = {
     forecast: new Collector(), target: new Collector(), recon: new Collector(), input: new Collector(),
@@ -63,28 +66,41 @@ export function predictSplit(model: Model, set: WindowSet, batchSize = 256, limi
   for (let start = 0; start < n; start += batchSize) {
     const wb = set.batch(range(start, Math.min(n, start + batchSize)));
     const tb = toTensors(wb, set);
+    // The batch's outputs and the collector each goes to, read back together below.
+    const to: Collector[] = [];
+    let outs: tf.Tensor[];
     try {
-      tf.tidy(() => {
+      outs = tf.tidy(() => {
         const p = model.predict(tb.x);
-        c.forecast.push(p.forecast.dataSync() as Float32Array);
-        c.target.push(wb.y);
-        if (p.reconstruction) {
-          c.recon.push(p.reconstruction.dataSync() as Float32Array);
-          c.input.push(wb.x);
-        }
+        const list: tf.Tensor[] = [];
+        const add = (c2: Collector, t: tf.Tensor): void => {
+          to.push(c2);
+          list.push(t);
+        };
+        add(c.forecast, p.forecast);
+        if (p.reconstruction) add(c.recon, p.reconstruction);
         if (p.latentA) {
           aDim = p.latentA.shape[1];
-          c.a.push(p.latentA.dataSync() as Float32Array);
+          add(c.a, p.latentA);
         }
         if (p.latentB) {
           bDim = p.latentB.shape[1];
-          c.b.push(p.latentB.dataSync() as Float32Array);
+          add(c.b, p.latentB);
         }
-        p.memberships?.forEach((r, i) => mem[i].push(r.dataSync() as Float32Array));
+        p.memberships?.forEach((r, i) => add(mem[i], r));
+        return list;
       });
     } finally {
       disposeBatch(tb);
     }
+    try {
+      const data = await Promise.all(outs.map((t) => t.data()));
+      data.forEach((d, i) => to[i].push(d as Float32Array));
+    } finally {
+      tf.dispose(outs);
+    }
+    c.target.push(wb.y);
+    if (to.includes(c.recon)) c.input.push(wb.x);
     wb.labels.forEach((l, i) => labels[i].set(l, start));
     if (wb.factors) c.factors.push(wb.factors);
   }

@@ -219,9 +219,9 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
       onProgress: req.onProgress,
       onEpoch: req.onEpoch,
     });
-    const test = evaluateModel(model, data.test, data.scaler, trainCfg.evalBatchSize);
+    const test = await evaluateModel(model, data.test, data.scaler, trainCfg.evalBatchSize);
     const ood = (data as { ood?: PreparedData['test'] }).ood;
-    const testOod = ood ? evaluateModel(model, ood, data.scaler, trainCfg.evalBatchSize) : null;
+    const testOod = ood ? await evaluateModel(model, ood, data.scaler, trainCfg.evalBatchSize) : null;
     const s = data.test.spec;
     return {
       model: req.model,
@@ -250,7 +250,7 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
 }
 
 /** Reload a checkpoint's best weights, re-prepare its data and evaluate the test split. */
-export function evaluateCheckpoint(dir: string, backend: string): RunReport {
+export async function evaluateCheckpoint(dir: string, backend: string): Promise<RunReport> {
   const { model, checkpoint } = loadModel(dir);
   try {
     const st = checkpoint.state;
@@ -263,8 +263,8 @@ export function evaluateCheckpoint(dir: string, backend: string): RunReport {
       throw new UserError(`the data of checkpoint ${dir} (${run.data}) no longer have the geometry it was trained on; check the data file`);
     }
     const tc = st.train as TrainConfig;
-    const test = evaluateModel(model, data.test, data.scaler, tc.evalBatchSize ?? DEFAULT_TRAIN.evalBatchSize);
-    const testOod = data.ood ? evaluateModel(model, data.ood, data.scaler, tc.evalBatchSize ?? DEFAULT_TRAIN.evalBatchSize) : null;
+    const test = await evaluateModel(model, data.test, data.scaler, tc.evalBatchSize ?? DEFAULT_TRAIN.evalBatchSize);
+    const testOod = data.ood ? await evaluateModel(model, data.ood, data.scaler, tc.evalBatchSize ?? DEFAULT_TRAIN.evalBatchSize) : null;
     const h = st.history as TrainingHistory;
     const s = data.test.spec;
     return {

@@ -22,7 +22,7 @@ import { Adam, DEFAULT_ADAM, namedGradients } from './adam';
 import { disposeBatch, range, toTensors } from './batches';
 import { loadCheckpoint, restoreWeights, saveCheckpoint, shapesOf, snapshotWeights, CHECKPOINT_FORMAT, CHECKPOINT_TARGET, type Weights } from './checkpoint';
 import { checkOutputDir } from '../util/outputDir';
-import { measureConflict, type ConflictRecord } from './gradConflict';
+import { probeConflict, readConflicts, type ConflictRecord, type PendingConflict } from './gradConflict';
 import { LrScheduleSchema, INITIAL_LR_STATE, afterEpoch, learningRate, type LrState } from './lrSchedule';
 import { ScheduleSchema, modelPhases, phasesForEpoch, type Phase, type PhaseName, type Phases, type ScheduleConfig } from './interleave';
 
@@ -126,13 +126,31 @@ export interface TrainOptions {
 /** Training stopped because a loss or gradient became NaN/Inf. */
 export class TrainingDiverged extends UserError {}
 
-interface StepResult {
-  readonly loss: number;
-  readonly terms: Partial<Record<TermName, number>>;
+/**
+ * What one optimiser step leaves on the device, for the caller to read when convenient (the loop
+ * reads a whole epoch's steps at its end, in one read-back): every tensor is owned by the caller.
+ */
+export interface StepTensors {
+  /** The weighted loss the step minimised. */
+  readonly loss: tf.Scalar;
+  /** The phase's unweighted terms. */
+  readonly terms: Partial<Record<TermName, tf.Scalar>>;
+  /** The pre-clipping global gradient norm. */
+  readonly norm: tf.Scalar;
+  /**
+   * A bool scalar: `gate`, the loss and the norm were all finite. The step updated the weights
+   * only where `gate` and the loss were; pass it as the next step's `gate` so that nothing is
+   * updated after the first non-finite step.
+   */
+  readonly ok: tf.Scalar;
 }
 
-/** One optimiser step of `phase` on `batch`. Throws TrainingDiverged before updating on NaN/Inf. */
-export function trainStep(model: Model, batch: TensorBatch, phase: Phase, noiseSeed: number, adam: Adam, clipNorm: number, where: string, lr?: number): StepResult {
+/**
+ * One optimiser step of `phase` on `batch`, queued on the device without reading anything back.
+ * The weights are not updated when the loss or the gradient norm is not finite, nor when `gate`
+ * (a previous step's `ok`) is false; `readSteps` finds the first such step and throws TrainingDiverged.
+ */
+export function trainStep(model: Model, batch: TensorBatch, phase: Phase, noiseSeed: number, adam: Adam, clipNorm: number, lr?: number, gate?: tf.Scalar): StepTensors {
   const params = model.params.all().filter((p) => phase.groups.includes(p.group));
   const kept: Partial<Record<TermName, tf.Scalar>> = {};
   const { value, grads } = tf.variableGrads(() => {
@@ -144,36 +162,107 @@ export function trainStep(model: Model, batch: TensorBatch, phase: Phase, noiseS
     return weightedSum(terms, model.objective.weights, phase.terms);
   }, params.map((p) => p.variable));
   try {
-    const loss = value.dataSync()[0];
-    const terms: Partial<Record<TermName, number>> = {};
-    for (const [t, v] of Object.entries(kept) as [TermName, tf.Scalar][]) terms[t] = v.dataSync()[0];
-    const describe = (): string => Object.entries(terms).map(([k, v]) => `${k}=${String(v)}`).join(', ');
-    if (!Number.isFinite(loss)) throw new TrainingDiverged(`training diverged at ${where} (phase ${phase.name}): loss is ${loss} (${describe()})`);
-    const norm = adam.step(namedGradients(params, grads), clipNorm, lr);
-    if (!Number.isFinite(norm)) throw new TrainingDiverged(`training diverged at ${where} (phase ${phase.name}): gradient norm is ${norm} (${describe()})`);
-    return { loss, terms };
-  } finally {
+    const lossOk = tf.tidy(() => (gate ? tf.logicalAnd(gate, tf.isFinite(value)) : tf.isFinite(value)) as tf.Scalar);
+    let norm: tf.Scalar;
+    try {
+      norm = adam.step(namedGradients(params, grads), clipNorm, lr, lossOk);
+    } finally {
+      lossOk.dispose();
+    }
+    const ok = tf.tidy(() => tf.logicalAnd(gate ?? true, tf.logicalAnd(tf.isFinite(value), tf.isFinite(norm))) as tf.Scalar);
+    return { loss: value, terms: kept, norm, ok };
+  } catch (err) {
     value.dispose();
-    Object.values(grads).forEach((g) => g.dispose());
     Object.values(kept).forEach((k) => k?.dispose());
+    throw err;
+  } finally {
+    Object.values(grads).forEach((g) => g.dispose());
   }
 }
 
-/** Mean squared forecast error over (at most `limit`) windows of a split, scaled units. */
-export function forecastMse(model: Model, set: WindowSet, batchSize: number, limit = 0): number {
-  const n = limit > 0 ? Math.min(limit, set.count) : set.count;
-  let sum = 0;
-  let count = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const tb = toTensors(set.batch(range(start, Math.min(n, start + batchSize))), set);
+/** One step's numbers, read back. */
+export interface StepRecord {
+  readonly loss: number;
+  readonly norm: number;
+  readonly terms: Partial<Record<TermName, number>>;
+}
+
+/** A queued step with where it ran, for `readSteps`. */
+export interface PendingStep {
+  readonly step: StepTensors;
+  /** "epoch 2, batch 1, step 4" (for a divergence message). */
+  readonly where: string;
+  readonly phase: PhaseName;
+}
+
+/** Dispose every tensor of queued steps. */
+export function disposeSteps(steps: readonly PendingStep[]): void {
+  for (const { step } of steps) tf.dispose([step.loss, step.norm, step.ok, ...Object.values(step.terms).filter((t): t is tf.Scalar => t !== undefined)]);
+}
+
+/**
+ * Read queued steps back in one asynchronous read (and dispose them): their losses, norms and
+ * terms, in order. Throws TrainingDiverged naming the first step whose loss or gradient norm was
+ * not finite (the weights stayed as they were before it).
+ */
+export async function readSteps(steps: readonly PendingStep[]): Promise<StepRecord[]> {
+  if (steps.length === 0) return [];
+  let values: Float32Array;
+  try {
+    const flat = tf.tidy(() => tf.concat(steps.map(({ step }) => tf.stack([step.loss, step.norm, ...Object.values(step.terms).filter((t): t is tf.Scalar => t !== undefined)]))));
     try {
-      sum += tf.tidy(() => tf.sum(tf.squaredDifference(model.predict(tb.x).forecast, tb.y)).dataSync()[0]);
-      count += tb.y.size;
+      values = (await flat.data()) as Float32Array;
     } finally {
-      disposeBatch(tb);
+      flat.dispose();
     }
+  } finally {
+    disposeSteps(steps);
   }
-  return count > 0 ? sum / count : NaN;
+  const out: StepRecord[] = [];
+  let o = 0;
+  for (const { step, where, phase } of steps) {
+    const loss = values[o++];
+    const norm = values[o++];
+    const terms: Partial<Record<TermName, number>> = {};
+    for (const t of Object.keys(step.terms) as TermName[]) if (step.terms[t]) terms[t] = values[o++];
+    const describe = (): string => Object.entries(terms).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+    if (!Number.isFinite(loss)) throw new TrainingDiverged(`training diverged at ${where} (phase ${phase}): loss is ${loss} (${describe()})`);
+    if (!Number.isFinite(norm)) throw new TrainingDiverged(`training diverged at ${where} (phase ${phase}): gradient norm is ${norm} (${describe()})`);
+    out.push({ loss, norm, terms });
+  }
+  return out;
+}
+
+/** Mean squared forecast error over (at most `limit`) windows of a split, scaled units (one read-back at the end). */
+export async function forecastMse(model: Model, set: WindowSet, batchSize: number, limit = 0): Promise<number> {
+  const n = limit > 0 ? Math.min(limit, set.count) : set.count;
+  const sums: tf.Scalar[] = [];
+  let count = 0;
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const tb = toTensors(set.batch(range(start, Math.min(n, start + batchSize))), set);
+      try {
+        sums.push(tf.tidy(() => tf.sum(tf.squaredDifference(model.predict(tb.x).forecast, tb.y))));
+        count += tb.y.size;
+      } finally {
+        disposeBatch(tb);
+      }
+    }
+    if (sums.length === 0) return NaN;
+    const stacked = tf.stack(sums);
+    let values: Float32Array;
+    try {
+      values = (await stacked.data()) as Float32Array;
+    } finally {
+      stacked.dispose();
+    }
+    // Summed in float64 batch by batch, in order (as the per-batch reads did).
+    let sum = 0;
+    for (const v of values) sum += v;
+    return count > 0 ? sum / count : NaN;
+  } finally {
+    tf.dispose(sums);
+  }
 }
 
 /**
@@ -212,6 +301,8 @@ interface LoopContext {
   /** Whether the conflict probe runs (the terms' gradients are applied together). */
   readonly comparesConflicts: boolean;
   readonly progress: Progress;
+  /** The last step's loss of the last epoch read back (the progress line's figure). */
+  lastLoss?: number;
 }
 
 /** Reject a model that has nothing to train, and splits without windows. */
@@ -246,10 +337,10 @@ function resumeFrom(dir: string, model: Model, adam: Adam, history: TrainingHist
  * Epoch 0 of the selection: the untrained model's validation forecast MSE, a candidate for every
  * model alike (docs/design.md, "Checkpoint selection"). A resumed run keeps the value it recorded.
  */
-function selectUntrained(ctx: LoopContext, state: LoopState): number {
+async function selectUntrained(ctx: LoopContext, state: LoopState): Promise<number> {
   const { model, data, config, history } = ctx;
   if (history.initialValForecastMse === undefined) {
-    const v = forecastMse(model, data.val, config.evalBatchSize, config.maxValWindows);
+    const v = await forecastMse(model, data.val, config.evalBatchSize, config.maxValWindows);
     if (!Number.isFinite(v)) throw new TrainingDiverged(`the untrained model's validation forecast MSE is ${v}; check the data for NaN`);
     history.initialValForecastMse = v;
     if (state.epoch0 === 0) {
@@ -260,48 +351,69 @@ function selectUntrained(ctx: LoopContext, state: LoopState): number {
   return history.initialValForecastMse;
 }
 
-/** One epoch of optimiser steps; returns the mean of every (phase, term) over its steps. */
+/**
+ * One epoch of optimiser steps, queued without reading anything back; at its end one read of
+ * every step's loss, norm and terms (and of the conflict probes). Returns the mean of every
+ * (phase, term) over its steps. Throws TrainingDiverged naming the first non-finite step.
+ */
 async function trainEpoch(ctx: LoopContext, state: LoopState, epoch: number): Promise<{ train: Record<string, number>; phases: PhaseName[]; steps: number; lr: number }> {
   const { model, data, config, adam, history, batchSize } = ctx;
   const order = permutation(data.train.count, makeRng(mixSeed(config.seed, epoch, TRAIN_STREAM.batchOrder)));
   const plan = phasesForEpoch(epoch, config.schedule, ctx.phases);
+  const pending: PendingStep[] = [];
+  const probes: PendingConflict[] = [];
+  let gate: tf.Scalar | undefined;
+  let lr = config.lr;
+  try {
+    for (let bi = 0; bi < ctx.batchesPerEpoch; bi++) {
+      const idx = order.subarray(bi * batchSize, Math.min(data.train.count, (bi + 1) * batchSize));
+      const tb = toTensors(data.train.batch(idx), data.train);
+      try {
+        plan.forEach((phase, pi) => {
+          const where = `epoch ${epoch + 1}, batch ${bi + 1}, step ${state.step + 1}`;
+          lr = learningRate(config.lr, config.lrSchedule, state.step, epoch, config.epochs, state.lr);
+          const r = trainStep(model, tb, phase, mixSeed(config.seed, state.step, pi), adam, config.clipNorm, lr, gate);
+          pending.push({ step: r, where, phase: phase.name });
+          gate = r.ok;
+          state.step++;
+        });
+        if (ctx.comparesConflicts && config.conflictEvery > 0 && bi % config.conflictEvery === 0) {
+          const where = { step: state.step, epoch: epoch + 1, mode: config.schedule.mode };
+          const probe = probeConflict(model, tb, { noiseSeed: mixSeed(config.seed, state.step, TRAIN_STREAM.conflictProbe) }, ctx.phases.joint.terms, where);
+          if (probe) probes.push(probe);
+        }
+      } finally {
+        disposeBatch(tb);
+      }
+      ctx.progress.tick(1, `epoch ${epoch + 1}/${config.epochs}${ctx.lastLoss === undefined ? '' : ` loss ${ctx.lastLoss.toPrecision(4)}`}`);
+      // Yield to the event loop so notebook displays and stderr redraw between batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } catch (err) {
+    disposeSteps(pending);
+    tf.dispose(probes.map((p) => p.values));
+    throw err;
+  }
+  const conflicts = readConflicts(probes);
+  let records: StepRecord[];
+  try {
+    records = await readSteps(pending);
+  } finally {
+    history.conflicts.push(...(await conflicts));
+  }
   const sums: Record<string, number> = {};
   const counts: Record<string, number> = {};
-  let steps = 0;
-  let lastLoss = NaN;
-  let lr = config.lr;
-  for (let bi = 0; bi < ctx.batchesPerEpoch; bi++) {
-    const idx = order.subarray(bi * batchSize, Math.min(data.train.count, (bi + 1) * batchSize));
-    const tb = toTensors(data.train.batch(idx), data.train);
-    try {
-      plan.forEach((phase, pi) => {
-        const where = `epoch ${epoch + 1}, batch ${bi + 1}, step ${state.step + 1}`;
-        lr = learningRate(config.lr, config.lrSchedule, state.step, epoch, config.epochs, state.lr);
-        const r = trainStep(model, tb, phase, mixSeed(config.seed, state.step, pi), adam, config.clipNorm, where, lr);
-        state.step++;
-        steps++;
-        lastLoss = r.loss;
-        for (const [t, v] of Object.entries(r.terms)) {
-          const key = `${phase.name}.${t}`;
-          sums[key] = (sums[key] ?? 0) + (v as number);
-          counts[key] = (counts[key] ?? 0) + 1;
-        }
-      });
-      if (ctx.comparesConflicts && config.conflictEvery > 0 && bi % config.conflictEvery === 0) {
-        const where = { step: state.step, epoch: epoch + 1, mode: config.schedule.mode };
-        const rec = measureConflict(model, tb, { noiseSeed: mixSeed(config.seed, state.step, TRAIN_STREAM.conflictProbe) }, ctx.phases.joint.terms, where);
-        if (rec) history.conflicts.push(rec);
-      }
-    } finally {
-      disposeBatch(tb);
+  records.forEach((r, i) => {
+    for (const [t, v] of Object.entries(r.terms)) {
+      const key = `${pending[i].phase}.${t}`;
+      sums[key] = (sums[key] ?? 0) + (v as number);
+      counts[key] = (counts[key] ?? 0) + 1;
     }
-    ctx.progress.tick(1, `epoch ${epoch + 1}/${config.epochs} loss ${lastLoss.toPrecision(4)}`);
-    // Yield to the event loop so notebook displays and stderr redraw between batches.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  });
+  if (records.length > 0) ctx.lastLoss = records[records.length - 1].loss;
   const train: Record<string, number> = {};
   for (const k of Object.keys(sums)) train[k] = sums[k] / counts[k];
-  return { train, phases: plan.map((p) => p.name), steps, lr };
+  return { train, phases: plan.map((p) => p.name), steps: records.length, lr };
 }
 
 /**
@@ -309,11 +421,11 @@ async function trainEpoch(ctx: LoopContext, state: LoopState, epoch: number): Pr
  * forecast MSE beats every earlier candidate; count a bad epoch otherwise (warm-up epochs of
  * interleaving do not count). Returns whether the epoch improved.
  */
-function selectAfterEpoch(ctx: LoopContext, state: LoopState, epoch: number, val: number): boolean {
+async function selectAfterEpoch(ctx: LoopContext, state: LoopState, epoch: number, val: number): Promise<boolean> {
   const { config } = ctx;
   const improved = state.bestValue === null || val < state.bestValue;
   if (improved) {
-    state.best = snapshotWeights(ctx.model);
+    state.best = await snapshotWeights(ctx.model);
     state.bestValue = val;
     state.bestEpoch = epoch + 1;
     state.badEpochs = 0;
@@ -337,7 +449,7 @@ async function saveEpoch(ctx: LoopContext, state: LoopState, dir: string, run: R
       epoch: state.epoch0, step: state.step, bestEpoch: state.bestEpoch, bestValue: state.bestValue, badEpochs: state.badEpochs,
       history, finished: state.finished, stoppedEarly: state.stoppedEarly, lr: state.lr,
     },
-    shapesOf(model), state.best, snapshotWeights(model), adam.getState(),
+    shapesOf(model), state.best, await snapshotWeights(model), await adam.getState(),
   );
 }
 
@@ -376,19 +488,19 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
     const resumed = options.resume && dir && fs.existsSync(path.join(dir, 'checkpoint.json'));
     const state: LoopState = resumed
       ? resumeFrom(dir, model, adam, history)
-      : { epoch0: 0, step: 0, best: snapshotWeights(model), bestValue: null, bestEpoch: 0, badEpochs: 0, stoppedEarly: false, finished: false, lr: { ...INITIAL_LR_STATE } };
+      : { epoch0: 0, step: 0, best: await snapshotWeights(model), bestValue: null, bestEpoch: 0, badEpochs: 0, stoppedEarly: false, finished: false, lr: { ...INITIAL_LR_STATE } };
     const batchSize = Math.max(1, Math.min(config.batchSize, data.train.count));
     const full = Math.ceil(data.train.count / batchSize);
     const batchesPerEpoch = config.maxBatchesPerEpoch > 0 ? Math.min(full, config.maxBatchesPerEpoch) : full;
     const progress = new Progress(`train ${model.name}`, Math.max(0, config.epochs - state.epoch0) * batchesPerEpoch, options.onProgress);
     const ctx: LoopContext = { model, data, config, phases, adam, history, batchSize, batchesPerEpoch, comparesConflicts, progress };
-    const initial = selectUntrained(ctx, state);
+    const initial = await selectUntrained(ctx, state);
     for (let epoch = state.epoch0; epoch < config.epochs && !state.finished; epoch++) {
       const t0 = Date.now();
       const done = await trainEpoch(ctx, state, epoch);
-      const val = forecastMse(model, data.val, config.evalBatchSize, config.maxValWindows);
+      const val = await forecastMse(model, data.val, config.evalBatchSize, config.maxValWindows);
       if (!Number.isFinite(val)) throw new TrainingDiverged(`training diverged at epoch ${epoch + 1}: validation forecast MSE is ${val}`);
-      const improved = selectAfterEpoch(ctx, state, epoch, val);
+      const improved = await selectAfterEpoch(ctx, state, epoch, val);
       const record: EpochRecord = { epoch: epoch + 1, phases: done.phases, train: done.train, valForecastMse: val, improved, lr: done.lr, seconds: (Date.now() - t0) / 1000, steps: done.steps };
       history.epochs.push(record);
       options.onEpoch?.(record);

@@ -69,6 +69,26 @@ describe('dive jobs slurm', () => {
     }
   });
 
+  it('--backend webgpu asks Slurm for a GPU per shard and sets DIVE_BACKEND; other backends ask for none; a misspelt one is refused', async () => {
+    const out = path.join(root, 'slurm-gpu');
+    const r = await dive(['jobs', 'slurm', '--shards', '2', '--out', out, '--backend', 'webgpu', '--', ...REPRO]);
+    expect(r.code, r.stderr).toBe(0);
+    const shards = fs.readFileSync(path.join(out, 'slurm', 'shards.sbatch'), 'utf8');
+    expect(shards.split('\n').filter((l) => l.startsWith('#SBATCH --gres'))).toEqual(['#SBATCH --gres=gpu:1']);
+    expect(shards).toContain('\nexport DIVE_BACKEND=webgpu\n');
+    // The merge only reads results: no GPU.
+    expect(fs.readFileSync(path.join(out, 'slurm', 'merge.sbatch'), 'utf8')).not.toMatch(/gres|DIVE_BACKEND/);
+    const cpuOut = path.join(root, 'slurm-wasm');
+    expect((await dive(['jobs', 'slurm', '--shards', '2', '--out', cpuOut, '--backend', 'wasm', '--', ...REPRO])).code).toBe(0);
+    const cpu = fs.readFileSync(path.join(cpuOut, 'slurm', 'shards.sbatch'), 'utf8');
+    expect(cpu).not.toMatch(/--gres/);
+    expect(cpu).toContain('\nexport DIVE_BACKEND=wasm\n');
+    const bad = await dive(['jobs', 'slurm', '--shards', '2', '--out', path.join(root, 'slurm-bad'), '--backend', 'webgpuu', '--', ...REPRO]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^dive: --backend: unknown backend 'webgpuu': use one of .*webgpu/);
+    expect(fs.existsSync(path.join(root, 'slurm-bad', 'slurm'))).toBe(false);
+  });
+
   it('a plan that tunes first queues the array twice: trials, then the test runs, then the merge', async () => {
     const out = path.join(root, 'slurm-tune');
     const r = await dive(['jobs', 'slurm', '--shards', '2', '--out', out, '--json', '--', '--quick']); // all experiments: 'tune' included
@@ -138,6 +158,29 @@ describe('dive jobs kubernetes', () => {
     expect(v.code).toBe(0);
     expect(v.stdout).toMatch(/3 of 3 document\(s\) valid \(Kubernetes v1\.33\.0 OpenAPI/);
     expect(fs.existsSync(path.join(dir, 'tune.yaml'))).toBe(false); // no tuning stage in this plan
+  });
+
+  it('--backend webgpu gives each shard pod one nvidia.com/gpu (requests = limits) and DIVE_BACKEND; the merge none; all validate', async () => {
+    const d = path.join(root, 'k8s-gpu');
+    const r = await dive(['jobs', 'kubernetes', '--shards', '2', '--image', 'divelab:1', '--dir', d, '--backend', 'webgpu', '--', ...REPRO]);
+    expect(r.code, r.stderr).toBe(0);
+    const read = (n: string): Record<string, any> => parse(fs.readFileSync(path.join(d, `${n}.yaml`), 'utf8')) as Record<string, any>;
+    const [shards, merge] = [read('shards'), read('merge')];
+    for (const m of [read('pvc'), shards, merge]) expect(validateManifest(m)).toEqual([]);
+    const c = shards.spec.template.spec.containers[0];
+    expect(c.resources.limits['nvidia.com/gpu']).toBe(1);
+    expect(c.resources.requests['nvidia.com/gpu']).toBe(1);
+    expect(c.env).toEqual([{ name: 'DIVE_BACKEND', value: 'webgpu' }]);
+    expect(merge.spec.template.spec.containers[0].resources.limits).not.toHaveProperty(['nvidia.com/gpu']);
+    // The API server's rules for an extended resource: whole, in limits, requests = limits.
+    const broken = (edit: (res: any) => void): string[] => {
+      const m = structuredClone(shards);
+      edit(m.spec.template.spec.containers[0].resources);
+      return validateManifest(m);
+    };
+    expect(broken((res) => delete res.limits['nvidia.com/gpu'])).toEqual([expect.stringMatching(/resources\/limits\/nvidia\.com\/gpu: an extended resource requested must also be in limits/)]);
+    expect(broken((res) => (res.requests['nvidia.com/gpu'] = 2))).toEqual([expect.stringMatching(/resources\/requests\/nvidia\.com\/gpu: must equal limits/)]);
+    expect(broken((res) => (res.limits['nvidia.com/gpu'] = res.requests['nvidia.com/gpu'] = '500m'))).toEqual(expect.arrayContaining([expect.stringMatching(/an extended resource must be a whole number, got "500m"/)]));
   });
 
   it('a plan that tunes first gets a tune Job (the same Indexed Job) to apply before the shards', async () => {

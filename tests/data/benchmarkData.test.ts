@@ -62,10 +62,10 @@ describe('benchmark data set', () => {
     userError(() => prepareData('benchmark', { benchmark: { trainWindows: 0 } }), /config field benchmark.trainWindows must be ≥ 1, got 0/);
   });
 
-  it('evaluation adds MIG, DCI, SAP, FactorVAE and MCC of the latent means; null for a model without latents', () => {
+  it('evaluation adds MIG, DCI, SAP, FactorVAE and MCC of the latent means; null for a model without latents', async () => {
     const before = tf.memory().numTensors;
     const m = createModel('deepdive', { trunk: { kind: 'mlp', hidden: 32, layers: 1 } }, dataInfoOf(p));
-    const t = evaluateModel(m, p.test, p.scaler);
+    const t = await evaluateModel(m, p.test, p.scaler);
     m.dispose();
     const d = t.disentanglement!;
     expect(d).not.toBeNull();
@@ -75,7 +75,7 @@ describe('benchmark data set', () => {
     }
     expect(t.migAgainst).toBe('factors');
     const lin = createModel('linear', {}, dataInfoOf(p));
-    expect(evaluateModel(lin, p.test, p.scaler).disentanglement).toBeNull();
+    expect((await evaluateModel(lin, p.test, p.scaler)).disentanglement).toBeNull();
     lin.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });

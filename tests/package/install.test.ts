@@ -126,7 +126,7 @@ describe('the packed divelab', () => {
           const before = tf.memory().numTensors;
           const model = d.models.createModel('deepdive', { seed: 0, trunk: { hidden: 16 }, decoderHidden: 16, forecasterHidden: 16, aDim: 4 }, d.train.dataInfoOf(small));
           const result = await d.train.train(model, small, { ...d.train.DEFAULT_TRAIN, epochs: 1, batchSize: 16, seed: 0 });
-          const m = d.train.evaluateModel(model, small.test, small.scaler);
+          const m = await d.train.evaluateModel(model, small.test, small.scaler);
           model.dispose();
           return { epochs: result.history.epochs.length, rrse: m.forecast.original.rrse, mig: m.mig, leaked: tf.memory().numTensors - before };
         };
@@ -181,7 +181,7 @@ export async function run(): Promise<number> {
   const prepared: data.Prepared = data.prepareData('synthetic', { seed: 0 });
   const model = models.createModel(name, { seed: 0 }, train.dataInfoOf(prepared));
   await train.train(model, prepared, config);
-  const metrics: train.TestMetrics = train.evaluateModel(model, prepared.test, prepared.scaler);
+  const metrics: train.TestMetrics = await train.evaluateModel(model, prepared.test, prepared.scaler);
   model.dispose();
   return metrics.forecast.original.rrse;
 }

@@ -12,7 +12,7 @@ import { Adam } from '../../lib/train/adam';
 import { dataInfoOf, disposeBatch, range, toTensors } from '../../lib/train/batches';
 import { loadModel } from '../../lib/train/checkpoint';
 import { modelPhases, phasesForEpoch, DEFAULT_SCHEDULE } from '../../lib/train/interleave';
-import { DEFAULT_TRAIN, forecastMse, train, trainStep, TrainingDiverged, type TrainConfig } from '../../lib/train/trainer';
+import { DEFAULT_TRAIN, disposeSteps, forecastMse, train, trainStep, TrainingDiverged, type TrainConfig } from '../../lib/train/trainer';
 import { measureConflict } from '../../lib/train/gradConflict';
 
 let data: PreparedData;
@@ -72,7 +72,7 @@ describe('interleaving schedule', () => {
     for (const [phase, frozen] of [[ph.C!, ph.M!.groups], [ph.M!, ph.C!.groups]] as const) {
       const frozenBefore = values(m, [...frozen]);
       const ownBefore = values(m, [...phase.groups]);
-      trainStep(m, b, phase, 1, adam, 5, 'test');
+      disposeSteps([{ step: trainStep(m, b, phase, 1, adam, 5), where: 'test', phase: phase.name }]);
       expect(values(m, [...frozen])).toEqual(frozenBefore);
       expect(values(m, [...phase.groups])).not.toEqual(ownBefore);
     }
@@ -103,7 +103,7 @@ describe('trainer', () => {
 
   it('the untrained model is a selection candidate for every model; the warm-up epoch cannot beat it', async () => {
     const m = make('deepdive');
-    const untrained = forecastMse(m, data.val, CFG.evalBatchSize);
+    const untrained = await forecastMse(m, data.val, CFG.evalBatchSize);
     const res = await train(m, data, { ...CFG, epochs: 3 });
     expect(res.initialValForecastMse).toBe(untrained);
     expect(res.history.initialValForecastMse).toBe(untrained);
@@ -223,11 +223,11 @@ describe('trainer', () => {
     m.dispose();
   });
 
-  it('the conflict probe skips terms that do not reach the trunk but lets real errors through', () => {
+  it('the conflict probe skips terms that do not reach the trunk but lets real errors through', async () => {
     const m = make('deepdive');
     const b = toTensors(data.train.batch(range(0, 8)), data.train);
     const before = tf.memory().numTensors;
-    const rec = measureConflict(m, b, { noiseSeed: 1 }, ['forecast', 'ce', 'klA'], { step: 0, epoch: 1, mode: 'joint' })!;
+    const rec = (await measureConflict(m, b, { noiseSeed: 1 }, ['forecast', 'ce', 'klA'], { step: 0, epoch: 1, mode: 'joint' }))!;
     // With a separate conditional trunk, KL_a does not reach the label trunk.
     expect(rec.norms.klA).toBe(0);
     expect(rec.cosines['ce|klA']).toBeNull();
@@ -238,7 +238,7 @@ describe('trainer', () => {
         throw new Error('shape mismatch in the decoder');
       },
     });
-    expect(() => measureConflict(broken, b, { noiseSeed: 1 }, ['forecast', 'ce'], { step: 0, epoch: 1, mode: 'joint' })).toThrow(/shape mismatch/);
+    await expect(measureConflict(broken, b, { noiseSeed: 1 }, ['forecast', 'ce'], { step: 0, epoch: 1, mode: 'joint' })).rejects.toThrow(/shape mismatch/);
     disposeBatch(b);
     m.dispose();
   });

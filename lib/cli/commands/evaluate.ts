@@ -15,7 +15,7 @@ export const evaluateCommand: Command = {
     const dir = optString(args, 'checkpoint');
     if (!dir) throw new UserError('dive evaluate needs --checkpoint DIR (the --out folder of a dive train run)');
     const backend = await backendName();
-    const report = evaluateCheckpoint(dir, backend);
+    const report = await evaluateCheckpoint(dir, backend);
     if (args.json) io.json(report);
     else describeReport(report).forEach((l) => io.out(l));
     return 0;

@@ -22,6 +22,7 @@ import { repoRoot } from '../../util/repo';
 const common: OptionSpec[] = [
   { name: 'shards', type: 'integer', value: 'N', description: 'number of shards (array tasks / Job completions), at most the number of runs' },
   { name: 'name', type: 'string', value: 'NAME', default: 'dive-reproduce', description: 'job name (lower-case letters, digits, -)' },
+  { name: 'backend', type: 'string', value: 'NAME', description: "the shards' DIVE_BACKEND (dive backend); webgpu asks for one GPU per shard (Slurm --gres=gpu:1, Kubernetes nvidia.com/gpu: 1) [default: each node's automatic choice]" },
 ];
 
 function shardsOf(args: ParsedArgs): number {
@@ -82,6 +83,7 @@ export const jobsSlurmCommand: Command = {
       partition: optString(args, 'partition'),
       account: optString(args, 'account'),
       maxParallel: optNumber(args, 'max-parallel'),
+      backend: optString(args, 'backend'),
     });
     const dir = path.join(out, 'slurm');
     await writeFiles(dir, { ...files }, ['shards.sbatch', 'merge.sbatch', 'submit.sh']);
@@ -147,6 +149,7 @@ export const jobsKubernetesCommand: Command = {
       retries: optNumber(args, 'retries') ?? 2,
       namespace: optString(args, 'namespace'),
       env: optList(args, 'env'),
+      backend: optString(args, 'backend'),
     });
     const dir = path.resolve(optString(args, 'dir') ?? 'kubernetes');
     checkOutputDir(dir, { option: '--dir', writes: 'Kubernetes manifests (replacing the folder)', ownEntries: ['shards.yaml'] });

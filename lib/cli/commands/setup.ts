@@ -89,6 +89,16 @@ function checkTorch(): ToolStatus {
   return { name: 'torch (optional)', ok: true, detail: ok ? r.stdout.trim() : `not installed for ${pythonPath()}; dive bench compares with PyTorch when it is (dive setup --with-torch, or apt-get install python3-torch)` };
 }
 
+/** scripts/install-vulkan.sh: Mesa's Vulkan drivers from the configured Debian archive's backports suite. */
+const VULKAN_SCRIPT = path.join('scripts', 'install-vulkan.sh');
+
+/** A Vulkan driver for DIVE_BACKEND=webgpu, optional: only the GPU path uses it (scripts/install-vulkan.sh --check). */
+function checkVulkan(root: string): ToolStatus {
+  const r = spawnSync('bash', [path.join(root, VULKAN_SCRIPT), '--check'], { encoding: 'utf8' });
+  const ok = r.status === 0;
+  return { name: 'vulkan (optional)', ok: true, detail: ok ? r.stdout.trim().replace(/^vulkan: /, '') : `${(r.stderr || r.error?.message || '').trim().replace(/^vulkan: /, '')}; DIVE_BACKEND=webgpu needs one (dive setup --with-vulkan installs Mesa's lavapipe)` };
+}
+
 /** Oldest Node the project supports (package.json engines). */
 const MIN_NODE = [20, 19] as const;
 
@@ -113,7 +123,7 @@ function checkKernelSpec(root: string): ToolStatus {
 
 /** Everything `dive setup` reports, in order. */
 export async function checkAll(root = repoRoot()): Promise<ToolStatus[]> {
-  return [checkNode(), checkTslab(root), ...checkJupyter(), checkNotebookServer(), checkMathJax(), checkChromium(), await checkOpenBlas(), checkTorch(), checkKernelSpec(root)];
+  return [checkNode(), checkTslab(root), ...checkJupyter(), checkNotebookServer(), checkMathJax(), checkChromium(), await checkOpenBlas(), checkTorch(), checkVulkan(root), checkKernelSpec(root)];
 }
 
 /** Statuses that apt can fix. */
@@ -156,6 +166,7 @@ export const setupCommand: Command = {
   options: [
     { name: 'check', type: 'boolean', description: 'only report; install and write nothing' },
     { name: 'with-torch', type: 'boolean', description: "also install Debian's python3-torch (large; used by dive bench's PyTorch comparison and the DeepDIVE-against-PyTorch parity test)" },
+    { name: 'with-vulkan', type: 'boolean', description: `also install Mesa's Vulkan drivers from the Debian archive's backports suite (${VULKAN_SCRIPT}; DIVE_BACKEND=webgpu on a machine without a GPU driver)` },
   ],
   maxArgs: 0,
   async run(args, io) {
@@ -171,6 +182,16 @@ export const setupCommand: Command = {
         statuses = await checkAll(root);
       } else {
         command = `sudo sh -c '${SETUP_INSTALL_COMMAND}'`;
+      }
+    }
+    if (!check && optBool(args, 'with-vulkan') && !/^loader and ICD present/.test(statuses.find((s) => s.name === 'vulkan (optional)')?.detail ?? '')) {
+      if (isRoot()) {
+        io.err(`running: ${VULKAN_SCRIPT}`);
+        const r = spawnSync('bash', [path.join(root, VULKAN_SCRIPT)], { stdio: ['ignore', 'inherit', 'inherit'] });
+        installed = r.status === 0 || installed;
+        statuses = await checkAll(root);
+      } else {
+        io.out(`\na Vulkan driver needs root; run: sudo ${VULKAN_SCRIPT}`);
       }
     }
     if (!check && statuses.find((s) => s.name === 'tslab')?.ok) {

@@ -160,7 +160,7 @@ export function trainArm(arm: ArmName, cfg: Stage3Config, train: TaskData, aux: 
         try {
           const v = value.dataSync()[0];
           if (!Number.isFinite(v)) throw new UserError(`detaux stage 3 (${arm}) diverged at epoch ${epoch}: loss ${v}; lower stage3.lr`);
-          adam.step(namedGradients(vars, grads), cfg.clipNorm);
+          adam.step(namedGradients(vars, grads), cfg.clipNorm).dispose();
           sum += v;
           count++;
         } finally {

@@ -209,7 +209,7 @@ export function trainStage1(bench: Benchmark, cfg: DetauxConfig, onProgress?: Pr
         try {
           const v = value.dataSync()[0];
           if (!Number.isFinite(v)) throw new UserError(`detaux stage 1 diverged at epoch ${epoch}, step ${step}: loss ${v}; lower stage1.lr`);
-          adam.step(namedGradients(params, grads), s1.clipNorm);
+          adam.step(namedGradients(params, grads), s1.clipNorm).dispose();
           acc.total += v;
           for (const k of ['rec', 'sp', 'dist', 'cons', 'reg'] as const) acc[k] += kept[k].dataSync()[0];
         } finally {

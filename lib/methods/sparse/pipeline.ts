@@ -167,7 +167,7 @@ export function trainEncoder(bench: EncoderData, v: FactorColumns, cfg: SparseCo
       try {
         const lv = value.dataSync()[0];
         if (!Number.isFinite(lv)) throw new UserError(`sparse-bilevel ${label} diverged at step ${step}: outer loss ${lv}; lower lr`);
-        adam.step(namedGradients(params, grads), cfg.clipNorm);
+        adam.step(namedGradients(params, grads), cfg.clipNorm).dispose();
         acc += lv;
         count++;
       } finally {

@@ -189,8 +189,8 @@ export async function executeRun(id: string, spec: RunSpec, options: ExecuteOpti
   try {
     const tc = trainConfigOf(spec);
     const result = await train(model, data, tc, { onProgress: options.onProgress });
-    if (spec.stage === 'tune') return tuningRecord(id, spec, model, data, prepared.protocol, backend.active, started, result, tc.evalBatchSize);
-    const out = predictSplit(model, data.test, tc.evalBatchSize);
+    if (spec.stage === 'tune') return await tuningRecord(id, spec, model, data, prepared.protocol, backend.active, started, result, tc.evalBatchSize);
+    const out = await predictSplit(model, data.test, tc.evalBatchSize);
     // The same metrics as `dive train` (lib/train/evaluate.ts), on the same outputs the figures use.
     const test = metricsOf(out, data.test, data.scaler);
     const history = compactHistory(result);
@@ -252,8 +252,8 @@ export function windowSquaredErrors(out: SplitOutputs, data: PreparedData): numb
  * models, which the trainer does not validate) and nothing from the test split, which a tuning
  * trial never reads.
  */
-function tuningRecord(id: string, spec: RunSpec, model: Model, data: PreparedData, protocol: string, backend: string, started: number, result: TrainResult, evalBatchSize: number): RunRecord {
-  const val = predictSplit(model, data.val, evalBatchSize);
+async function tuningRecord(id: string, spec: RunSpec, model: Model, data: PreparedData, protocol: string, backend: string, started: number, result: TrainResult, evalBatchSize: number): Promise<RunRecord> {
+  const val = await predictSplit(model, data.val, evalBatchSize);
   const valForecastMse = mseOf(val.forecast, val.target);
   return {
     schema: 1,

@@ -14,7 +14,7 @@ import { rbfLogits, rbfMeanComponentKl } from 'divelab/lib/models/rbf';
 import { rbfCrossEntropy } from 'divelab/lib/objectives/rbfCrossEntropy';
 import { klStandardNormal } from 'divelab/lib/objectives/kl';
 import { meanSquaredError } from 'divelab/lib/objectives/likelihood';
-import { adamApply, adamUpdate, globalNorm } from 'divelab/lib/train/adam';
+import { adamApply, adamUpdate, globalSquaredNorm } from 'divelab/lib/train/adam';
 import { CLIP_COLUMNS_KERNEL, CLIP_KERNEL, REPARAM_KERNEL, STD_KL_KERNEL } from './kernels/gaussian';
 import { DROPOUT_KERNEL } from './kernels/dropout';
 import { RELU_GRAD_KERNEL } from './kernels/elementwise';
@@ -51,11 +51,11 @@ const IMPLEMENTATIONS: [NamedOp<any>, (...args: any[]) => unknown][] = [
   [rbfCrossEntropy, (logits: tf.Tensor2D, labels: tf.Tensor1D) => (logits.dtype === 'float32' ? run(RBF_CE_KERNEL, { logits, labels }) : DECLINE)],
   [klStandardNormal, (mu: tf.Tensor2D, logvar: tf.Tensor2D) => (f32(mu, logvar) ? run(STD_KL_KERNEL, { mu, logvar }) : DECLINE)],
   [meanSquaredError, (a: tf.Tensor, b: tf.Tensor) => (f32(a, b) && tf.util.arraysEqual(a.shape, b.shape) ? run(MSE_KERNEL, { a, b }) : DECLINE)],
-  [globalNorm, (grads: readonly tf.Tensor[]) => {
+  [globalSquaredNorm, (grads: readonly tf.Tensor[]) => {
     if (grads.length === 0 || !f32(...grads)) return DECLINE;
     const inputs: tf.NamedTensorMap = {};
     grads.forEach((g, i) => (inputs[`x${i}`] = g));
-    return tf.tidy(() => Math.sqrt((run(SUM_SQUARES_MANY_KERNEL, inputs) as tf.Scalar).dataSync()[0]));
+    return run(SUM_SQUARES_MANY_KERNEL, inputs);
   }],
   [adamUpdate, (p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: object) => (f32(p, g) ? run(ADAM_KERNEL, { p, g, m, v }, attrs) : DECLINE)],
   [adamApply, (entries: Parameters<typeof adamApply>[0], hyper: Parameters<typeof adamApply>[1]) => {
@@ -63,7 +63,8 @@ const IMPLEMENTATIONS: [NamedOp<any>, (...args: any[]) => unknown][] = [
     const owned = entries.flatMap(({ variable, slot }) => [variable, slot.m, slot.v]);
     if (!f32(...owned, ...entries.map((e) => e.grad)) || !ownsBuffers(owned)) return DECLINE;
     // Every variable in one call, over its own buffers (the same routine, the same numbers).
-    const inputs: tf.NamedTensorMap = {};
+    const { sumSquares, gate, clipNorm, beta1, beta2, epsilon, lr } = hyper;
+    const inputs: tf.NamedTensorMap = gate ? { sumSquares, gate } : { sumSquares };
     entries.forEach(({ variable, grad, slot }, i) => {
       const [p, g, m, v] = inputNames(i);
       inputs[p] = variable;
@@ -71,7 +72,7 @@ const IMPLEMENTATIONS: [NamedOp<any>, (...args: any[]) => unknown][] = [
       inputs[m] = slot.m;
       inputs[v] = slot.v;
     });
-    const attrs: AdamInPlaceAttrs = { ...hyper, t: entries.map((e) => e.slot.t), weightDecay: entries.map((e) => e.weightDecay) };
+    const attrs: AdamInPlaceAttrs = { clipNorm, beta1, beta2, epsilon, lr, t: entries.map((e) => e.slot.t), weightDecay: entries.map((e) => e.weightDecay) };
     run(ADAM_IN_PLACE_KERNEL, inputs, attrs);
     return undefined;
   }],

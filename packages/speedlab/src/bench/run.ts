@@ -59,8 +59,8 @@ export async function profileSteps(inst: WorkloadInstance, steps: number): Promi
   let wall = 0;
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
-    const info = await tf.profile(() => {
-      inst.step();
+    const info = await tf.profile(async () => {
+      await inst.step();
     });
     wall += performance.now() - t0;
     for (const k of info.kernels) {
@@ -147,14 +147,14 @@ export async function runBenchInProcess(spec: BenchSpec, onStep?: StepListener, 
     const warmupUntil = performance.now() + 1000 * (spec.warmupSeconds ?? 0);
     for (; warmupSteps < spec.warmup || performance.now() < warmupUntil; warmupSteps++) {
       const t0 = performance.now();
-      const loss = inst.step();
+      const loss = await inst.step();
       onStep?.('warmup', warmupSteps, performance.now() - t0, loss);
     }
     inst.startTiming?.();
     for (let i = 0; i < spec.steps; i++) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const loss = inst.step();
+      const loss = await inst.step();
       const ms = performance.now() - t0;
       const c = process.cpuUsage(c0);
       stepMs.push(ms);

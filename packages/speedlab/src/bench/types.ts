@@ -7,9 +7,10 @@
 export interface WorkloadInstance {
   /**
    * One complete training step (forward, backward, optimizer update) that reads the loss back
-   * to the CPU (so all queued work has finished). Returns the loss.
+   * to the CPU (so all queued work has finished). Returns the loss, or a promise of it where the
+   * read-back is asynchronous (a GPU backend cannot read synchronously).
    */
-  step(): number;
+  step(): number | Promise<number>;
   /**
    * Floating-point operations per training step by the workload's documented formula (matmul
    * FLOPs, forward + backward ≈ 3 × forward). Used for GFLOP/s.

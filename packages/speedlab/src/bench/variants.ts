@@ -10,7 +10,8 @@
  *                   op definitions (DIVE_FAST_KERNELS=0)
  *   wasm-parallel   data-parallel over worker threads (../parallel), each worker a wasm
  *                   backend with the fast kernels; the main thread only coordinates
- *   cpu, tensorflow, tensorflow-gpu   as in divelab/lib/backend/select.ts
+ *   webgpu, cpu, tensorflow, tensorflow-gpu   as in divelab/lib/backend/select.ts (webgpu: Dawn's
+ *                   adapter, a software one too, as when asked for by name; divelab's op definitions)
  *   torch           PyTorch in a python3 child on 1 and all cores' threads (./torch.ts)
  * (The comparison-only variants wasm-baseline and wasm-xnnpack were retired with their kernel
  * kinds; bench/against-commit.js times an older commit against this one instead.)
@@ -19,7 +20,7 @@ import { initBackend } from 'divelab/lib/backend/select';
 import { productPath, registerFastWasmKernels, restoreWasmKernels } from '../kernels/register';
 import { UserError } from 'divelab/lib/util/errors';
 
-export const BENCH_BACKENDS = ['wasm', 'wasm-gemm', 'wasm-reference', 'wasm-parallel', 'cpu', 'tensorflow', 'tensorflow-gpu', 'torch'] as const;
+export const BENCH_BACKENDS = ['wasm', 'wasm-gemm', 'wasm-reference', 'wasm-parallel', 'webgpu', 'cpu', 'tensorflow', 'tensorflow-gpu', 'torch'] as const;
 export type BenchBackend = (typeof BENCH_BACKENDS)[number];
 
 const ALIASES: Record<string, BenchBackend> = {
@@ -36,6 +37,8 @@ const ALIASES: Record<string, BenchBackend> = {
   'wasm-parallel': 'wasm-parallel',
   'parallel-wasm': 'wasm-parallel',
   parallel: 'wasm-parallel',
+  webgpu: 'webgpu',
+  dawn: 'webgpu',
   cpu: 'cpu',
   tensorflow: 'tensorflow',
   'tfjs-node': 'tensorflow',

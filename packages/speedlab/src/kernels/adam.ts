@@ -51,9 +51,13 @@ export function makeWasmAdamKernel(): tf.KernelFunc {
 
 export const ADAM_IN_PLACE_KERNEL = 'DiveAdamUpdateInPlace';
 
-/** The in-place kernel's attrs: the shared hyperparameters, and per variable its step t and weight decay. */
+/**
+ * The in-place kernel's attrs: the shared hyperparameters, and per variable its step t and weight
+ * decay. The clip scale comes from the input `sumSquares` (Σ‖g‖², float32 scalar) and `clipNorm`:
+ * min(1, clipNorm/‖g‖) with ‖g‖ = √sumSquares in float64 (clipNorm ≤ 0: 1).
+ */
 export interface AdamInPlaceAttrs {
-  scale: number;
+  clipNorm: number;
   beta1: number;
   beta2: number;
   epsilon: number;
@@ -64,7 +68,9 @@ export interface AdamInPlaceAttrs {
 
 /**
  * `DiveAdamUpdateInPlace`: the update of N variables in one call, written over their own
- * buffers — inputs p0, g0, m0, v0, …, p{N−1}, …; no outputs. Each variable by the routine of
+ * buffers — inputs sumSquares, gate (optional bool scalar), p0, g0, m0, v0, …, p{N−1}, …; no
+ * outputs. It reads its two scalar inputs from the heap (as any kernel reads its inputs): when
+ * ‖g‖ is not finite or the gate is false it writes nothing. Each variable by the routine of
  * `DiveAdamUpdate` (which reads a 4-lane block of p, g, m, v before writing it, so writing in
  * place gives the same numbers). What it saves is tfjs's cost per tensor: three new tensors a
  * variable, their tracking, the variable's assign and three disposals (docs/performance.md §10).
@@ -78,6 +84,12 @@ export function makeWasmAdamInPlaceKernel(): tf.KernelFunc {
     if (a.weightDecay.length !== n) throw new Error(`${ADAM_IN_PLACE_KERNEL}: ${n} step counts but ${a.weightDecay.length} weight decays`);
     const gemm = gemmFor(heapMemory(backend));
     if (!gemm) throw new Error(`${ADAM_IN_PLACE_KERNEL}: the wasm GEMM module is not available`);
+    const ss = args.inputs.sumSquares as tf.TensorInfo | undefined;
+    if (!ss || ss.dtype !== 'float32' || tf.util.sizeFromShape(ss.shape) !== 1) throw new Error(`${ADAM_IN_PLACE_KERNEL}: input sumSquares must be a float32 scalar`);
+    const norm = Math.sqrt(backend.typedArrayFromHeap(ss)[0]);
+    const gate = args.inputs.gate as tf.TensorInfo | undefined;
+    if (!Number.isFinite(norm) || (gate !== undefined && !backend.typedArrayFromHeap(gate)[0])) return [];
+    const scale = a.clipNorm > 0 && norm > a.clipNorm ? a.clipNorm / norm : 1;
     for (let i = 0; i < n; i++) {
       const get = (k: string): tf.TensorInfo => {
         const t = args.inputs[`${k}${i}`] as tf.TensorInfo | undefined;
@@ -90,7 +102,7 @@ export function makeWasmAdamInPlaceKernel(): tf.KernelFunc {
         if (tf.util.sizeFromShape(t.shape) !== count || t.dtype !== 'float32') throw new Error(`${ADAM_IN_PLACE_KERNEL}: ${name}${i} must be float32 with ${count} values`);
       }
       const [po, mo, vo] = [heapOffset(backend, p), heapOffset(backend, m), heapOffset(backend, v)];
-      gemm.adam({ p: po, g: heapOffset(backend, g), m: mo, v: vo, pOut: po, mOut: mo, vOut: vo, count, scale: a.scale, beta1: a.beta1, beta2: a.beta2, t: a.t[i], epsilon: a.epsilon, lr: a.lr, weightDecay: a.weightDecay[i] });
+      gemm.adam({ p: po, g: heapOffset(backend, g), m: mo, v: vo, pOut: po, mOut: mo, vOut: vo, count, scale, beta1: a.beta1, beta2: a.beta2, t: a.t[i], epsilon: a.epsilon, lr: a.lr, weightDecay: a.weightDecay[i] });
     }
     return [];
   };

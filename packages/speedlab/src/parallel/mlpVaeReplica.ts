@@ -35,7 +35,7 @@ export class MlpVaeReplica implements Replica {
 
   applyGradients(grads: readonly tf.Tensor[]): void {
     const vars = this.net.variables;
-    this.optimizer.step(vars.map((variable, i) => ({ name: variable.name, variable, grad: grads[i] })), 0);
+    this.optimizer.step(vars.map((variable, i) => ({ name: variable.name, variable, grad: grads[i] })), 0).dispose();
   }
 
   dispose(): void {

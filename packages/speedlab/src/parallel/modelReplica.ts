@@ -79,7 +79,7 @@ export class ModelReplica implements Replica {
 
   applyGradients(grads: readonly tf.Tensor[], _step: number, phase: number): void {
     const named = this.params(phase).map((p, i) => ({ name: p.name, variable: p.variable, grad: grads[i] }));
-    this.optimizer.step(named, this.clipNorm);
+    this.optimizer.step(named, this.clipNorm).dispose();
   }
 
   dispose(): void {

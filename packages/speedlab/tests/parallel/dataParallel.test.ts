@@ -155,7 +155,7 @@ describe('bench variant wasm-parallel', () => {
     const par = await ParallelMlpVaeInstance.create(C, SEED, 2);
     try {
       for (let i = 0; i < 4; i++) {
-        const a = single.step();
+        const a = await single.step();
         const b = par.step();
         expect(Math.abs(a - b)).toBeLessThan(1e-4 * Math.max(1, Math.abs(a)));
       }

@@ -37,7 +37,7 @@ describe('shared-memory Adam', () => {
       const phase = phases[step % 3 === 2 ? 1 : 0];
       const grads = phase.map((k) => Float32Array.from({ length: sizes[k] }, () => 3 * rng.normal()));
       const tensors = phase.map((k, i) => tf.tensor(grads[i], shapes[k]));
-      adam.step(phase.map((k, i) => ({ name: `v${k}`, variable: vars[k], grad: tensors[i] })), cfg.clipNorm!);
+      adam.step(phase.map((k, i) => ({ name: `v${k}`, variable: vars[k], grad: tensors[i] })), cfg.clipNorm!).dispose();
       tf.dispose(tensors);
       // Shared: compact phase layout, 3 chunks, global norm from per-chunk partial sums.
       const flat = new Float32Array(grads.reduce((n, g) => n + g.length, 0));

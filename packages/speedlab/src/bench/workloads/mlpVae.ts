@@ -197,7 +197,7 @@ export class MlpVaeInstance implements WorkloadInstance {
     return this.data[i % this.data.length];
   }
 
-  step(): number {
+  async step(): Promise<number> {
     const x = this.data[this.steps % this.data.length];
     const noiseSeed = mlpVaeNoiseSeed(this.seed, this.steps);
     this.steps++;
@@ -205,10 +205,13 @@ export class MlpVaeInstance implements WorkloadInstance {
     this.optimizer.step(
       this.net.variables.map((variable) => ({ name: variable.name, variable, grad: grads[variable.name] })),
       0,
-    );
-    const v = value.dataSync()[0];
-    tf.dispose([value, ...Object.values(grads)]);
-    return v;
+    ).dispose();
+    tf.dispose(Object.values(grads));
+    try {
+      return (await value.data())[0];
+    } finally {
+      value.dispose();
+    }
   }
 
   dispose(): void {
