@@ -19,7 +19,7 @@ import { dataModelConfig } from '../../../../lib/models/registry';
 import { dataInfoOf, disposeBatch, range, toTensors } from '../../../../lib/train/batches';
 import { modelPhases, type Phase } from '../../../../lib/train/interleave';
 import { Adam, DEFAULT_ADAM } from '../../../../lib/train/adam';
-import { DEFAULT_TRAIN, trainStep } from '../../../../lib/train/trainer';
+import { DEFAULT_TRAIN, readSteps, trainStep } from '../../../../lib/train/trainer';
 import { mixSeed } from '../../../../lib/util/random';
 import { pythonPath } from '../../../../lib/util/python';
 import { registerFastWasmKernels } from '../../src/kernels';
@@ -100,7 +100,9 @@ describe.skipIf(reason !== undefined)(`DeepDIVE against its PyTorch reference${r
         const phases = checkedPhases(model);
         const ph = modelPhases(model);
         const train = ph.M && ph.C ? [ph.M, ph.C] : [ph.joint];
-        for (let s = 0; s < c.trainSteps; s++) train.forEach((p, pi) => trainStep(model, batch, p, mixSeed(7, s, pi), adam, DEFAULT_TRAIN.clipNorm, `step ${s}`));
+        for (let s = 0; s < c.trainSteps; s++) {
+          await readSteps(train.map((p, pi) => ({ step: trainStep(model, batch, p, mixSeed(7, s, pi), adam, DEFAULT_TRAIN.clipNorm), where: `step ${s}`, phase: p.name })));
+        }
         const { ours, passes } = ourSide(model, batch, phases, 11);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-parity-'));
         dirs.push(dir);
