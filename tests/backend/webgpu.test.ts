@@ -7,7 +7,9 @@
  * - a DeepDIVE training step (both phases, Adam included) gives the same losses, gradients and
  *   updated weights;
  * - `dive train --model deepdive --data synthetic --epochs 2` (a tiny model, few batches) gives
- *   the same metrics, and training leaks no tensors.
+ *   the same metrics, and training leaks no tensors;
+ * - the same command at its full default size gives metrics within a stated tolerance (float32
+ *   roundings compound over 262 steps; the test says how far apart they were measured).
  * Tolerances are float32's: GPU reductions add in another order than wasm's loops.
  * Skipped, with the reason, only where no WebGPU adapter can be had (no Vulkan driver).
  */
@@ -222,6 +224,33 @@ describe('webgpu agrees with wasm (skipped, saying why, without a Vulkan driver)
     for (const [k, v] of want) expect(Math.abs(got.get(k)! - v) / Math.max(1, Math.abs(v)), `test.${k}`).toBeLessThanOrEqual(TOL.metric);
     expect(Math.abs(reports.webgpu.initialValForecastMse - reports.wasm.initialValForecastMse)).toBeLessThanOrEqual(TOL.metric);
   });
+
+  // The issue's command at its full default size (262 steps of both phases). Each step agrees
+  // to float32 rounding (above); over 262 Adam steps those roundings compound, so the trained
+  // models differ slightly: measured on lavapipe, forecast metrics 0.05–0.3 % apart, MIG 3 %,
+  // cluster accuracy 0.6 %. The stated tolerance: the untrained model's validation MSE within
+  // 1e-5 relative, the selected epoch equal, forecast and reconstruction metrics within 1 %
+  // relative, MIG and cluster accuracy within 0.05.
+  it('the issue\'s command at full size, DIVE_BACKEND=webgpu dive train --model deepdive --data synthetic --epochs 2: metrics within the stated tolerance of wasm', async (ctx) => {
+    needsAdapter(ctx);
+    const reports: Record<string, { backend: string; metrics: Record<string, number | null> }> = {};
+    for (const backend of ['wasm', 'webgpu']) {
+      process.env.DIVE_BACKEND = backend;
+      const io = capture();
+      const code = await main(['train', '--model', 'deepdive', '--data', 'synthetic', '--epochs', '2', '--seed', '1', '--json', '--out', path.join(tmp, `full-${backend}`)], io);
+      expect(io.stderr.filter((l) => l.startsWith('dive:')), backend).toEqual([]);
+      expect(code).toBe(0);
+      reports[backend] = JSON.parse(io.stdout[0]);
+    }
+    delete process.env.DIVE_BACKEND;
+    expect(reports.webgpu.backend).toBe('webgpu');
+    const a = reports.wasm.metrics, b = reports.webgpu.metrics;
+    const rel = (k: string): number => Math.abs(b[k]! - a[k]!) / Math.abs(a[k]!);
+    expect(rel('initialValForecastMse')).toBeLessThanOrEqual(1e-5);
+    expect(b.bestEpoch).toBe(a.bestEpoch);
+    for (const k of ['forecastRrse', 'forecastCorr', 'forecastMse', 'forecastMae', 'reconRrse', 'bestValForecastMse']) expect(rel(k), k).toBeLessThanOrEqual(0.01);
+    for (const k of ['mig', 'clusterAccuracy']) expect(Math.abs(b[k]! - a[k]!), k).toBeLessThanOrEqual(0.05);
+  }, 900_000);
 
   it('training on webgpu leaks no tensors', async (ctx) => {
     needsAdapter(ctx);
