@@ -44,6 +44,8 @@ beforeAll(async () => {
   if (ran !== 0) throw new Error(`dive notebooks run failed: ${io.stderr.join('\n')}`);
   const exported = await main(['notebooks', 'export', '--in', path.join(tmp, 'executed'), '--out', site], io);
   if (exported !== 0) throw new Error(`dive notebooks export failed: ${io.stderr.join('\n')}`);
+  const single = await main(['notebooks', 'export', '--single', '03', '--in', path.join(tmp, 'executed'), '--out', path.join(tmp, 'single')], io);
+  if (single !== 0) throw new Error(`dive notebooks export --single failed: ${io.stderr.join('\n')}`);
 }, 1_800_000);
 
 afterAll(async () => {
@@ -102,4 +104,24 @@ describe('explorable figures in the exported site, offline', () => {
       await page.close();
     }, 180_000);
   }
+});
+
+describe('explorable figures in a single-file page, opened alone and offline', () => {
+  it('03: the page carries the bundle inline, and the responsibilities figure recomputed for d = 2.7 plots Node\'s numbers', async () => {
+    // The file alone in an empty folder: nothing beside it to load.
+    const alone = path.join(tmp, 'alone');
+    fs.mkdirSync(alone);
+    const file = path.join(alone, '03.html');
+    fs.copyFileSync(path.join(tmp, 'single', '03-log-concave-mixture-kl-bound.html'), file);
+    const log = await openPage(browser, pathToFileURL(file).href, { offline: true });
+    const { page } = log;
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.dive-explorable[data-state="ready"]')).length === 5, undefined, { timeout: 60_000 });
+    const target = (await explorables(page)).find((e) => e.fn === 'responsibilitiesFigure')!;
+    await driveRange(page, target.plot, 'd', 2.7);
+    expectSameNumbers(await plottedData(page, target.plot), await nodeFigure(page, target.plot, 'responsibilitiesFigure', 'd', 2.7));
+    expect(log.errors).toEqual([]);
+    expect(log.external).toEqual([]);
+    expect(log.failed).toEqual([]);
+    await page.close();
+  }, 180_000);
 });
