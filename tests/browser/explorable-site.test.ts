@@ -113,6 +113,9 @@ describe('explorable figures in a single-file page, opened alone and offline', (
     fs.mkdirSync(alone);
     const file = path.join(alone, '03.html');
     fs.copyFileSync(path.join(tmp, 'single', '03-log-concave-mixture-kl-bound.html'), file);
+    const html = fs.readFileSync(file, 'utf8');
+    expect(html).toContain('divelabPure');
+    expect(html).not.toContain('src="assets/');
     const log = await openPage(browser, pathToFileURL(file).href, { offline: true });
     const { page } = log;
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.dive-explorable[data-state="ready"]')).length === 5, undefined, { timeout: 60_000 });
