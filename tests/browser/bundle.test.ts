@@ -22,7 +22,7 @@ import { plotlyScript } from '../../lib/plot/html';
 import { launchChromium } from '../../lib/plot/chromium';
 import * as figures from '../../lib/theory/figures';
 import { responsibilities, locationMixture } from '../../lib/theory/mixtureKl';
-import { openPage } from './page';
+import { expectCleanLog, openPage } from './page';
 import { driveRange, expectSameNumbers, plottedData } from './explorable';
 
 const WEIGHTS = [0.3, 0.45, 0.25];
@@ -87,9 +87,7 @@ describe('an explorable figure in Chromium, offline', () => {
     await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null } } }).document
       .querySelector('.dive-explorable').getAttribute('data-values')?.includes('"right":"laplace"'), undefined, { timeout: 30_000 });
     expectSameNumbers(await plottedData(page, 'resp'), figures.responsibilitiesFigure({ ...RESP, d: 2.7, right: 'laplace' }));
-    expect(log.errors).toEqual([]);
-    expect(log.external).toEqual([]);
-    expect(log.failed).toEqual([]);
+    expectCleanLog(log);
     await page.close();
   }, 120_000);
 

@@ -21,7 +21,7 @@ import { launchChromium } from '../../lib/plot/chromium';
 import * as figures from '../../lib/theory/figures';
 import { capture } from '../data/helpers';
 import { driveRange, explorableState, expectSameNumbers, plottedData } from './explorable';
-import { openPage } from './page';
+import { expectCleanLog, openPage } from './page';
 
 // Page-side globals used inside page.evaluate callbacks (the project compiles without DOM typings).
 interface PageElement { getAttribute(a: string): string | null; querySelector(s: string): PageElement | null; id: string }
@@ -98,9 +98,7 @@ describe('explorable figures in the exported site, offline', () => {
       await driveRange(page, target.plot, param, value);
       const worst = expectSameNumbers(await plottedData(page, target.plot), await nodeFigure(page, target.plot, fn, param, value));
       console.log(`${name} ${fn} ${param}=${value}: max relative difference to Node ${worst.toExponential(1)}`);
-      expect(log.errors).toEqual([]);
-      expect(log.external).toEqual([]);
-      expect(log.failed).toEqual([]);
+      expectCleanLog(log);
       await page.close();
     }, 180_000);
   }
@@ -122,9 +120,7 @@ describe('explorable figures in a single-file page, opened alone and offline', (
     const target = (await explorables(page)).find((e) => e.fn === 'responsibilitiesFigure')!;
     await driveRange(page, target.plot, 'd', 2.7);
     expectSameNumbers(await plottedData(page, target.plot), await nodeFigure(page, target.plot, 'responsibilitiesFigure', 'd', 2.7));
-    expect(log.errors).toEqual([]);
-    expect(log.external).toEqual([]);
-    expect(log.failed).toEqual([]);
+    expectCleanLog(log);
     await page.close();
   }, 180_000);
 });

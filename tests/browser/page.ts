@@ -1,5 +1,6 @@
 /** Opening a local page in headless Chromium while recording everything that went wrong. */
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** URLs a page may load offline: its own files and the loopback host (a local notebook server). */
 export const LOCAL = /^(file|data|about|blob):|^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//;
@@ -34,4 +35,11 @@ export async function openPage(browser: Browser, url: string, opts: { offline?: 
   page.on('requestfailed', (r) => log.failed.push(`${r.url()} (${r.failure()?.errorText ?? 'failed'})`));
   await page.goto(url, { waitUntil: 'load' });
   return log;
+}
+
+/** The page logged no error, asked for nothing outside the machine, and loaded everything it asked for. */
+export function expectCleanLog(log: PageLog): void {
+  expect(log.errors).toEqual([]);
+  expect(log.external).toEqual([]);
+  expect(log.failed).toEqual([]);
 }

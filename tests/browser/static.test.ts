@@ -13,7 +13,7 @@ import { launchChromium } from '../../lib/plot/chromium';
 import { lineFigure, sliderFigure } from '../../lib/plot/figure';
 import { writeFigure } from '../../lib/plot/html';
 import { StaticRenderer, writeStaticFigure } from '../../lib/plot/static';
-import { openPage } from './page';
+import { expectCleanLog, openPage } from './page';
 
 interface PageElement { querySelectorAll(s: string): ArrayLike<PageElement> }
 declare const document: { querySelectorAll(s: string): ArrayLike<PageElement> };
@@ -72,9 +72,7 @@ describe('static figures', () => {
         traces: document.querySelectorAll('.scatterlayer .trace').length,
       }));
       expect(counts).toEqual({ sliders: 1, labels: 3, traces: 1 }); // hidden frames are not drawn
-      expect(log.errors).toEqual([]);
-      expect(log.external).toEqual([]);
-      expect(log.failed).toEqual([]);
+      expectCleanLog(log);
     } finally {
       await browser.close();
     }
