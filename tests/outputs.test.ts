@@ -9,15 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../lib/cli/main';
-import type { CliIO } from '../lib/util/command';
 import { UserError } from '../lib/util/errors';
 import { checkOutputDir, markOutputDir, OUTPUT_MARKER } from '../lib/util/outputDir';
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
-}
+import { capture } from './io';
 
 let tmp: string;
 beforeAll(() => {

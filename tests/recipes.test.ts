@@ -9,7 +9,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { main } from '../lib/cli/main';
-import type { CliIO } from '../lib/util/command';
 import { modelCard, registerModel } from '../lib/models/registry';
 import type { ModelCard } from '../lib/models/card';
 import { registerMetric, type MetricCard } from '../lib/train/metrics';
@@ -21,12 +20,7 @@ import { renderTable } from '../lib/study/report/tabulate';
 import { claimsTable, type ClaimSpec } from '../lib/study/report/claims';
 import type { RunRecord, TableSpec, Variant } from '../lib/study/spec/types';
 import { datasetInfo } from '../lib/data/registry';
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
-}
+import { capture } from './io';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-recipes-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -22,23 +22,17 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../lib/util/command';
 import { main } from '../../lib/cli/main';
 import { resolveNotebooks } from '../../lib/notebooks/catalog';
 import { notebooksDir } from '../../lib/notebooks/paths';
 import { checkJupyter, checkMathJax, requireTools } from '../../lib/notebooks/tools';
 import { launchChromium } from '../../lib/plot/chromium';
 import { openPage } from './page';
+import { capture } from '../io';
 
 // Page-side globals used inside page.evaluate callbacks (the project compiles without DOM typings).
 interface PageElement { id: string; querySelector(s: string): PageElement | null; querySelectorAll(s: string): ArrayLike<PageElement> }
 declare const document: { querySelectorAll(s: string): ArrayLike<PageElement>; getElementById(id: string): PageElement | null };
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
-}
 
 const SELECTION = (process.env.DIVE_BROWSER_NOTEBOOKS ?? 'all').trim();
 const NAMES = SELECTION === 'all' ? [] : SELECTION.split(',').map((n) => n.trim()).filter(Boolean);

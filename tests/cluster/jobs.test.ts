@@ -6,18 +6,12 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { main } from '../../lib/cli/main';
-import type { CliIO } from '../../lib/util/command';
 import { validateManifest } from '../../lib/cluster/kubernetes';
 import { resolveAutoShard } from '../../lib/cluster/shardEnv';
+import { capture } from '../io';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-jobs-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
-}
 
 async function dive(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = capture();

@@ -4,13 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../lib/cli/main';
-import type { CliIO } from '../../lib/util/command';
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
-}
+import { capture } from '../io';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-csv-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

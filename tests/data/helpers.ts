@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'vitest';
-import type { CliIO } from '../../lib/util/command';
 import { UserError } from '../../lib/util/errors';
 import { cacheDir, mirrorDir } from '../../lib/data/paths';
 
@@ -46,11 +45,7 @@ export function tempDir(prefix = 'divelab-data-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
-}
+export { capture } from '../io';
 
 /** Expect a one-line UserError matching `re`. */
 export function userError(f: () => unknown, re: RegExp): void {

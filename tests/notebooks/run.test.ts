@@ -9,18 +9,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../lib/util/command';
 import { main } from '../../lib/cli/main';
 import { notebooksDir } from '../../lib/notebooks/paths';
 import { runNotebooks } from '../../lib/notebooks/run';
 import { OUTPUT_MARKER } from '../../lib/util/outputDir';
 import { checkJupyter, requireTools } from '../../lib/notebooks/tools';
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
-}
+import { capture } from '../io';
 
 const sha = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 

@@ -2,18 +2,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../lib/util/command';
 import { main } from '../../lib/cli/main';
 import { VERSION } from '../../lib/index';
 import { repoRoot } from '../../lib/util/repo';
+import { capture } from '../io';
 
 const version = (JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
-}
 
 describe('version', () => {
   it('dive --version prints the package.json version', async () => {

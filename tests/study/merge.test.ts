@@ -4,21 +4,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
-import type { CliIO } from '../../lib/util/command';
 import { mergeResults } from '../../lib/study/merge';
 import { TINY } from '../../lib/study/spec/protocol';
 import { reproduce } from '../../lib/study/reproduce';
 import { writePlanInputs, readPlanInputs } from '../../lib/study/run/store';
+import { capture } from '../io';
 
 const none = (): boolean => false;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-merge-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
-}
 
 function tables(dir: string): Record<string, string> {
   const d = path.join(dir, 'tables');

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
-import type { CliIO } from '../../lib/util/command';
 import { CHECKS, runCheck } from '../../lib/theory/checks';
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
-}
+import { capture } from '../io';
 
 interface Report {
   passed: boolean;

@@ -7,13 +7,7 @@ import { findWorkload } from '../../src/bench/workloads';
 import { formatBenchTable, torchComparisons } from '../../src/bench/command';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../../../lib/cli/main';
-import type { CliIO } from '../../../../lib/util/command';
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), json: (v) => stdout.push(JSON.stringify(v)), interactive: false };
-}
+import { capture } from '../../../../tests/io';
 
 const tiny = mlpVaeWorkload({ batch: 8, input: 24, hidden: 16, latent: 3, lr: 1e-3, batches: 2 }, 'tiny-vae');
 
