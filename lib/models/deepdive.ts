@@ -137,6 +137,12 @@ export class DeepDive implements Model {
         this.rbf.push(new RbfLayer(p, 'rbf', `rbf${i}`, freq, { span: c.rbfSpan, sharedWidth: c.rbfSharedWidth, geometry }));
       });
       this.bLogvarMax = tf.keep(tf.tensor1d(this.rbf.map((r) => (r.geometry === 'circle' ? Math.min(c.logvarMax, CIRCLE_LOGVAR_MAX) : c.logvarMax))));
+      // Start log σ²_b one unit below its upper clip on a circle (σ_b ≈ 0.30 rad; 0 = σ 1 on a
+      // line, as before): with the bias at 0 every window's log σ²_b began above the circle's clip
+      // log 0.25, where the clip passes no gradient, so σ_b of cyclic labels never trained
+      // (found by the PyTorch parity check; docs/design.md "Measured choices").
+      const bias = this.rbf.map((r) => (r.geometry === 'circle' ? Math.min(c.logvarMax, CIRCLE_LOGVAR_MAX) - 1 : 0));
+      tf.tidy(() => this.bLogvar!.b.assign(tf.tensor1d(bias)));
     }
     // The conditional path exists when a does, or when the forecaster reads trunk features.
     const conditionalPath = c.useA || c.forecasterInput === 'code+features';

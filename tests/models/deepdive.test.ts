@@ -126,6 +126,21 @@ describe('DeepDIVE', () => {
       const lv = (m as unknown as { encodeB(h: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] }).encodeB(tf.fill([4, SMALL.trunk.hidden], 50) as tf.Tensor2D)[1].arraySync();
       for (const row of lv) expect(row[0]).toBeLessThanOrEqual(2 * Math.log(0.5) + 1e-6);
     });
+    // σ_b of a cyclic label trains: its log-variance starts inside the clip (one unit below it,
+    // bias log 0.25 − 1), so phase M's loss has a gradient with respect to it; a line label's
+    // bias starts at 0 as before. (With both at 0 every window began above the circle's clip and
+    // the gradient was exactly 0.)
+    const bias = Array.from(m.params.all().find((p) => p.name === 'bEncoder/logvar/b')!.variable.dataSync());
+    expect(bias[0]).toBeCloseTo(2 * Math.log(0.5) - 1, 6);
+    expect(bias[1]).toBe(0);
+    const bLogvarW = m.params.all().find((p) => p.name === 'bEncoder/logvar/w')!.variable;
+    const { value, grads } = tf.variableGrads(() => {
+      const t = m.losses(batch, { noiseSeed: 2 }, ['ce', 'klB']);
+      return tf.add(t.ce!, t.klB!) as tf.Scalar;
+    }, [bLogvarW]);
+    const g = grads[bLogvarW.name].arraySync() as number[][];
+    expect(Math.max(...g.map((row) => Math.abs(row[0])))).toBeGreaterThan(0);
+    tf.dispose([value, ...Object.values(grads)]);
     const off = createModel('deepdive', { ...cfg, betaB: 0 }, info);
     tf.tidy(() => {
       expect(off.losses(batch, { noiseSeed: 2 }).klB).toBeUndefined();
