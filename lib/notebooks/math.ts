@@ -48,33 +48,27 @@ const TEX_PACKAGES: Record<string, string> = {
   mathtools: 'mathtools/MathtoolsConfiguration',
 };
 
-/** MathJax's modules as `import()` loads them (its ESM build; type imports must resolve the same way). */
-interface Engine {
-  mathjax: typeof import('@mathjax/src/js/mathjax.js', { with: { 'resolution-mode': 'import' } }).mathjax;
-  adaptor: ReturnType<typeof import('@mathjax/src/js/adaptors/liteAdaptor.js', { with: { 'resolution-mode': 'import' } }).liteAdaptor>;
-  TeX: typeof import('@mathjax/src/js/input/tex.js', { with: { 'resolution-mode': 'import' } }).TeX;
-  SVG: typeof import('@mathjax/src/js/output/svg.js', { with: { 'resolution-mode': 'import' } }).SVG;
-  font: typeof import('@mathjax/mathjax-newcm-font/js/svg.js', { with: { 'resolution-mode': 'import' } }).MathJaxNewcmFont;
+/** MathJax's modules (its ESM build, through `import()`); the lite DOM handler registered once. */
+async function loadModules() {
+  const { mathjax } = await import('@mathjax/src/js/mathjax.js');
+  const { liteAdaptor } = await import('@mathjax/src/js/adaptors/liteAdaptor.js');
+  const { RegisterHTMLHandler } = await import('@mathjax/src/js/handlers/html.js');
+  const { TeX } = await import('@mathjax/src/js/input/tex.js');
+  const { SVG } = await import('@mathjax/src/js/output/svg.js');
+  // The font's rarer glyph ranges are loaded on demand, with import().
+  await import('@mathjax/src/js/util/asyncLoad/esm.js');
+  for (const file of Object.values(TEX_PACKAGES)) await import(`@mathjax/src/js/input/tex/${file}.js`);
+  const { MathJaxNewcmFont } = await import('@mathjax/mathjax-newcm-font/js/svg.js');
+  const adaptor = liteAdaptor();
+  RegisterHTMLHandler(adaptor);
+  return { mathjax, adaptor, TeX, SVG, font: MathJaxNewcmFont };
 }
 
-let engine: Promise<Engine> | undefined;
+let engine: ReturnType<typeof loadModules> | undefined;
 
-/** MathJax's modules, loaded once; the lite DOM handler is registered once per process. */
-function loadEngine(): Promise<Engine> {
-  engine ??= (async (): Promise<Engine> => {
-    const { mathjax } = await import('@mathjax/src/js/mathjax.js');
-    const { liteAdaptor } = await import('@mathjax/src/js/adaptors/liteAdaptor.js');
-    const { RegisterHTMLHandler } = await import('@mathjax/src/js/handlers/html.js');
-    const { TeX } = await import('@mathjax/src/js/input/tex.js');
-    const { SVG } = await import('@mathjax/src/js/output/svg.js');
-    // The font's rarer glyph ranges are loaded on demand, with import().
-    await import('@mathjax/src/js/util/asyncLoad/esm.js');
-    for (const file of Object.values(TEX_PACKAGES)) await import(`@mathjax/src/js/input/tex/${file}.js`);
-    const { MathJaxNewcmFont } = await import('@mathjax/mathjax-newcm-font/js/svg.js');
-    const adaptor = liteAdaptor();
-    RegisterHTMLHandler(adaptor);
-    return { mathjax, adaptor, TeX, SVG, font: MathJaxNewcmFont };
-  })();
+/** MathJax's modules, loaded once per process. */
+function loadEngine(): ReturnType<typeof loadModules> {
+  engine ??= loadModules();
   return engine;
 }
 
