@@ -129,10 +129,10 @@ export interface AdamApplyHyper {
  */
 export const adamApply = defineOp('adamApply', (entries: readonly AdamApplyEntry[], hyper: AdamApplyHyper): void => {
   const { beta1, beta2, epsilon, lr, clipNorm } = hyper;
-  const [scale, ok] = tf.tidy(() => {
+  const { scale, ok } = tf.tidy(() => {
     const norm = tf.sqrt(hyper.sumSquares);
     const finite = tf.isFinite(norm);
-    return [clipNorm > 0 ? tf.div(clipNorm, tf.maximum(norm, clipNorm)) : undefined, hyper.gate ? tf.logicalAnd(finite, hyper.gate) : finite] as const;
+    return { scale: clipNorm > 0 ? tf.div(clipNorm, tf.maximum(norm, clipNorm)) : undefined, ok: hyper.gate ? tf.logicalAnd(finite, hyper.gate) : finite };
   });
   try {
     for (const { variable, grad, slot: s, weightDecay } of entries) {
