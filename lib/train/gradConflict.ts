@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Model, StepContext, TensorBatch, TermName } from '../models/types';
+import { readFlat } from './readBack';
 
 export interface ConflictRecord {
   /** Global optimiser step at which it was measured. */
@@ -97,12 +98,7 @@ export async function readConflicts(pending: readonly PendingConflict[]): Promis
   if (pending.length === 0) return [];
   let all: Float32Array;
   try {
-    const flat = tf.concat(pending.map((p) => p.values));
-    try {
-      all = (await flat.data()) as Float32Array;
-    } finally {
-      flat.dispose();
-    }
+    all = await readFlat(pending.map((p) => p.values));
   } finally {
     tf.dispose(pending.map((p) => p.values));
   }

@@ -23,6 +23,7 @@ import { disposeBatch, range, toTensors } from './batches';
 import { loadCheckpoint, restoreWeights, saveCheckpoint, shapesOf, snapshotWeights, CHECKPOINT_FORMAT, CHECKPOINT_TARGET, type Weights } from './checkpoint';
 import { checkOutputDir } from '../util/outputDir';
 import { probeConflict, readConflicts, type ConflictRecord, type PendingConflict } from './gradConflict';
+import { readFlat } from './readBack';
 import { LrScheduleSchema, INITIAL_LR_STATE, afterEpoch, learningRate, type LrState } from './lrSchedule';
 import { ScheduleSchema, modelPhases, phasesForEpoch, type Phase, type PhaseName, type Phases, type ScheduleConfig } from './interleave';
 
@@ -209,12 +210,7 @@ export async function readSteps(steps: readonly PendingStep[]): Promise<StepReco
   if (steps.length === 0) return [];
   let values: Float32Array;
   try {
-    const flat = tf.tidy(() => tf.concat(steps.map(({ step }) => tf.stack([step.loss, step.norm, ...Object.values(step.terms).filter((t): t is tf.Scalar => t !== undefined)]))));
-    try {
-      values = (await flat.data()) as Float32Array;
-    } finally {
-      flat.dispose();
-    }
+    values = await readFlat(steps.flatMap(({ step }) => [step.loss, step.norm, ...Object.values(step.terms).filter((t): t is tf.Scalar => t !== undefined)]));
   } finally {
     disposeSteps(steps);
   }
@@ -249,13 +245,7 @@ export async function forecastMse(model: Model, set: WindowSet, batchSize: numbe
       }
     }
     if (sums.length === 0) return NaN;
-    const stacked = tf.stack(sums);
-    let values: Float32Array;
-    try {
-      values = (await stacked.data()) as Float32Array;
-    } finally {
-      stacked.dispose();
-    }
+    const values = await readFlat(sums);
     // Summed in float64 batch by batch, in order (as the per-batch reads did).
     let sum = 0;
     for (const v of values) sum += v;
