@@ -42,6 +42,7 @@ import { jupyterEnv } from './kernel';
 import { typesetMath } from './math';
 import { executedDir, repoRoot, singleDir, siteDir } from './paths';
 import { pythonPath } from '../util/python';
+import { inlinedScriptOpening } from '../plot/html';
 import { checkJupyter, checkMathJax, INSTALL_COMMAND, MATHJAX_DIR, requireTools } from './tools';
 
 export interface ExportOptions {
@@ -304,9 +305,9 @@ export function shareBrowserBundle(html: string): { html: string; bundles: { ver
   return shareInlined(html, 'divelab-pure', browserBundleAsset);
 }
 
-/** Every script inlined as `/* <library> <version> (inlined, offline) *\/` replaced by a tag loading `asset(version)`. */
+/** Every script inlined by `inlinedScript(library, …)` (lib/plot/html.ts) replaced by a tag loading `asset(version)`. */
 function shareInlined(html: string, library: string, asset: (version: string) => string): { html: string; bundles: { version: string; bundle: string }[] } {
-  const open = new RegExp(`<script type="text/javascript">/\\* ${library.replace(/\./g, '\\.')} (\\S+) \\(inlined, offline\\) \\*/\n`, 'g');
+  const open = inlinedScriptOpening(library);
   const bundles: { version: string; bundle: string }[] = [];
   let out = '';
   let at = 0;

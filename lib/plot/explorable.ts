@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { UserError } from '../util/errors';
 import { repoRoot } from '../util/repo';
 import { type Figure, sliderFigure } from './figure';
-import { type PlotHtmlOptions, plotHtml, scriptJson } from './html';
+import { type PlotHtmlOptions, inlinedScript, plotHtml, scriptJson } from './html';
 import type { Control, ExplorablePageSpec, ParamValue } from './explorableView';
 
 export type { ChoiceControl, Control, ParamValue, RangeControl } from './explorableView';
@@ -83,7 +83,7 @@ export function browserBundleManifest(): BrowserBundleManifest {
  */
 export function browserBundleScript(): string {
   const { manifest, code } = loadBundle();
-  return `<script type="text/javascript">/* divelab-pure ${manifest.version}+${manifest.sha256.slice(0, 12)} (inlined, offline) */\n${code}\n</script>`;
+  return inlinedScript('divelab-pure', `${manifest.version}+${manifest.sha256.slice(0, 12)}`, code);
 }
 
 function checkSpec<P extends object>(name: string, spec: ExplorableSpec<P>): void {

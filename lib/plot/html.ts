@@ -21,9 +21,23 @@ export function plotlyVersion(): string {
   return (JSON.parse(fs.readFileSync(require.resolve('plotly.js-dist-min/package.json'), 'utf8')) as { version: string }).version;
 }
 
+/**
+ * A library inlined in a page: a `<script>` whose first line names it as
+ * `/* <library> <version> (inlined, offline) *\/`, so an exported site can find every copy and
+ * ship it once (lib/notebooks/export.ts reads it with `inlinedScriptOpening`).
+ */
+export function inlinedScript(library: string, version: string, code: string): string {
+  return `<script type="text/javascript">/* ${library} ${version} (inlined, offline) */\n${code}\n</script>`;
+}
+
+/** The opening `inlinedScript` writes for `library`, up to its code; group 1 is the version. */
+export function inlinedScriptOpening(library: string): RegExp {
+  return new RegExp(`<script type="text/javascript">/\\* ${library.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (\\S+) \\(inlined, offline\\) \\*/\n`, 'g');
+}
+
 /** `<script>` defining `window.Plotly` from the inlined bundle. */
 export function plotlyScript(): string {
-  return `<script type="text/javascript">/* plotly.js ${plotlyVersion()} (inlined, offline) */\n${plotlyBundle()}\n</script>`;
+  return inlinedScript('plotly.js', plotlyVersion(), plotlyBundle());
 }
 
 /** JSON safe to embed in a `<script>` element (no `</script>`, no HTML comment openers). */
