@@ -22,6 +22,7 @@
 import { UserError } from '../../util/errors';
 import { cholesky, cholSolve, type Matrix } from '../../math/linalg';
 import { checkSplit, factorLevels, fitStandardiser, standardise, type CodeSample } from './sample';
+import { factorTargets } from './mcc';
 
 /** Options of {@link dci}; every field has a documented default. */
 export interface DciConfig {
@@ -131,22 +132,19 @@ export function disentanglementCompleteness(
   return { disentanglement: d, completeness: c, codeDisentanglement, codeWeights, factorCompleteness, factorWeights };
 }
 
-/** Regression targets of factor k: the level, (cos, sin) of its angle for a circular factor, one indicator per level for a categorical one. */
-function targetsOf(s: CodeSample, k: number, kind: FactorKind, levels: number): Float64Array[] {
+/**
+ * Regression targets of every factor, grouped by factor: the level, (cos, sin) of its angle for a
+ * circular factor, one indicator per level for a categorical one — MCC's target columns
+ * (`factorTargets`), so both metrics read a factor the same way.
+ */
+function targetsByFactor(s: CodeSample, circular: readonly boolean[], categorical: readonly boolean[], levels: readonly number[]): Float64Array[][] {
+  const t = factorTargets(s.factors, s.numFactors, circular, levels, categorical);
   const n = s.factors.length / s.numFactors;
-  const count = kind === 'categorical' ? levels : kind === 'circular' ? 2 : 1;
-  const out = Array.from({ length: count }, () => new Float64Array(n));
-  for (let i = 0; i < n; i++) {
-    const v = s.factors[i * s.numFactors + k];
-    if (kind === 'categorical') {
-      out[v][i] = 1;
-    } else if (kind === 'circular') {
-      const angle = (2 * Math.PI * v) / levels;
-      out[0][i] = Math.cos(angle);
-      out[1][i] = Math.sin(angle);
-    } else {
-      out[0][i] = v;
-    }
+  const out: Float64Array[][] = Array.from({ length: s.numFactors }, () => []);
+  for (let c = 0; c < t.columns; c++) {
+    const col = new Float64Array(n);
+    for (let i = 0; i < n; i++) col[i] = t.values[i * t.columns + c];
+    out[t.source[c]].push(col);
   }
   return out;
 }
@@ -233,10 +231,12 @@ export function dci(train: CodeSample, test: CodeSample, config: DciConfig = {})
     }
     return out;
   };
+  const targetsTrain = targetsByFactor(train, circular, categorical, levels);
+  const targetsTest = targetsByFactor(test, circular, categorical, levels);
   for (let k = 0; k < kf; k++) {
     const kind = kinds[k];
-    const tTrain = targetsOf(train, k, kind, levels[k]);
-    const tTest = targetsOf(test, k, kind, levels[k]);
+    const tTrain = targetsTrain[k];
+    const tTest = targetsTest[k];
     const predTrain: Float64Array[] = [];
     const predTest: Float64Array[] = [];
     const sq = new Float64Array(jDims);
