@@ -40,6 +40,7 @@ export const TrainSchema = z.strictObject({
   conflictEvery: z.int().min(0).default(50).describe('Measure gradient conflicts every k batches (0 = never).'),
   maxBatchesPerEpoch: z.int().min(0).default(0).describe('Cap on batches per epoch (0 = the whole train split).'),
   maxValWindows: z.int().min(0).default(0).describe('Cap on validation windows per evaluation (0 = all).'),
+  valEvery: z.int().min(0).default(50).describe("Also score the validation split every this many batches inside an epoch (0 = at epoch ends only). A check that beats every earlier one selects its weights and counts as its epoch's improvement, so selection is finer while patience and the schedule still count epochs: on ETTh1 the best weights lie inside the first epoch (docs/design.md, \"Training recipe\")."),
   evalBatchSize: z.int().min(1).default(256).describe('Batch size of validation / prediction passes.'),
 });
 export type TrainConfig = z.output<typeof TrainSchema>;
@@ -57,8 +58,11 @@ export interface EpochRecord {
   readonly phases: readonly PhaseName[];
   /** Mean of each unweighted term over the epoch's steps, per phase ("C.forecast", "M.ce"). */
   readonly train: Record<string, number>;
-  /** Validation forecast MSE (scaled units), the early-stopping criterion. */
+  /** Validation forecast MSE (scaled units) at the epoch's end, the early-stopping criterion. */
   readonly valForecastMse: number;
+  /** Validation forecast MSE of the checks inside the epoch (`valEvery`), in order; absent when none ran. */
+  readonly valChecks?: number[];
+  /** Some check of the epoch (inside it or at its end) beat every earlier candidate. */
   readonly improved: boolean;
   /** Learning rate of the epoch's last step (after warm-up; the schedule's value). */
   readonly lr?: number;
@@ -81,7 +85,8 @@ export interface TrainResult {
   readonly epochsRun: number;
   /**
    * Epoch of the selected (best-validation) weights: 0 = the untrained model, which is a
-   * candidate for every model (fair selection: docs/design.md, "Checkpoint selection").
+   * candidate for every model (fair selection: docs/design.md, "Checkpoint selection"); a check
+   * inside an epoch gives a fraction (1.33 = a third into epoch 2), to two decimals.
    */
   readonly bestEpoch: number;
   readonly bestValForecastMse: number | null;
@@ -346,7 +351,7 @@ async function selectUntrained(ctx: LoopContext, state: LoopState): Promise<numb
  * every step's loss, norm and terms (and of the conflict probes). Returns the mean of every
  * (phase, term) over its steps. Throws TrainingDiverged naming the first non-finite step.
  */
-async function trainEpoch(ctx: LoopContext, state: LoopState, epoch: number): Promise<{ train: Record<string, number>; phases: PhaseName[]; steps: number; lr: number }> {
+async function trainEpoch(ctx: LoopContext, state: LoopState, epoch: number): Promise<{ train: Record<string, number>; phases: PhaseName[]; steps: number; lr: number; checks: number[]; improved: boolean }> {
   const { model, data, config, adam, history, batchSize } = ctx;
   const order = permutation(data.train.count, makeRng(mixSeed(config.seed, epoch, TRAIN_STREAM.batchOrder)));
   const plan = phasesForEpoch(epoch, config.schedule, ctx.phases);
@@ -354,6 +359,8 @@ async function trainEpoch(ctx: LoopContext, state: LoopState, epoch: number): Pr
   const probes: PendingConflict[] = [];
   let gate: tf.Scalar | undefined;
   let lr = config.lr;
+  const checks: number[] = [];
+  let improved = false;
   try {
     for (let bi = 0; bi < ctx.batchesPerEpoch; bi++) {
       const idx = order.subarray(bi * batchSize, Math.min(data.train.count, (bi + 1) * batchSize));
@@ -374,6 +381,11 @@ async function trainEpoch(ctx: LoopContext, state: LoopState, epoch: number): Pr
         }
       } finally {
         disposeBatch(tb);
+      }
+      if (config.valEvery > 0 && (bi + 1) % config.valEvery === 0 && bi + 1 < ctx.batchesPerEpoch) {
+        const v = await validationCheck(ctx, `epoch ${epoch + 1}, batch ${bi + 1}`);
+        checks.push(v);
+        if (await selectWithin(ctx, state, v, epoch + (bi + 1) / ctx.batchesPerEpoch)) improved = true;
       }
       ctx.progress.tick(1, `epoch ${epoch + 1}/${config.epochs}${ctx.lastLoss === undefined ? '' : ` loss ${ctx.lastLoss.toPrecision(4)}`}`);
       // Yield to the event loop so notebook displays and stderr redraw between batches.
@@ -403,21 +415,38 @@ async function trainEpoch(ctx: LoopContext, state: LoopState, epoch: number): Pr
   if (records.length > 0) ctx.lastLoss = records[records.length - 1].loss;
   const train: Record<string, number> = {};
   for (const k of Object.keys(sums)) train[k] = sums[k] / counts[k];
-  return { train, phases: plan.map((p) => p.name), steps: records.length, lr };
+  return { train, phases: plan.map((p) => p.name), steps: records.length, lr, checks, improved };
+}
+
+/** The validation forecast MSE of the current weights; a non-finite value is divergence. */
+async function validationCheck(ctx: LoopContext, where: string): Promise<number> {
+  const v = await forecastMse(ctx.model, ctx.data.val, ctx.config.evalBatchSize, ctx.config.maxValWindows);
+  if (!Number.isFinite(v)) throw new TrainingDiverged(`training diverged at ${where}: validation forecast MSE is ${v}`);
+  return v;
+}
+
+/**
+ * Keep the current weights when `val` beats every earlier candidate (the untrained model and every
+ * earlier check); `at` is the check's place in epochs (fractional inside an epoch). Returns whether it did.
+ */
+async function selectWithin(ctx: LoopContext, state: LoopState, val: number, at: number): Promise<boolean> {
+  if (state.bestValue !== null && !(val < state.bestValue)) return false;
+  state.best = await snapshotWeights(ctx.model);
+  state.bestValue = val;
+  state.bestEpoch = Math.round(at * 100) / 100;
+  return true;
 }
 
 /**
  * Checkpoint selection and early stopping after an epoch: keep the weights when the validation
- * forecast MSE beats every earlier candidate; count a bad epoch otherwise (warm-up epochs of
- * interleaving do not count). Returns whether the epoch improved.
+ * forecast MSE beats every earlier candidate; the epoch improved when this or one of its checks
+ * inside it (`improvedWithin`) did; count a bad epoch otherwise (warm-up epochs of interleaving
+ * do not count). Returns whether the epoch improved.
  */
-async function selectAfterEpoch(ctx: LoopContext, state: LoopState, epoch: number, val: number): Promise<boolean> {
+async function selectAfterEpoch(ctx: LoopContext, state: LoopState, epoch: number, val: number, improvedWithin: boolean): Promise<boolean> {
   const { config } = ctx;
-  const improved = state.bestValue === null || val < state.bestValue;
+  const improved = (await selectWithin(ctx, state, val, epoch + 1)) || improvedWithin;
   if (improved) {
-    state.best = await snapshotWeights(ctx.model);
-    state.bestValue = val;
-    state.bestEpoch = epoch + 1;
     state.badEpochs = 0;
   } else if (epoch >= config.schedule.warmupEpochs || config.schedule.mode === 'joint') {
     state.badEpochs++;
@@ -488,10 +517,12 @@ export async function train(model: Model, data: { train: WindowSet; val: WindowS
     for (let epoch = state.epoch0; epoch < config.epochs && !state.finished; epoch++) {
       const t0 = Date.now();
       const done = await trainEpoch(ctx, state, epoch);
-      const val = await forecastMse(model, data.val, config.evalBatchSize, config.maxValWindows);
-      if (!Number.isFinite(val)) throw new TrainingDiverged(`training diverged at epoch ${epoch + 1}: validation forecast MSE is ${val}`);
-      const improved = await selectAfterEpoch(ctx, state, epoch, val);
-      const record: EpochRecord = { epoch: epoch + 1, phases: done.phases, train: done.train, valForecastMse: val, improved, lr: done.lr, seconds: (Date.now() - t0) / 1000, steps: done.steps };
+      const val = await validationCheck(ctx, `epoch ${epoch + 1}`);
+      const improved = await selectAfterEpoch(ctx, state, epoch, val, done.improved);
+      const record: EpochRecord = {
+        epoch: epoch + 1, phases: done.phases, train: done.train, valForecastMse: val, ...(done.checks.length > 0 ? { valChecks: done.checks } : {}),
+        improved, lr: done.lr, seconds: (Date.now() - t0) / 1000, steps: done.steps,
+      };
       history.epochs.push(record);
       options.onEpoch?.(record);
       state.epoch0 = epoch + 1;

@@ -199,6 +199,42 @@ describe('trainer', () => {
     full.dispose();
   });
 
+  it('checks inside an epoch (valEvery) select among more checkpoints without changing the trajectory; resuming keeps them', async () => {
+    const cfg: TrainConfig = { ...CFG, epochs: 4, maxBatchesPerEpoch: 6, lrSchedule: { ...CFG.lrSchedule, kind: 'constant' } };
+    const run = async (valEvery: number, opts = {}, epochs = 4): Promise<{ r: Awaited<ReturnType<typeof train>>; m: Model }> => {
+      const m = make('deepdive-a');
+      return { r: await train(m, data, { ...cfg, epochs, valEvery }, opts), m };
+    };
+    const before = tf.memory().numTensors;
+    const { r: plain, m: m0 } = await run(0);
+    const { r: fine, m: m1 } = await run(2);
+    // The checks read the weights only: the same steps, losses and epoch-end validation errors.
+    expect(fine.history.epochs.map((e) => [e.train, e.valForecastMse])).toEqual(plain.history.epochs.map((e) => [e.train, e.valForecastMse]));
+    expect(plain.history.epochs.every((e) => e.valChecks === undefined)).toBe(true);
+    // Batches 2 and 4 of each 6-batch epoch (batch 6 is the epoch's end).
+    expect(fine.history.epochs.map((e) => e.valChecks?.length)).toEqual([2, 2, 2, 2]);
+    const candidates = [[0, fine.initialValForecastMse!]];
+    fine.history.epochs.forEach((e, i) => {
+      e.valChecks!.forEach((v, k) => candidates.push([i + (2 * (k + 1)) / 6, v]));
+      candidates.push([i + 1, e.valForecastMse]);
+    });
+    const best = candidates.reduce((a, b) => (b[1] < a[1] ? b : a));
+    expect(fine.bestValForecastMse).toBe(best[1]);
+    expect(fine.bestEpoch).toBe(Math.round(best[0] * 100) / 100);
+    expect(fine.bestValForecastMse!).toBeLessThanOrEqual(plain.bestValForecastMse!);
+    // The selected weights are the ones restored.
+    expect(await forecastMse(m1, data.val, cfg.evalBatchSize)).toBe(fine.bestValForecastMse);
+    m0.dispose();
+    m1.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const dir = path.join(tmp, 'ck-valevery');
+    (await run(2, { checkpointDir: dir }, 2)).m.dispose();
+    const { r: resumed, m: m2 } = await run(2, { checkpointDir: dir, resume: true });
+    expect(resumed.history.epochs).toEqual(fine.history.epochs.map((e, i) => ({ ...e, seconds: resumed.history.epochs[i].seconds })));
+    expect([resumed.bestEpoch, resumed.bestValForecastMse]).toEqual([fine.bestEpoch, fine.bestValForecastMse]);
+    m2.dispose();
+  });
+
   it('stops on a NaN loss with a clear message and keeps the last good checkpoint', async () => {
     const dir = path.join(tmp, 'nan');
     const m = make('deepdive-a');

@@ -19,6 +19,7 @@ import { discoveredNmiKey } from '../../train/metrics/discoveredNmi';
 import { BENCHMARK_FACTORS } from '../../data/benchmark';
 import { DEFAULT_DEEPDIVE } from '../../models/deepdive';
 import { DEFAULT_BETA_VAE } from '../../models/betaVae';
+import { DEFAULT_TRAIN } from '../../train/trainer';
 import { ATOM_PROVENANCE } from '../../models/atom';
 import type { CellSpec, ColumnSpec, DataChoice, DataFamily, Experiment, MetricKey, PaperValue, Protocol, RowSpec, Variant } from './types';
 import { budgetNote, tunedFor, tuningNotes, type TuningResult, type TuningTarget } from './tuning';
@@ -96,7 +97,9 @@ function dataSentence(choice: DataChoice): string {
 const SEEDS_NOTE = (p: Protocol): string => {
   const perModel = Object.entries(p.modelTrainConfig).map(([m, c]) => `${m}: ${JSON.stringify(c)}`);
   const cap = p.trainConfig.maxBatchesPerEpoch ? ` of at most ${p.trainConfig.maxBatchesPerEpoch} batches (a fresh random subset of the training windows each epoch)` : '';
-  return `Cells: mean ± sample std over ${p.seeds} seed(s) (0..${p.seeds - 1}); protocol '${p.name}': up to ${p.epochs} epoch(s)${cap}${p.maxWindows.train ? `, at most ${p.maxWindows.train}/${p.maxWindows.val}/${p.maxWindows.test} train/val/test windows (seeded subset)` : ', all windows'}${perModel.length ? `; per-model trainer settings ${perModel.join(', ')}` : ''}. All metrics on the test split, RRSE in original units (lib/eval/forecast.ts).`;
+  const every = (p.trainConfig.valEvery as number | undefined) ?? DEFAULT_TRAIN.valEvery;
+  const checks = every > 0 ? `, the validation split scored every ${every} batches and at each epoch's end (the best check's weights selected)` : '';
+  return `Cells: mean ± sample std over ${p.seeds} seed(s) (0..${p.seeds - 1}); protocol '${p.name}': up to ${p.epochs} epoch(s)${cap}${checks}${p.maxWindows.train ? `, at most ${p.maxWindows.train}/${p.maxWindows.val}/${p.maxWindows.test} train/val/test windows (seeded subset)` : ', all windows'}${perModel.length ? `; per-model trainer settings ${perModel.join(', ')}` : ''}. All metrics on the test split, RRSE in original units (lib/eval/forecast.ts).`;
 };
 
 /** What the latent models' forecasters read (their configs' forecasterInput), for every table's notes. */

@@ -47,6 +47,8 @@ export const TSLIB_DLINEAR_TRAIN: Readonly<Record<string, unknown>> = {
   weightDecay: 0,
   maxBatchesPerEpoch: 0,
   maxValWindows: 0,
+  // TSLib validates once per epoch (exp_long_term_forecasting.py), so no checks inside an epoch.
+  valEvery: 0,
   conflictEvery: 0,
 };
 
