@@ -6,6 +6,10 @@ import { cellRunIds, expandPlan, parseShard, resolveRun, runId, shardRuns, varia
 import { canonicalJson } from '../../lib/util/json';
 import { FULL, QUICK, TINY } from '../../lib/study/spec/protocol';
 import type { RunSpec } from '../../lib/study/spec/types';
+import { specDefaults } from '../../lib/study/run/specDefaults';
+import { modelCard, registerModel } from '../../lib/models/registry';
+import { PIPELINE_MODELS } from '../../lib/methods/pipelines';
+import { SPARSE_RHO_MODEL } from '../../lib/methods/sparse/rho';
 
 const none = (): boolean => false;
 const real = (name: string): boolean => name === 'gaitndd' || name === 'ett-h1';
@@ -76,7 +80,11 @@ const PINNED: RunSpec = {
   model: 'deepdive', data: 'gaitndd', horizon: 100, seed: 0, mode: 'interleave', epochs: 30,
   config: { lambda: 10 }, trainConfig: { patience: 5 }, maxWindows: { train: 0, val: 0, test: 0 }, figurePoints: 400,
 };
-const PINNED_ID = 'deepdive_gaitndd_h100_interleave_s0_f975b180351b'; // = sha256 of the sorted-key JSON, checked with Python's json.dumps(sort_keys=True)
+// = sha256 of the sorted-key JSON of { spec, defaults: specDefaults(spec) }, checked with Python's
+// json.dumps(sort_keys=True). It changes when a default governing this run changes (deepdive's,
+// the trainer's, gaitndd's windows): then the stored records were made under the old default, and
+// the new id keeps a results folder from taking them as current. Update it with that in mind.
+const PINNED_ID = 'deepdive_gaitndd_h100_interleave_s0_b357be4468e6';
 
 describe('run ids', () => {
   const spec: RunSpec = resolveRun({ model: 'deepdive', family: 'gait', config: { lambda: 10 } }, 1, TINY, chooseAll(none));
@@ -98,6 +106,25 @@ describe('run ids', () => {
     expect(runId({ ...spec, config: { lambda: 1 } })).not.toBe(base);
     expect(runId({ ...spec, mode: 'joint' })).not.toBe(base);
     expect(runId({ ...spec, maxWindows: { ...spec.maxWindows, test: 7 } })).not.toBe(base);
+  });
+
+  it('change with a default the spec leaves implicit (the spec keeps only what differs from it)', () => {
+    const withDefaults = (defaults: Record<string, unknown>): string => {
+      const unregister = registerModel({ ...modelCard('deepdive'), name: 'id-test-deepdive', defaults });
+      try {
+        const s = resolveRun({ model: 'id-test-deepdive', family: 'gait', config: { lambda: 10 } }, 1, TINY, chooseAll(none));
+        return `${canonicalJson(s)} ${runId(s)}`;
+      } finally {
+        unregister();
+      }
+    };
+    const [specA, idA] = withDefaults({ aTokens: 2 }).split(' ');
+    const [specB, idB] = withDefaults({ aTokens: 3 }).split(' ');
+    expect(specB).toBe(specA);
+    expect(idB).not.toBe(idA);
+    expect(withDefaults({ aTokens: 2 }).split(' ')[1]).toBe(idA);
+    // Every pipeline's presets are part of its runs' defaults.
+    for (const m of [...PIPELINE_MODELS, SPARSE_RHO_MODEL]) expect(specDefaults({ ...spec, model: m, config: {} }).pipeline).toBeDefined();
   });
 });
 

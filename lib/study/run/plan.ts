@@ -5,9 +5,10 @@
  * deterministic order (experiment order, then row, column, seed; a run two tables share — e.g.
  * DeepDIVE on gait in the gait table and three ablations — appears once, where first needed).
  * The run id is `<model>_<data>_h<H>_<mode>_s<seed>_<hash>`, the hash being the first 12 hex
- * digits of sha256 over the canonical JSON (sorted keys) of the whole RunSpec, so any change of
- * model config, epochs, subsets or trainer settings gives a new id, and the same spec always
- * the same id, on any machine.
+ * digits of sha256 over the canonical JSON (sorted keys) of the whole RunSpec and of the defaults
+ * it leaves implicit (specDefaults.ts), so any change of model config, epochs, subsets or trainer
+ * settings — given or by a changed default — gives a new id, and the same spec under the same
+ * defaults always the same id, on any machine.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../util/json';
@@ -20,6 +21,7 @@ export { deepMerge } from '../../util/merge';
 import { EXPERIMENT_NAMES, OPT_IN_EXPERIMENTS, experiments, type ExperimentName } from '../spec/definitions';
 import type { DataChoice, DataFamily, Experiment, Protocol, RunSpec, TableSpec, Variant } from '../spec/types';
 import { applyTuning, type TuningResult } from '../spec/tuning';
+import { specDefaults } from './specDefaults';
 
 /** Everything that determines a reproduction's runs and tables (saved as results/plan.json). */
 export interface PlanInputs {
@@ -51,7 +53,7 @@ function sizedConfig(model: string, p: Protocol): Readonly<Record<string, unknow
 
 /** Stable id of a run spec (see module doc). */
 export function runId(spec: RunSpec): string {
-  const hash = createHash('sha256').update(canonicalJson(spec)).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(canonicalJson({ spec, defaults: specDefaults(spec) })).digest('hex').slice(0, 12);
   const slug = `${spec.model}_${spec.data}_h${spec.horizon}_${spec.mode}_s${spec.seed}`.replace(/[^A-Za-z0-9_.-]/g, '-');
   return `${slug}_${hash}`;
 }
