@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { WindowSet } from '../data/types';
 import type { Model } from '../models/types';
 import { range, toTensors, disposeBatch } from './batches';
+import { mse } from '../eval/forecast';
 
 export interface SplitOutputs {
   /** Number of windows. */
@@ -118,4 +119,14 @@ export async function predictSplit(model: Model, set: WindowSet, batchSize = 256
     labels,
     factors: c.factors.empty ? undefined : c.factors.join(),
   };
+}
+
+/**
+ * The forecast MSE (scaled units) of `model` on every window of `set` — what run records report
+ * as `valForecastMse` on the validation split, for every model alike (the trainer validates only
+ * models that learn; persistence and seasonal naive are scored here).
+ */
+export async function splitForecastMse(model: Model, set: WindowSet, batchSize = 256): Promise<number> {
+  const out = await predictSplit(model, set, batchSize);
+  return mse(out.forecast, out.target);
 }

@@ -26,6 +26,7 @@ import type { ProgressSink } from '../util/progress';
 import { dataInfoOf } from './batches';
 import { CHECKPOINT_TARGET, loadModel } from './checkpoint';
 import { evaluateModel, type TestMetrics } from './evaluate';
+import { splitForecastMse } from './predict';
 import { DEFAULT_TRAIN, TrainSchema, stopReasonOf, train, type TrainConfig, type EpochRecord, type StopReason, type TrainingHistory } from './trainer';
 
 const rows = (doc: string) => z.int().min(1).nullable().default(null).describe(`${doc} (null = the data set's default).`);
@@ -220,6 +221,7 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
       onEpoch: req.onEpoch,
     });
     const test = await evaluateModel(model, data.test, data.scaler, trainCfg.evalBatchSize);
+    const valForecastMse = await splitForecastMse(model, data.val, trainCfg.evalBatchSize);
     const ood = (data as { ood?: PreparedData['test'] }).ood;
     const testOod = ood ? await evaluateModel(model, ood, data.scaler, trainCfg.evalBatchSize) : null;
     const s = data.test.spec;
@@ -242,7 +244,7 @@ export async function runTraining(req: RunRequest): Promise<RunReport> {
       modelConfig: model.config,
       history: summarise(result.history),
       checkpoint: req.out ? path.resolve(req.out) : null,
-      metrics: metricValues({ test, disentanglement: test.disentanglement, training: result, learns: model.params.size() > 0, gradientCosine: meanForecastCeCosine(result.history.conflicts) }),
+      metrics: metricValues({ test, disentanglement: test.disentanglement, training: result, learns: model.params.size() > 0, gradientCosine: meanForecastCeCosine(result.history.conflicts), valForecastMse }),
     };
   } finally {
     model.dispose();

@@ -53,6 +53,11 @@ describe('dive reproduce --only companions', () => {
     const detauxRow = rows.find((l) => l.split('|')[1].trim() === 'Detaux')!.split('|').map((c) => c.trim());
     expect(detauxRow.slice(-6, -1).every((c) => /^\d\.\d{4}/.test(c)), detauxRow.join('|')).toBe(true);
     const keys = ['suiteMig', 'dciD', 'dciTreeD', 'sap', 'mcc', 'suiteMigFloor', 'dciDFloor', 'dciTreeDFloor', 'sapFloor', 'mccFloor'];
-    for (const x of records) for (const k of keys) expect(x.metrics[k], `${x.id} ${k}`).toBeGreaterThanOrEqual(0);
+    // Persistence rides along as the forecast column's bar (tabulate.ts persistenceNotes): it has no codes.
+    const bar = records.filter((x) => x.spec.model === 'persistence');
+    expect(bar.length).toBeGreaterThan(0);
+    for (const x of bar) expect(keys.map((k) => x.metrics[k])).toEqual(keys.map(() => null));
+    expect(md).toMatch(/Against persistence on benchmark at h = \d+ \(test forecast RRSE \d\.\d{4}, validation forecast MSE \d\.\d{4}; means over seeds\)/);
+    for (const x of records.filter((r) => r.spec.model !== 'persistence')) for (const k of keys) expect(x.metrics[k], `${x.id} ${k}`).toBeGreaterThanOrEqual(0);
   }, 180_000);
 });

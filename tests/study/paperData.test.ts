@@ -59,7 +59,7 @@ describe('dive reproduce with the paper\'s data present', () => {
 
   it('runs the gait table on gaitmotion with the paper\'s windows and says so', () => {
     const records = [...readRecords(path.join(dir, 'out')).values()].filter((r) => r.spec.data === 'gaitmotion');
-    expect(records.map((r) => r.spec.model).sort()).toEqual(['beta-tcvae', 'deepdive', 'deepdive-a', 'deepdive-b']);
+    expect(records.map((r) => r.spec.model).sort()).toEqual(['beta-tcvae', 'deepdive', 'deepdive-a', 'deepdive-b', 'persistence']);
     for (const r of records) {
       expect(r.spec.horizon).toBe(800);
       expect(Number.isFinite(r.metrics.forecastRrse)).toBe(true);

@@ -31,10 +31,10 @@ describe('dive reproduce (tiny, synthetic)', () => {
   it('runs every planned run, writes one record each, and leaks no tensors', () => {
     expect(first.failed).toEqual([]);
     expect(first.ran).toHaveLength(first.planned);
-    // gait: 4 models x 2 seeds; figures add deepdive joint (gait) and deepdive (electricity family) x 2 seeds.
-    expect(first.planned).toBe(12);
+    // gait: 4 models x 2 seeds and persistence (its note's bar) x 2; figures add deepdive joint (gait) and deepdive (electricity family) x 2 seeds.
+    expect(first.planned).toBe(14);
     const recs = readRecords(dir);
-    expect(recs.size).toBe(12);
+    expect(recs.size).toBe(14);
     for (const r of recs.values()) {
       expect(r.spec.data).toBe('synthetic');
       expect(r.data.windows.train).toBeLessThanOrEqual(TINY.maxWindows.train);
@@ -72,7 +72,7 @@ describe('dive reproduce (tiny, synthetic)', () => {
     expect(summary.figures).toEqual(expect.arrayContaining([
       'latent-gait-a-pca', 'latent-gait-b-tsne', 'rbf-density-gait', 'forecast-gait', 'loss-gait', 'gradient-conflict', 'latent-electricity-a-pca',
     ]));
-    expect(summary.runs).toMatchObject({ planned: 12, finished: 12, missing: [] });
+    expect(summary.runs).toMatchObject({ planned: 14, finished: 14, missing: [] });
     expect(summary.data.gait.data).toBe('synthetic');
     expect(summary.codeVersions).toHaveLength(1);
     for (const f of summary.figures as string[]) {
@@ -92,7 +92,7 @@ describe('dive reproduce (tiny, synthetic)', () => {
     const table = fs.readFileSync(path.join(dir, 'tables', 'gait.md'), 'utf8');
     const again = await reproduce({ out: dir, protocol: TINY, only: ['gait', 'figures'], available: none, images: false });
     expect(again.ran).toEqual([]);
-    expect(again.skipped).toHaveLength(12);
+    expect(again.skipped).toHaveLength(14);
     const lost = expandPlan(again.inputs).runs[3].id;
     fs.rmSync(recordPath(dir, lost));
     fs.writeFileSync(path.join(dir, 'runs', `.${lost}.json.tmp-1-2`), '{"half": '); // an interrupted write

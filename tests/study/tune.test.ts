@@ -183,6 +183,9 @@ describe('tuning stage end to end (tiny, synthetic)', () => {
     expect(plan.tables[0].notes.join('\n')).toContain("Tuning: not run (the 'tune' stage was not selected with --only)");
   });
 
+  // The ablation's test runs (two models and the persistence bar, 2 seeds each) that shard k of 2 owns.
+  const testRunsOfShard = (k: number): number => shardRuns(expandPlan({ protocol: TUNED, only: ['ablation-fusion'], choices: chooseAll(none) }).runs, { index: k, count: 2 }).length;
+
   it('a sharded first pass stops after its trials and a second pass completes', async () => {
     const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-tune-shard-'));
     try {
@@ -193,7 +196,7 @@ describe('tuning stage end to end (tiny, synthetic)', () => {
       // Shard 2 finds every trial finished after its own: it selects and runs its test runs.
       const two = await reproduce({ out: shared, protocol: TUNED, only: ['tune', 'ablation-fusion'], available: none, images: false, shard: { index: 2, count: 2 } });
       expect(two.tuningPending).toBeUndefined();
-      expect(two.ran).toHaveLength(2);
+      expect(two.ran).toHaveLength(testRunsOfShard(2));
       // The selection equals the unsharded one (same trials, same records → same choice).
       expect(readTuningFile(shared)!.models.map((m) => m.chosen)).toEqual(readTuningFile(dir)!.models.map((m) => m.chosen));
     } finally {
@@ -221,7 +224,7 @@ describe('tuning stage end to end (tiny, synthetic)', () => {
       expect(lines.some((l) => l.startsWith('waiting up to 60 s for 2 tuning trial(s)'))).toBe(true);
       expect(one.tuningPending).toBeUndefined();
       expect(one.tuning?.ran).toHaveLength(2);
-      expect(one.ran).toHaveLength(2);
+      expect(one.ran).toHaveLength(testRunsOfShard(1));
       expect(readTuningFile(shared)!.models.map((m) => m.chosen)).toEqual(readTuningFile(dir)!.models.map((m) => m.chosen));
     } finally {
       fs.rmSync(shared, { recursive: true, force: true });

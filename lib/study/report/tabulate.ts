@@ -181,6 +181,81 @@ export function selectionNotes(table: TableSpec, inputs: PlanInputs, records: Re
 }
 
 
+/** The runs behind a row's forecast-RRSE cells, by the data, horizon and windows they ran on. */
+function forecastRunsByTarget(row: RowSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): Map<string, RunRecord[]> {
+  const out = new Map<string, RunRecord[]>();
+  for (const c of Object.values(row.cells)) {
+    if (!c || c.metric !== 'forecastRrse') continue;
+    for (const id of cellRunIds(c.variant, inputs)) {
+      const r = records.get(id);
+      if (r) out.set(targetKey(r.spec), [...(out.get(targetKey(r.spec)) ?? []), r]);
+    }
+  }
+  return out;
+}
+
+function targetKey(spec: RunRecord['spec']): string {
+  return JSON.stringify([spec.data, spec.horizon, spec.protocol ?? null, spec.maxWindows]);
+}
+
+const meanOf = (runs: readonly RunRecord[], key: string): number | null => {
+  const v = runs.map((r) => r.metrics[key]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  return v.length === runs.length && v.length > 0 ? mean(v) : null;
+};
+
+/**
+ * Each learned row against persistence on the same data, horizon and windows (a run of it among
+ * the records, from this table or another): the rows whose mean test forecast RRSE, or mean
+ * validation forecast MSE, is not below persistence's — the bar every learned forecaster should
+ * clear (docs/design.md, "Training recipe"). Rows without trained parameters are references,
+ * not compared.
+ */
+export function persistenceNotes(table: TableSpec, inputs: PlanInputs, records: ReadonlyMap<string, RunRecord>): string[] {
+  if (!table.rows.some((row) => Object.values(row.cells).some((c) => c?.metric === 'forecastRrse'))) return [];
+  const persistence = new Map<string, RunRecord[]>();
+  for (const r of records.values()) {
+    if (r.spec?.model === 'persistence' && r.spec.stage === undefined) persistence.set(targetKey(r.spec), [...(persistence.get(targetKey(r.spec)) ?? []), r]);
+  }
+  const groups = new Map<string, { test: string[]; val: string[]; unknown: string[]; rows: number }>();
+  for (const row of table.rows) {
+    for (const [key, runs] of forecastRunsByTarget(row, inputs, records)) {
+      if (!runs.some((r) => typeof r.metrics.bestEpoch === 'number')) continue;
+      const g = groups.get(key) ?? { test: [], val: [], unknown: [], rows: 0 };
+      groups.set(key, g);
+      g.rows++;
+      const ref = persistence.get(key);
+      if (!ref) continue;
+      const [t, pt] = [meanOf(runs, 'forecastRrse'), meanOf(ref, 'forecastRrse')];
+      const [v, pv] = [meanOf(runs, 'valForecastMse'), meanOf(ref, 'valForecastMse')];
+      if (t !== null && pt !== null && !(t < pt)) g.test.push(`${row.label} (${t.toFixed(4)})`);
+      if (v === null || pv === null) g.unknown.push(row.label);
+      else if (!(v < pv)) g.val.push(`${row.label} (${v.toFixed(4)})`);
+    }
+  }
+  const notes: string[] = [];
+  for (const [key, g] of groups) {
+    const [data, horizon] = JSON.parse(key) as [string, number];
+    const where = `${data} at h = ${horizon}`;
+    const ref = persistence.get(key);
+    if (!ref) {
+      notes.push(`Against persistence: no persistence run on ${where} with these windows among the records, so the learned rows are not compared with it.`);
+      continue;
+    }
+    const pt = meanOf(ref, 'forecastRrse');
+    const pv = meanOf(ref, 'valForecastMse');
+    const parts = [
+      g.test.length ? `not below it on test: ${g.test.join(', ')}` : '',
+      g.val.length ? `not below it on validation: ${g.val.join(', ')}` : '',
+      g.unknown.length ? `validation error not recorded for ${g.unknown.join(', ')}` : '',
+    ].filter((x) => x);
+    const level = `test forecast RRSE ${pt === null ? '—' : pt.toFixed(4)}, validation forecast MSE ${pv === null ? 'not recorded' : pv.toFixed(4)}`;
+    notes.push(parts.length
+      ? `Against persistence on ${where} (${level}; means over seeds): ${parts.join('; ')}; every other learned row is below it on both.`
+      : `Against persistence on ${where} (${level}; means over seeds): every learned row (${g.rows}) is below it on test and on validation.`);
+  }
+  return notes;
+}
+
 /** "+2.4 %", "−0.8 %": the relative difference mean / paper − 1. */
 export function formatRelDiff(mean: number | undefined, paper: number | undefined): string {
   if (mean === undefined || paper === undefined || paper === 0) return '—';
@@ -231,7 +306,7 @@ export function renderTable(table: TableSpec, inputs: PlanInputs, records: Reado
     csvRows.push(csv.map(csvField).join(','));
     md.push(`| ${mdRow.map(mdEscape).join(' | ')} |`);
   }
-  md.push('', 'Notes:', ...table.notes.map((n) => `- ${n}`), ...rowChangeNote(table, cells).map((n) => `- ${n}`), ...selectionCriteriaNotes(table, summaries).map((n) => `- ${n}`), ...selectionNotes(table, inputs, records).map((n) => `- ${n}`));
+  md.push('', 'Notes:', ...table.notes.map((n) => `- ${n}`), ...rowChangeNote(table, cells).map((n) => `- ${n}`), ...selectionCriteriaNotes(table, summaries).map((n) => `- ${n}`), ...selectionNotes(table, inputs, records).map((n) => `- ${n}`), ...persistenceNotes(table, inputs, records).map((n) => `- ${n}`));
   if (table.columns.some((c) => c.paperColumn)) md.push(`- Paper values: ${table.paperProvenance ?? PAPER_PROVENANCE}.`);
   if (missingRuns > 0) md.push(`- ${missingRuns} run(s) of this table are missing; run 'dive reproduce' again (finished runs are kept) or 'dive merge' the other shards.`);
   return { name: table.name, csv: `${csvRows.join('\n')}\n`, markdown: `${md.join('\n')}\n`, cells, missingRuns };

@@ -34,8 +34,7 @@ import type { Model } from '../../models/types';
 import { dataInfoOf } from '../../train/batches';
 import { DEFAULT_SCHEDULE } from '../../train/interleave';
 import { metricsOf } from '../../train/evaluate';
-import { mse as mseOf } from '../../eval/forecast';
-import { predictSplit, type SplitOutputs } from '../../train/predict';
+import { predictSplit, splitForecastMse, type SplitOutputs } from '../../train/predict';
 import { DEFAULT_TRAIN, TrainSchema, train, type TrainConfig, type TrainResult } from '../../train/trainer';
 import type { ProgressSink } from '../../util/progress';
 import { makeRng, permutation } from '../../util/random';
@@ -45,7 +44,7 @@ import { metricCard, metricValues } from '../../train/metrics';
 import { meanForecastCeCosine } from '../../train/gradConflict';
 
 /** What a tuning record keeps besides valForecastMse: how the selection went, nothing from the test split. */
-const TUNING_METRICS = ['bestValForecastMse', 'initialValForecastMse', 'bestEpoch', 'improvedOnInitial', 'converged'] as const;
+const TUNING_METRICS = ['valForecastMse', 'bestValForecastMse', 'initialValForecastMse', 'bestEpoch', 'improvedOnInitial', 'converged'] as const;
 
 /** Number of sample forecast windows kept for figures. */
 const FORECAST_SAMPLES = 4;
@@ -189,7 +188,8 @@ export async function executeRun(id: string, spec: RunSpec, options: ExecuteOpti
   try {
     const tc = trainConfigOf(spec);
     const result = await train(model, data, tc, { onProgress: options.onProgress });
-    if (spec.stage === 'tune') return await tuningRecord(id, spec, model, data, prepared.protocol, backend.active, started, result, tc.evalBatchSize);
+    const valForecastMse = await splitForecastMse(model, data.val, tc.evalBatchSize);
+    if (spec.stage === 'tune') return tuningRecord(id, spec, model, data, prepared.protocol, backend.active, started, result, valForecastMse);
     const out = await predictSplit(model, data.test, tc.evalBatchSize);
     // The same metrics as `dive train` (lib/train/evaluate.ts), on the same outputs the figures use.
     const test = metricsOf(out, data.test, data.scaler);
@@ -201,6 +201,7 @@ export async function executeRun(id: string, spec: RunSpec, options: ExecuteOpti
       training: result,
       learns: model.params.size() > 0,
       gradientCosine: meanForecastCeCosine(history.conflict),
+      valForecastMse,
     });
     return {
       schema: 1,
@@ -252,9 +253,8 @@ export function windowSquaredErrors(out: SplitOutputs, data: PreparedData): numb
  * models, which the trainer does not validate) and nothing from the test split, which a tuning
  * trial never reads.
  */
-async function tuningRecord(id: string, spec: RunSpec, model: Model, data: PreparedData, protocol: string, backend: string, started: number, result: TrainResult, evalBatchSize: number): Promise<RunRecord> {
-  const val = await predictSplit(model, data.val, evalBatchSize);
-  const valForecastMse = mseOf(val.forecast, val.target);
+function tuningRecord(id: string, spec: RunSpec, model: Model, data: PreparedData, protocol: string, backend: string, started: number, result: TrainResult, valForecastMse: number): RunRecord {
+  const outputs = { training: result, learns: model.params.size() > 0, valForecastMse };
   return {
     schema: 1,
     id,
@@ -265,11 +265,8 @@ async function tuningRecord(id: string, spec: RunSpec, model: Model, data: Prepa
     seconds: (Date.now() - started) / 1000,
     epochs: result.epochsRun,
     modelConfig: model.config,
-    metrics: {
-      valForecastMse,
-      // The training-provenance cards (lib/train/metrics), read as every record reads them.
-      ...Object.fromEntries(TUNING_METRICS.map((k) => [k, metricCard(k).of({ training: result, learns: model.params.size() > 0 })])),
-    },
+    // The validation and training-provenance cards (lib/train/metrics), read as every record reads them.
+    metrics: Object.fromEntries(TUNING_METRICS.map((k) => [k, metricCard(k).of(outputs)])),
     history: compactHistory(result),
   };
 }

@@ -199,11 +199,15 @@ function baseExperiments(p: Protocol, choices: Readonly<Record<DataFamily, DataC
 
   const dd: Variant = { model: 'deepdive', family: 'gait' };
   const joint: Variant = { model: 'deepdive', family: 'gait', mode: 'joint' };
+  // The bar of every forecasting table's persistence note (tabulate.ts persistenceNotes): the gait
+  // tables have no persistence row, so its runs ride along (one set, shared by id).
+  const gaitPersistence: Variant[] = [{ model: 'persistence', family: 'gait' }];
 
   return [
     {
       name: 'gait',
       title: 'Gait: reconstruction, forecasting and disentanglement',
+      extraVariants: gaitPersistence,
       table: {
         name: 'gait',
         title: 'Table: gait — reconstruction RRSE, forecast RRSE, MIG',
@@ -261,6 +265,7 @@ function baseExperiments(p: Protocol, choices: Readonly<Record<DataFamily, DataC
     {
       name: 'ablation-fusion',
       title: 'Ablation: cross-attention vs concatenation fusion',
+      extraVariants: gaitPersistence,
       table: {
         name: 'ablation-fusion',
         title: 'Ablation: fusion of a with the label tokens — cross-attention vs concatenation',
@@ -276,6 +281,7 @@ function baseExperiments(p: Protocol, choices: Readonly<Record<DataFamily, DataC
     {
       name: 'ablation-training',
       title: 'Ablation: interleaved vs joint training',
+      extraVariants: gaitPersistence,
       table: {
         name: 'ablation-training',
         title: 'Ablation: interleaved (phases M/C) vs joint training of DeepDIVE',
@@ -297,6 +303,7 @@ function baseExperiments(p: Protocol, choices: Readonly<Record<DataFamily, DataC
     {
       name: 'ablation-lambda',
       title: 'Ablation: weight λ of the RBF cross-entropy',
+      extraVariants: gaitPersistence,
       table: {
         name: 'ablation-lambda',
         title: 'Ablation: λ (weight of Σ_i CE_i, E3)',
@@ -320,6 +327,7 @@ function baseExperiments(p: Protocol, choices: Readonly<Record<DataFamily, DataC
     {
       name: 'ablation-beta',
       title: 'Ablation: weight β_a of KL(q(a|x) ‖ N(0, I))',
+      extraVariants: gaitPersistence,
       table: {
         name: 'ablation-beta',
         title: 'Ablation: β_a (weight of KL_a, E1)',
@@ -361,6 +369,8 @@ function companionsExperiment(p: Protocol, bench: DataChoice, common: string): E
   return {
     name: 'companions',
     title: 'The four seed systems on the shared benchmark',
+    // The forecast column's bar (tabulate.ts persistenceNotes).
+    extraVariants: [{ model: 'persistence', family: 'benchmark' }],
     table: {
       name: 'companions',
       title: 'Companions: DeepDIVE, Detaux, sparse base-predictors and atom modeling on the shared benchmark',

@@ -17,6 +17,8 @@ export interface RunOutputs {
   readonly disentanglement?: DisentanglementScores | null;
   /** The training run (selection provenance); absent for the pipelines. */
   readonly training?: TrainResult;
+  /** Forecast MSE (scaled units) of the final weights on every validation window, when measured (run records, `dive train`). */
+  readonly valForecastMse?: number;
   /** Does the model have trained parameters (persistence and seasonal naive do not)? */
   readonly learns?: boolean;
   /** Mean cosine of the forecast and CE gradients on the shared trunk over training (lib/train/gradConflict.ts), when sampled. */

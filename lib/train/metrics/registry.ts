@@ -38,13 +38,14 @@ import { discoveredNmi } from './discoveredNmi';
 import { mccIca } from './mccIca';
 import { probeValMse } from './probeValMse';
 import { probeValMseIca } from './probeValMseIca';
+import { valForecastMse } from './valForecastMse';
 
 /** The built-in metrics, in the order run records list them. */
 export const BUILT_IN_METRICS: readonly MetricCard[] = [
   forecastRrse, forecastCorr, forecastMse, forecastMae, forecastRrseNormalised, reconRrse, mig, clusterAccuracy, gradientCosine,
   bestValForecastMse, initialValForecastMse, bestEpoch, improvedOnInitial, suiteMig, dciD, sap, mcc, principalAccuracy,
   dciTreeD, migFloor, suiteMigFloor, dciDFloor, dciTreeDFloor, sapFloor, mccFloor, forecastMseNormalised, forecastMaeNormalised, converged,
-  mccIca, probeValMse, probeValMseIca, stlAccuracy, ...discoveredNmi,
+  mccIca, probeValMse, probeValMseIca, stlAccuracy, ...discoveredNmi, valForecastMse,
 ];
 
 const registered: MetricCard[] = [];
