@@ -3,12 +3,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../lib/util/repo';
+import { expandPlan, shardRuns } from '../../lib/study/run/plan';
+import { chooseAll } from '../../lib/study/run/dataChoice';
+import { QUICK } from '../../lib/study/spec/protocol';
 
 export const DIVE = path.join(repoRoot(), 'bin', 'dive.js');
 
-/** The reproduction the cluster tests shard: the gait table's 4 quick runs, seconds each. */
+/** The reproduction the cluster tests shard: the gait table's quick runs (4 models and the persistence bar), seconds each. */
 export const QUICK_REPRO = ['--quick', '--only', 'gait', '--seeds', '1', '--html-only'] as const;
-export const QUICK_RUNS = 4;
+const QUICK_PLAN = expandPlan({ protocol: { ...QUICK, seeds: 1 }, only: ['gait'], choices: chooseAll(() => false) }).runs;
+/** Its runs, from the plan (the data choice changes the data, not the count). */
+export const QUICK_RUNS = QUICK_PLAN.length;
+/** The runs shard 2 of 2 owns. */
+export const SHARD2_RUNS = shardRuns(QUICK_PLAN, { index: 2, count: 2 }).length;
 
 export interface Finished {
   readonly code: number | null;

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { slurmUnavailableReason } from '../../lib/cluster/slurmTestCluster';
-import { QUICK_REPRO, QUICK_RUNS, records, startDive, until } from './helpers';
+import { QUICK_REPRO, SHARD2_RUNS, records, startDive, until } from './helpers';
 
 const slurmRuns = slurmUnavailableReason() === undefined;
 
@@ -24,7 +24,7 @@ describe.skipIf(slurmRuns)(`a killed shard resumes${slurmRuns ? ' (skipped: slur
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-resume-'));
     const out = path.join(root, 'results');
     fs.mkdirSync(path.join(root, 'empty-data'));
-    // Array task 1 of --array=0-1: shard 2/2 (runs 2 and 4 of the 4).
+    // Array task 1 of --array=0-1: shard 2/2 (SHARD2_RUNS of the plan's runs).
     const env = { ...process.env, DIVE_DATA_DIR: path.join(root, 'empty-data'), SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '2', SLURM_ARRAY_TASK_MIN: '0' };
     const args = ['reproduce', ...QUICK_REPRO, '--out', out, '--shard', 'auto', '--json'];
 
@@ -39,21 +39,21 @@ describe.skipIf(slurmRuns)(`a killed shard resumes${slurmRuns ? ' (skipped: slur
     expect(killed.stderr).toMatch(/shard 2\/2 from SLURM_ARRAY_TASK_ID=1 \(base 0\), count 2 from SLURM_ARRAY_TASK_COUNT/);
     const kept = records(out); // a record may have landed between the poll and the kill
     expect(kept.size).toBeGreaterThanOrEqual(atKill.size);
-    expect(kept.size).toBeLessThan(QUICK_RUNS / 2); // killed mid-shard, not after it
+    expect(kept.size).toBeLessThan(SHARD2_RUNS); // killed mid-shard, not after it
 
     const second = await startDive(args, env).done;
     expect(second.code, second.stderr).toBe(0);
     const report = JSON.parse(second.stdout) as { selected: number; skipped: string[]; ran: string[]; failed: unknown[] };
-    expect(report.selected).toBe(QUICK_RUNS / 2);
+    expect(report.selected).toBe(SHARD2_RUNS);
     expect(report.failed).toEqual([]);
     expect(report.skipped.map((id) => `${id}.json`).sort()).toEqual([...kept.keys()].sort());
-    expect(report.ran).toHaveLength(QUICK_RUNS / 2 - kept.size);
+    expect(report.ran).toHaveLength(SHARD2_RUNS - kept.size);
     expect(report.ran.some((id) => report.skipped.includes(id))).toBe(false);
-    expect(second.stderr).toMatch(new RegExp(`${kept.size} already finished \\(skipped\\), ${QUICK_RUNS / 2 - kept.size} to run`));
+    expect(second.stderr).toMatch(new RegExp(`${kept.size} already finished \\(skipped\\), ${SHARD2_RUNS - kept.size} to run`));
 
-    console.log(`resume: SIGKILL with ${kept.size}/${QUICK_RUNS / 2} runs of the shard finished; the restart skipped ${report.skipped.length}, ran ${report.ran.length}`);
+    console.log(`resume: SIGKILL with ${kept.size}/${SHARD2_RUNS} runs of the shard finished; the restart skipped ${report.skipped.length}, ran ${report.ran.length}`);
     const after = records(out);
-    expect(after.size).toBe(QUICK_RUNS / 2);
+    expect(after.size).toBe(SHARD2_RUNS);
     for (const [name, r] of kept) expect(after.get(name), `${name} rewritten`).toEqual(r); // same inode, same bytes
   }, 240_000);
 });
