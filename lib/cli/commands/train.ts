@@ -14,6 +14,12 @@ import { ATOM_PROVENANCE } from '../../models/atom';
 import { formatBar, type ProgressSink } from '../../util/progress';
 import { DATA_OPTIONS, dataConfigWithOptions } from './dataOptions';
 
+/** The selected epoch for people: "3", or "1.38 (a check 38 % into epoch 2)" for a check inside an epoch (train.valEvery). */
+function bestLabel(epoch: number): string {
+  if (Number.isInteger(epoch)) return String(epoch);
+  return `${epoch} (a check ${Math.round((epoch % 1) * 100)} % into epoch ${Math.floor(epoch) + 1})`;
+}
+
 /** Progress on stderr: redrawn in place on a terminal, one line every 10 s otherwise. */
 export function cliProgress(io: CliIO): ProgressSink {
   let last = -Infinity;
@@ -51,7 +57,7 @@ function disentanglementLine(where: string, d: NonNullable<RunReport['test']['di
 export function describeReport(r: RunReport): string[] {
   const t = r.test;
   const lines = [
-    `${r.model} on ${r.data} (seed ${r.seed}, ${r.backend}): ${r.epochs} epochs (best ${r.bestEpoch}${r.improvedOnInitial ? '' : ', no better than the untrained model'}${r.stopReason === 'early-stopping' ? ', converged: stopped early' : r.stopReason === 'epoch-cap' ? ', NOT CONVERGED: hit the epoch cap (raise --epochs)' : ''}), ${r.seconds.toFixed(1)} s, ${r.parameters} parameters`,
+    `${r.model} on ${r.data} (seed ${r.seed}, ${r.backend}): ${r.epochs} epochs (best ${bestLabel(r.bestEpoch)}${r.improvedOnInitial ? '' : ', no better than the untrained model'}${r.stopReason === 'early-stopping' ? ', converged: stopped early' : r.stopReason === 'epoch-cap' ? ', NOT CONVERGED: hit the epoch cap (raise --epochs)' : ''}), ${r.seconds.toFixed(1)} s, ${r.parameters} parameters`,
     `test forecast (${t.windows} windows, original units): RRSE ${f4(t.forecast.original.rrse)}  CORR ${f4(t.forecast.original.corr)}  MSE ${f4(t.forecast.original.mse)}  MAE ${f4(t.forecast.original.mae)}`,
     `test forecast (normalised):                       RRSE ${f4(t.forecast.normalised.rrse)}  CORR ${f4(t.forecast.normalised.corr)}  MSE ${f4(t.forecast.normalised.mse)}  MAE ${f4(t.forecast.normalised.mae)}`,
   ];
