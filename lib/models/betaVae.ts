@@ -18,7 +18,7 @@ import { defaultsOf, z } from '../util/config';
 import { Decoder, Forecaster } from './heads';
 import { autoBeta } from './deepdive';
 import { UserError } from '../util/errors';
-import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, StepContext, TensorBatch, TermName } from './types';
+import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, PredictNeed, StepContext, TensorBatch, TermName } from './types';
 import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
 import { tcDecomposition } from '../objectives/totalCorrelation';
@@ -127,15 +127,13 @@ export class BetaVae implements Model {
     return terms;
   }
 
-  predict(input: tf.Tensor3D): Prediction {
+  predict(input: tf.Tensor3D, need: PredictNeed = 'all'): Prediction {
     const stats = this.norm.stats(input);
     const x = this.norm.normalise(input, stats);
     const { h, mu } = this.encode(x);
-    return {
-      forecast: this.norm.denormalise(this.forecaster.apply(this.forecasterFeatures(mu, h), x), stats),
-      reconstruction: this.norm.denormalise(this.decoder.apply(mu), stats),
-      latentA: mu,
-    };
+    const forecast = this.norm.denormalise(this.forecaster.apply(this.forecasterFeatures(mu, h), x), stats);
+    if (need === 'forecast') return { forecast, latentA: mu };
+    return { forecast, reconstruction: this.norm.denormalise(this.decoder.apply(mu), stats), latentA: mu };
   }
 
   dispose(): void {

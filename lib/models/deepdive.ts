@@ -32,7 +32,7 @@ import { CrossAttention, LabelTokens } from './crossAttention';
 import { Trunk, TrunkSchema } from './trunk';
 import { defaultsOf, z } from '../util/config';
 import { Decoder, Forecaster } from './heads';
-import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, StepContext, TensorBatch, TermName } from './types';
+import type { DataInfo, LossTerms, Model, ObjectiveSpec, Prediction, PredictNeed, StepContext, TensorBatch, TermName } from './types';
 import { forecastLoss, reconstructionLoss } from '../objectives/likelihood';
 import { klStandardNormal } from '../objectives/kl';
 import { rbfCrossEntropy } from '../objectives/rbfCrossEntropy';
@@ -276,7 +276,7 @@ export class DeepDive implements Model {
     return terms;
   }
 
-  predict(input: tf.Tensor3D): Prediction {
+  predict(input: tf.Tensor3D, need: PredictNeed = 'all'): Prediction {
     const c = this.config;
     const stats = this.norm.stats(input);
     const x = this.norm.normalise(input, stats);
@@ -290,8 +290,10 @@ export class DeepDive implements Model {
     const g = this.cTrunk ? this.cTrunk.apply(x) : h;
     const muA = c.useA ? this.encodeA(g)[0] : undefined;
     const fused = this.fuse(muA, muB, logits);
+    const forecast = this.norm.denormalise(this.forecaster.apply(this.forecasterFeatures(fused, g), x), stats);
+    if (need === 'forecast') return { forecast, latentA: muA, latentB: muB };
     return {
-      forecast: this.norm.denormalise(this.forecaster.apply(this.forecasterFeatures(fused, g), x), stats),
+      forecast,
       reconstruction: this.norm.denormalise(this.decoder.apply(fused), stats),
       latentA: muA,
       latentB: muB,

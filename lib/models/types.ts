@@ -56,6 +56,9 @@ export interface StepContext {
 }
 
 /** Deterministic outputs on an input window (latent means, no noise). */
+/** What a caller of `predict` reads: everything (default) or the forecast only. */
+export type PredictNeed = 'all' | 'forecast';
+
 export interface Prediction {
   /** ŷ [B, T, C] */
   readonly forecast: tf.Tensor3D;
@@ -102,8 +105,12 @@ export interface Model {
    * terms the caller will use; a model may skip computing the others (phase M needs only CE).
    */
   losses(batch: TensorBatch, ctx: StepContext, need?: readonly TermName[]): LossTerms;
-  /** Deterministic forward pass on x [B, L, C] (call inside tf.tidy). */
-  predict(x: tf.Tensor3D): Prediction;
+  /**
+   * Deterministic forward pass on x [B, L, C] (call inside tf.tidy). With need 'forecast' (the
+   * validation checks) a model may leave out what the forecast does not use — the decoder's
+   * reconstruction, the memberships — and must return the same forecast.
+   */
+  predict(x: tf.Tensor3D, need?: PredictNeed): Prediction;
   dispose(): void;
 }
 

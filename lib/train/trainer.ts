@@ -243,7 +243,7 @@ export async function forecastMse(model: Model, set: WindowSet, batchSize: numbe
     for (let start = 0; start < n; start += batchSize) {
       const tb = toTensors(set.batch(range(start, Math.min(n, start + batchSize))), set);
       try {
-        sums.push(tf.tidy(() => tf.sum(tf.squaredDifference(model.predict(tb.x).forecast, tb.y))));
+        sums.push(tf.tidy(() => tf.sum(tf.squaredDifference(model.predict(tb.x, 'forecast').forecast, tb.y))));
         count += tb.y.size;
       } finally {
         disposeBatch(tb);

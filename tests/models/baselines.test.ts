@@ -122,6 +122,32 @@ describe('registry', () => {
   });
 });
 
+describe("predict(x, 'forecast')", () => {
+  it('gives every model the forecast of the full pass, and the latent models skip the decoder and memberships', () => {
+    const before = tf.memory().numTensors;
+    const b = sineBatch(4);
+    for (const name of MODEL_NAMES) {
+      const config = name === 'seasonal-naive' ? { season: 4 } : name === 'gru' ? { trunk: { kind: 'gru', hidden: 4, layers: 1 } } : ['persistence', 'linear'].includes(name) ? {} : SMALL;
+      const m = createModel(name, config, TINY_INFO);
+      // Random weights everywhere: the zero-initialised forecaster output would make every code path forecast persistence.
+      tf.tidy(() => m.params.all().forEach((p, i) => p.variable.assign(tf.randomNormal(p.variable.shape, 0, 0.3, 'float32', 17 + i))));
+      const created = (need?: 'forecast'): { values: number[]; tensors: number } =>
+        tf.tidy(() => {
+          const n0 = tf.memory().numTensors;
+          const f = m.predict(b.x, need).forecast;
+          return { values: Array.from(f.dataSync()), tensors: tf.memory().numTensors - n0 };
+        });
+      const all = created();
+      const only = created('forecast');
+      expect(only.values, name).toEqual(all.values);
+      if (['deepdive', 'deepdive-a', 'beta-vae', 'beta-tcvae'].includes(name)) expect(only.tensors, name).toBeLessThan(all.tensors);
+      m.dispose();
+    }
+    disposeTensorBatch(b);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('forecaster head', () => {
   it('an untrained latent model forecasts persistence (zero-initialised MLP + persistence highway)', () => {
     const info = { ...TINY_INFO, horizon: 1, targetLength: 1 };
