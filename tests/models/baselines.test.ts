@@ -103,32 +103,34 @@ describe('β-VAE and β-TCVAE', () => {
   });
 });
 
+/** Every listed model at a tiny size on TINY_INFO, with one 4-window batch; no tensor may outlive the loop. */
+function forEachTinyModel(body: (name: string, m: ReturnType<typeof createModel>, b: ReturnType<typeof sineBatch>) => void): void {
+  const before = tf.memory().numTensors;
+  const b = sineBatch(4);
+  for (const name of MODEL_NAMES) {
+    const m = createModel(name, name === 'seasonal-naive' ? { season: 4 } : name === 'gru' ? { trunk: { kind: 'gru', hidden: 4, layers: 1 } } : ['persistence', 'linear'].includes(name) ? {} : SMALL, TINY_INFO);
+    body(name, m, b);
+    m.dispose();
+  }
+  disposeTensorBatch(b);
+  expect(tf.memory().numTensors).toBe(before);
+}
+
 describe('registry', () => {
   it('builds every listed model on tiny data without leaking tensors', () => {
-    const before = tf.memory().numTensors;
-    const b = sineBatch(4);
-    for (const name of MODEL_NAMES) {
-      const config = name === 'seasonal-naive' ? { season: 4 } : name === 'gru' ? { trunk: { kind: 'gru', hidden: 4, layers: 1 } } : ['persistence', 'linear'].includes(name) ? {} : SMALL;
-      const m = createModel(name, config, TINY_INFO);
+    forEachTinyModel((_, m, b) =>
       tf.tidy(() => {
         expect(m.predict(b.x).forecast.shape).toEqual([4, 3, 2]);
         const f = m.losses(b, { noiseSeed: 0 }).forecast!;
         expect(Number.isFinite(f.dataSync()[0])).toBe(true);
-      });
-      m.dispose();
-    }
-    disposeTensorBatch(b);
-    expect(tf.memory().numTensors).toBe(before);
+      }),
+    );
   });
 });
 
 describe("predict(x, 'forecast')", () => {
   it('gives every model the forecast of the full pass, and the latent models skip the decoder and memberships', () => {
-    const before = tf.memory().numTensors;
-    const b = sineBatch(4);
-    for (const name of MODEL_NAMES) {
-      const config = name === 'seasonal-naive' ? { season: 4 } : name === 'gru' ? { trunk: { kind: 'gru', hidden: 4, layers: 1 } } : ['persistence', 'linear'].includes(name) ? {} : SMALL;
-      const m = createModel(name, config, TINY_INFO);
+    forEachTinyModel((name, m, b) => {
       // Random weights everywhere: the zero-initialised forecaster output would make every code path forecast persistence.
       tf.tidy(() => m.params.all().forEach((p, i) => p.variable.assign(tf.randomNormal(p.variable.shape, 0, 0.3, 'float32', 17 + i))));
       const created = (need?: 'forecast'): { values: number[]; tensors: number } =>
@@ -141,10 +143,7 @@ describe("predict(x, 'forecast')", () => {
       const only = created('forecast');
       expect(only.values, name).toEqual(all.values);
       if (['deepdive', 'deepdive-a', 'beta-vae', 'beta-tcvae'].includes(name)) expect(only.tensors, name).toBeLessThan(all.tensors);
-      m.dispose();
-    }
-    disposeTensorBatch(b);
-    expect(tf.memory().numTensors).toBe(before);
+    });
   });
 });
 
