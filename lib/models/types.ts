@@ -55,10 +55,10 @@ export interface StepContext {
   readonly noiseSeed: number;
 }
 
-/** Deterministic outputs on an input window (latent means, no noise). */
 /** What a caller of `predict` reads: everything (default) or the forecast only. */
 export type PredictNeed = 'all' | 'forecast';
 
+/** Deterministic outputs on an input window (latent means, no noise). */
 export interface Prediction {
   /** ŷ [B, T, C] */
   readonly forecast: tf.Tensor3D;

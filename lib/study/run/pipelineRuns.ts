@@ -15,11 +15,11 @@
  */
 import { initBackend } from '../../backend/select';
 import type { DisentanglementScores } from '../../eval/disentanglement';
-import { DEFAULT_DETAUX, QUICK_DETAUX, detauxConfig } from '../../methods/detaux/config';
+import { detauxConfig } from '../../methods/detaux/config';
 import { runDetaux } from '../../methods/detaux/pipeline';
-import { QUICK_SPARSE } from '../../methods/sparse/config';
 import { runSparseBilevel } from '../../methods/sparse/pipeline';
-import { DEFAULT_SPARSE_RHO, QUICK_SPARSE_RHO, SPARSE_RHO_MODEL, runSparseRho, sparseRhoConfig, type RhoScores } from '../../methods/sparse/rho';
+import { SPARSE_RHO_MODEL, runSparseRho, sparseRhoConfig, type RhoScores } from '../../methods/sparse/rho';
+import { PIPELINE_PRESETS } from './specDefaults';
 import { UserError } from '../../util/errors';
 import { BENCHMARK_FACTORS } from '../../data/benchmark';
 import { discoveredNmiKey } from '../../train/metrics/discoveredNmi';
@@ -54,7 +54,7 @@ export async function executeSparseRhoRun(id: string, spec: RunSpec): Promise<Ru
   const backend = await initBackend();
   const started = Date.now();
   const { preset, rest } = splitPreset(spec);
-  const cfg = sparseRhoConfig({ ...rest, seed: spec.seed }, preset === 'quick' ? QUICK_SPARSE_RHO : DEFAULT_SPARSE_RHO, `the ${SPARSE_RHO_MODEL} config of spec ${id}`);
+  const cfg = sparseRhoConfig({ ...rest, seed: spec.seed }, PIPELINE_PRESETS[SPARSE_RHO_MODEL][preset], `the ${SPARSE_RHO_MODEL} config of spec ${id}`);
   const r = runSparseRho(cfg);
   const scores = (s: RhoScores, suffix: string): Record<string, number> => ({
     [`mcc${suffix}`]: s.mcc.pearson, [`mccSpearman${suffix}`]: s.mcc.spearman, [`probeValMse${suffix}`]: s.probeValMse, [`probeSupport${suffix}`]: s.probeSupport,
@@ -92,7 +92,7 @@ export async function executePipelineRun(id: string, spec: RunSpec & { model: Pi
   let windows: { train: number; val: number; test: number };
   let note: string;
   if (spec.model === 'detaux') {
-    const cfg = detauxConfig({ ...rest, seed: spec.seed }, preset === 'quick' ? QUICK_DETAUX : DEFAULT_DETAUX, `the ${spec.model} config of the companions experiment`);
+    const cfg = detauxConfig({ ...rest, seed: spec.seed }, PIPELINE_PRESETS.detaux[preset], `the ${spec.model} config of the companions experiment`);
     const { report } = runDetaux(cfg);
     const arms = report.stage3.arms;
     const nmi = Object.fromEntries(BENCHMARK_FACTORS.map((f) => [discoveredNmiKey(f), report.stage2.nmi[f]]));
@@ -104,7 +104,7 @@ export async function executePipelineRun(id: string, spec: RunSpec & { model: Pi
     windows = { train: report.benchmark.train, val: report.benchmark.val, test: report.benchmark.test };
     note = `benchmark split ${report.benchmark.split}; codes: ${report.disentanglement.codes}`;
   } else {
-    const report = await runSparseBilevel({ ...(preset === 'quick' ? QUICK_SPARSE : {}), ...rest, seed: spec.seed });
+    const report = await runSparseBilevel({ ...PIPELINE_PRESETS['sparse-bilevel'][preset], ...rest, seed: spec.seed });
     metrics = pipelineMetrics(report.disentanglement, { mcc: report.mcc.pearson, r2: report.r2 });
     modelConfig = { preset, ...rest };
     windows = { train: 0, val: 0, test: 0 };

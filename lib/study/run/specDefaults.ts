@@ -14,17 +14,18 @@ import { DEFAULT_SPARSE, QUICK_SPARSE } from '../../methods/sparse/config';
 import { DEFAULT_SPARSE_RHO, QUICK_SPARSE_RHO, SPARSE_RHO_MODEL } from '../../methods/sparse/rho';
 import type { RunSpec } from '../spec/types';
 
-const PIPELINE_PRESETS: Readonly<Record<string, { quick: unknown; default: unknown }>> = {
+/** Each pipeline's base settings by a spec's `config.preset` (pipelineRuns.ts runs them; the run id hashes them). */
+export const PIPELINE_PRESETS = {
   detaux: { quick: QUICK_DETAUX, default: DEFAULT_DETAUX },
   'sparse-bilevel': { quick: QUICK_SPARSE, default: DEFAULT_SPARSE },
   [SPARSE_RHO_MODEL]: { quick: QUICK_SPARSE_RHO, default: DEFAULT_SPARSE_RHO },
-};
+} as const;
 
 /** The model's (or pipeline's) and the trainer's defaults, and the data set's, that `spec` runs under. */
 export function specDefaults(spec: RunSpec): Record<string, unknown> {
   const data = findDataset(spec.data)?.defaults;
   const out: Record<string, unknown> = data ? { data } : {};
   if (isModelName(spec.model)) return { ...out, model: defaultConfig(spec.model), train: DEFAULT_TRAIN };
-  const presets = PIPELINE_PRESETS[spec.model];
+  const presets = (PIPELINE_PRESETS as Readonly<Record<string, unknown>>)[spec.model];
   return presets ? { ...out, pipeline: presets } : out;
 }
