@@ -167,22 +167,40 @@ export class Gru {
   /** x: [B, T, in] → final hidden [B, H] (h₀ = 0). */
   apply(x: tf.Tensor3D): tf.Tensor2D {
     const [bsz, steps, inDim] = x.shape;
-    const H = this.hidden;
-    // Input projections for all steps at once: [B*T, 3H] → [B, T, 3H], then one [B, 3H] per step.
+    // Input projections for all steps at once: [B*T, 3H] → [B, T, 3H]; the recurrence is a named op.
+    const xp = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [bsz * steps, inDim]), this.wx as tf.Tensor2D), this.b), [bsz, steps, 3 * this.hidden]) as tf.Tensor3D;
+    return gruRecurrence(xp, this.uzr as tf.Tensor2D, this.uh as tf.Tensor2D);
+  }
+}
+
+/**
+ * The GRU recurrence from h₀ = 0, given every step's input projection xp[:, t] = x_t·W + b
+ * ([B, T, 3H], columns z | r | h) and the recurrent weights U_zr [H, 2H], U_h [H, H]:
+ *
+ *   [z_t | r_t] = σ(xp_zr + h_{t−1}·U_zr),   c_t = tanh(xp_h + (r_t ⊙ h_{t−1})·U_h),
+ *   h_t = (1 − z_t) ⊙ h_{t−1} + z_t ⊙ c_t;   returns h_T [B, H].
+ *
+ * A named op (lib/backend/ops.ts): op by op it is 12 small kernels per step, whose dispatch
+ * dominates on the wasm backend (T = 168 steps); the speed lab runs the whole recurrence and its
+ * backward pass through time as one call each.
+ */
+export const gruRecurrence = defineOp('gruRecurrence', (xp: tf.Tensor3D, uzr: tf.Tensor2D, uh: tf.Tensor2D): tf.Tensor2D =>
+  tf.tidy(() => {
+    const [bsz, steps, threeH] = xp.shape;
+    const H = threeH / 3;
     // unstack/split (not per-step slices): their gradients are one stack/concat, whereas each
     // slice's gradient pads a zero tensor of the whole input ([B, T, 3H] per step).
-    const xp = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [bsz * steps, inDim]), this.wx as tf.Tensor2D), this.b), [bsz, steps, 3 * H]);
     const xs = tf.unstack(xp, 1) as tf.Tensor2D[];
     let h: tf.Tensor2D = tf.zeros([bsz, H]);
     for (let t = 0; t < steps; t++) {
       const [xzr, xh] = tf.split(xs[t], [2 * H, H], 1) as [tf.Tensor2D, tf.Tensor2D];
-      const [z, r] = tf.split(tf.sigmoid(tf.add(xzr, tf.matMul(h, this.uzr as tf.Tensor2D))), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-      const cand = tf.tanh(tf.add(xh, tf.matMul(tf.mul(r, h), this.uh as tf.Tensor2D)));
+      const [z, r] = tf.split(tf.sigmoid(tf.add(xzr, tf.matMul(h, uzr))), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+      const cand = tf.tanh(tf.add(xh, tf.matMul(tf.mul(r, h), uh)));
       h = tf.add(tf.mul(tf.sub(1, z), h), tf.mul(z, cand));
     }
     return h;
-  }
-}
+  }),
+);
 
 /**
  * The clip of a Gaussian code's log σ² to [lo, hi], with hi a number or one bound per column [D]

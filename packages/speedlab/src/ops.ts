@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DECLINE, registerOpImplementation, unregisterOpImplementation, type NamedOp } from 'divelab/lib/backend/ops';
-import { clipLogvar, dropoutWith, reparameteriseWith } from 'divelab/lib/models/nn';
+import { clipLogvar, dropoutWith, gruRecurrence, reparameteriseWith } from 'divelab/lib/models/nn';
 import { denseProduct, fusedDenseForward, reluGradient } from 'divelab/lib/models/fusedDense';
 import { rbfLogits, rbfMeanComponentKl } from 'divelab/lib/models/rbf';
 import { rbfCrossEntropy } from 'divelab/lib/objectives/rbfCrossEntropy';
@@ -22,6 +22,7 @@ import { RBF_CE_KERNEL, RBF_KL_KERNEL, RBF_LOGITS_KERNEL } from './kernels/rbf';
 import { MSE_KERNEL } from './kernels/squaredError';
 import { SUM_SQUARES_MANY_KERNEL } from './kernels/reduce';
 import { ADAM_IN_PLACE_KERNEL, ADAM_KERNEL, ownsBuffers, type AdamInPlaceAttrs } from './kernels/adam';
+import { gruRecurrenceFused, type Product } from './kernels/gru';
 
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: object = {}): tf.Tensor | tf.Tensor[] => tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
 const f32 = (...ts: readonly tf.Tensor[]): boolean => ts.every((t) => t.dtype === 'float32');
@@ -31,6 +32,9 @@ const NAMES: string[][] = [];
 function inputNames(i: number): string[] {
   return (NAMES[i] ??= ['p', 'g', 'm', 'v'].map((k) => `${k}${i}`));
 }
+
+/** The GRU recurrence's matrix products: OpenBLAS's, when the kernels run on it (set at registration); without, the op declines. */
+let gruProduct: Product | undefined;
 
 /** Every op this module implements, with its implementation. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -57,6 +61,7 @@ const IMPLEMENTATIONS: [NamedOp<any>, (...args: any[]) => unknown][] = [
     grads.forEach((g, i) => (inputs[`x${i}`] = g));
     return run(SUM_SQUARES_MANY_KERNEL, inputs);
   }],
+  [gruRecurrence, (xp: tf.Tensor3D, uzr: tf.Tensor2D, uh: tf.Tensor2D) => (gruProduct && f32(xp, uzr, uh) ? tf.tidy(() => gruRecurrenceFused(xp, uzr, uh, gruProduct!)) : DECLINE)],
   [adamUpdate, (p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: object) => (f32(p, g) ? run(ADAM_KERNEL, { p, g, m, v }, attrs) : DECLINE)],
   [adamApply, (entries: Parameters<typeof adamApply>[0], hyper: Parameters<typeof adamApply>[1]) => {
     if (entries.length === 0) return DECLINE;
@@ -81,8 +86,9 @@ const IMPLEMENTATIONS: [NamedOp<any>, (...args: any[]) => unknown][] = [
 /** The names of the ops the speed lab implements. */
 export const IMPLEMENTED_OPS: readonly string[] = IMPLEMENTATIONS.map(([op]) => op.opName);
 
-/** Register every implementation for `backendName` (call with the kernels registered). */
-export function registerOpImplementations(backendName: string): void {
+/** Register every implementation for `backendName` (call with the kernels registered); `product`: the GRU recurrence's matrix products (OpenBLAS's; default: those in use). */
+export function registerOpImplementations(backendName: string, product: Product | undefined = gruProduct): void {
+  gruProduct = product;
   for (const [op, impl] of IMPLEMENTATIONS) registerOpImplementation(op, backendName, impl as never);
 }
 

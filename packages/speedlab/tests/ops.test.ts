@@ -8,7 +8,7 @@ import { initBackend, tf } from '../../../lib/backend/select';
 import { implementedOps, opImplementedHere } from '../../../lib/backend/ops';
 import { registerFastWasmKernels } from '../src/kernels';
 import { IMPLEMENTED_OPS } from '../src/ops';
-import { clipLogvar, dropoutWith, reparameteriseWith } from '../../../lib/models/nn';
+import { clipLogvar, dropoutWith, gruRecurrence, reparameteriseWith } from '../../../lib/models/nn';
 import { denseProduct, fusedDenseForward, reluGradient } from '../../../lib/models/fusedDense';
 import { rbfLogits, rbfMeanComponentKl } from '../../../lib/models/rbf';
 import { rbfCrossEntropy } from '../../../lib/objectives/rbfCrossEntropy';
@@ -61,6 +61,7 @@ describe('the speed lab’s named-op implementations equal the definitions', () 
     ['rbfMeanComponentKl', (m, l, y, c, w) => rbfMeanComponentKl(m as tf.Tensor1D, l as tf.Tensor1D, y as tf.Tensor1D, c as tf.Tensor1D, w as tf.Tensor1D, 'line'), (m, l, y, c, w) => rbfMeanComponentKl.definition(m as tf.Tensor1D, l as tf.Tensor1D, y as tf.Tensor1D, c as tf.Tensor1D, w as tf.Tensor1D, 'line'), () => [randn([B]), randn([B], 0.5, -1), labels(), randn([K]), randn([K], 0.2)], [0, 1, 3, 4]],
     ['rbfCrossEntropy', (l, y) => rbfCrossEntropy(l as tf.Tensor2D, y as tf.Tensor1D), (l, y) => rbfCrossEntropy.definition(l as tf.Tensor2D, y as tf.Tensor1D), () => [randn([B, K], 2), labels()], [0]],
     ['klStandardNormal', (m, l) => klStandardNormal(m as tf.Tensor2D, l as tf.Tensor2D), (m, l) => klStandardNormal.definition(m as tf.Tensor2D, l as tf.Tensor2D), () => [randn([B, D]), randn([B, D])], [0, 1]],
+    ['gruRecurrence', (x, a, b) => gruRecurrence(x as tf.Tensor3D, a as tf.Tensor2D, b as tf.Tensor2D), (x, a, b) => gruRecurrence.definition(x as tf.Tensor3D, a as tf.Tensor2D, b as tf.Tensor2D), () => [randn([B, 9, 3 * D]), randn([D, 2 * D], 0.5), randn([D, D], 0.5)], [0, 1, 2]],
     ['meanSquaredError', (a, b) => meanSquaredError(a, b), (a, b) => meanSquaredError.definition(a, b), () => [randn([B, D, 3]), randn([B, D, 3])], [0, 1]],
   ];
   for (const [name, fast, definition, inputs, wrt] of cases) {

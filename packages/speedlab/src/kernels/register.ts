@@ -28,6 +28,7 @@ import { installRbfGradients, RBF_KERNELS, rbfKernelConfigs } from './rbf';
 import { GAUSSIAN_KERNELS, gaussianKernelConfigs, installGaussianGradients } from './gaussian';
 import { DROPOUT_KERNELS, dropoutKernelConfigs, installDropoutGradient } from './dropout';
 import { registerOpImplementations, unregisterOpImplementations } from '../ops';
+import { blasProduct } from './gru';
 
 const BACKEND = 'wasm';
 
@@ -161,7 +162,7 @@ export function registerFastWasmKernels(kind: FastKernelKind = defaultFastKernel
       for (const config of dropoutKernelConfigs(BACKEND)) tf.registerKernel(config);
       tf.registerKernel({ kernelName: ADAM_IN_PLACE_KERNEL, backendName: BACKEND, kernelFunc: makeWasmAdamInPlaceKernel() });
       tf.registerKernel({ kernelName: SUM_SQUARES_MANY_KERNEL, backendName: BACKEND, kernelFunc: makeSumSquaresManyKernel() });
-      registerOpImplementations(BACKEND);
+      registerOpImplementations(BACKEND, blas ? blasProduct(blas, paths.blasThreads) : undefined);
     }
   }
   for (const name of REPLACED_KERNELS) {
