@@ -81,6 +81,7 @@ export function claimSpecs(): ClaimSpec[] {
     { key: 'vs-tcvae-electricity', claim: 'DeepDIVE forecasts better than β-TCVAE', experiment: 'electricity', kind: 'superiority', a: elec('deepdive'), b: elec('beta-tcvae'), metric: fr, direction: 'less', dm: true, paper: { a: PAPER_ELECTRICITY.deepdive.forecastRrse.value, b: PAPER_ELECTRICITY['beta-tcvae'].forecastRrse.value } },
     ref('linear', 'linear (DLinear-style)'),
     ref('seasonal-naive', 'tuned seasonal-naive / persistence'),
+    ref('gru', 'GRU'),
     { key: 'disentangles-mig', claim: 'DeepDIVE disentangles better than β-TCVAE (higher MIG)', experiment: 'gait', kind: 'superiority', a: gait('deepdive'), b: gait('beta-tcvae'), metric: 'mig', direction: 'greater', dm: false, paper: { a: PAPER_GAIT.deepdive.mig.value, b: PAPER_GAIT['beta-tcvae'].mig.value } },
     { key: 'disentangles-dci', claim: 'DeepDIVE disentangles better than β-TCVAE (higher DCI disentanglement)', experiment: 'gait', kind: 'superiority', a: gait('deepdive'), b: gait('beta-tcvae'), metric: 'dci', direction: 'greater', dm: false },
     { key: 'interleave-vs-joint', claim: 'Interleaved training forecasts better than joint training', experiment: 'ablation-training', kind: 'superiority', a: gait('deepdive'), b: gait('deepdive', { mode: 'joint' }), metric: fr, direction: 'less', dm: true },
@@ -88,18 +89,6 @@ export function claimSpecs(): ClaimSpec[] {
     { key: 'gradient-conflict', claim: 'Joint training has conflicting gradients, which interleaving removes (mean cos(∇forecast, ∇CE) on the trunk < 0 under joint training)', experiment: 'ablation-training', kind: 'sign', a: gait('deepdive', { mode: 'joint' }), metric: 'gradientCosine', direction: 'less', dm: false },
   ];
 }
-
-/**
- * Claims of the paper left out of the family, each with its reason (rendered under the table).
- * They widen nothing: Holm adjusts over `claimSpecs()` only.
- */
-export const EXCLUDED_CLAIMS: readonly { readonly claim: string; readonly reason: string }[] = [
-  {
-    claim: 'DeepDIVE forecasts comparably to the GRU reference',
-    reason:
-      "not testable at an equal budget here: the GRU unrolls its 168-step window one step at a time on one wasm thread, so the protocol gives it 20 batches per epoch where every other model gets 150 (lib/study/spec/protocol.ts); at 150 its runs alone would take about 5 h of the full reproduction's compute (measured 43 min at 20). A comparison against a handicapped reference would be supported for the wrong reason, so the GRU row stays in the electricity table with its budget stated and the claim is not judged.",
-  },
-];
 
 /** One row of the claims table. */
 export interface ClaimRow {
@@ -393,7 +382,6 @@ export function claimsTable(inputs: PlanInputs, records: ReadonlyMap<string, Run
     `- Seeds for 80 % power: paired t-test, one-sided (as the claims are tested) at α = 0.05 / ${claims.length} (Holm's first step over the ${claims.length} claims: the level the claim with the smallest p must meet), against the observed d_z (observed) and against the paper's effect (paper). The paper reports two means without a spread: we assume its relative difference (a − b)/b carries over to our scale with our seed spread of the differences, d_z = |rel · mean(B)| / sd(A − B).`,
     '- MIG: latent means vs the window labels (synthetic: vs the true factors), on the test split. DCI disentanglement (linear probes, lib/eval/disentanglement/dci.ts): latent means vs the window labels on the figure sample of test windows kept in each record (probes fitted on a seeded two thirds, scored on the rest).',
     `- Label: ${label}.`,
-    ...(options.claims ? [] : EXCLUDED_CLAIMS.map((x) => `- Not judged: "${x.claim}": ${x.reason}`)),
   );
   const csvHeader = ['key', 'claim', 'kind', 'data', 'comparison', 'n', 'effect', 'ci_low', 'ci_high', 'p_wilcoxon', 'p_dm', 'p_combined', 'p_holm', 'verdict', 'd_z', 'seeds_observed', 'seeds_paper', 'paper_a', 'paper_b', 'margin', 'label', 'note'];
   const num = (v: number | null | undefined): string => (v === null || v === undefined ? '' : String(v));
