@@ -5,7 +5,13 @@ export function availableCores(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : Math.max(1, os.cpus().length);
 }
 
-let oneOfSeveral = false;
+/**
+ * Kept on globalThis, not in this module: the speed lab reads it through its own import of this
+ * module, and where two copies of divelab are loaded (a checkout whose node_modules belongs to
+ * another checkout) a module variable set by one copy went unseen by the other, so its OpenBLAS
+ * ran the evaluation's large products on every core and the numbers moved in the 9th digit.
+ */
+const KEY = Symbol.for('divelab.cores.oneOfSeveral');
 
 /**
  * Declare this process one of several running side by side (`dive reproduce`'s shards): the
@@ -13,10 +19,10 @@ let oneOfSeveral = false;
  * count, and sharded and unsharded reproductions must give the same numbers).
  */
 export function declareOneOfSeveralProcesses(): void {
-  oneOfSeveral = true;
+  (globalThis as Record<symbol, unknown>)[KEY] = true;
 }
 
-/** True once `declareOneOfSeveralProcesses` ran in this process. */
+/** True once `declareOneOfSeveralProcesses` ran in this process (in any copy of this module). */
 export function oneOfSeveralProcesses(): boolean {
-  return oneOfSeveral;
+  return (globalThis as Record<symbol, unknown>)[KEY] === true;
 }
