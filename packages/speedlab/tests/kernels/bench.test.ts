@@ -115,6 +115,17 @@ describe('bench runner', () => {
     expect(Number.isFinite(r.firstLoss)).toBe(true);
   });
 
+  it('runs the GRU step with its recurrence fused (wasm) and per-step (wasm-reference): the same losses to float32 drift, analytic FLOPs', async () => {
+    const [fast, ref] = [await runBenchInProcess({ workload: 'gru-electricity', backend: 'wasm', steps: 2, warmup: 0, seed: 0 }), await runBenchInProcess({ workload: 'gru-electricity', backend: 'wasm-reference', steps: 2, warmup: 0, seed: 0 })];
+    for (const r of [fast, ref]) {
+      expect(r.status, r.reason).toBe('ok');
+      // 2·B·(T·(C·3H + 3H²) + H² + H·T_out·C) × 3 with B 64, T 168, H 64, and on ETTh1 C 7 and T_out 1 (one row 24 h ahead).
+      if (/ett-h1/.test(r.note ?? '')) expect(r.flopsPerStep).toBe(3 * 2 * 64 * (168 * (7 * 192 + 3 * 64 * 64) + 64 * 64 + 64 * 1 * 7));
+    }
+    expect(Math.abs(fast.firstLoss! - ref.firstLoss!)).toBeLessThan(1e-5 * Math.abs(ref.firstLoss!));
+    expect(Math.abs(fast.lastLoss! - ref.lastLoss!)).toBeLessThan(1e-4 * Math.abs(ref.lastLoss!));
+  });
+
   it('reports an unavailable backend as skipped with the reason', async () => {
     let r: BenchResult;
     try {

@@ -44,9 +44,9 @@ export const STEP_FLOP_FORMULA = '3 × matmul FLOPs of the phase-M and phase-C f
 /** Distinct training batches cycled through (materialised once, outside the timing). */
 const BATCHES = 4;
 
-class DeepDiveInstance implements WorkloadInstance {
+/** One training step of a model: each of its phases on one batch, Adam with the default config (also the GRU's workload, ./gru.ts). */
+export class ModelStepInstance implements WorkloadInstance {
   flopsPerStep = 0;
-  readonly flopFormula = STEP_FLOP_FORMULA;
   private steps = 0;
   private readonly adam = new Adam({ ...DEFAULT_ADAM, lr: DEFAULT_TRAIN.lr });
 
@@ -56,6 +56,7 @@ class DeepDiveInstance implements WorkloadInstance {
     private readonly phases: Phase[],
     private readonly seed: number,
     readonly note: string,
+    readonly flopFormula: string = STEP_FLOP_FORMULA,
   ) {}
 
   async countFlops(): Promise<void> {
@@ -134,7 +135,7 @@ function workloadData(family: 'electricity' | 'gait', seed: number): { data: Pre
 }
 
 /** BATCHES distinct training batches of a seeded permutation (views into the windows). */
-function benchBatches(data: Prepared, seed: number, batchSize: number): WindowBatch[] {
+export function benchBatches(data: Prepared, seed: number, batchSize: number): WindowBatch[] {
   const order = permutation(data.train.count, makeRng(mixSeed(seed, 0x5eed)));
   const n = Math.min(BATCHES, Math.floor(data.train.count / batchSize));
   if (n < 1) throw new Error(`the workload's data have ${data.train.count} training windows, fewer than one batch of ${batchSize}`);
@@ -180,7 +181,7 @@ export function deepdiveWorkload(family: 'electricity' | 'gait'): Workload {
     samplesPerStep: batchSize,
     async create(seed) {
       const { model, data, batches, phases, note } = deepdiveSetup(family, seed);
-      const inst = new DeepDiveInstance(model, batches.map((b) => toTensors(b, data.train)), phases, seed, note);
+      const inst = new ModelStepInstance(model, batches.map((b) => toTensors(b, data.train)), phases, seed, note);
       await inst.countFlops();
       return inst;
     },

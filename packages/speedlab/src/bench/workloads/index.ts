@@ -5,8 +5,9 @@
 import type { Workload } from '../types';
 import { mlpVaeWorkload } from './mlpVae';
 import { deepdiveWorkload } from './deepdive';
+import { gruWorkload } from './gru';
 
-export const WORKLOADS: readonly Workload[] = [mlpVaeWorkload(), deepdiveWorkload('electricity'), deepdiveWorkload('gait')];
+export const WORKLOADS: readonly Workload[] = [mlpVaeWorkload(), deepdiveWorkload('electricity'), deepdiveWorkload('gait'), gruWorkload()];
 
 export function workloadNames(workloads: readonly Workload[] = WORKLOADS): string[] {
   return workloads.map((w) => w.name);
