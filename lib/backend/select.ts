@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { loadSpeedLab } from './plugin';
+import { UserError } from '../util/errors';
 import { adapterLine, patchWebGpuKernels, prepareWebGpu, type AdapterReport } from './webgpu';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -166,6 +167,44 @@ onBackendInit(async (name) => {
 });
 async function afterInit(name: BackendName): Promise<void> {
   for (const h of initHooks) await h(name);
+}
+
+/**
+ * Whether tensors of a backend can be read synchronously (`dataSync`): all but webgpu, whose
+ * GPU-resident tensors tfjs reads only asynchronously in Node.
+ */
+export function readsSynchronously(name: BackendName): boolean {
+  return name !== 'webgpu';
+}
+
+/**
+ * Run `fn` on a backend that reads synchronously: the active one when it does, else wasm for the
+ * duration, after which the previous backend is active again. For code that reads values inside
+ * its loops (the companion pipelines: Detaux's stages, the sparse base-predictors' inner Lasso,
+ * whose implicit gradient reads inside a gradient function); `fn` gets the backend it runs on.
+ */
+export async function withSyncReads<T>(fn: (backend: BackendName) => T | Promise<T>): Promise<T> {
+  const before = await initBackend();
+  if (readsSynchronously(before.active)) return fn(before.active);
+  const on = await initBackend('wasm');
+  try {
+    return await fn(on.active);
+  } finally {
+    await tf.setBackend(backendKey(before.active));
+    current = before;
+  }
+}
+
+/**
+ * Throw, saying what to do, when the active backend cannot read synchronously: for the library
+ * entry points of code that does (`what` names it), so that a call on webgpu fails with the fix
+ * instead of inside tfjs.
+ */
+export function requireSyncReads(what: string): void {
+  const active = tf.getBackend();
+  if (active === 'webgpu') {
+    throw new UserError(`${what} reads values synchronously inside its loops, which the webgpu backend cannot: run it as backend.withSyncReads(() => …) (it uses wasm for the call) or with DIVE_BACKEND=wasm`);
+  }
 }
 
 /** The last report, or undefined before initBackend ran. */

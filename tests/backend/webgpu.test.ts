@@ -9,7 +9,10 @@
  * - `dive train --model deepdive --data synthetic --epochs 2` (a tiny model, few batches) gives
  *   the same metrics, and training leaks no tensors;
  * - the same command at its full default size gives metrics within a stated tolerance (float32
- *   roundings compound over 262 steps; the test says how far apart they were measured).
+ *   roundings compound over 262 steps; the test says how far apart they were measured);
+ * - the companion pipelines (Detaux, sparse base-predictors), which read values synchronously,
+ *   run on wasm from `dive train` and the reproduction and leave webgpu active; called directly
+ *   they refuse with the fix.
  * Tolerances are float32's: GPU reductions add in another order than wasm's loops.
  * Skipped, with the reason, only where no WebGPU adapter can be had (no Vulkan driver).
  */
@@ -18,7 +21,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../lib/backend/select';
+import { initBackend, withSyncReads } from '../../lib/backend/select';
+import { QUICK_DETAUX } from '../../lib/methods/detaux/config';
+import { runDetaux } from '../../lib/methods/detaux/pipeline';
 import { implementedOps } from '../../lib/backend/ops';
 import { prepareWebGpu } from '../../lib/backend/webgpu';
 import { main } from '../../lib/cli/main';
@@ -30,8 +35,11 @@ import { dataInfoOf, disposeBatch, range, toTensors } from '../../lib/train/batc
 import { modelPhases } from '../../lib/train/interleave';
 import { Adam } from '../../lib/train/adam';
 import { readSteps, train, trainStep, DEFAULT_TRAIN } from '../../lib/train/trainer';
-import { subsetWindows } from '../../lib/study/run/execute';
-import { clipLogvar, dropoutWith, reparameteriseWith } from '../../lib/models/nn';
+import { executeRun, subsetWindows } from '../../lib/study/run/execute';
+import { expandPlan } from '../../lib/study/run/plan';
+import { chooseAll } from '../../lib/study/run/dataChoice';
+import { TINY as TINY_PROTOCOL } from '../../lib/study/spec/protocol';
+import { clipLogvar, dropoutWith, gruRecurrence, reparameteriseWith } from '../../lib/models/nn';
 import { denseProduct, fusedDenseForward, reluGradient } from '../../lib/models/fusedDense';
 import { rbfLogits, rbfMeanComponentKl } from '../../lib/models/rbf';
 import { rbfCrossEntropy } from '../../lib/objectives/rbfCrossEntropy';
@@ -82,6 +90,7 @@ const OPS: { name: string; inputs: Input[]; wrt: number[]; f: (...x: tf.Tensor[]
   { name: 'rbfMeanComponentKl', inputs: [{ shape: [B] }, { shape: [B], scale: 0.5, shift: -1 }, { shape: [B], classes: K }, { shape: [K] }, { shape: [K], scale: 0.2 }], wrt: [0, 1, 3, 4], f: (m, l, y, c, w) => rbfMeanComponentKl(m as tf.Tensor1D, l as tf.Tensor1D, y as tf.Tensor1D, c as tf.Tensor1D, w as tf.Tensor1D, 'line') },
   { name: 'rbfCrossEntropy', inputs: [{ shape: [B, K], scale: 2 }, { shape: [B], classes: K }], wrt: [0], f: (l, y) => rbfCrossEntropy(l as tf.Tensor2D, y as tf.Tensor1D) },
   { name: 'klStandardNormal', inputs: [{ shape: [B, D] }, { shape: [B, D] }], wrt: [0, 1], f: (m, l) => klStandardNormal(m as tf.Tensor2D, l as tf.Tensor2D) },
+  { name: 'gruRecurrence', inputs: [{ shape: [B, 9, 3 * D] }, { shape: [D, 2 * D], scale: 0.5 }, { shape: [D, D], scale: 0.5 }], wrt: [0, 1, 2], f: (x, a, b) => gruRecurrence(x as tf.Tensor3D, a as tf.Tensor2D, b as tf.Tensor2D) },
   { name: 'meanSquaredError', inputs: [{ shape: [B, D, 3] }, { shape: [B, D, 3] }], wrt: [0, 1], f: (a, b) => meanSquaredError(a, b) },
   { name: 'globalSquaredNorm', inputs: [{ shape: [5, 3] }, { shape: [7] }, { shape: [1] }], wrt: [], f: (...g) => globalSquaredNorm(g) },
   { name: 'adamUpdate', inputs: [{ shape: [9, 4] }, { shape: [9, 4] }, { shape: [9, 4], scale: 0.1 }, { shape: [9, 4], scale: 0.01, shift: 0.05 }], wrt: [], f: (p, g, m, v) => tf.stack(adamUpdate(p, g, m, v, { scale: 0.5, beta1: 0.9, beta2: 0.999, t: 3, epsilon: 1e-8, lr: 0.01, weightDecay: 0.01 })) },
@@ -260,5 +269,53 @@ describe('webgpu agrees with wasm (skipped, saying why, without a Vulkan driver)
     await train(model, small, { ...DEFAULT_TRAIN, epochs: 2, batchSize: 32, maxBatchesPerEpoch: 2, conflictEvery: 1, schedule: { ...DEFAULT_TRAIN.schedule, mode: 'joint' } });
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  // The companion pipelines read values inside their loops (Detaux's stages; the sparse
+  // base-predictors' implicit Lasso gradient reads inside a gradient function), which webgpu
+  // cannot: `dive train` runs them on wasm and says so, the library entry points refuse with the
+  // fix, and the backend is webgpu again afterwards.
+  it('dive train --model detaux|sparse-bilevel on webgpu runs on wasm (the same report as wasm), says so, and leaves webgpu active', async (ctx) => {
+    needsAdapter(ctx);
+    for (const model of ['detaux', 'sparse-bilevel']) {
+      const reports: Record<string, Record<string, unknown>> = {};
+      for (const backend of ['wasm', 'webgpu']) {
+        process.env.DIVE_BACKEND = backend;
+        const io = capture();
+        const code = await main(['train', '--model', model, '--data', 'synthetic', '--quick', '--json'], io);
+        expect(io.stderr.filter((l) => l.startsWith('dive:')), `${model} on ${backend}`).toEqual([]);
+        expect(code).toBe(0);
+        if (backend === 'webgpu') {
+          expect(io.stderr).toContain(`${model} runs on wasm: its loops read values synchronously, which webgpu cannot`);
+          expect(tf.getBackend()).toBe('webgpu');
+        }
+        reports[backend] = JSON.parse(io.stdout[0]);
+      }
+      delete process.env.DIVE_BACKEND;
+      expect(reports.webgpu.backend).toBe('wasm');
+      const strip = (r: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(r, (k, v) => (k === 'seconds' || k === 'backend' ? undefined : v)));
+      expect(strip(reports.webgpu), model).toEqual(strip(reports.wasm));
+    }
+  });
+
+  it('runDetaux called on webgpu refuses in one line with the fix', async (ctx) => {
+    needsAdapter(ctx);
+    await initBackend('webgpu');
+    expect(() => runDetaux(QUICK_DETAUX)).toThrow(/runDetaux reads values synchronously inside its loops, which the webgpu backend cannot: run it as backend.withSyncReads/);
+    const { report } = await withSyncReads((backend) => runDetaux(QUICK_DETAUX, { backend }));
+    expect(report.backend).toBe('wasm');
+    expect(tf.getBackend()).toBe('webgpu');
+  });
+
+  it('a reproduction on webgpu runs its Detaux and sparse-bilevel records on wasm and goes back to webgpu', async (ctx) => {
+    needsAdapter(ctx);
+    await initBackend('webgpu');
+    const plan = expandPlan({ protocol: { ...TINY_PROTOCOL, seeds: 1 }, only: ['companions'], choices: chooseAll(() => false) });
+    for (const model of ['detaux', 'sparse-bilevel']) {
+      const run = plan.runs.find((r) => r.spec.model === model)!;
+      const record = await executeRun(run.id, run.spec);
+      expect(record.backend, model).toBe('wasm');
+      expect(tf.getBackend()).toBe('webgpu');
+    }
   });
 });

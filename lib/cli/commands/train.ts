@@ -2,7 +2,7 @@
 import { readJsonConfigFile } from '../../util/jsonFile';
 import type { CliIO, Command, ParsedArgs } from '../../util/command';
 import { optBool, optNumber, optString } from '../../util/command';
-import { initBackend } from '../../backend/select';
+import { initBackend, readsSynchronously, withSyncReads, type BackendName } from '../../backend/select';
 import { MODEL_NAMES, modelCard, modelNames } from '../../models/registry';
 import { PIPELINE_MODELS, isPipelineModel } from '../../methods/pipelines';
 import { DATASET_NAMES } from '../../data/registry';
@@ -112,8 +112,12 @@ export const trainCommand: Command = {
     if (!data) throw new UserError(`dive train needs --data NAME (${DATASET_NAMES.join(', ')})`);
     const out = optString(args, 'out');
     if (optBool(args, 'resume') && !out) throw new UserError('--resume needs --out DIR (the checkpoint folder to continue)');
-    if (model === 'detaux') return runDetauxCommand(args, io, await backendName(), cliProgress(io));
-    if (model === 'sparse-bilevel') return runSparseCommand(args, io, await backendName(), cliProgress(io));
+    if (model === 'detaux' || model === 'sparse-bilevel') {
+      const chosen = (await backendName()) as BackendName;
+      if (!readsSynchronously(chosen)) io.err(`${model} runs on wasm: its loops read values synchronously, which ${chosen} cannot`);
+      const command = model === 'detaux' ? runDetauxCommand : runSparseCommand;
+      return withSyncReads((backend) => command(args, io, backend, cliProgress(io)));
+    }
     if (optBool(args, 'quick')) throw new UserError('--quick applies to --model detaux and sparse-bilevel only; use --epochs N or --config FILE for other models');
     const atomWeight = optNumber(args, 'atom');
     const atomKind = optString(args, 'atom-kind') as 'atom' | 'repulsion' | undefined;

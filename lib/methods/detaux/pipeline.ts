@@ -17,6 +17,7 @@ import { disentanglementScores, type DisentanglementScores } from '../../eval/di
 import { Adam, namedGradients } from '../../train/adam';
 import { makeRng, permutation, type Rng } from '../../util/random';
 import { UserError } from '../../util/errors';
+import { requireSyncReads } from '../../backend/select';
 import { writeDirAtomic } from '../../util/atomic';
 import type { ProgressSink } from '../../util/progress';
 import { mixSeed } from '../../util/random';
@@ -284,6 +285,7 @@ function task(split: BenchmarkSplit): TaskData {
 
 /** Run all three stages. */
 export function runDetaux(cfg: DetauxConfig, opts: DetauxRunOptions = {}): { report: DetauxReport; artifacts: DetauxArtifacts } {
+  requireSyncReads('runDetaux');
   const t0 = Date.now();
   const bench = generateBenchmark(cfg.data);
   if (!bench.ood) throw new UserError("detaux needs the 'ood' benchmark split (data.split)");

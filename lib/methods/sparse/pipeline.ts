@@ -19,6 +19,7 @@ import { mean } from '../../eval/stats';
 import { cholesky, cholSolve } from '../../math/linalg';
 import { Adam, namedGradients } from '../../train/adam';
 import { UserError } from '../../util/errors';
+import { requireSyncReads } from '../../backend/select';
 import { makeRng } from '../../util/random';
 import type { ProgressSink } from '../../util/progress';
 import { mixSeed } from '../../util/random';
@@ -332,6 +333,7 @@ export interface SparseRunOptions {
 
 /** Run every configured arm on one benchmark draw (a checked, complete config). */
 export function runSparse(cfg: SparseConfig, opts: SparseRunOptions = {}): SparseReport {
+  requireSyncReads('the sparse base-predictors (runSparse)');
   const t0 = Date.now();
   const bench = generateBenchmark(cfg.data);
   const v = factorColumns(bench.train, cfg.regime);

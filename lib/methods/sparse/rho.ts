@@ -33,6 +33,7 @@ import { TrunkSchema } from '../../models/trunk';
 import { defaultsOf, parseConfig, parseOver, withDefaults, z } from '../../util/config';
 import { makeRng, mixSeed } from '../../util/random';
 import type { ProgressSink } from '../../util/progress';
+import { requireSyncReads } from '../../backend/select';
 import { DEFAULT_SPARSE, SparseTaskSchema, sparseConfig, type SparseConfig } from './config';
 import { applyFastIca, fitFastIca } from './ica';
 import { correlatedFactors, meanPairwiseCorrelation, mixFactors, randomMixing } from './latents';
@@ -167,6 +168,7 @@ export function encoderConfig(cfg: SparseRhoConfig): SparseConfig {
 
 /** Train and score one (ρ, inner, reg, seed) run (a checked, complete config). */
 export function runSparseRho(cfg: SparseRhoConfig, onProgress?: ProgressSink): SparseRhoReport {
+  requireSyncReads('runSparseRho');
   const t0 = Date.now();
   const { z, x } = sparseRhoData(cfg);
   const n = { train: cfg.trainPoints, val: cfg.valPoints, test: cfg.testPoints };

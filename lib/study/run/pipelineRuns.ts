@@ -13,7 +13,7 @@
  * discovered labels' NMI with each true factor (`discoveredNmiRegime`, …) and whether stage 1
  * and every stage-3 run stopped by their criteria (`converged`).
  */
-import { initBackend } from '../../backend/select';
+import { withSyncReads } from '../../backend/select';
 import type { DisentanglementScores } from '../../eval/disentanglement';
 import { detauxConfig } from '../../methods/detaux/config';
 import { runDetaux } from '../../methods/detaux/pipeline';
@@ -51,7 +51,10 @@ function splitPreset(spec: RunSpec): { preset: 'quick' | 'default'; rest: Record
  */
 export async function executeSparseRhoRun(id: string, spec: RunSpec): Promise<RunRecord> {
   if (spec.data !== 'benchmark') throw new UserError(`${SPARSE_RHO_MODEL} runs are filed under the benchmark family (generated data), not ${spec.data}`);
-  const backend = await initBackend();
+  return withSyncReads((backend) => sparseRhoRecord(id, spec, backend));
+}
+
+function sparseRhoRecord(id: string, spec: RunSpec, backend: string): RunRecord {
   const started = Date.now();
   const { preset, rest } = splitPreset(spec);
   const cfg = sparseRhoConfig({ ...rest, seed: spec.seed }, PIPELINE_PRESETS[SPARSE_RHO_MODEL][preset], `the ${SPARSE_RHO_MODEL} config of spec ${id}`);
@@ -71,7 +74,7 @@ export async function executeSparseRhoRun(id: string, spec: RunSpec): Promise<Ru
       protocol: `${SPARSE_RHO_MODEL} pipeline (${preset} preset): 6 factors, uniform marginals, pairwise correlation ρ = ${cfg.rho} (train, validation; realised ${r.realisedRho.toFixed(3)}) and 0 (test), observed through a random ${cfg.mixingLayers}-layer leaky-ReLU MLP into R^${cfg.observed}; inner ${cfg.inner} at ${cfg.inner === 'lasso' ? 'l1reg' : 'l2reg'} ${cfg.reg}`,
       windows: { train: cfg.trainPoints, val: cfg.valPoints, test: cfg.testPoints },
     },
-    backend: backend.active,
+    backend,
     code: codeVersion(),
     seconds: (Date.now() - started) / 1000,
     epochs: 0,
@@ -84,7 +87,10 @@ export async function executeSparseRhoRun(id: string, spec: RunSpec): Promise<Ru
 /** Run one pipeline spec; its record has no training history and no forecast metrics. */
 export async function executePipelineRun(id: string, spec: RunSpec & { model: PipelineModel }): Promise<RunRecord> {
   if (spec.data !== 'benchmark') throw new UserError(`${spec.model} runs on the shared benchmark only, not ${spec.data}`);
-  const backend = await initBackend();
+  return withSyncReads((backend) => pipelineRecord(id, spec, backend));
+}
+
+async function pipelineRecord(id: string, spec: RunSpec & { model: PipelineModel }, backend: string): Promise<RunRecord> {
   const started = Date.now();
   const { preset, rest } = splitPreset(spec);
   let metrics: Record<string, number | null>;
@@ -115,7 +121,7 @@ export async function executePipelineRun(id: string, spec: RunSpec & { model: Pi
     id,
     spec,
     data: { name: spec.data, ...provenanceOf(spec.data), protocol: `${spec.model} pipeline (${preset} preset): ${note}`, windows },
-    backend: backend.active,
+    backend,
     code: codeVersion(),
     seconds: (Date.now() - started) / 1000,
     epochs: 0,
