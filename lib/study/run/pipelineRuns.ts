@@ -84,7 +84,11 @@ function sparseRhoRecord(id: string, spec: RunSpec, backend: string): RunRecord 
   };
 }
 
-/** Run one pipeline spec; its record has no training history and no forecast metrics. */
+/**
+ * Run one pipeline spec; its record has no training history and no forecast metrics. The
+ * pipelines read values synchronously, so they run on wasm where webgpu is active (`withSyncReads`;
+ * the record's `backend` says where they ran); the same for the sparse-rho runs above.
+ */
 export async function executePipelineRun(id: string, spec: RunSpec & { model: PipelineModel }): Promise<RunRecord> {
   if (spec.data !== 'benchmark') throw new UserError(`${spec.model} runs on the shared benchmark only, not ${spec.data}`);
   return withSyncReads((backend) => pipelineRecord(id, spec, backend));
