@@ -201,8 +201,7 @@ export async function withSyncReads<T>(fn: (backend: BackendName) => T | Promise
  * instead of inside tfjs.
  */
 export function requireSyncReads(what: string): void {
-  const active = tf.getBackend();
-  if (active === 'webgpu') {
+  if (!readsSynchronously(tf.getBackend() as BackendName)) {
     throw new UserError(`${what} reads values synchronously inside its loops, which the webgpu backend cannot: run it as backend.withSyncReads(() => …) (it uses wasm for the call) or with DIVE_BACKEND=wasm`);
   }
 }

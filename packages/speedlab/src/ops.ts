@@ -61,7 +61,7 @@ const IMPLEMENTATIONS: [NamedOp<any>, (...args: any[]) => unknown][] = [
     grads.forEach((g, i) => (inputs[`x${i}`] = g));
     return run(SUM_SQUARES_MANY_KERNEL, inputs);
   }],
-  [gruRecurrence, (xp: tf.Tensor3D, uzr: tf.Tensor2D, uh: tf.Tensor2D) => (gruProduct && f32(xp, uzr, uh) ? tf.tidy(() => gruRecurrenceFused(xp, uzr, uh, gruProduct!)) : DECLINE)],
+  [gruRecurrence, (xp: tf.Tensor3D, uzr: tf.Tensor2D, uh: tf.Tensor2D) => (gruProduct && f32(xp, uzr, uh) ? gruRecurrenceFused(xp, uzr, uh, gruProduct) : DECLINE)],
   [adamUpdate, (p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: object) => (f32(p, g) ? run(ADAM_KERNEL, { p, g, m, v }, attrs) : DECLINE)],
   [adamApply, (entries: Parameters<typeof adamApply>[0], hyper: Parameters<typeof adamApply>[1]) => {
     if (entries.length === 0) return DECLINE;

@@ -76,7 +76,7 @@ export function gruForward(xp: Float32Array, uzr: Float32Array, uh: Float32Array
       hNext[i] = fr(fr(fr(1 - z[i]) * hPrev[i]) + fr(z[i] * c[i]));
     }
   }
-  return { h: T > 0 ? hOut : new Float32Array(BH), states };
+  return { h: hOut, states };
 }
 
 /** Backward through time from dL/dh_T [B, H]: dL/dxp [B, T, 3H], dL/dU_zr [H, 2H], dL/dU_h [H, H]. */
@@ -134,22 +134,22 @@ export function gruBackward(dhT: Float32Array, states: Float32Array, uzr: Float3
   return { dxp, duzr, duh };
 }
 
-/** gruRecurrence(xp, U_zr, U_h) → h_T as one tfjs op with its own gradient (tf.customGrad). */
+/**
+ * gruRecurrence(xp, U_zr, U_h) → h_T as one tfjs op with its own gradient (tf.customGrad). The
+ * backward pass reads the forward pass's states and weights from this closure, where they
+ * already are as Float32Arrays (freed with the tape node, or at once when no gradient is taken).
+ */
 export function gruRecurrenceFused(xp: tf.Tensor3D, uzr: tf.Tensor2D, uh: tf.Tensor2D, mm: Product): tf.Tensor2D {
   const [B, T, threeH] = xp.shape;
   const dims: GruDims = { B, T, H: threeH / 3 };
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, u1, u2] = args as tf.Tensor[];
-    const save = args[3] as tf.GradSaveFunc;
-    const { h, states } = gruForward(x.dataSync() as Float32Array, u1.dataSync() as Float32Array, u2.dataSync() as Float32Array, dims, mm);
-    // Kept by tfjs only while a gradient is being recorded; otherwise disposed with the op's scope.
-    save([u1, u2, tf.tensor1d(states)]);
+    const [x, a, b] = (args.slice(0, 3) as tf.Tensor[]).map((t) => t.dataSync() as Float32Array);
+    const { h, states } = gruForward(x, a, b, dims, mm);
     return {
       value: tf.tensor2d(h, [B, dims.H]),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [s1, s2, st] = saved;
-        const g = gruBackward((Array.isArray(dy) ? dy[0] : dy).dataSync() as Float32Array, st.dataSync() as Float32Array, s1.dataSync() as Float32Array, s2.dataSync() as Float32Array, dims, mm);
-        return [tf.tensor3d(g.dxp, [B, T, threeH]), tf.tensor2d(g.duzr, u1.shape as [number, number]), tf.tensor2d(g.duh, u2.shape as [number, number])];
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
+        const g = gruBackward((Array.isArray(dy) ? dy[0] : dy).dataSync() as Float32Array, states, a, b, dims, mm);
+        return [tf.tensor3d(g.dxp, [B, T, threeH]), tf.tensor2d(g.duzr, uzr.shape), tf.tensor2d(g.duh, uh.shape)];
       },
     };
   });
