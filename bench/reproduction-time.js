@@ -26,35 +26,50 @@ const opt = (name, dflt) => {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
 const shards = opt('shards', 2);
-const dist = path.join(__dirname, '..', 'dist', 'lib', 'experiments');
-const { protocolFor } = require(path.join(dist, 'protocol'));
-const { expandPlan, selectExperiments } = require(path.join(dist, 'plan'));
-const { tuningRuns } = require(path.join(dist, 'tune'));
+const dist = path.join(__dirname, '..', 'dist', 'lib', 'study');
+const { protocolFor } = require(path.join(dist, 'spec', 'protocol'));
+const { searchSpaces } = require(path.join(dist, 'spec', 'definitions'));
+const { expandPlan, selectExperiments } = require(path.join(dist, 'run', 'plan'));
+const { tuningRuns } = require(path.join(dist, 'run', 'tune'));
+const { chooseAll } = require(path.join(dist, 'run', 'dataChoice'));
 const { tuningTargetsOf } = require(path.join(dist, 'reproduce'));
-const { SEARCH_SPACES } = require(path.join(dist, 'definitions'));
-const { chooseAll } = require(path.join(dist, 'dataChoice'));
 
-const protocol = protocolFor('full', opt('seeds', undefined));
-const inputs = { protocol, only: selectExperiments([]), choices: chooseAll() };
-const trials = tuningRuns(protocol, inputs.choices, tuningTargetsOf(inputs), SEARCH_SPACES);
-const tests = expandPlan(inputs).runs; // ids depend on the tuning outcome; counts do not
+// Once the folder has a plan.json (written when the tuning stage is done), its inputs — the
+// tuning outcome included — name the test runs exactly; before that, the untuned plan gives
+// their count only approximately (a tuned configuration can stop coinciding with a sweep's
+// default row, which the untuned plan counts once).
+const { readPlanInputs } = require(path.join(dist, 'run', 'store'));
+const fromFolder = fs.existsSync(path.join(out, 'plan.json'));
+const inputs = fromFolder
+  ? readPlanInputs(out)
+  : { protocol: protocolFor('full', opt('seeds', undefined)), only: selectExperiments([]), choices: chooseAll() };
+const trials = tuningRuns(inputs.protocol, inputs.choices, tuningTargetsOf(inputs), searchSpaces());
+const tests = expandPlan(inputs).runs;
+const plannedIds = new Set([...trials, ...tests].map((r) => r.id));
 const planned = new Map();
 const key = (stage, spec) => `${stage} ${spec.model} ${spec.data}`;
 for (const t of trials) planned.set(key('tune', t.spec), (planned.get(key('tune', t.spec)) ?? 0) + 1);
 for (const r of tests) planned.set(key('test', r.spec), (planned.get(key('test', r.spec)) ?? 0) + 1);
+if (!fromFolder) console.log(`${out}/plan.json not written yet: test-run counts from the untuned plan (approximate)`);
 
 const dir = path.join(out, 'runs');
 const done = new Map();
+let stale = 0;
 for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
   if (!f.endsWith('.json')) continue;
   const r = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
   if (typeof r.seconds !== 'number' || !r.metrics) continue;
+  if (fromFolder && !plannedIds.has(r.id)) {
+    stale += 1; // a record of another plan (an older default, a void attempt): not this reproduction's time
+    continue;
+  }
   const k = key(r.spec.stage === 'tune' ? 'tune' : 'test', r.spec);
   const g = done.get(k) ?? { n: 0, s: 0 };
   g.n += 1;
   g.s += r.seconds;
   done.set(k, g);
 }
+if (stale) console.log(`${stale} record(s) in ${dir} belong to no run of this plan (left out)`);
 let measured = 0;
 let finished = 0;
 for (const g of done.values()) {
