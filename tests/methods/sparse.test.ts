@@ -334,6 +334,29 @@ describe('bi-level training', () => {
     expect(history.every((h) => Number.isFinite(h.loss))).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
   });
+  it("stops on the validation outer loss and keeps the best check's weights; without validation data it runs the step cap", () => {
+    const bench = generateBenchmark(tiny.data);
+    const v = factorColumns(bench.train, tiny.regime);
+    const val = { pool: bench.val, columns: factorColumns(bench.val, tiny.regime) };
+    const cfg = { ...tiny, steps: 400, evalEvery: 5, patience: 3, valTasks: 4 };
+    const before = tf.memory().numTensors;
+    const stopped = trainEncoder(bench, v, cfg, 'sparse', 'lasso', 'test', undefined, val);
+    const { stop } = stopped;
+    expect(stop.converged).toBe(true);
+    expect(stop.steps).toBeLessThan(cfg.steps);
+    expect(stop.checks[0].step).toBe(0); // the untrained encoder is a candidate
+    const best = stop.checks.reduce((a, b) => (b.loss < a.loss ? b : a));
+    expect(best.step).toBe(stop.bestStep);
+    expect(stop.steps - stop.bestStep).toBe(cfg.patience * cfg.evalEvery);
+    expect(stop.bestStep).toBeGreaterThan(0);
+    // The kept weights are those after bestStep steps: a fixed run of that many steps gives the same codes.
+    const fixed = trainEncoder(bench, v, { ...cfg, steps: stop.bestStep }, 'sparse', 'lasso', 'test');
+    expect(fixed.stop).toMatchObject({ converged: false, steps: stop.bestStep, checks: [] });
+    expect(Array.from(stopped.encoder.codesOf(bench.test.x, bench.test.n))).toEqual(Array.from(fixed.encoder.codesOf(bench.test.x, bench.test.n)));
+    stopped.encoder.dispose();
+    fixed.encoder.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
   it('the regime encoding sets the columns, the code width and the suite\'s MCC targets of a run; ordinal is the old 6-column run', () => {
     const oneHot = runSparse({ ...tiny, steps: 2 });
     expect(oneHot.regime).toBe('one-hot');

@@ -49,6 +49,8 @@ describe('dive reproduce --only companions', () => {
     }
     expect(detaux.metrics.stlAccuracy).toBeGreaterThan(0);
     expect([0, 1]).toContain(detaux.metrics.converged);
+    // Its row is counted in the table's convergence note, though it has no selected epoch (the note once skipped it).
+    expect(md).toMatch(new RegExp(`Converged by early stopping \\(runs per row\\):[^\\n]*Detaux ${detaux.metrics.converged}/1`));
     expect(md).toMatch(/principal accuracy \(STL\) \| discovered-label NMI: regime \|/);
     const detauxRow = rows.find((l) => l.split('|')[1].trim() === 'Detaux')!.split('|').map((c) => c.trim());
     expect(detauxRow.slice(-6, -1).every((c) => /^\d\.\d{4}/.test(c)), detauxRow.join('|')).toBe(true);

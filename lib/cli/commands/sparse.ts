@@ -44,6 +44,10 @@ export function describeSparse(r: SparseReport): string[] {
         a.fewShot.map((f) => `${f.regression.r2.toFixed(3)} ${f.classification.accuracy.toFixed(3)}`).join('    '),
     );
   }
+  for (const a of Object.values(r.arms)) {
+    if (!a || a.arm === 'ridge-ica') continue; // its codes are the ridge encoder's
+    lines.push(`${a.arm}: ${a.stop.converged ? 'converged' : 'NOT CONVERGED (hit the step cap)'} after ${a.stop.steps} steps, weights of step ${a.stop.bestStep} kept (${a.stop.criterion})`);
+  }
   return lines;
 }
 

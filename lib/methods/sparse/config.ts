@@ -28,9 +28,9 @@ export type SparseTaskConfig = z.output<typeof SparseTaskSchema>;
 
 export const SparseSchema = z
   .strictObject({
-    data: withDefaults(BenchmarkSchema, { trainWindows: 4000, valWindows: 100, testWindows: 1000, oodWindows: 100, split: 'iid' })
+    data: withDefaults(BenchmarkSchema, { trainWindows: 4000, valWindows: 500, testWindows: 1000, oodWindows: 100, split: 'iid' })
       .prefault({})
-      .describe('The benchmark windows (lib/data/benchmark.ts), i.i.d. split, few validation and OOD windows.'),
+      .describe("The benchmark windows (lib/data/benchmark.ts), i.i.d. split; the validation windows serve the stopping rule's tasks, few OOD windows."),
     tasks: SparseTaskSchema.prefault({}),
     trunk: TrunkSchema.prefault({}).describe("Encoder trunk before the linear map to m′ codes (MLP, ReLU)."),
     regime: z
@@ -42,7 +42,10 @@ export const SparseSchema = z
     l2reg: z.number().positive().default(0.01).describe('Ridge arm: μ = l2reg·‖Φ‖_F²/n.'),
     inner: z.enum(['implicit', 'unrolled']).default('implicit').describe("`implicit` (the authors' default: solve off-tape, differentiate on the support) or `unrolled` FISTA."),
     unrollSteps: z.int().min(1).default(60).describe('FISTA steps when unrolled (and of the few-shot group-Lasso head).'),
-    steps: z.int().min(1).default(3000).describe('Outer (meta) steps of Adam.'),
+    steps: z.int().min(1).default(40000).describe("Cap on the outer (meta) steps of Adam (twice the authors' fixed 20,000); the stopping rule ends a run sooner."),
+    evalEvery: z.int().min(1).default(200).describe('Outer steps between checks of the stopping rule (validation outer loss).'),
+    patience: z.int().min(0).default(10).describe('Checks without a lower validation outer loss before training stops (the best check\'s weights are kept); 0 = off: run `steps` steps.'),
+    valTasks: z.int().min(1).default(200).describe("Fixed tasks on the validation windows (of each arm's kind, drawn once) whose outer loss the stopping rule reads."),
     tasksPerBatch: z.int().min(1).default(8).describe('Tasks per meta-batch (authors).'),
     lr: z.number().positive().default(1e-3).describe("Adam learning rate (authors' meta_lr)."),
     clipNorm: z.number().default(5).describe('Global gradient-norm clip (≤ 0: off).'),
@@ -71,7 +74,7 @@ export const DEFAULT_SPARSE: SparseConfig = defaultsOf(SparseSchema);
 /** Tiny settings (seconds): tests, `dive train --model sparse-bilevel --quick`. */
 export const QUICK_SPARSE: SparseConfig = parseConfig(
   SparseSchema,
-  { data: { trainWindows: 600, testWindows: 300 }, trunk: { hidden: 32, layers: 1 }, steps: 60, lr: 3e-3, evalTasks: 20, unrollSteps: 30 },
+  { data: { trainWindows: 600, valWindows: 100, testWindows: 300 }, trunk: { hidden: 32, layers: 1 }, steps: 60, evalEvery: 10, patience: 3, valTasks: 8, lr: 3e-3, evalTasks: 20, unrollSteps: 30 },
   'QUICK_SPARSE',
 );
 

@@ -13,7 +13,7 @@ export { implicitSolve, lassoHyper, ridgeHyper, type InnerHyper } from './implic
 export { fitGroupLasso, predictGroupLasso, blockSoftThreshold, zeroRowFraction, disposeHead, type GroupLassoHead } from './groupLasso';
 export { fitFastIca, applyFastIca, DEFAULT_FAST_ICA, FastIcaSchema, type FastIcaConfig, type FastIcaModel } from './ica';
 export { SparseEncoder } from './model';
-export { runSparse, runSparseBilevel, trainEncoder, scoreCodes, factorR2, outerLoss, regressionScores, type EncoderData, type EncoderPool, type SparseReport, type ArmReport, type TaskErrorReport, type FewShotReport, type SparseRunOptions } from './pipeline';
+export { runSparse, runSparseBilevel, trainEncoder, scoreCodes, factorR2, outerLoss, regressionScores, type EncoderData, type EncoderPool, type EncoderValidation, type EncoderStop, type SparseReport, type ArmReport, type TaskErrorReport, type FewShotReport, type SparseRunOptions } from './pipeline';
 export { ridgeGram, solveGram } from './ridge';
 export { copulaCorrelation, correlatedFactors, meanPairwiseCorrelation, randomMixing, mixFactors, type Mixing } from './latents';
 export { SPARSE_RHO_MODEL, RHO_FACTORS, RHO_METHODS, SparseRhoSchema, DEFAULT_SPARSE_RHO, QUICK_SPARSE_RHO, sparseRhoConfig, sparseRhoData, encoderConfig, runSparseRho, type RhoMethod, type SparseRhoConfig, type SparseRhoReport, type RhoScores } from './rho';

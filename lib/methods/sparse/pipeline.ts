@@ -64,6 +64,8 @@ export interface ArmReport {
   disentanglement?: DisentanglementScores;
   /** Outer loss, mean over blocks of steps. */
   history: { step: number; loss: number }[];
+  /** How the encoder's training ended (ridge-ica: the ridge encoder's). */
+  stop: EncoderStop;
   seconds: number;
 }
 
@@ -108,6 +110,29 @@ export interface EncoderData {
   readonly train: EncoderPool;
 }
 
+/**
+ * The stopping rule's data: validation points and their factor columns. With it, {@link trainEncoder}
+ * stops early on the validation outer loss; without it (the sparse-rho experiment), it runs
+ * `cfg.steps` outer steps.
+ */
+export interface EncoderValidation {
+  readonly pool: EncoderPool;
+  readonly columns: FactorColumns;
+}
+
+/** How an encoder's training ended (docs/design.md §Sparse base-predictors, "Stopping"). */
+export interface EncoderStop {
+  /** True when the patience rule stopped it; false when it ran to the `steps` cap (or had no validation data). */
+  readonly converged: boolean;
+  /** Outer steps taken. */
+  readonly steps: number;
+  /** The step whose weights were kept (the best validation check; `steps` without validation data). */
+  readonly bestStep: number;
+  /** Validation outer loss at every check (empty without validation data). */
+  readonly checks: readonly { step: number; loss: number }[];
+  readonly criterion: string;
+}
+
 /** Stacked inputs and targets of a meta-batch: x [T·(s+q), L], y split into support / query. */
 function batchOf(split: EncoderPool, tasks: Task[], L: number): { x: Float32Array; ys: Float32Array; yq: Float32Array } {
   const per = tasks[0].index.length, s = tasks[0].supportPoints, q = per - s;
@@ -134,11 +159,28 @@ export function outerLoss(phiQ: tf.Tensor3D, w: tf.Tensor3D, yQ: tf.Tensor3D): t
   return tf.tidy(() => tf.mul(0.5, tf.mean(tf.square(tf.sub(tf.matMul(phiQ, w), yQ)))) as tf.Scalar);
 }
 
+/** The mean outer loss (S3) of fixed tasks under the current encoder, off the tape. */
+function tasksLoss(encoder: SparseEncoder, pool: EncoderPool, tasks: Task[], inner: 'lasso' | 'ridge', cfg: SparseConfig): number {
+  const L = encoder.inputLength, m = encoder.codes, T = tasks.length;
+  const s = tasks[0].supportPoints, q = tasks[0].index.length - s;
+  const { x, ys, yq } = batchOf(pool, tasks, L);
+  return tf.tidy(() => {
+    // As in a training step: the codes standardised over all the tasks' points together.
+    const codes = tf.reshape(encoder.apply(tf.tensor2d(x, [T * (s + q), L])), [T, s + q, m]) as tf.Tensor3D;
+    const phiS = tf.slice(codes, [0, 0, 0], [T, s, m]) as tf.Tensor3D;
+    const phiQ = tf.slice(codes, [0, s, 0], [T, q, m]) as tf.Tensor3D;
+    return outerLoss(phiQ, innerSolve(phiS, tf.tensor3d(ys, [T, s, 1]), inner, cfg), tf.tensor3d(yq, [T, q, 1])).dataSync()[0];
+  });
+}
+
 /**
  * Train one arm's encoder bi-level on `bench.train` with factor columns `v` (the tasks' v) and
- * `codeWidth(cfg)` codes; returns it (caller disposes) with the loss history.
+ * `codeWidth(cfg)` codes; returns it (caller disposes) with the loss history and how it stopped.
+ * With `val`, every `cfg.evalEvery` steps the outer loss of `cfg.valTasks` fixed tasks on the
+ * validation points (drawn once, seeded, of this arm's kind) is measured; the best check's weights
+ * are kept, and training stops after `cfg.patience` checks without improvement, or at `cfg.steps`.
  */
-export function trainEncoder(bench: EncoderData, v: FactorColumns, cfg: SparseConfig, mode: TaskMode, inner: 'lasso' | 'ridge', label: string, onProgress?: ProgressSink): { encoder: SparseEncoder; history: { step: number; loss: number }[] } {
+export function trainEncoder(bench: EncoderData, v: FactorColumns, cfg: SparseConfig, mode: TaskMode, inner: 'lasso' | 'ridge', label: string, onProgress?: ProgressSink, val?: EncoderValidation): { encoder: SparseEncoder; history: { step: number; loss: number }[]; stop: EncoderStop } {
   const L = bench.config.inputLength;
   const tc = cfg.tasks;
   const m = codeWidth(cfg);
@@ -147,11 +189,23 @@ export function trainEncoder(bench: EncoderData, v: FactorColumns, cfg: SparseCo
   const params = encoder.store.all();
   const T = cfg.tasksPerBatch, s = tc.supportPoints, q = tc.queryPoints;
   const history: { step: number; loss: number }[] = [];
-  const block = Math.max(1, Math.round(cfg.steps / 20));
+  const stopping = val !== undefined && cfg.patience > 0;
+  const block = stopping ? cfg.evalEvery : Math.max(1, Math.round(cfg.steps / 20));
+  const valRng = makeRng(mixSeed(cfg.seed, 30));
+  const valTasks = stopping ? Array.from({ length: cfg.valTasks }, () => regressionTask(val.pool, val.columns, mode, tc.supportSize, tc.noiseScale, s, q, valRng)) : [];
+  const checks: { step: number; loss: number }[] = [];
+  let best = Infinity, bestStep = 0, bad = 0, stepsRun = 0, converged = false;
+  let bestWeights: Float32Array[] | null = null;
+  if (stopping) {
+    // The untrained encoder is the first candidate, as for every model of the protocol.
+    best = tasksLoss(encoder, val.pool, valTasks, inner, cfg);
+    checks.push({ step: 0, loss: best });
+    bestWeights = params.map((p) => p.variable.dataSync().slice() as Float32Array);
+  }
   let acc = 0, count = 0;
   const t0 = Date.now();
   try {
-    for (let step = 0; step < cfg.steps; step++) {
+    for (let step = 0; step < cfg.steps && !converged; step++) {
       const rng = makeRng(mixSeed(cfg.seed, 10, step));
       const tasks = Array.from({ length: T }, () => regressionTask(bench.train, v, mode, tc.supportSize, tc.noiseScale, s, q, rng));
       const { x, ys, yq } = batchOf(bench.train, tasks, L);
@@ -175,20 +229,38 @@ export function trainEncoder(bench: EncoderData, v: FactorColumns, cfg: SparseCo
         value.dispose();
         Object.values(grads).forEach((g) => g.dispose());
       }
+      stepsRun = step + 1;
       if ((step + 1) % block === 0 || step === cfg.steps - 1) {
         history.push({ step: step + 1, loss: acc / count });
-        progress(onProgress, `sparse-bilevel ${label}`, step + 1, cfg.steps, t0, `outer loss ${(acc / count).toFixed(4)}`);
+        let status = `outer loss ${(acc / count).toFixed(4)}`;
+        if (stopping) {
+          const lv = tasksLoss(encoder, val.pool, valTasks, inner, cfg);
+          checks.push({ step: step + 1, loss: lv });
+          if (lv < best) {
+            best = lv;
+            bestStep = step + 1;
+            bad = 0;
+            bestWeights = params.map((p) => p.variable.dataSync().slice() as Float32Array);
+          } else if (++bad >= cfg.patience) converged = true;
+          status += `, validation ${lv.toFixed(4)} (best ${best.toFixed(4)} at ${bestStep})`;
+        }
+        progress(onProgress, `sparse-bilevel ${label}`, step + 1, cfg.steps, t0, status);
         acc = 0;
         count = 0;
       }
     }
+    const keep = bestWeights;
+    if (keep) tf.tidy(() => params.forEach((p, i) => p.variable.assign(tf.tensor(keep[i], p.variable.shape))));
   } catch (err) {
     encoder.dispose();
     throw err;
   } finally {
     adam.dispose();
   }
-  return { encoder, history };
+  const criterion = stopping
+    ? `validation outer loss of ${cfg.valTasks} fixed tasks every ${cfg.evalEvery} steps, patience ${cfg.patience} checks, cap ${cfg.steps} steps; the best check's weights kept`
+    : `a fixed ${cfg.steps} outer steps (no validation data)`;
+  return { encoder, history, stop: { converged, steps: stepsRun, bestStep: stopping ? bestStep : stepsRun, checks, criterion } };
 }
 
 /** Per factor column, the test R² of an OLS fit (with intercept) of the column on the codes, fitted on the training codes. */
@@ -292,7 +364,7 @@ function classificationScores(codes: ArrayLike<number>, d: number, tasks: Task[]
 }
 
 /** Score frozen test codes [n, d]: MCC and R² against the factors, task error, few-shot. */
-export function scoreCodes(arm: SparseArm, mode: TaskMode, inner: 'lasso' | 'ridge', bench: Benchmark, trainCodes: ArrayLike<number>, testCodes: ArrayLike<number>, cfg: SparseConfig, withSuite: boolean): Omit<ArmReport, 'history' | 'seconds'> {
+export function scoreCodes(arm: SparseArm, mode: TaskMode, inner: 'lasso' | 'ridge', bench: Benchmark, trainCodes: ArrayLike<number>, testCodes: ArrayLike<number>, cfg: SparseConfig, withSuite: boolean): Omit<ArmReport, 'history' | 'stop' | 'seconds'> {
   const d = codeWidth(cfg), test = bench.test;
   const vTrain = factorColumns(bench.train, cfg.regime), vTest = factorColumns(test, cfg.regime);
   const m = mcc(testCodes, d, vTest.values, vTest.columns);
@@ -338,12 +410,13 @@ export function runSparse(cfg: SparseConfig, opts: SparseRunOptions = {}): Spars
   const bench = generateBenchmark(cfg.data);
   const v = factorColumns(bench.train, cfg.regime);
   const arms: Partial<Record<SparseArm, ArmReport>> = {};
-  let ridgeCodes: { train: Float32Array; test: Float32Array; history: ArmReport['history'] } | null = null;
+  let ridgeCodes: { train: Float32Array; test: Float32Array; history: ArmReport['history']; stop: EncoderStop } | null = null;
+  const val: EncoderValidation = { pool: bench.val, columns: factorColumns(bench.val, cfg.regime) };
   const order = cfg.arms.filter((a) => a !== 'ridge-ica');
   for (const arm of order as Exclude<SparseArm, 'ridge-ica'>[]) {
     const ta = Date.now();
     const { mode, inner } = ARM_SETUP[arm];
-    const { encoder, history } = trainEncoder(bench, v, cfg, mode, inner, arm, opts.onProgress);
+    const { encoder, history, stop } = trainEncoder(bench, v, cfg, mode, inner, arm, opts.onProgress, val);
     let train: Float32Array, test: Float32Array;
     try {
       train = encoder.codesOf(bench.train.x, bench.train.n);
@@ -351,15 +424,15 @@ export function runSparse(cfg: SparseConfig, opts: SparseRunOptions = {}): Spars
     } finally {
       encoder.dispose();
     }
-    if (arm === 'ridge') ridgeCodes = { train, test, history };
-    arms[arm] = { ...scoreCodes(arm, mode, inner, bench, train, test, cfg, true), history, seconds: (Date.now() - ta) / 1000 };
+    if (arm === 'ridge') ridgeCodes = { train, test, history, stop };
+    arms[arm] = { ...scoreCodes(arm, mode, inner, bench, train, test, cfg, true), history, stop, seconds: (Date.now() - ta) / 1000 };
   }
   if (cfg.arms.includes('ridge-ica') && ridgeCodes) {
     const ta = Date.now();
     const ica = fitFastIca(ridgeCodes.train, bench.train.n, codeWidth(cfg), { seed: cfg.seed });
     const train = applyFastIca(ica, ridgeCodes.train, bench.train.n), test = applyFastIca(ica, ridgeCodes.test, bench.test.n);
     // ICA sources have unit variance on the training codes; the heads see them as they are.
-    arms['ridge-ica'] = { ...scoreCodes('ridge-ica', 'sparse', 'lasso', bench, train, test, cfg, true), history: ridgeCodes.history, seconds: (Date.now() - ta) / 1000 };
+    arms['ridge-ica'] = { ...scoreCodes('ridge-ica', 'sparse', 'lasso', bench, train, test, cfg, true), history: ridgeCodes.history, stop: ridgeCodes.stop, seconds: (Date.now() - ta) / 1000 };
   }
   const first = arms[cfg.arms[0]]!;
   return {

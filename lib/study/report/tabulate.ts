@@ -160,12 +160,14 @@ export function selectionNotes(table: TableSpec, inputs: PlanInputs, records: Re
   const capped: string[] = [];
   for (const row of table.rows) {
     const ids = [...new Set(Object.values(row.cells).flatMap((c) => (c ? cellRunIds(c.variant, inputs) : [])))];
-    const runs = ids.map((id) => records.get(id)).filter((r): r is RunRecord => r !== undefined && typeof r.metrics.bestEpoch === 'number');
-    if (runs.length === 0) continue;
-    epochs.push(`${row.label} ${runs.map((r) => r.metrics.bestEpoch).join(', ')}`);
+    const all = ids.map((id) => records.get(id)).filter((r): r is RunRecord => r !== undefined);
+    const runs = all.filter((r) => typeof r.metrics.bestEpoch === 'number');
+    if (runs.length) epochs.push(`${row.label} ${runs.map((r) => r.metrics.bestEpoch).join(', ')}`);
     const bad = runs.filter((r) => r.metrics.improvedOnInitial === 0).map((r) => r.spec.seed);
     if (bad.length) flagged.push(`${row.label} (seed ${bad.join(', ')})`);
-    const known = runs.filter((r) => r.metrics.converged === 0 || r.metrics.converged === 1);
+    // Pipelines with their own stopping rules (Detaux: every stage by its criterion) record
+    // `converged` without a selected epoch; they are counted here too.
+    const known = all.filter((r) => r.metrics.converged === 0 || r.metrics.converged === 1);
     if (known.length) {
       converged.push(`${row.label} ${known.filter((r) => r.metrics.converged === 1).length}/${known.length}`);
       const cap = known.filter((r) => r.metrics.converged === 0).map((r) => r.spec.seed);

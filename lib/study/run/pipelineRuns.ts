@@ -11,7 +11,9 @@
  * (`suiteMig`, `dciD`, `sap`, `mcc`) and, for Detaux, the principal-task accuracy of MTL with the
  * discovered task (`principalAccuracy`) beside single-task learning's (`stlAccuracy`), the
  * discovered labels' NMI with each true factor (`discoveredNmiRegime`, …) and whether stage 1
- * and every stage-3 run stopped by their criteria (`converged`).
+ * and every stage-3 run stopped by their criteria (`converged`); for the sparse base-predictors,
+ * whether the sparse arm's stopping rule ended its training (`converged`), after how many outer
+ * steps (`outerSteps`) and which step's weights it kept (`bestStep`).
  */
 import { withSyncReads } from '../../backend/select';
 import type { DisentanglementScores } from '../../eval/disentanglement';
@@ -115,7 +117,9 @@ async function pipelineRecord(id: string, spec: RunSpec & { model: PipelineModel
     note = `benchmark split ${report.benchmark.split}; codes: ${report.disentanglement.codes}`;
   } else {
     const report = await runSparseBilevel({ ...PIPELINE_PRESETS['sparse-bilevel'][preset], ...rest, seed: spec.seed });
-    metrics = pipelineMetrics(report.disentanglement, { mcc: report.mcc.pearson, r2: report.r2 });
+    // The row is the first arm's (sparse): converged when its stopping rule, not the step cap, ended it.
+    const stop = report.arms[report.arm]!.stop;
+    metrics = pipelineMetrics(report.disentanglement, { mcc: report.mcc.pearson, r2: report.r2, converged: stop.converged ? 1 : 0, outerSteps: stop.steps, bestStep: stop.bestStep });
     modelConfig = { preset, ...rest };
     windows = { train: 0, val: 0, test: 0 };
     note = `arm ${report.arm}, factors ${report.factors.join(', ')}`;
