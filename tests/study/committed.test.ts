@@ -11,8 +11,7 @@ import { expandPlan } from '../../lib/study/run/plan';
 import { readPlanInputs, readRecords } from '../../lib/study/run/store';
 
 const root = path.resolve(__dirname, '../../docs/results');
-// docs/results/full predates the current protocol and is being replaced by its re-run (docs/results.md §Status).
-const FOLDERS = ['quick', 'tslib-ett', 'sparse-rho'];
+const FOLDERS = ['full', 'quick', 'tslib-ett', 'sparse-rho'];
 
 describe('committed results folders', () => {
   it.each(FOLDERS)('%s holds a record for every run its plan names under the current run ids', (name) => {
