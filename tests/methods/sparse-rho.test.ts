@@ -167,6 +167,11 @@ describe('one sparse-rho run (QUICK settings)', () => {
       expect(s.probeValMse).toBeGreaterThan(0);
       expect(s.valTaskMse).toBeGreaterThan(0);
     }
+    // Training is stopped by the validation tasks' outer loss: checked from step 0, every evalEvery steps, within the cap.
+    expect(a.stop).toEqual(b.stop);
+    expect(a.stop.checks.map((c) => c.step)).toEqual(Array.from({ length: a.stop.checks.length }, (_, i) => i * cfg.evalEvery));
+    expect(a.stop.steps).toBeLessThanOrEqual(cfg.steps);
+    expect(a.stop.converged).toBe(a.stop.steps < cfg.steps);
     const lasso = runSparseRho(sparseRhoConfig({ rho: 0.6, inner: 'lasso', reg: 0.1, seed: 1 }, QUICK_SPARSE_RHO));
     expect(lasso.ica).toBeUndefined();
     expect(() => sparseRhoConfig({ inner: 'lasso', reg: 1 })).toThrow(/reg must be < 1/);

@@ -37,7 +37,7 @@ import { requireSyncReads } from '../../backend/select';
 import { DEFAULT_SPARSE, SparseTaskSchema, sparseConfig, type SparseConfig } from './config';
 import { applyFastIca, fitFastIca } from './ica';
 import { correlatedFactors, meanPairwiseCorrelation, mixFactors, randomMixing } from './latents';
-import { factorR2, regressionScores, trainEncoder } from './pipeline';
+import { factorR2, regressionScores, trainEncoder, type EncoderStop } from './pipeline';
 import { regressionTask, type FactorColumns } from './tasks';
 
 /** The experiment's factors: 6 continuous latents (latents.ts L1), the tasks' columns and the codes. */
@@ -64,12 +64,14 @@ export const SparseRhoSchema = z
     testPoints: z.int().min(10).default(2000).describe('Test points (independent factors): the MCC.'),
     dataSeed: z.int().default(0).describe('Seed of the mixing and of the factor draws (the same for every ρ and run seed).'),
     trunk: withDefaults(TrunkSchema, { hidden: 64 }).prefault({}).describe('Encoder trunk (MLP, ReLU) before the linear map to the 6 codes.'),
-    steps: z.int().min(1).default(1500).describe('Outer (meta) steps of Adam.'),
+    steps: z.int().min(1).default(20000).describe("Cap on the outer (meta) steps of Adam (the authors' fixed 20,000); the stopping rule ends a run sooner."),
+    evalEvery: z.int().min(1).default(200).describe('Outer steps between checks of the stopping rule (the outer loss of the validation tasks).'),
+    patience: z.int().min(0).default(10).describe("Checks without a lower validation outer loss before training stops (the best check's weights are kept); 0 = off: run `steps` steps."),
     lr: z.number().positive().default(3e-3).describe('Adam learning rate.'),
     clipNorm: z.number().default(5).describe('Global gradient-norm clip (≤ 0: off).'),
     tasksPerBatch: z.int().min(1).default(8).describe('Tasks per meta-batch (authors).'),
     tasks: SparseTaskSchema.prefault({}),
-    valTasks: z.int().min(1).default(200).describe('Validation tasks of the selection criterion.'),
+    valTasks: z.int().min(1).default(200).describe('Validation tasks of the selection criterion and of the stopping rule.'),
     probeL1reg: z.number().gt(0).lt(1).default(0.1).describe('l1reg of the sparse probe (relaxed Lasso) whose validation-task MSE is the selection criterion of every method.'),
     seed: z.int().default(0).describe('Seed of the encoder, the training and validation tasks and FastICA.'),
   })
@@ -88,7 +90,7 @@ export const DEFAULT_SPARSE_RHO: SparseRhoConfig = defaultsOf(SparseRhoSchema);
 /** Seconds-scale settings: `dive reproduce --quick --only sparse-rho`, tests. */
 export const QUICK_SPARSE_RHO: SparseRhoConfig = parseConfig(
   SparseRhoSchema,
-  { trainPoints: 600, valPoints: 300, testPoints: 400, trunk: { hidden: 16, layers: 1 }, steps: 40, valTasks: 20 },
+  { trainPoints: 600, valPoints: 300, testPoints: 400, trunk: { hidden: 16, layers: 1 }, steps: 40, evalEvery: 10, patience: 3, valTasks: 20 },
   'QUICK_SPARSE_RHO',
 );
 
@@ -127,6 +129,8 @@ export interface SparseRhoReport {
   readonly ica?: RhoScores & { readonly converged: boolean; readonly iterations: number };
   /** Outer loss, mean over blocks of steps. */
   readonly history: { step: number; loss: number }[];
+  /** How the encoder's training ended (the stopping rule on the validation points' tasks). */
+  readonly stop: EncoderStop;
   readonly backend: string;
   readonly seconds: number;
 }
@@ -158,7 +162,8 @@ export function sparseRhoData(cfg: SparseRhoConfig): { z: { train: Float64Array;
 export function encoderConfig(cfg: SparseRhoConfig): SparseConfig {
   return sparseConfig(
     {
-      trunk: cfg.trunk, codes: M, inner: 'implicit', steps: cfg.steps, lr: cfg.lr, clipNorm: cfg.clipNorm, tasksPerBatch: cfg.tasksPerBatch, tasks: cfg.tasks, seed: cfg.seed,
+      trunk: cfg.trunk, codes: M, inner: 'implicit', steps: cfg.steps, evalEvery: cfg.evalEvery, patience: cfg.patience, valTasks: cfg.valTasks,
+      lr: cfg.lr, clipNorm: cfg.clipNorm, tasksPerBatch: cfg.tasksPerBatch, tasks: cfg.tasks, seed: cfg.seed,
       ...(cfg.inner === 'lasso' ? { l1reg: cfg.reg } : { l2reg: cfg.reg }),
     },
     DEFAULT_SPARSE,
@@ -174,7 +179,8 @@ export function runSparseRho(cfg: SparseRhoConfig, onProgress?: ProgressSink): S
   const n = { train: cfg.trainPoints, val: cfg.valPoints, test: cfg.testPoints };
   const cols = { train: { values: z.train, columns: M }, val: { values: z.val, columns: M }, test: { values: z.test, columns: M } } satisfies Record<string, FactorColumns>;
   const enc = encoderConfig(cfg);
-  const { encoder, history } = trainEncoder({ config: { inputLength: cfg.observed }, train: { n: n.train, x: x.train } }, cols.train, enc, 'sparse', cfg.inner, `sparse-rho ${cfg.inner} ρ=${cfg.rho} reg=${cfg.reg}`, onProgress);
+  const validation = { pool: { n: n.val, x: x.val }, columns: cols.val };
+  const { encoder, history, stop } = trainEncoder({ config: { inputLength: cfg.observed }, train: { n: n.train, x: x.train } }, cols.train, enc, 'sparse', cfg.inner, `sparse-rho ${cfg.inner} ρ=${cfg.rho} reg=${cfg.reg}`, onProgress, validation);
   let raw: { train: Float32Array; val: Float32Array; test: Float32Array };
   try {
     raw = { train: encoder.rawCodesOf(x.train, n.train), val: encoder.rawCodesOf(x.val, n.val), test: encoder.rawCodesOf(x.test, n.test) };
@@ -202,6 +208,6 @@ export function runSparseRho(cfg: SparseRhoConfig, onProgress?: ProgressSink): S
   return {
     model: SPARSE_RHO_MODEL, rho: cfg.rho, inner: cfg.inner, reg: cfg.reg, seed: cfg.seed,
     realisedRho: meanPairwiseCorrelation(z.train, n.train, M),
-    own, ...(ica ? { ica } : {}), history, backend: tf.getBackend(), seconds: (Date.now() - t0) / 1000,
+    own, ...(ica ? { ica } : {}), history, stop, backend: tf.getBackend(), seconds: (Date.now() - t0) / 1000,
   };
 }

@@ -65,7 +65,10 @@ function sparseRhoRecord(id: string, spec: RunSpec, backend: string): RunRecord 
     [`mcc${suffix}`]: s.mcc.pearson, [`mccSpearman${suffix}`]: s.mcc.spearman, [`probeValMse${suffix}`]: s.probeValMse, [`probeSupport${suffix}`]: s.probeSupport,
     [`valTaskMse${suffix}`]: s.valTaskMse, [`valTaskR2${suffix}`]: s.valTaskR2, [`r2${suffix}`]: s.r2,
   });
-  const own = { ...scores(r.own, ''), ...(r.ica ? { ...scores(r.ica, 'Ica'), icaConverged: r.ica.converged ? 1 : 0 } : {}), realisedRho: r.realisedRho };
+  const own = {
+    ...scores(r.own, ''), ...(r.ica ? { ...scores(r.ica, 'Ica'), icaConverged: r.ica.converged ? 1 : 0 } : {}), realisedRho: r.realisedRho,
+    converged: r.stop.converged ? 1 : 0, outerSteps: r.stop.steps, bestStep: r.stop.bestStep,
+  };
   return {
     schema: 1,
     id,
