@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
 import { mergeResults } from '../../lib/study/merge';
 import { TINY } from '../../lib/study/spec/protocol';
+import type { Protocol } from '../../lib/study/spec/types';
 import { reproduce } from '../../lib/study/reproduce';
 import { writePlanInputs, readPlanInputs } from '../../lib/study/run/store';
 import { capture } from '../io';
@@ -57,6 +58,19 @@ describe('shards and dive merge', () => {
     const bad = capture();
     expect(await main(['merge', s1, other, '--out', path.join(root, 'x')], bad)).toBe(2);
     expect(bad.stderr[0]).toMatch(/plan\.json differs/);
+  });
+
+  it('with a tuning stage, the tables a merge makes from plan.json equal the reproduction\'s own', async () => {
+    // plan.json stores the search spaces and the chosen configurations with sorted keys; the
+    // tuning notes must not depend on that order (they once listed the keys as declared).
+    const protocol: Protocol = { ...TINY, tuning: { budget: 2, seeds: 1, epochs: 1, maxWindows: { train: 32, val: 16, test: 0 }, searchSeed: 0 } };
+    const whole = path.join(root, 'tuned');
+    await reproduce({ out: whole, protocol, only: ['tune', 'ablation-fusion'], available: none, images: false });
+    const want = tables(whole);
+    expect(want['ablation-fusion.md']).toMatch(/Tuned configurations: DeepDIVE: space aDim ∈ .*chosen trial \d/);
+    const merged = path.join(root, 'tuned-merged');
+    await mergeResults([whole], merged, { images: false });
+    expect(tables(merged)).toEqual(want);
   });
 
   it('CLI: help, unknown experiment, missing folder', async () => {

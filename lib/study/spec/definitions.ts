@@ -275,7 +275,7 @@ function baseExperiments(p: Protocol, choices: Readonly<Record<DataFamily, DataC
           { label: 'cross-attention (DeepDIVE)', cells: latentCells(dd) },
           { label: 'concatenation (deepdive-concat)', cells: latentCells({ model: 'deepdive-concat', family: 'gait' }) },
         ],
-        notes: [dataSentence(gait), 'Not reported in the paper (a reviewer critique); same trunk, sizes and schedule, only the fusion differs.', forecaster, common],
+        notes: [dataSentence(gait), 'Not reported in the paper (a reviewer critique); the same architecture apart from the fusion, but each model tuned on its own (the tuning notes give the sizes each chose), so with tuning on the rows compare the two tuned systems, not the fusion alone.', forecaster, common],
       },
     },
     {

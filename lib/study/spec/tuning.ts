@@ -92,22 +92,25 @@ function describeDim(d: Dimension): string {
   return d.kind === 'choice' ? `{${d.values.map((v) => JSON.stringify(v)).join(', ')}}${d.atMostInputLength ? ' (≤ input length)' : ''}` : `log-uniform [${d.min}, ${d.max}]`;
 }
 
+// The notes list keys sorted within each group (model, then train), not in declaration order: a
+// merge reads the spaces and configs back from plan.json, whose keys are sorted, and its tables
+// must be byte-identical to an unsharded reproduction's.
+const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** "lr ∈ log-uniform [0.0003, 0.003], trunk.hidden ∈ {64, 128}" */
 export function describeSpace(space: SearchSpace | null): string {
   if (!space) return 'no tuning (no hyper-parameters)';
-  return spaceDimensions(space).map(({ group, key, dim }) => `${group === 'train' ? 'train.' : ''}${key} ∈ ${describeDim(dim)}`).join(', ');
+  const dims = spaceDimensions(space);
+  const sorted = (['model', 'train'] as const).flatMap((g) => dims.filter((d) => d.group === g).sort((x, y) => byKey(x.key, y.key)));
+  return sorted.map(({ group, key, dim }) => `${group === 'train' ? 'train.' : ''}${key} ∈ ${describeDim(dim)}`).join(', ');
 }
 
 function describeConfig(c: TrialConfig): string {
-  const flat: string[] = [];
-  const walk = (o: Readonly<Record<string, unknown>>, prefix: string): void => {
-    for (const [k, v] of Object.entries(o)) {
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) walk(v as Record<string, unknown>, `${prefix}${k}.`);
-      else flat.push(`${prefix}${k} = ${JSON.stringify(v)}`);
-    }
-  };
-  walk(c.model, '');
-  walk(c.train, 'train.');
+  const flatten = (o: Readonly<Record<string, unknown>>, prefix: string): [string, unknown][] =>
+    Object.entries(o).flatMap(([k, v]): [string, unknown][] => (v !== null && typeof v === 'object' && !Array.isArray(v) ? flatten(v as Record<string, unknown>, `${prefix}${k}.`) : [[`${prefix}${k}`, v]]));
+  const group = (o: Readonly<Record<string, unknown>>, prefix: string): string[] =>
+    flatten(o, prefix).sort((x, y) => byKey(x[0], y[0])).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+  const flat = [...group(c.model, ''), ...group(c.train, 'train.')];
   return flat.length ? flat.join(', ') : 'the defaults';
 }
 
