@@ -40,7 +40,7 @@ export interface Component {
   readonly scale: number;
 }
 
-/** p(b) = Σ_k weights[k] · components[k](b); weights positive, summing to 1. */
+/** p(b) = Σ_k `weights[k]` · `components[k](b)`; weights positive, summing to 1. */
 export interface MixturePrior {
   readonly weights: readonly number[];
   readonly components: readonly Component[];

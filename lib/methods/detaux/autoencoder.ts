@@ -12,9 +12,9 @@ import { Trunk } from '../../models/trunk';
 import type { Stage1Config } from './config';
 
 export interface ProductCodes {
-  /** [k, B, d]: the subspace codes z_s. */
+  /** Shape `[k, B, d]`: the subspace codes z_s. */
   readonly z: tf.Tensor3D;
-  /** [B, L]: reconstruction from Σ_s z_s. */
+  /** Shape `[B, L]`: reconstruction from Σ_s z_s. */
   readonly recon: tf.Tensor2D;
 }
 

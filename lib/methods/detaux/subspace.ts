@@ -70,7 +70,7 @@ export function subspaceCodes(codes: Float32Array, s: number, n: number, d: numb
   return codes.subarray(s * n * d, (s + 1) * n * d);
 }
 
-/** [n, k·d]: the concatenation [z_0 ‖ … ‖ z_{k−1}] per input. */
+/** Shape `[n, k·d]`: the concatenation [z_0 ‖ … ‖ z_{k−1}] per input. */
 export function concatenatedCodes(codes: Float32Array, k: number, n: number, d: number): Float64Array {
   const out = new Float64Array(n * k * d);
   for (let s = 0; s < k; s++) for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) out[i * k * d + s * d + t] = codes[(s * n + i) * d + t];
