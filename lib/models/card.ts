@@ -70,6 +70,11 @@ export interface ModelCard<S extends z.ZodType = z.ZodType> {
   create(name: string, config: z.output<S>, info: DataInfo): Model;
   /** What the tuning stage searches (null: no hyper-parameters, not tuned). */
   readonly searchSpace: SearchSpace | null;
+  /**
+   * An ablation of one component: the model whose tuned configuration this one uses, instead of
+   * being tuned on its own, so that only the ablated component differs (deepdive-concat: 'deepdive').
+   */
+  readonly tunedAs?: string;
   /** The config of this model's small networks in the quick and tiny protocols ({} when it has none). */
   sized?(size: NetworkSize): Readonly<Record<string, unknown>>;
 }

@@ -82,7 +82,8 @@ describe('random search', () => {
 
   it('tunes the models the selected experiments use; the stage alone tunes every target', () => {
     const inp = (only: string[]): PlanInputs => ({ protocol: TUNED, only, choices: chooseAll(none) });
-    expect(tuningTargetsOf(inp(['tune', 'ablation-fusion'])).map((t) => t.model)).toEqual(['deepdive', 'deepdive-concat']);
+    // The fusion ablation is not tuned on its own: it takes DeepDIVE's configuration (its card's tunedAs).
+    expect(tuningTargetsOf(inp(['tune', 'ablation-fusion'])).map((t) => t.model)).toEqual(['deepdive']);
     expect(tuningTargetsOf(inp(['tune']))).toEqual(TUNING_TARGETS);
     expect(tuningTargetsOf(inp(['tune', 'horizons'])).map((t) => `${t.model}|${t.family}`)).toEqual(TINY.horizonModels.map((m) => `${m}|electricity`));
   });
@@ -132,14 +133,14 @@ describe('tuning stage end to end (tiny, synthetic)', () => {
 
   it('runs the same budget per model, never reads the test split, and leaks no tensors', () => {
     expect(first.failed).toEqual([]);
-    expect(first.tuning?.planned).toBe(4); // deepdive and deepdive-concat × 2 configurations × 1 seed
+    expect(first.tuning?.planned).toBe(2); // deepdive × 2 configurations × 1 seed (deepdive-concat uses its choice)
     expect(first.tuning?.failed).toEqual([]);
     const tuning = readTuningFile(dir)!;
-    expect(tuning.models.map((m) => m.model)).toEqual(['deepdive', 'deepdive-concat']);
+    expect(tuning.models.map((m) => m.model)).toEqual(['deepdive']);
     for (const m of tuning.models) expect(m.trials).toHaveLength(2);
     const recs = [...readRecords(dir).values()];
     const trials = recs.filter((r) => r.spec.stage === 'tune');
-    expect(trials).toHaveLength(4);
+    expect(trials).toHaveLength(2);
     for (const r of trials) {
       expect(r.data.windows.test).toBe(0);
       expect(Object.keys(r.metrics).sort()).toEqual(['bestEpoch', 'bestValForecastMse', 'converged', 'improvedOnInitial', 'initialValForecastMse', 'valForecastMse']);
@@ -166,18 +167,28 @@ describe('tuning stage end to end (tiny, synthetic)', () => {
         if (typeof m.config.train.lr === 'number') expect(r.spec.trainConfig.lr).toBe(m.config.train.lr);
       }
     }
+    // The fusion ablation runs with DeepDIVE's chosen configuration; only the fusion differs.
+    const [dd] = tuning.models;
+    const pairs = cellRunIds({ model: 'deepdive', family: 'gait' }, inputs).map((id, i) => [recs.get(id)!, recs.get(cellRunIds({ model: 'deepdive-concat', family: 'gait' }, inputs)[i])!]);
+    for (const [a, c] of pairs) {
+      expect(c.spec.config).toEqual(a.spec.config);
+      expect(c.spec.trainConfig).toEqual(a.spec.trainConfig);
+      expect(c.modelConfig).toEqual({ ...a.modelConfig, fusion: 'concat' });
+      if (typeof dd.config.train.lr === 'number') expect(c.spec.trainConfig.lr).toBe(dd.config.train.lr);
+    }
     const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
     expect(summary.tuning.budget.budget).toBe(2);
     const md = fs.readFileSync(path.join(dir, 'tables', 'ablation-fusion.md'), 'utf8');
     expect(md).toContain('Tuning (same budget for every model): 2 configuration(s) per model');
-    expect(md).toMatch(/DeepDIVE: space trunk\.hidden ∈ \{64, 128, 256\}.*2 trial\(s\), validation MSE [\d.]+, [\d.]+; 0 of 2 trial\(s\) converged by early stopping \(2 hit the epoch cap: NOT CONVERGED\); chosen trial \d/);
+    expect(md).toMatch(/DeepDIVE: space aDim ∈ \{8, 16, 32\}.*trunk\.hidden ∈ \{64, 128, 256\}.*2 trial\(s\), validation MSE [\d.]+, [\d.]+; 0 of 2 trial\(s\) converged by early stopping \(2 hit the epoch cap: NOT CONVERGED\); chosen trial \d/);
+    expect(md).toContain("DeepDIVE, concatenation fusion: not tuned on its own — it uses DeepDIVE's tuned configuration, so that only the ablated component differs.");
     expect(fs.existsSync(path.join(dir, 'claims.md'))).toBe(true);
   });
 
   it('is resumable: a second call runs nothing, and without the tune stage the notes say so', async () => {
     const again = await reproduce({ out: dir, protocol: TUNED, only: ['tune', 'ablation-fusion'], available: none, images: false });
     expect(again.tuning?.ran).toEqual([]);
-    expect(again.tuning?.skipped).toBe(4);
+    expect(again.tuning?.skipped).toBe(2);
     expect(again.ran).toEqual([]);
     const plan = expandPlan({ protocol: TUNED, only: ['ablation-fusion'], choices: chooseAll(none) });
     expect(plan.tables[0].notes.join('\n')).toContain("Tuning: not run (the 'tune' stage was not selected with --only)");
@@ -190,8 +201,8 @@ describe('tuning stage end to end (tiny, synthetic)', () => {
     const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'dive-tune-shard-'));
     try {
       const one = await reproduce({ out: shared, protocol: TUNED, only: ['tune', 'ablation-fusion'], available: none, images: false, shard: { index: 1, count: 2 } });
-      expect(one.tuning?.ran).toHaveLength(2);
-      expect(one.tuningPending).toMatch(/2 tuning trial\(s\) of other shards/);
+      expect(one.tuning?.ran).toHaveLength(1);
+      expect(one.tuningPending).toMatch(/1 tuning trial\(s\) of other shards/);
       expect(one.ran).toEqual([]);
       // Shard 2 finds every trial finished after its own: it selects and runs its test runs.
       const two = await reproduce({ out: shared, protocol: TUNED, only: ['tune', 'ablation-fusion'], available: none, images: false, shard: { index: 2, count: 2 } });
@@ -221,9 +232,9 @@ describe('tuning stage end to end (tiny, synthetic)', () => {
         out: shared, protocol: TUNED, only: ['tune', 'ablation-fusion'], available: none, images: false, shard: { index: 1, count: 2 }, waitForTuning: 60, pollSeconds: 0.05,
         log: (l) => { lines.push(l); if (l.startsWith('waiting up to')) arrive(); },
       });
-      expect(lines.some((l) => l.startsWith('waiting up to 60 s for 2 tuning trial(s)'))).toBe(true);
+      expect(lines.some((l) => l.startsWith('waiting up to 60 s for 1 tuning trial(s)'))).toBe(true);
       expect(one.tuningPending).toBeUndefined();
-      expect(one.tuning?.ran).toHaveLength(2);
+      expect(one.tuning?.ran).toHaveLength(1);
       expect(one.ran).toHaveLength(testRunsOfShard(1));
       expect(readTuningFile(shared)!.models.map((m) => m.chosen)).toEqual(readTuningFile(dir)!.models.map((m) => m.chosen));
     } finally {

@@ -13,5 +13,7 @@ export const deepdiveConcat = defineModelCard({
   traits: { learns: true, latent: true, atom: true, trunk: 'mlp' },
   create: (name, config, info) => new DeepDive(name, config, info),
   searchSpace: deepdive.searchSpace,
+  // The fusion ablation: DeepDIVE's tuned sizes and schedule, only the fusion differs.
+  tunedAs: 'deepdive',
   sized: (s) => latentSized(s, true),
 });

@@ -6,6 +6,7 @@
  */
 import type { DataFamily, Protocol, TuningBudget, Variant } from './types';
 import type { Dimension, SearchSpace } from '../../models/card';
+import { isModelName, modelCard } from '../../models/registry';
 /** A model tuned in one data family at one horizon (the tuned config is used at every horizon). */
 export interface TuningTarget {
   readonly model: string;
@@ -64,6 +65,11 @@ export function spaceDimensions(space: SearchSpace): { group: 'model' | 'train';
   return out;
 }
 
+/** The model whose tuned configuration `model` uses: its card's `tunedAs` (an ablation of one component), else itself. */
+export function tunedAs(model: string): string {
+  return (isModelName(model) ? modelCard(model).tunedAs : undefined) ?? model;
+}
+
 /** The tuned entry of a model in a family, if any. */
 export function tunedFor(tuning: TuningResult | undefined, model: string, family: DataFamily): TunedModel | undefined {
   return tuning?.models.find((m) => m.model === model && m.family === family);
@@ -78,7 +84,7 @@ export function tunedFor(tuning: TuningResult | undefined, model: string, family
  */
 export function applyTuning(variant: Variant, tuning: TuningResult | undefined): Variant {
   if (variant.config !== undefined || variant.trainConfig !== undefined) return variant;
-  const t = tunedFor(tuning, variant.model, variant.family);
+  const t = tunedFor(tuning, tunedAs(variant.model), variant.family);
   if (!t || t.chosen === null) return variant;
   const { config: c } = t;
   return {
@@ -131,6 +137,11 @@ export function tuningNotes(models: readonly { model: string; family: DataFamily
     const key = `${m.model}|${m.family}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const as = tunedAs(m.model);
+    if (as !== m.model) {
+      if (tunedFor(tuning, as, m.family)) lines.push(`${m.label}: not tuned on its own — it uses ${modelCard(as).label}'s tuned configuration, so that only the ablated component differs.`);
+      continue;
+    }
     const t = tunedFor(tuning, m.model, m.family);
     if (!t) continue;
     if (!t.space) {
