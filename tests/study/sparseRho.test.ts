@@ -109,6 +109,8 @@ describe('dive reproduce --only sparse-rho (tiny protocol)', () => {
       expect(r.metrics.probeValMse).toBeGreaterThan(0);
       const ridge = (r.spec.config as { inner: string }).inner === 'ridge';
       expect(typeof r.metrics.mccIca === 'number').toBe(ridge);
+      expect([0, 1]).toContain(r.metrics.converged); // the stopping rule's verdict
+      expect(r.metrics.outerSteps).toBeGreaterThan(0);
     }
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
@@ -121,6 +123,8 @@ describe('dive reproduce --only sparse-rho (tiny protocol)', () => {
     expect(md).toContain('SMOKE TEST');
     expect(md).toMatch(/Paper \(Lachapelle et al\. 2023.*inner Lasso's MCC stays high.*Ridge \+ ICA.*degrades/);
     expect(md).toMatch(/From ρ = 0 to ρ = 0\.9 \(this table's means\): Inner Lasso \d\.\d{3} → \d\.\d{3}/);
+    // Every candidate of every selecting cell is counted (2 + 2 regularisations × the seeds per row).
+    expect(md).toMatch(new RegExp(`Converged by early stopping \\(runs per row\\): ρ = 0 \\d+/${4 * TINY.seeds}; ρ = 0\\.9 \\d+/${4 * TINY.seeds}\\.`));
     const csv = fs.readFileSync(path.join(dir, 'tables', 'sparse-rho.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(3);
     expect(csv[1]).toMatch(/^ρ = 0,[\d.]+,[\d.]+,2,,l1reg 0\.[13],/);

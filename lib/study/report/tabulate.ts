@@ -159,7 +159,9 @@ export function selectionNotes(table: TableSpec, inputs: PlanInputs, records: Re
   const converged: string[] = [];
   const capped: string[] = [];
   for (const row of table.rows) {
-    const ids = [...new Set(Object.values(row.cells).flatMap((c) => (c ? cellRunIds(c.variant, inputs) : [])))];
+    // A cell that selects among candidates (a regularisation sweep) counts every candidate's runs.
+    const variants = Object.values(row.cells).flatMap((c) => (c ? (c.select ? c.select.candidates.map((k) => k.variant) : [c.variant]) : []));
+    const ids = [...new Set(variants.flatMap((v) => cellRunIds(v, inputs)))];
     const all = ids.map((id) => records.get(id)).filter((r): r is RunRecord => r !== undefined);
     const runs = all.filter((r) => typeof r.metrics.bestEpoch === 'number');
     if (runs.length) epochs.push(`${row.label} ${runs.map((r) => r.metrics.bestEpoch).join(', ')}`);
