@@ -64,7 +64,7 @@ export const SparseRhoSchema = z
     testPoints: z.int().min(10).default(2000).describe('Test points (independent factors): the MCC.'),
     dataSeed: z.int().default(0).describe('Seed of the mixing and of the factor draws (the same for every ρ and run seed).'),
     trunk: withDefaults(TrunkSchema, { hidden: 64 }).prefault({}).describe('Encoder trunk (MLP, ReLU) before the linear map to the 6 codes.'),
-    steps: z.int().min(1).default(20000).describe("Cap on the outer (meta) steps of Adam (the authors' fixed 20,000); the stopping rule ends a run sooner."),
+    steps: z.int().min(1).default(40000).describe("Cap on the outer (meta) steps of Adam (twice the authors' fixed 20,000, as the bilevel pipeline's); the stopping rule ends a run sooner."),
     evalEvery: z.int().min(1).default(200).describe('Outer steps between checks of the stopping rule (the outer loss of the validation tasks).'),
     patience: z.int().min(0).default(10).describe("Checks without a lower validation outer loss before training stops (the best check's weights are kept); 0 = off: run `steps` steps."),
     lr: z.number().positive().default(3e-3).describe('Adam learning rate.'),
