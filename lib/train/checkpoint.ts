@@ -74,8 +74,8 @@ export async function snapshotWeights(model: Model): Promise<Weights> {
   return w;
 }
 
-/** Assign saved values to the model's variables (names and sizes must match). */
-export function restoreWeights(model: Model, weights: Weights, where = 'weights'): void {
+/** Assign saved values to the model's variables (names and sizes must match); anything with a ParamStore will do. */
+export function restoreWeights(model: Pick<Model, 'params'>, weights: Weights, where = 'weights'): void {
   for (const p of model.params.all()) {
     const v = weights.get(p.name);
     if (!v) throw new UserError(`${where} lack variable ${p.name}; the checkpoint belongs to another model/config`);

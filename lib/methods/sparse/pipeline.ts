@@ -18,6 +18,7 @@ import { mcc } from '../../eval/disentanglement/mcc';
 import { mean } from '../../eval/stats';
 import { cholesky, cholSolve } from '../../math/linalg';
 import { Adam, namedGradients } from '../../train/adam';
+import { restoreWeights, type Weights } from '../../train/checkpoint';
 import { UserError } from '../../util/errors';
 import { requireSyncReads } from '../../backend/select';
 import { makeRng } from '../../util/random';
@@ -191,16 +192,18 @@ export function trainEncoder(bench: EncoderData, v: FactorColumns, cfg: SparseCo
   const history: { step: number; loss: number }[] = [];
   const stopping = val !== undefined && cfg.patience > 0;
   const block = stopping ? cfg.evalEvery : Math.max(1, Math.round(cfg.steps / 20));
-  const valRng = makeRng(mixSeed(cfg.seed, 30));
-  const valTasks = stopping ? Array.from({ length: cfg.valTasks }, () => regressionTask(val.pool, val.columns, mode, tc.supportSize, tc.noiseScale, s, q, valRng)) : [];
+  const snapshot = (): Weights => new Map(params.map((p) => [p.name, p.variable.dataSync().slice() as Float32Array]));
   const checks: { step: number; loss: number }[] = [];
+  let valTasks: Task[] = [];
   let best = Infinity, bestStep = 0, bad = 0, stepsRun = 0, converged = false;
-  let bestWeights: Float32Array[] | null = null;
+  let bestWeights: Weights | null = null;
   if (stopping) {
+    const rng = makeRng(mixSeed(cfg.seed, 30));
+    valTasks = Array.from({ length: cfg.valTasks }, () => regressionTask(val.pool, val.columns, mode, tc.supportSize, tc.noiseScale, s, q, rng));
     // The untrained encoder is the first candidate, as for every model of the protocol.
     best = tasksLoss(encoder, val.pool, valTasks, inner, cfg);
     checks.push({ step: 0, loss: best });
-    bestWeights = params.map((p) => p.variable.dataSync().slice() as Float32Array);
+    bestWeights = snapshot();
   }
   let acc = 0, count = 0;
   const t0 = Date.now();
@@ -240,7 +243,7 @@ export function trainEncoder(bench: EncoderData, v: FactorColumns, cfg: SparseCo
             best = lv;
             bestStep = step + 1;
             bad = 0;
-            bestWeights = params.map((p) => p.variable.dataSync().slice() as Float32Array);
+            bestWeights = snapshot();
           } else if (++bad >= cfg.patience) converged = true;
           status += `, validation ${lv.toFixed(4)} (best ${best.toFixed(4)} at ${bestStep})`;
         }
@@ -249,8 +252,7 @@ export function trainEncoder(bench: EncoderData, v: FactorColumns, cfg: SparseCo
         count = 0;
       }
     }
-    const keep = bestWeights;
-    if (keep) tf.tidy(() => params.forEach((p, i) => p.variable.assign(tf.tensor(keep[i], p.variable.shape))));
+    if (bestWeights) restoreWeights({ params: encoder.store }, bestWeights, `sparse-bilevel ${label} best weights`);
   } catch (err) {
     encoder.dispose();
     throw err;

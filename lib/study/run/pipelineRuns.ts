@@ -19,7 +19,7 @@ import { withSyncReads } from '../../backend/select';
 import type { DisentanglementScores } from '../../eval/disentanglement';
 import { detauxConfig } from '../../methods/detaux/config';
 import { runDetaux } from '../../methods/detaux/pipeline';
-import { runSparseBilevel } from '../../methods/sparse/pipeline';
+import { runSparseBilevel, type EncoderStop } from '../../methods/sparse/pipeline';
 import { SPARSE_RHO_MODEL, runSparseRho, sparseRhoConfig, type RhoScores } from '../../methods/sparse/rho';
 import { PIPELINE_PRESETS } from './specDefaults';
 import { UserError } from '../../util/errors';
@@ -37,6 +37,11 @@ import type { RunRecord, RunSpec } from '../spec/types';
  */
 function pipelineMetrics(d: DisentanglementScores | undefined, own: Record<string, number | null>): Record<string, number | null> {
   return { ...metricValues({ disentanglement: d, pipeline: own }), ...own };
+}
+
+/** How a sparse encoder's training ended, as record metrics (`converged` 1 = its stopping rule, 0 = the step cap). */
+function stopMetrics(stop: EncoderStop): Record<string, number> {
+  return { converged: stop.converged ? 1 : 0, outerSteps: stop.steps, bestStep: stop.bestStep };
 }
 
 function splitPreset(spec: RunSpec): { preset: 'quick' | 'default'; rest: Record<string, unknown> } {
@@ -67,7 +72,7 @@ function sparseRhoRecord(id: string, spec: RunSpec, backend: string): RunRecord 
   });
   const own = {
     ...scores(r.own, ''), ...(r.ica ? { ...scores(r.ica, 'Ica'), icaConverged: r.ica.converged ? 1 : 0 } : {}), realisedRho: r.realisedRho,
-    converged: r.stop.converged ? 1 : 0, outerSteps: r.stop.steps, bestStep: r.stop.bestStep,
+    ...stopMetrics(r.stop),
   };
   return {
     schema: 1,
@@ -121,8 +126,7 @@ async function pipelineRecord(id: string, spec: RunSpec & { model: PipelineModel
   } else {
     const report = await runSparseBilevel({ ...PIPELINE_PRESETS['sparse-bilevel'][preset], ...rest, seed: spec.seed });
     // The row is the first arm's (sparse): converged when its stopping rule, not the step cap, ended it.
-    const stop = report.arms[report.arm]!.stop;
-    metrics = pipelineMetrics(report.disentanglement, { mcc: report.mcc.pearson, r2: report.r2, converged: stop.converged ? 1 : 0, outerSteps: stop.steps, bestStep: stop.bestStep });
+    metrics = pipelineMetrics(report.disentanglement, { mcc: report.mcc.pearson, r2: report.r2, ...stopMetrics(report.arms[report.arm]!.stop) });
     modelConfig = { preset, ...rest };
     windows = { train: 0, val: 0, test: 0 };
     note = `arm ${report.arm}, factors ${report.factors.join(', ')}`;
